@@ -1,0 +1,87 @@
+//! Scheduled work as data: which cron expression means which job, and the queue message
+//! that carries one job run from the cron handler to the consumer.
+
+use chrono::{DateTime, Timelike, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    RecalculateAlerts,
+    SendDigests,
+    RefitSeasonality,
+    Cleanup,
+}
+
+/// The seed's schedule; `wrangler.toml`'s `[triggers] crons` must list the same expressions.
+pub const SCHEDULE: [(&str, JobKind); 4] = [
+    ("0 2 * * *", JobKind::RecalculateAlerts),
+    ("0 * * * *", JobKind::SendDigests),
+    ("0 3 * * SUN", JobKind::RefitSeasonality),
+    ("0 4 * * SUN", JobKind::Cleanup),
+];
+
+impl JobKind {
+    pub fn for_cron(expr: &str) -> Option<Self> {
+        // wrangler and Cloudflare hand the expression back as written in wrangler.toml,
+        // but tolerate `+` for spaces (the local `/__scheduled?cron=` form) and case.
+        let norm = expr.replace('+', " ").to_ascii_uppercase();
+        let norm = norm.split_whitespace().collect::<Vec<_>>().join(" ");
+        SCHEDULE.iter().find(|(c, _)| *c == norm).map(|(_, k)| *k)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RecalculateAlerts => "recalculate_alerts",
+            Self::SendDigests => "send_digests",
+            Self::RefitSeasonality => "refit_seasonality",
+            Self::Cleanup => "cleanup",
+        }
+    }
+}
+
+/// Identifies one firing of a job: its kind and the scheduled minute. A cron delivered
+/// twice for the same minute maps to the same slot, which the job-run table keeps unique.
+pub fn slot(kind: JobKind, scheduled: DateTime<Utc>) -> String {
+    let minute = scheduled.with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or(scheduled);
+    format!("{}@{}", kind.as_str(), minute.format("%Y-%m-%dT%H:%MZ"))
+}
+
+/// One job run on the "jobs" queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobMessage {
+    pub run_id: i64,
+    pub job: JobKind,
+    pub slot: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn every_seed_cron_maps_to_its_job() {
+        assert_eq!(JobKind::for_cron("0 2 * * *"), Some(JobKind::RecalculateAlerts));
+        assert_eq!(JobKind::for_cron("0 * * * *"), Some(JobKind::SendDigests));
+        assert_eq!(JobKind::for_cron("0 3 * * SUN"), Some(JobKind::RefitSeasonality));
+        assert_eq!(JobKind::for_cron("0+4+*+*+sun"), Some(JobKind::Cleanup));
+        assert_eq!(JobKind::for_cron("5 4 * * *"), None);
+    }
+
+    #[test]
+    fn wrangler_toml_lists_exactly_the_schedule() {
+        let toml = include_str!("../../wrangler.toml");
+        for (cron, _) in SCHEDULE {
+            assert!(toml.contains(&format!("\"{cron}\"")), "wrangler.toml lacks {cron}");
+        }
+    }
+
+    #[test]
+    fn a_slot_is_the_scheduled_minute() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 25, 2, 0, 41).unwrap();
+        assert_eq!(slot(JobKind::RecalculateAlerts, t), "recalculate_alerts@2026-11-25T02:00Z");
+        let u = Utc.with_ymd_and_hms(2026, 11, 25, 2, 0, 3).unwrap();
+        assert_eq!(slot(JobKind::RecalculateAlerts, t), slot(JobKind::RecalculateAlerts, u));
+    }
+}

@@ -1,0 +1,12 @@
+//! Stock Sentry's pure core. Everything here is computed from values, never fetched:
+//! the Worker and the Leptos app call in with data and get decisions back, so all of
+//! it is unit-tested natively.
+
+pub mod jobs;
+pub mod risk;
+pub mod settings;
+pub mod shop;
+
+pub use risk::{RiskKind, RiskRow, StockPosition};
+pub use settings::{FieldError, Settings, SettingsInput};
+pub use shop::ShopDomain;

@@ -1,0 +1,89 @@
+//! The shop's identity. Only a validated `*.myshopify.com` domain can exist as a value.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ShopDomain(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a shop domain of the form your-shop.myshopify.com")]
+pub struct InvalidShopDomain(pub String);
+
+impl ShopDomain {
+    /// Accepts exactly what Shopify issues: a lowercase subdomain of myshopify.com made of
+    /// letters, digits and hyphens (not starting with a hyphen). Anything else is refused
+    /// rather than normalised, so a forged `shop` parameter cannot smuggle another host.
+    pub fn parse(raw: &str) -> Result<Self, InvalidShopDomain> {
+        let err = || InvalidShopDomain(raw.to_string());
+        let sub = raw.strip_suffix(".myshopify.com").ok_or_else(err)?;
+        let ok = !sub.is_empty()
+            && sub.len() <= 60
+            && !sub.starts_with('-')
+            && sub
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if ok {
+            Ok(Self(raw.to_string()))
+        } else {
+            Err(err())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for ShopDomain {
+    type Error = InvalidShopDomain;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<ShopDomain> for String {
+    fn from(s: ShopDomain) -> String {
+        s.0
+    }
+}
+
+impl fmt::Display for ShopDomain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_shopify_domains() {
+        assert_eq!(
+            ShopDomain::parse("demo-shop.myshopify.com").unwrap().as_str(),
+            "demo-shop.myshopify.com"
+        );
+    }
+
+    #[test]
+    fn refuses_lookalikes() {
+        for bad in [
+            "demo.myshopify.com.evil.com",
+            "evil.com",
+            ".myshopify.com",
+            "-x.myshopify.com",
+            "Demo.myshopify.com",
+            "a/b.myshopify.com",
+            "a.b.myshopify.com",
+        ] {
+            assert!(ShopDomain::parse(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn deserialising_validates() {
+        assert!(serde_json::from_str::<ShopDomain>("\"x.example.com\"").is_err());
+    }
+}

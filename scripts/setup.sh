@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs every tool the build and tests need, from crates.io, npm and Debian only,
+# at pinned versions. Idempotent: a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+
+# 1. Rust target (rust-toolchain.toml pins the toolchain; rustup fetches it from its own channel).
+rustup target add wasm32-unknown-unknown >/dev/null
+
+# 2. Cargo tools at pinned versions, into a tool root outside the clone so CI can reuse it.
+mkdir -p "$TOOLS_ROOT"
+install_crate() { # name version bin [--locked]
+  local name=$1 version=$2 bin=$3 locked=${4:-}
+  if [ -x "$TOOLS_ROOT/bin/$bin" ] && "$TOOLS_ROOT/bin/$bin" --version 2>/dev/null | grep -q "$version"; then
+    return
+  fi
+  log "cargo install $name@$version"
+  cargo install "$name@$version" $locked --root "$TOOLS_ROOT" --force
+}
+# wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock; --locked fails on this mirror.
+install_crate wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
+install_crate worker-build "$WORKER_BUILD_VERSION" worker-build --locked
+
+# 3. npm packages (wrangler + workerd, binaryen's wasm-opt, playwright-core), pinned by package-lock.json.
+if [ ! -x node_modules/.bin/wrangler ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+# 4. Debian's chromium for the end-to-end test (never a browser download).
+if ! command -v chromium >/dev/null 2>&1; then
+  log "apt-get install chromium"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+log "tools ready"

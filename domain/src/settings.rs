@@ -116,6 +116,21 @@ impl SettingsInput {
         }
     }
 
+    /// Sets one field by its form name; `false` for a name the form does not have.
+    pub fn set(&mut self, field: &str, value: String) -> bool {
+        let slot = match field {
+            "low_stock_days" => &mut self.low_stock_days,
+            "overstock_days" => &mut self.overstock_days,
+            "dead_stock_days" => &mut self.dead_stock_days,
+            "lead_time_days" => &mut self.lead_time_days,
+            "service_level_pct" => &mut self.service_level_pct,
+            "digest_frequency" => &mut self.digest_frequency,
+            _ => return false,
+        };
+        *slot = value;
+        true
+    }
+
     /// All field errors at once, so the merchant fixes the form in one pass.
     pub fn parse(&self) -> Result<Settings, Vec<FieldError>> {
         use bounds::*;
@@ -174,6 +189,14 @@ mod tests {
 
     fn valid() -> SettingsInput {
         SettingsInput::from_settings(&Settings::default())
+    }
+
+    #[test]
+    fn set_by_form_name() {
+        let mut input = valid();
+        assert!(input.set("lead_time_days", "30".into()));
+        assert_eq!(input.parse().unwrap().lead_time_days, 30);
+        assert!(!input.set("shop_id", "1".into()));
     }
 
     #[test]

@@ -87,3 +87,27 @@ mod tests {
         assert!(serde_json::from_str::<ShopDomain>("\"x.example.com\"").is_err());
     }
 }
+
+/// The `Content-Security-Policy` that lets the Shopify admin (and only it, with the shop's
+/// own domain) frame the app.
+pub fn frame_ancestors(shop: Option<&ShopDomain>) -> String {
+    match shop {
+        Some(s) => format!("frame-ancestors https://{s} https://admin.shopify.com;"),
+        None => "frame-ancestors https://admin.shopify.com;".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod csp_tests {
+    use super::*;
+
+    #[test]
+    fn frames_only_for_the_shop_and_the_admin() {
+        let shop = ShopDomain::parse("demo.myshopify.com").unwrap();
+        assert_eq!(
+            frame_ancestors(Some(&shop)),
+            "frame-ancestors https://demo.myshopify.com https://admin.shopify.com;"
+        );
+        assert_eq!(frame_ancestors(None), "frame-ancestors https://admin.shopify.com;");
+    }
+}

@@ -1,0 +1,19 @@
+//! Server functions, by feature. Each is a thin shell: resolve the shop, read or write D1
+//! through a repository, and leave the decisions to `domain`.
+
+pub mod dashboard;
+pub mod help;
+pub mod jobs;
+pub mod settings;
+
+/// Every server function, for the Worker to register (wasm has no link-time registry).
+#[cfg(feature = "ssr")]
+pub fn register_all() {
+    use leptos::server_fn::axum::register_explicit;
+    register_explicit::<dashboard::GetDashboard>();
+    register_explicit::<settings::GetSettings>();
+    register_explicit::<settings::SaveSettings>();
+    register_explicit::<help::ListArticles>();
+    register_explicit::<help::GetArticle>();
+    register_explicit::<jobs::RecentJobs>();
+}

@@ -1,0 +1,5 @@
+pub mod error_notice;
+pub mod format;
+pub mod nav;
+pub mod risk_table;
+pub mod summary_cards;

@@ -1,0 +1,51 @@
+//! Which error to use where:
+//! - `domain` returns its own typed errors (e.g. `FieldError`s for a form).
+//! - Server functions return `AppError`; it crosses the wire as JSON so the page can show
+//!   the right message, and it carries the HTTP status the response gets.
+//! - Causes (D1, KV, Queue failures) are logged on the server with a reference the merchant
+//!   sees; the cause itself never reaches the browser.
+
+use domain::FieldError;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please correct the highlighted fields. Nothing was saved.")]
+    Invalid(Vec<FieldError>),
+    #[error("Your session has expired. Reload Stock Sentry from your Shopify admin.")]
+    Unauthorized,
+    #[error("{0} was not found.")]
+    NotFound(String),
+    #[error("Something went wrong on our side. Please try again (reference {0}).")]
+    Internal(String),
+    #[error("Stock Sentry could not be reached: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Invalid(_) => 422,
+            Self::Unauthorized => 401,
+            Self::NotFound(_) => 404,
+            Self::Internal(_) | Self::Transport(_) => 500,
+        }
+    }
+
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            Self::Invalid(errs) => errs,
+            _ => &[],
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::Transport(value.to_string())
+    }
+}

@@ -1,0 +1,4 @@
+pub mod dashboard;
+pub mod help;
+pub mod not_found;
+pub mod settings;

@@ -1,0 +1,140 @@
+use crate::api::settings::{get_settings, SaveSettings};
+use crate::components::error_notice::ErrorNotice;
+use domain::settings::{bounds, error_for, FieldError, Settings, SettingsInput};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let current = Resource::new(|| (), |_| get_settings());
+    view! {
+        <Title text="Settings · Stock Sentry"/>
+        <h1>"Settings"</h1>
+        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading settings…"</p> }>
+            {move || Suspend::new(async move {
+                match current.await {
+                    Ok(s) => view! { <SettingsForm initial=s/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The form posts to the `save_settings` server function (and works before hydration).
+/// Once hydrated, each field is checked as the merchant types, with the same rules the
+/// server applies on save.
+#[component]
+fn SettingsForm(initial: Settings) -> impl IntoView {
+    let save = ServerAction::<SaveSettings>::new();
+    let typed = RwSignal::new(SettingsInput::from_settings(&initial));
+    // Errors the server returned, each cleared when its field is edited again.
+    let server_errors = RwSignal::new(Vec::<FieldError>::new());
+    Effect::new(move |_| {
+        if let Some(result) = save.value().get() {
+            server_errors.set(result.err().map(|e| e.field_errors().to_vec()).unwrap_or_default());
+        }
+    });
+    let live_errors = Memo::new(move |_| typed.with(|i| i.parse().err().unwrap_or_default()));
+    let message = move |field: &'static str| {
+        Signal::derive(move || {
+            live_errors
+                .with(|l| error_for(l, field).map(str::to_string))
+                .or_else(|| server_errors.with(|s| error_for(s, field).map(str::to_string)))
+        })
+    };
+    let on_input = move |field: &'static str| {
+        Callback::new(move |value: String| {
+            typed.update(|i| {
+                i.set(field, value);
+            });
+            server_errors.update(|errs| errs.retain(|e| e.field != field));
+        })
+    };
+    let outcome = move || {
+        save.value().get().map(|r| match r {
+            Ok(_) => view! { <p class="banner banner-success" role="status">"Settings saved. They apply from the next recalculation."</p> }.into_any(),
+            Err(e) => view! { <p class="banner banner-critical" role="alert">{e.to_string()}</p> }.into_any(),
+        })
+    };
+    let v = SettingsInput::from_settings(&initial);
+    let range = |(lo, hi): (u32, u32), unit: &str| format!("From {lo} to {hi} {unit}.");
+    view! {
+        <ActionForm action=save attr:class="form" attr:novalidate=true>
+            <fieldset class="form-section">
+                <legend>"Alert thresholds"</legend>
+                <NumberField name="low_stock_days" label="Low stock when cover falls below (days)"
+                    hint=range(bounds::LOW_STOCK_DAYS, "days") value=v.low_stock_days
+                    message=message("low_stock_days") on_input=on_input("low_stock_days")/>
+                <NumberField name="overstock_days" label="Overstock when cover exceeds (days)"
+                    hint=range(bounds::OVERSTOCK_DAYS, "days") value=v.overstock_days
+                    message=message("overstock_days") on_input=on_input("overstock_days")/>
+                <NumberField name="dead_stock_days" label="Dead stock after no sale for (days)"
+                    hint=range(bounds::DEAD_STOCK_DAYS, "days") value=v.dead_stock_days
+                    message=message("dead_stock_days") on_input=on_input("dead_stock_days")/>
+            </fieldset>
+            <fieldset class="form-section">
+                <legend>"Replenishment"</legend>
+                <NumberField name="lead_time_days" label="Supplier lead time (days)"
+                    hint=range(bounds::LEAD_TIME_DAYS, "days") value=v.lead_time_days
+                    message=message("lead_time_days") on_input=on_input("lead_time_days")/>
+                <NumberField name="service_level_pct" label="Service level (%)"
+                    hint=format!("From {} to {} percent.", bounds::SERVICE_LEVEL_PCT.0, bounds::SERVICE_LEVEL_PCT.1)
+                    value=v.service_level_pct
+                    message=message("service_level_pct") on_input=on_input("service_level_pct")/>
+            </fieldset>
+            <fieldset class="form-section">
+                <legend>"Digest email"</legend>
+                <DigestSelect value=v.digest_frequency message=message("digest_frequency") on_input=on_input("digest_frequency")/>
+            </fieldset>
+            <div class="form-actions">
+                <button type="submit" class="button button-primary" disabled=move || save.pending().get()>
+                    {move || if save.pending().get() { "Saving…" } else { "Save" }}
+                </button>
+            </div>
+            {outcome}
+        </ActionForm>
+    }
+}
+
+#[component]
+fn NumberField(
+    name: &'static str,
+    label: &'static str,
+    hint: String,
+    value: String,
+    message: Signal<Option<String>>,
+    on_input: Callback<String>,
+) -> impl IntoView {
+    let hint_id = format!("{name}-hint");
+    let error_id = format!("{name}-error");
+    view! {
+        <div class="field" class:field-invalid=move || message.get().is_some()>
+            <label for=name>{label}</label>
+            <input id=name name=name type="text" inputmode="decimal" value=value autocomplete="off"
+                aria-invalid=move || message.get().is_some().to_string()
+                aria-describedby=format!("{hint_id} {error_id}")
+                on:input=move |ev| on_input.run(event_target_value(&ev))/>
+            <p class="field-hint" id=hint_id>{hint}</p>
+            <p class="field-error" id=error_id aria-live="polite">
+                {move || message.get().map(|m| view! { <span aria-hidden="true">"⚠ "</span>{m} })}
+            </p>
+        </div>
+    }
+}
+
+#[component]
+fn DigestSelect(value: String, message: Signal<Option<String>>, on_input: Callback<String>) -> impl IntoView {
+    let options = [("hourly", "Hourly"), ("daily", "Daily"), ("off", "Off")];
+    view! {
+        <div class="field" class:field-invalid=move || message.get().is_some()>
+            <label for="digest_frequency">"How often to email a digest of new alerts"</label>
+            <select id="digest_frequency" name="digest_frequency"
+                aria-describedby="digest_frequency-error"
+                on:change=move |ev| on_input.run(event_target_value(&ev))>
+                {options.into_iter().map(|(v, l)| view! { <option value=v selected=value == v>{l}</option> }).collect_view()}
+            </select>
+            <p class="field-error" id="digest_frequency-error" aria-live="polite">{move || message.get()}</p>
+        </div>
+    }
+}

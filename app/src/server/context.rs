@@ -1,0 +1,79 @@
+//! What a server function needs from the request: the Worker's bindings, the shop it acts
+//! for, and a way to turn failures into logged, typed errors with the right status.
+
+use super::{bindings, repo::shops};
+use crate::error::AppError;
+use axum::Extension;
+use domain::ShopDomain;
+use std::{fmt::Display, future::Future, sync::Arc};
+
+/// A short reference the merchant can quote; the full cause is in the log under it.
+fn reference() -> String {
+    format!("{:x}", worker::Date::now().as_millis())
+}
+
+/// Logs `cause` and returns the opaque error the browser sees.
+pub fn internal(what: &str, cause: impl Display) -> AppError {
+    let reference = reference();
+    worker::console_error!(
+        "{}",
+        serde_json::json!({"level": "error", "ref": reference, "what": what, "cause": cause.to_string()})
+    );
+    AppError::Internal(reference)
+}
+
+/// Runs a server function's body: D1/KV futures are not `Send`, which the Worker's single
+/// thread makes safe to assert here, once, at the boundary. Errors set the HTTP status.
+pub fn run<T, F>(body: F) -> impl Future<Output = Result<T, AppError>> + Send
+where
+    F: Future<Output = Result<T, AppError>> + 'static,
+{
+    let body = worker::send::SendFuture::new(body);
+    async move {
+        let result = body.await;
+        if let Err(err) = &result {
+            if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                let status = http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+                opts.set_status(status);
+            }
+        }
+        result
+    }
+}
+
+pub async fn worker_env() -> Result<Arc<worker::Env>, AppError> {
+    let Extension(env): Extension<Arc<worker::Env>> =
+        leptos_axum::extract().await.map_err(|e| internal("worker env missing from request", e))?;
+    Ok(env)
+}
+
+pub fn db(env: &worker::Env) -> Result<worker::D1Database, AppError> {
+    env.d1(bindings::DB).map_err(|e| internal("D1 binding", e))
+}
+
+/// The shop this request acts for. Until Shopify auth lands this is the configured demo
+/// shop; it is the one place that changes when session tokens arrive, so every query
+/// already takes the shop from here and never from the request body.
+pub async fn current_shop(env: &worker::Env) -> Result<shops::ShopRow, AppError> {
+    let raw = env
+        .var(bindings::DEMO_SHOP_VAR)
+        .map(|v| v.to_string())
+        .map_err(|_| AppError::Unauthorized)?;
+    let domain = ShopDomain::parse(&raw).map_err(|e| internal("DEMO_SHOP var", e))?;
+    shops::by_domain(&db(env)?, &domain)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("The shop {domain}")))
+}
+
+/// Today in UTC, from the Worker's clock.
+pub fn today() -> chrono::NaiveDate {
+    chrono::DateTime::from_timestamp_millis(worker::Date::now().as_millis() as i64)
+        .map(|t| t.date_naive())
+        .unwrap_or_default()
+}
+
+pub fn now_rfc3339() -> String {
+    chrono::DateTime::from_timestamp_millis(worker::Date::now().as_millis() as i64)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}

@@ -1,0 +1,38 @@
+//! Small helpers over the D1 API: bind values and map errors, nothing more.
+
+use super::context::internal;
+use crate::error::AppError;
+use serde::de::DeserializeOwned;
+use worker::wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement};
+
+/// Integers travel as JS numbers: Shopify ids stay below 2^53.
+pub fn int(v: i64) -> JsValue {
+    JsValue::from_f64(v as f64)
+}
+
+pub fn real(v: f64) -> JsValue {
+    JsValue::from_f64(v)
+}
+
+pub fn text(v: &str) -> JsValue {
+    JsValue::from_str(v)
+}
+
+pub fn prepare(db: &D1Database, sql: &str, params: &[JsValue]) -> Result<D1PreparedStatement, AppError> {
+    db.prepare(sql).bind(params).map_err(|e| internal("D1 bind", e))
+}
+
+pub async fn all<T: DeserializeOwned>(db: &D1Database, sql: &str, params: &[JsValue]) -> Result<Vec<T>, AppError> {
+    let result = prepare(db, sql, params)?.all().await.map_err(|e| internal("D1 query", e))?;
+    result.results::<T>().map_err(|e| internal("D1 rows", e))
+}
+
+pub async fn first<T: DeserializeOwned>(db: &D1Database, sql: &str, params: &[JsValue]) -> Result<Option<T>, AppError> {
+    prepare(db, sql, params)?.first::<T>(None).await.map_err(|e| internal("D1 query", e))
+}
+
+pub async fn run(db: &D1Database, sql: &str, params: &[JsValue]) -> Result<(), AppError> {
+    prepare(db, sql, params)?.run().await.map_err(|e| internal("D1 write", e))?;
+    Ok(())
+}

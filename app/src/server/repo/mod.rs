@@ -1,0 +1,6 @@
+//! D1 repositories, one per table family. All SQL that touches a family lives in its module.
+
+pub mod job_runs;
+pub mod positions;
+pub mod settings;
+pub mod shops;

@@ -1,0 +1,33 @@
+//! Response headers every page needs, embedded in the Shopify admin or not.
+
+use axum::http::{header, HeaderValue, Response};
+use worker::HttpRequest;
+
+/// `frame-ancestors` for the shop in the request's `shop` parameter (Shopify adds it to
+/// every embedded URL), else the configured shop; never a host that is not a shop.
+pub fn frame_ancestors(req: &HttpRequest, env: &worker::Env) -> String {
+    let from_query = req
+        .uri()
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("shop=")))
+        .and_then(|s| domain::ShopDomain::parse(s).ok());
+    let shop = from_query.or_else(|| {
+        env.var(app::server::bindings::DEMO_SHOP_VAR).ok().and_then(|v| domain::ShopDomain::parse(&v.to_string()).ok())
+    });
+    domain::shop::frame_ancestors(shop.as_ref())
+}
+
+pub fn secure<B>(res: &mut Response<B>, frame_ancestors: &str) {
+    let h = res.headers_mut();
+    let is_html = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    if is_html {
+        if let Ok(v) = HeaderValue::from_str(frame_ancestors) {
+            h.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+}

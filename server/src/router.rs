@@ -1,0 +1,43 @@
+//! Requests: Leptos pages and server functions through one axum router, built once per
+//! isolate. The Worker `Env` travels in each request's extensions, where server functions
+//! find it (`app::server::context::worker_env`).
+
+use app::{app::OUTPUT_NAME, shell, App};
+use axum::{body::Body, http::Response, routing::post, Router};
+use leptos::prelude::LeptosOptions;
+use leptos_axum::{generate_route_list, handle_server_fns, LeptosRoutes};
+use std::{cell::OnceCell, sync::Arc};
+use tower_service::Service;
+use worker::HttpRequest;
+
+thread_local! {
+    // A Worker isolate runs one thread; the router is reused by every request it serves.
+    static ROUTER: OnceCell<Router> = const { OnceCell::new() };
+}
+
+fn build() -> Router {
+    app::api::register_all();
+    let options = LeptosOptions::builder().output_name(OUTPUT_NAME).site_pkg_dir("pkg").build();
+    let routes = generate_route_list(App);
+    let not_found = {
+        let options = options.clone();
+        leptos_axum::render_app_async(move || shell(options.clone()))
+    };
+    Router::new()
+        .route("/api/{*fn_name}", post(handle_server_fns).get(handle_server_fns))
+        .leptos_routes(&options, routes, {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(not_found)
+        .with_state(options)
+}
+
+pub async fn handle(mut req: HttpRequest, env: worker::Env) -> worker::Result<Response<Body>> {
+    let frame_ancestors = crate::headers::frame_ancestors(&req, &env);
+    req.extensions_mut().insert(Arc::new(env));
+    let mut router = ROUTER.with(|r| r.get_or_init(build).clone());
+    let mut res = router.call(req.map(Body::new)).await?;
+    crate::headers::secure(&mut res, &frame_ancestors);
+    Ok(res)
+}

@@ -13,14 +13,19 @@ fn badge_tone(kind: RiskKind) -> &'static str {
 
 /// What the merchant stands to lose, in one phrase.
 fn outlook(row: &RiskRow, currency: &str) -> String {
-    match row.kind {
+    let on_order = match row.position.incoming {
+        n if n > 0 => format!(" · {n} on order"),
+        _ => String::new(),
+    };
+    let phrase = match row.kind {
         RiskKind::OutOfStock => format!("Losing {} a day", money(row.lost_revenue_per_day_cents, currency)),
         RiskKind::ReorderNow | RiskKind::LowStock => match row.depletion_date {
             Some(d) => format!("Runs out {}", d.format("%b %-d")),
             None => "Not selling".into(),
         },
         RiskKind::Overstock | RiskKind::DeadStock => format!("{} tied up", money(row.stock_value_cents, currency)),
-    }
+    };
+    phrase + &on_order
 }
 
 #[component]

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test: native unit tests, then the built Worker under local `wrangler dev`
+# (fresh local D1/KV/Queues, demo shop seeded) with integration and end-to-end tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+PORT=${TEST_PORT:-8799}
+STATE=$(mktemp -d /tmp/stock-sentry-test.XXXXXX)
+
+scripts/setup.sh
+
+echo "[test] native unit tests"
+cargo test
+
+scripts/build.sh
+scripts/seed.sh --persist-to "$STATE"
+
+echo "[test] starting wrangler dev on :$PORT (state in $STATE)"
+wrangler dev --local --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" --test-scheduled \
+  --show-interactive-dev-session=false >"$STATE/wrangler.log" 2>&1 &
+WRANGLER=$!
+cleanup() { kill "$WRANGLER" 2>/dev/null || true; wait "$WRANGLER" 2>/dev/null || true; }
+trap cleanup EXIT
+for _ in $(seq 1 120); do
+  curl -sf -o /dev/null "http://127.0.0.1:$PORT/help" && break
+  kill -0 "$WRANGLER" 2>/dev/null || { cat "$STATE/wrangler.log"; exit 1; }
+  sleep 0.5
+done
+
+echo "[test] integration and end-to-end tests"
+status=0
+BASE_URL="http://127.0.0.1:$PORT" node --test --test-concurrency=1 end2end/ || status=$?
+if [ $status -ne 0 ]; then echo "[test] wrangler log:"; tail -40 "$STATE/wrangler.log"; fi
+exit $status

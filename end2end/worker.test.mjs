@@ -149,3 +149,9 @@ test('a cron delivered twice for the same minute runs once', async () => {
   const again = (await jobRuns()).filter((r) => r.slot === `send_digests@${start}Z`);
   assert.equal(again.length, 1);
 });
+
+test('the health endpoint proves D1, KV and the queue binding answer', async () => {
+  const { res, text } = await get('/healthz');
+  assert.equal(res.status, 200, text);
+  assert.deepEqual(JSON.parse(text), { ok: true, d1: 'ok', kv: 'ok', queue: 'ok' });
+});

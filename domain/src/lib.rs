@@ -6,6 +6,7 @@ pub mod jobs;
 pub mod risk;
 pub mod settings;
 pub mod shop;
+pub mod shopify;
 
 pub use risk::{RiskKind, RiskRow, StockPosition};
 pub use settings::{FieldError, Settings, SettingsInput};

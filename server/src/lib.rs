@@ -2,6 +2,7 @@
 
 mod cron;
 mod headers;
+mod health;
 mod jobs;
 mod router;
 

@@ -3,7 +3,12 @@
 //! find it (`app::server::context::worker_env`).
 
 use app::{app::OUTPUT_NAME, shell, App};
-use axum::{body::Body, http::Response, routing::post, Router};
+use axum::{
+    body::Body,
+    http::Response,
+    routing::{get, post},
+    Router,
+};
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{generate_route_list, handle_server_fns, LeptosRoutes};
 use std::{cell::OnceCell, sync::Arc};
@@ -24,6 +29,7 @@ fn build() -> Router {
         leptos_axum::render_app_async(move || shell(options.clone()))
     };
     Router::new()
+        .route("/healthz", get(crate::health::health))
         .route("/api/{*fn_name}", post(handle_server_fns).get(handle_server_fns))
         .leptos_routes(&options, routes, {
             let options = options.clone();

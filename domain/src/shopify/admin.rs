@@ -1,0 +1,1 @@
+//! Admin GraphQL: the queries the app sends and the responses it reads.

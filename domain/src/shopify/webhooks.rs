@@ -1,0 +1,1 @@
+//! Webhook payloads: the topics the app subscribes to, parsed into typed values.

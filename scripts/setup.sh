@@ -37,4 +37,6 @@ if ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
+# 5. Local secrets for wrangler dev (never committed).
+[ -f .dev.vars ] || { cp .dev.vars.example .dev.vars; log "wrote .dev.vars from .dev.vars.example"; }
 log "tools ready"

@@ -27,6 +27,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="stylesheet" href=format!("/pkg/{OUTPUT_NAME}.css")/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AppBridge/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -35,6 +36,28 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// App Bridge, as Shopify requires it: the API key in a meta tag and the script loaded
+/// first and synchronously. Inside the admin it supplies session tokens (and adds them to
+/// the app's own fetches); outside, it does nothing and the app uses its session cookie.
+/// Rendered on the server only, from `SHOPIFY_API_KEY` and `APP_BRIDGE_URL`.
+#[component]
+fn AppBridge() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        let env = use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<std::sync::Arc<worker::Env>>().cloned());
+        let var = |name: &str| env.as_ref().and_then(|e| e.var(name).ok()).map(|v| v.to_string());
+        if let (Some(key), Some(src)) = (var("SHOPIFY_API_KEY"), var("APP_BRIDGE_URL")) {
+            return view! {
+                <meta name="shopify-api-key" content=key/>
+                <script src=src></script>
+            }
+            .into_any();
+        }
+    }
+    ().into_any()
 }
 
 #[component]

@@ -85,3 +85,14 @@ mod tests {
         assert_eq!(slot(JobKind::RecalculateAlerts, t), slot(JobKind::RecalculateAlerts, u));
     }
 }
+
+/// A verified webhook on the "events" queue, applied to D1 by the consumer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookMessage {
+    pub shop: String,
+    pub topic: String,
+    pub webhook_id: String,
+    pub triggered_at: Option<String>,
+    /// The raw JSON body, as signed by Shopify.
+    pub body: String,
+}

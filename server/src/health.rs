@@ -2,7 +2,7 @@
 //! binding present). 200 when all do, 503 with the failing part named otherwise.
 
 use app::server::bindings;
-use axum::{extract::Extension, http::StatusCode, response::IntoResponse, Json};
+use axum::{extract::Extension, http::{header, StatusCode}, response::IntoResponse};
 use serde_json::json;
 use std::sync::Arc;
 
@@ -17,7 +17,8 @@ pub async fn health(Extension(env): Extension<Arc<worker::Env>>) -> impl IntoRes
             Err(e) => e.clone(),
         };
         let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-        (status, Json(json!({"ok": ok, "d1": show(&d1), "kv": show(&kv), "queue": show(&queue)})))
+        let body = json!({"ok": ok, "d1": show(&d1), "kv": show(&kv), "queue": show(&queue)}).to_string();
+        (status, [(header::CONTENT_TYPE, "application/json")], body)
     })
     .await
 }

@@ -6,15 +6,19 @@ use app::server::{context, repo::job_runs};
 use domain::jobs::JobMessage;
 use worker::{D1Database, MessageBatch, MessageExt};
 
-pub async fn consume(batch: MessageBatch<JobMessage>, env: &worker::Env) -> worker::Result<()> {
+pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
     let db = context::db(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
     for message in batch.messages()? {
-        match run(&db, message.body()).await {
+        let outcome = match serde_json::from_value::<JobMessage>(message.body().clone()) {
+            Ok(job) => run(&db, &job).await.map_err(|e| e.to_string()),
+            Err(e) => Err(format!("undecodable job message: {e}")),
+        };
+        match outcome {
             Ok(()) => message.ack(),
-            Err(e) => {
+            Err(error) => {
                 worker::console_error!(
                     "{}",
-                    serde_json::json!({"level": "error", "event": "job_failed", "slot": message.body().slot, "error": e.to_string()})
+                    serde_json::json!({"level": "error", "event": "job_failed", "message_id": message.id(), "error": error})
                 );
                 message.retry();
             }

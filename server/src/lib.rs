@@ -1,12 +1,15 @@
 //! The Worker's three entry points, each delegating to its module.
 
+mod apply;
 mod cron;
+mod events;
 mod headers;
 mod health;
 mod jobs;
+mod oauth;
 mod router;
+mod webhooks;
 
-use domain::jobs::JobMessage;
 use worker::{event, Context, HttpRequest, MessageBatch, ScheduleContext, ScheduledEvent};
 
 #[event(start)]
@@ -24,7 +27,13 @@ async fn scheduled(event: ScheduledEvent, env: worker::Env, _ctx: ScheduleContex
     cron::on_schedule(&event.cron(), event.schedule() as u64, &env).await;
 }
 
+/// Both queues are consumed here; each message is decoded by its queue's module, so a
+/// malformed one is retried into that queue's dead-letter queue rather than lost.
 #[event(queue)]
-async fn queue(batch: MessageBatch<JobMessage>, env: worker::Env, _ctx: Context) -> worker::Result<()> {
-    jobs::consume(batch, &env).await
+async fn queue(batch: MessageBatch<serde_json::Value>, env: worker::Env, _ctx: Context) -> worker::Result<()> {
+    if batch.queue() == app::server::bindings::EVENTS_QUEUE_NAME {
+        events::consume(batch, &env).await
+    } else {
+        jobs::consume(batch, &env).await
+    }
 }

@@ -30,6 +30,9 @@ fn build() -> Router {
     };
     Router::new()
         .route("/healthz", get(crate::health::health))
+        .route("/auth", get(crate::oauth::begin))
+        .route("/auth/callback", get(crate::oauth::callback))
+        .route("/webhooks/{*topic}", post(crate::webhooks::receive))
         .route("/api/{*fn_name}", post(handle_server_fns).get(handle_server_fns))
         .leptos_routes(&options, routes, {
             let options = options.clone();

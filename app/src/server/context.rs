@@ -4,7 +4,6 @@
 use super::{bindings, repo::shops};
 use crate::error::AppError;
 use axum::Extension;
-use domain::ShopDomain;
 use std::{fmt::Display, future::Future, sync::Arc};
 
 /// A short reference the merchant can quote; the full cause is in the log under it.
@@ -51,18 +50,19 @@ pub fn db(env: &worker::Env) -> Result<worker::D1Database, AppError> {
     env.d1(bindings::DB).map_err(|e| internal("D1 binding", e))
 }
 
-/// The shop this request acts for. Until Shopify auth lands this is the configured demo
-/// shop; it is the one place that changes when session tokens arrive, so every query
-/// already takes the shop from here and never from the request body.
+/// The shop this request acts for, proven by a session token, a session cookie or (local
+/// demo only) configuration — never by anything in the request body. A valid session
+/// token for a shop not yet installed triggers the token exchange that installs it.
 pub async fn current_shop(env: &worker::Env) -> Result<shops::ShopRow, AppError> {
-    let raw = env
-        .var(bindings::DEMO_SHOP_VAR)
-        .map(|v| v.to_string())
-        .map_err(|_| AppError::Unauthorized)?;
-    let domain = ShopDomain::parse(&raw).map_err(|e| internal("DEMO_SHOP var", e))?;
-    shops::by_domain(&db(env)?, &domain)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("The shop {domain}")))
+    let parts: http::request::Parts = leptos_axum::extract().await.map_err(|e| internal("request parts", e))?;
+    let (domain, proof) = super::auth::request_shop(env, &parts).await?;
+    if let Some(row) = shops::by_domain(&db(env)?, &domain).await? {
+        return Ok(row);
+    }
+    match proof {
+        super::auth::Proof::SessionToken { token, .. } => super::install::via_token_exchange(env, &domain, &token).await,
+        _ => Err(AppError::Unauthorized),
+    }
 }
 
 /// Today in UTC, from the Worker's clock.

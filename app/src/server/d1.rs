@@ -36,3 +36,12 @@ pub async fn run(db: &D1Database, sql: &str, params: &[JsValue]) -> Result<(), A
     prepare(db, sql, params)?.run().await.map_err(|e| internal("D1 write", e))?;
     Ok(())
 }
+
+/// Runs statements atomically: all apply or none do.
+pub async fn batch(db: &D1Database, statements: Vec<D1PreparedStatement>) -> Result<(), AppError> {
+    if statements.is_empty() {
+        return Ok(());
+    }
+    db.batch(statements).await.map_err(|e| internal("D1 batch", e))?;
+    Ok(())
+}

@@ -1,8 +1,12 @@
 //! Server-only code (feature `ssr`): Worker bindings, D1 repositories, help articles.
 //! Nothing here is compiled into the browser wasm.
 
+pub mod auth;
 pub mod bindings;
+pub mod config;
 pub mod context;
 pub mod d1;
 pub mod help;
+pub mod install;
 pub mod repo;
+pub mod shopify;

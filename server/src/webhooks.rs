@@ -1,0 +1,93 @@
+//! `POST /webhooks/<topic>`: authenticate (HMAC over the raw body) before anything else,
+//! check the envelope, screen duplicates, queue the work and answer 200 fast. The queue
+//! consumer applies it (server/src/events.rs); D1 has the final word on "applied once".
+
+use app::server::bindings;
+use app::server::config::AppConfig;
+use axum::body::{Body, Bytes};
+use axum::extract::Extension;
+use axum::http::{request::Parts, Response, StatusCode};
+use domain::jobs::WebhookMessage;
+use domain::shopify::auth::verify_webhook;
+use domain::ShopDomain;
+use std::sync::Arc;
+
+/// How long a webhook id is remembered in KV as already queued (Shopify retries for 48 h;
+/// D1's webhook_events table catches anything older).
+const DEDUP_TTL_SECS: u64 = 48 * 3600;
+
+fn answer(status: StatusCode, text: &'static str) -> Response<Body> {
+    Response::builder().status(status).body(Body::from(text)).unwrap_or_default()
+}
+
+fn log(level: &str, event: &str, detail: serde_json::Value) {
+    let line = serde_json::json!({"level": level, "event": event, "detail": detail}).to_string();
+    if level == "error" {
+        worker::console_error!("{line}");
+    } else {
+        worker::console_log!("{line}");
+    }
+}
+
+pub async fn receive(Extension(env): Extension<Arc<worker::Env>>, parts: Parts, body: Bytes) -> Response<Body> {
+    worker::send::SendFuture::new(async move {
+        let h = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let Ok(cfg) = AppConfig::from_env(&env) else {
+            return answer(StatusCode::INTERNAL_SERVER_ERROR, "not configured");
+        };
+        if let Err(e) = verify_webhook(cfg.api_secret.as_bytes(), &body, h("x-shopify-hmac-sha256").as_deref()) {
+            log("warn", "webhook_rejected", serde_json::json!({"reason": e.to_string(), "path": parts.uri.path()}));
+            return answer(StatusCode::UNAUTHORIZED, "invalid signature");
+        }
+        let path_topic = parts.uri.path().strip_prefix("/webhooks/").unwrap_or_default().to_string();
+        let topic = h("x-shopify-topic").unwrap_or_default();
+        let shop = h("x-shopify-shop-domain").and_then(|s| ShopDomain::parse(&s).ok());
+        let webhook_id = h("x-shopify-webhook-id").filter(|id| !id.is_empty() && id.len() <= 128);
+        let (Some(shop), Some(webhook_id)) = (shop, webhook_id) else {
+            log("warn", "webhook_malformed", serde_json::json!({"reason": "missing shop or webhook id", "topic": topic}));
+            return answer(StatusCode::BAD_REQUEST, "missing X-Shopify-Shop-Domain or X-Shopify-Webhook-Id");
+        };
+        if topic != path_topic {
+            log("warn", "webhook_malformed", serde_json::json!({"reason": "topic does not match path", "topic": topic, "path": path_topic}));
+            return answer(StatusCode::BAD_REQUEST, "X-Shopify-Topic does not match the address");
+        }
+        if let Err(e) = crate::events::validate(&topic, &body) {
+            log("warn", "webhook_malformed", serde_json::json!({"reason": e, "topic": topic, "shop": shop.as_str(), "webhook_id": webhook_id}));
+            return answer(StatusCode::BAD_REQUEST, "malformed payload");
+        }
+        let kv = match env.kv(bindings::KV) {
+            Ok(kv) => kv,
+            Err(e) => {
+                log("error", "kv_binding", serde_json::json!(e.to_string()));
+                return answer(StatusCode::INTERNAL_SERVER_ERROR, "try again");
+            }
+        };
+        let seen_key = format!("webhook:{webhook_id}");
+        if matches!(kv.get(&seen_key).text().await, Ok(Some(_))) {
+            log("info", "webhook_duplicate", serde_json::json!({"webhook_id": webhook_id, "topic": topic}));
+            return answer(StatusCode::OK, "duplicate");
+        }
+        let message = WebhookMessage {
+            shop: shop.to_string(),
+            topic: topic.clone(),
+            webhook_id: webhook_id.clone(),
+            triggered_at: h("x-shopify-triggered-at"),
+            body: String::from_utf8_lossy(&body).into_owned(),
+        };
+        let queued = match env.queue(bindings::EVENTS_QUEUE) {
+            Ok(q) => q.send(&message).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = queued {
+            // Not acknowledged: Shopify will retry, nothing is lost.
+            log("error", "webhook_enqueue_failed", serde_json::json!({"webhook_id": webhook_id, "error": e.to_string()}));
+            return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
+        }
+        if let Ok(put) = kv.put(&seen_key, "1") {
+            let _ = put.expiration_ttl(DEDUP_TTL_SECS).execute().await;
+        }
+        log("info", "webhook_queued", serde_json::json!({"webhook_id": webhook_id, "topic": topic, "shop": shop.as_str()}));
+        answer(StatusCode::OK, "ok")
+    })
+    .await
+}

@@ -1,6 +1,10 @@
 //! D1 repositories, one per table family. All SQL that touches a family lives in its module.
 
+pub mod catalog;
+pub mod inventory;
 pub mod job_runs;
 pub mod positions;
+pub mod sales;
 pub mod settings;
 pub mod shops;
+pub mod webhook_events;

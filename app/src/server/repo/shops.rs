@@ -2,7 +2,7 @@ use crate::error::AppError;
 use crate::server::d1::{batch, first, int, prepare, text};
 use domain::ShopDomain;
 use serde::Deserialize;
-use worker::D1Database;
+use worker::{D1Database, D1PreparedStatement};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct ShopRow {
@@ -57,4 +57,44 @@ pub async fn sealed_token(db: &D1Database, shop_id: i64) -> Result<Option<String
     let row: Option<Token> =
         first(db, "SELECT access_token FROM shops WHERE id = ?1 AND uninstalled_at IS NULL", &[int(shop_id)]).await?;
     Ok(row.and_then(|r| r.access_token))
+}
+
+/// A shop by domain even if uninstalled (compliance webhooks arrive after uninstall).
+pub async fn by_domain_any(db: &D1Database, domain: &ShopDomain) -> Result<Option<ShopRow>, AppError> {
+    first(db, "SELECT id, domain, name, currency FROM shops WHERE domain = ?1", &[text(domain.as_str())]).await
+}
+
+/// `app/uninstalled`: the token is revoked by Shopify, so drop it; data stays until
+/// `shop/redact` (48 h later) asks for it to go.
+pub fn mark_uninstalled(db: &D1Database, shop_id: i64, now: &str) -> Result<Vec<D1PreparedStatement>, AppError> {
+    Ok(vec![prepare(
+        db,
+        "UPDATE shops SET uninstalled_at = ?2, access_token = NULL WHERE id = ?1",
+        &[int(shop_id), text(now)],
+    )?])
+}
+
+/// Every table holding shop data, children first.
+const SHOP_TABLES: [&str; 11] = [
+    "daily_sales",
+    "inventory_levels",
+    "variants",
+    "products",
+    "locations",
+    "alerts",
+    "seasonal_patterns",
+    "orders_seen",
+    "sync_runs",
+    "webhook_events",
+    "settings",
+];
+
+/// `shop/redact`: delete every row of the shop, the shop itself last.
+pub fn redact(db: &D1Database, shop_id: i64) -> Result<Vec<D1PreparedStatement>, AppError> {
+    let mut out = Vec::with_capacity(SHOP_TABLES.len() + 1);
+    for table in SHOP_TABLES {
+        out.push(prepare(db, &format!("DELETE FROM {table} WHERE shop_id = ?1"), &[int(shop_id)])?);
+    }
+    out.push(prepare(db, "DELETE FROM shops WHERE id = ?1", &[int(shop_id)])?);
+    Ok(out)
 }

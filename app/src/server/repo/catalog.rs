@@ -1,0 +1,95 @@
+//! Products and variants, as Shopify sends them (webhooks, bulk sync). Every write is
+//! guarded by `updated_at`, so an older state arriving late never overwrites a newer one.
+
+use crate::error::AppError;
+use crate::server::d1::{int, prepare, text};
+use worker::{D1Database, D1PreparedStatement};
+
+pub struct ProductRow<'a> {
+    pub id: i64,
+    pub title: &'a str,
+    pub vendor: &'a str,
+    pub product_type: &'a str,
+    pub status: &'a str,
+    /// UTC, `YYYY-MM-DDTHH:MM:SSZ`, so that text order is time order.
+    pub updated_at: &'a str,
+}
+
+pub struct VariantRow<'a> {
+    pub id: i64,
+    pub title: &'a str,
+    pub sku: &'a str,
+    pub price_cents: i64,
+    pub inventory_item_id: Option<i64>,
+}
+
+/// Upserts a product with its variants and drops variants it no longer has — all only if
+/// this state is at least as new as what is stored.
+pub fn upsert_product(
+    db: &D1Database,
+    shop_id: i64,
+    p: &ProductRow<'_>,
+    variants: &[VariantRow<'_>],
+) -> Result<Vec<D1PreparedStatement>, AppError> {
+    let mut out = Vec::with_capacity(variants.len() + 2);
+    out.push(prepare(
+        db,
+        "INSERT INTO products (shop_id, id, title, vendor, product_type, status, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT(shop_id, id) DO UPDATE SET title = excluded.title, vendor = excluded.vendor,
+           product_type = excluded.product_type, status = excluded.status, updated_at = excluded.updated_at
+         WHERE excluded.updated_at >= products.updated_at",
+        &[int(shop_id), int(p.id), text(p.title), text(p.vendor), text(p.product_type), text(p.status), text(p.updated_at)],
+    )?);
+    // After the upsert above, the product's stored updated_at equals ours only if ours won.
+    let ours_won = "(SELECT updated_at FROM products WHERE shop_id = ?1 AND id = ?2) = ?3";
+    for v in variants {
+        out.push(prepare(
+            db,
+            &format!(
+                "INSERT INTO variants (shop_id, id, product_id, title, sku, price_cents, inventory_item_id, updated_at)
+                 SELECT ?1, ?4, ?2, ?5, ?6, ?7, ?8, ?3 WHERE {ours_won}
+                 ON CONFLICT(shop_id, id) DO UPDATE SET product_id = excluded.product_id, title = excluded.title,
+                   sku = excluded.sku, price_cents = excluded.price_cents,
+                   inventory_item_id = COALESCE(excluded.inventory_item_id, variants.inventory_item_id),
+                   updated_at = excluded.updated_at"
+            ),
+            &[
+                int(shop_id),
+                int(p.id),
+                text(p.updated_at),
+                int(v.id),
+                text(v.title),
+                text(v.sku),
+                int(v.price_cents),
+                v.inventory_item_id.map_or(worker::wasm_bindgen::JsValue::NULL, int),
+            ],
+        )?);
+    }
+    let keep: Vec<i64> = variants.iter().map(|v| v.id).collect();
+    let keep = serde_json::to_string(&keep).unwrap_or_else(|_| "[]".into());
+    out.push(prepare(
+        db,
+        &format!(
+            "DELETE FROM variants WHERE shop_id = ?1 AND product_id = ?2 AND {ours_won}
+               AND id NOT IN (SELECT value FROM json_each(?4))"
+        ),
+        &[int(shop_id), int(p.id), text(p.updated_at), text(&keep)],
+    )?);
+    Ok(out)
+}
+
+/// A deleted product leaves no variants or stock levels to raise alerts on; its sales
+/// history stays (it is the shop's history) until retention removes it.
+pub fn delete_product(db: &D1Database, shop_id: i64, product_id: i64) -> Result<Vec<D1PreparedStatement>, AppError> {
+    Ok(vec![
+        prepare(
+            db,
+            "DELETE FROM inventory_levels WHERE shop_id = ?1
+               AND variant_id IN (SELECT id FROM variants WHERE shop_id = ?1 AND product_id = ?2)",
+            &[int(shop_id), int(product_id)],
+        )?,
+        prepare(db, "DELETE FROM variants WHERE shop_id = ?1 AND product_id = ?2", &[int(shop_id), int(product_id)])?,
+        prepare(db, "DELETE FROM products WHERE shop_id = ?1 AND id = ?2", &[int(shop_id), int(product_id)])?,
+    ])
+}

@@ -18,6 +18,8 @@ pub enum AppError {
     Unauthorized,
     #[error("{0} was not found.")]
     NotFound(String),
+    #[error("Too many requests. Please wait {0} seconds and try again.")]
+    RateLimited(u64),
     #[error("Something went wrong on our side. Please try again (reference {0}).")]
     Internal(String),
     #[error("Stock Sentry could not be reached: {0}")]
@@ -30,6 +32,7 @@ impl AppError {
             Self::Invalid(_) => 422,
             Self::Unauthorized => 401,
             Self::NotFound(_) => 404,
+            Self::RateLimited(_) => 429,
             Self::Internal(_) | Self::Transport(_) => 500,
         }
     }

@@ -31,3 +31,19 @@ pub fn secure<B>(res: &mut Response<B>, frame_ancestors: &str) {
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
 }
+
+/// The public help center (not its API): the same for every reader.
+pub fn is_public_help(path: &str) -> bool {
+    path == "/help" || path.starts_with("/help/")
+}
+
+/// Help pages may be cached by browsers and the edge; everything else is per shop and
+/// must never be stored by a shared cache.
+pub fn caching<B>(res: &mut Response<B>, public_page: bool) {
+    let value = if public_page && res.status().is_success() {
+        "public, max-age=300, s-maxage=3600"
+    } else {
+        "private, no-store"
+    };
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+}

@@ -15,5 +15,8 @@ pub fn register_all() {
     register_explicit::<settings::SaveSettings>();
     register_explicit::<help::ListArticles>();
     register_explicit::<help::GetArticle>();
+    register_explicit::<help::SearchHelp>();
+    register_explicit::<help::VoteArticle>();
+    register_explicit::<help::ContactSupport>();
     register_explicit::<jobs::RecentJobs>();
 }

@@ -11,7 +11,8 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <Title text="Page not found · Stock Sentry"/>
         <h1>"Page not found"</h1>
-        <p>"There is no page at this address. It may have moved."</p>
+        <p>"There is no page at this address. It may have moved — try searching the help center."</p>
+        <crate::pages::help::HelpSearch/>
         <ul class="link-list">
             <li><a href="/app">"Go to the dashboard"</a></li>
             <li><a href="/help">"Browse the help center"</a></li>

@@ -34,6 +34,11 @@ where
             if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
                 let status = http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
                 opts.set_status(status);
+                if let AppError::RateLimited(secs) = err {
+                    if let Ok(v) = http::HeaderValue::from_str(&secs.to_string()) {
+                        opts.insert_header(http::header::RETRY_AFTER, v);
+                    }
+                }
             }
         }
         result

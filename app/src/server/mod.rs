@@ -8,5 +8,6 @@ pub mod context;
 pub mod d1;
 pub mod help;
 pub mod install;
+pub mod rate_limit;
 pub mod repo;
 pub mod shopify;

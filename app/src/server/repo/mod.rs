@@ -1,6 +1,7 @@
 //! D1 repositories, one per table family. All SQL that touches a family lives in its module.
 
 pub mod catalog;
+pub mod help;
 pub mod inventory;
 pub mod job_runs;
 pub mod positions;

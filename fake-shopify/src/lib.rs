@@ -1,4 +1,8 @@
-//! The fake Shopify's data: demo shops generated deterministically from a seed.
+//! The fake Shopify: demo shops generated deterministically from a seed, and a native server
+//! speaking Shopify's wire formats (OAuth, token exchange, the Admin GraphQL subset the app
+//! uses, signed webhooks, an admin page framing the app) with fault injection.
 
 pub mod catalog;
+pub mod crypto;
+pub mod orders;
 pub mod seed_sql;

@@ -57,6 +57,31 @@ pub fn url_encode(s: &str) -> String {
     out
 }
 
+/// Decodes a percent-encoded query component (`+` as space); `None` if malformed.
+pub fn url_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = s.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// `host` as Shopify passes it to embedded apps: base64 of `admin.shopify.com/store/<name>`.
 pub fn host_param(shop_domain: &str) -> String {
     let name = shop_domain.strip_suffix(".myshopify.com").unwrap_or(shop_domain);
@@ -176,6 +201,14 @@ mod tests {
         assert_eq!(oauth_query_hmac("s", &a), oauth_query_hmac("s", &b));
         assert_ne!(oauth_query_hmac("s", &a), oauth_query_hmac("t", &a));
         assert_eq!(oauth_query_hmac("s", &a).len(), 64);
+    }
+
+    #[test]
+    fn url_encoding_round_trips() {
+        for s in ["a b+c/d=e&f", "héllo", "plain-_.~"] {
+            assert_eq!(url_decode(&url_encode(s)).as_deref(), Some(s));
+        }
+        assert_eq!(url_decode("%zz"), None);
     }
 
     #[test]

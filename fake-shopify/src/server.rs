@@ -12,7 +12,7 @@ use crate::webhook;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Duration, Utc};
@@ -152,7 +152,8 @@ async fn authorize(State(app): State<AppState>, Path(domain): Path<String>, Quer
     params.sort();
     let query = params.iter().map(|(k, v)| format!("{k}={}", crypto::url_encode(v))).collect::<Vec<_>>().join("&");
     let sep = if redirect_uri.contains('?') { '&' } else { '?' };
-    Ok(Redirect::to(&format!("{redirect_uri}{sep}{query}")).into_response())
+    let location = HeaderValue::from_str(&format!("{redirect_uri}{sep}{query}")).map_err(|_| ApiError::BadRequest("redirect_uri is not a valid URL".into()))?;
+    Ok((StatusCode::FOUND, [(header::LOCATION, location)]).into_response())
 }
 
 const TOKEN_EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";

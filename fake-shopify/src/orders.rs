@@ -41,6 +41,9 @@ pub struct Refund {
     pub created_at: DateTime<Utc>,
 }
 
+/// A day's sales at one location: (variant, units sold, units returned).
+type DaySales = Vec<(i64, i64, i64)>;
+
 struct Draft {
     created_at: DateTime<Utc>,
     location_id: i64,
@@ -49,8 +52,8 @@ struct Draft {
 
 /// All historic orders of `shop`, oldest first.
 pub fn synthesise(shop: &Shop, seed: u64) -> Vec<Order> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0bde_45a1_e5u64);
-    let mut groups: BTreeMap<(NaiveDate, i64), Vec<(i64, i64, i64)>> = BTreeMap::new();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x000b_de45_a1e5_u64);
+    let mut groups: BTreeMap<(NaiveDate, i64), DaySales> = BTreeMap::new();
     for s in &shop.sales {
         if s.units_sold > 0 {
             groups.entry((s.day, s.location_id)).or_default().push((s.variant_id, s.units_sold, s.units_returned));

@@ -397,13 +397,18 @@ fn locations(app: &Shops, domain: &str, vars: &Value) -> ApiResult<Value> {
     Ok(json!({ "locations": { "nodes": page, "pageInfo": { "hasNextPage": end < all.len(), "endCursor": (end > 0).then(|| format!("loc-{end}")) } } }))
 }
 
-/// Each poll moves the operation on: CREATED → RUNNING (a third) → RUNNING (two thirds) → COMPLETED.
+/// Once the result file is built, each poll moves the operation on:
+/// RUNNING (a third of the objects) → RUNNING (two thirds) → COMPLETED with its `url`.
 fn poll(op: &mut BulkOp, public_url: &str) -> Value {
-    op.polls += 1;
-    let (status, fraction) = match op.polls {
-        1 => ("RUNNING", 1.0 / 3.0),
-        2 => ("RUNNING", 2.0 / 3.0),
-        _ => ("COMPLETED", 1.0),
+    let (status, fraction) = if !op.ready {
+        ("CREATED", 0.0)
+    } else {
+        op.polls += 1;
+        match op.polls {
+            1 => ("RUNNING", 1.0 / 3.0),
+            2 => ("RUNNING", 2.0 / 3.0),
+            _ => ("COMPLETED", 1.0),
+        }
     };
     if status == "COMPLETED" && op.completed_at.is_none() {
         op.completed_at = Some(Utc::now());
@@ -420,6 +425,7 @@ fn poll(op: &mut BulkOp, public_url: &str) -> Value {
     })
 }
 
+/// Starts an export: answers CREATED at once and builds the JSONL in the background.
 async fn run_bulk(app: &AppState, domain: &str, req: &GraphqlRequest) -> ApiResult<Value> {
     let inner = req.variables.get("query").and_then(Value::as_str).unwrap_or(&req.query).to_string();
     let kind = if inner.contains("orders") {
@@ -430,36 +436,55 @@ async fn run_bulk(app: &AppState, domain: &str, req: &GraphqlRequest) -> ApiResu
         return Ok(json!({ "bulkOperationRunQuery": { "bulkOperation": null,
             "userErrors": [ { "field": ["query"], "message": "The fake Shopify exports only products (catalog) and orders", "code": "INVALID" } ] } }));
     };
-    let (catalog, seed, history, live) = {
-        let s = shop!(app, domain);
-        if s.bulk_ops.last().is_some_and(|o| o.polls < 3) {
+    let id = app.next_bulk_id.fetch_add(1, Ordering::Relaxed);
+    let now = Utc::now();
+    let since = admin::orders_bulk_query_since(&inner);
+    let (catalog, seed, history, live, catalog_export) = {
+        let mut s = shop!(app, domain);
+        if let Some(running) = s.bulk_ops.last().filter(|o| o.in_progress()) {
             return Ok(json!({ "bulkOperationRunQuery": { "bulkOperation": null,
-                "userErrors": [ { "field": null, "message": format!("A bulk query operation for this app and shop is already in progress: {}.", gid("BulkOperation", s.bulk_ops.last().map_or(0, |o| o.id))), "code": "OPERATION_IN_PROGRESS" } ] } }));
+                "userErrors": [ { "field": null, "message": format!("A bulk query operation for this app and shop is already in progress: {}.", gid("BulkOperation", running.id)), "code": "OPERATION_IN_PROGRESS" } ] } }));
         }
-        (s.catalog.clone(), s.seed, s.history.clone(), s.live_orders.clone())
+        // The catalog is read now (a snapshot, as Shopify's export is); orders are built later.
+        let catalog_export = (kind == BulkKind::Catalog).then(|| state::catalog_jsonl(&s));
+        let key = s.random_hex(12);
+        s.bulk_ops.push(BulkOp { id, kind, query: inner, created_at: now, completed_at: None, polls: 0, object_count: 0, root_object_count: 0, file_size: 0, key, ready: false });
+        (s.catalog.clone(), s.seed, s.history.clone(), s.live_orders.clone(), catalog_export)
     };
-    let (jsonl, count, roots) = match kind {
-        BulkKind::Catalog => {
-            let s = shop!(app, domain);
-            state::catalog_jsonl(&s)
-        }
-        BulkKind::Orders => {
-            let since = admin::orders_bulk_query_since(&inner);
-            tokio::task::spawn_blocking(move || {
+    let app2 = app.clone();
+    let domain2 = domain.to_string();
+    tokio::spawn(async move {
+        let built = match catalog_export {
+            Some(done) => Ok(done),
+            None => tokio::task::spawn_blocking(move || {
                 let history = history.get_or_init(|| crate::orders::synthesise(&catalog, seed));
                 state::orders_jsonl(&catalog, history, &live, since)
             })
-            .await
-            .map_err(|e| ApiError::Internal(format!("building the orders export: {e}")))?
+            .await,
+        };
+        let (jsonl, count, roots) = match built {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("fake-shopify: building bulk operation {id} failed: {e}");
+                (String::new(), 0, 0)
+            }
+        };
+        let Some(Ok(mut s)) = app2.lock(&domain2) else { return };
+        let Some(op) = s.bulk_ops.iter_mut().find(|o| o.id == id) else { return };
+        op.object_count = count;
+        op.root_object_count = roots;
+        op.file_size = jsonl.len() as u64;
+        op.ready = true;
+        let key = op.key.clone();
+        drop(s);
+        if let Ok(mut results) = app2.results.lock() {
+            results.insert(id, (key, Arc::new(jsonl)));
+            while results.len() > state::KEPT_RESULTS {
+                let Some(oldest) = results.keys().min().copied() else { break };
+                results.remove(&oldest);
+            }
         }
-    };
-    let id = app.next_bulk_id.fetch_add(1, Ordering::Relaxed);
-    let now = Utc::now();
-    let mut s = shop!(app, domain);
-    let key = s.random_hex(12);
-    let op = BulkOp { id, kind, query: inner, created_at: now, completed_at: None, polls: 0, object_count: count, root_object_count: roots, file_size: jsonl.len() as u64, key: key.clone() };
-    s.bulk_ops.push(op);
-    app.results.lock().map_err(|_| state::Poisoned)?.insert(id, (key, Arc::new(jsonl)));
+    });
     Ok(json!({ "bulkOperationRunQuery": { "bulkOperation": { "id": gid("BulkOperation", id), "status": "CREATED", "createdAt": state::ts(now) }, "userErrors": [] } }))
 }
 

@@ -62,7 +62,19 @@ pub struct BulkOp {
     pub root_object_count: u64,
     pub file_size: u64,
     pub key: String,
+    /// The result file is built (in the background); until then the operation stays CREATED.
+    pub ready: bool,
 }
+
+impl BulkOp {
+    /// RUNNING or CREATED: another bulk query would be refused.
+    pub fn in_progress(&self) -> bool {
+        !self.ready || self.polls < 3
+    }
+}
+
+/// Result files kept for download (the newest; older ones expire).
+pub const KEPT_RESULTS: usize = 4;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Delivery {

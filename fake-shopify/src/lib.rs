@@ -1,4 +1,12 @@
-//! The fake Shopify's data: demo shops generated deterministically from a seed.
+//! The fake Shopify: demo shops generated deterministically from a seed, and a native server
+//! speaking Shopify's wire formats (OAuth, token exchange, the Admin GraphQL subset the app
+//! uses, signed webhooks, an admin page framing the app) with fault injection.
 
+pub mod admin_page;
 pub mod catalog;
+pub mod crypto;
+pub mod orders;
 pub mod seed_sql;
+pub mod server;
+pub mod state;
+pub mod webhook;

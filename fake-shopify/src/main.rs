@@ -1,37 +1,112 @@
-//! `fake-shopify seed-sql --seed N --end YYYY-MM-DD --out FILE`: the demo shop as SQL.
-//! (The Shopify Admin API, OAuth and webhook sender join this binary in a later issue.)
+//! `fake-shopify serve --port 8788 --app-url http://127.0.0.1:8787 --api-key K --api-secret S [--seed 42] [--end YYYY-MM-DD] [--scopes …] [--public-url …]`:
+//! the local Shopify (see `server`).
+//! `fake-shopify seed-sql [--seed N] [--end YYYY-MM-DD] --out FILE`: the demo shop as SQL.
 
 use chrono::{NaiveDate, Utc};
+use fake_shopify::state::{Config, Shops};
 use std::process::ExitCode;
+use std::sync::Arc;
 
-fn usage() -> ExitCode {
-    eprintln!("usage: fake-shopify seed-sql [--seed N] [--end YYYY-MM-DD] --out FILE");
+const USAGE: &str = "usage:
+  fake-shopify serve --port 8788 --app-url http://127.0.0.1:8787 --api-key KEY --api-secret SECRET
+                     [--seed 42] [--end YYYY-MM-DD] [--scopes read_products,...] [--public-url http://127.0.0.1:8788]
+  fake-shopify seed-sql [--seed N] [--end YYYY-MM-DD] --out FILE";
+
+fn usage(problem: &str) -> ExitCode {
+    eprintln!("{problem}\n{USAGE}");
     ExitCode::from(2)
+}
+
+fn flags(args: &[String]) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let Some(name) = flag.strip_prefix("--") else { return Err(format!("unexpected argument {flag}")) };
+        let Some(value) = it.next() else { return Err(format!("{flag} needs a value")) };
+        out.push((name.to_string(), value.clone()));
+    }
+    Ok(out)
 }
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) != Some("seed-sql") {
-        return usage();
-    }
-    let (mut seed, mut end, mut out) = (42_u64, Utc::now().date_naive(), None::<String>);
-    let mut it = args[1..].iter();
-    while let Some(flag) = it.next() {
-        let Some(value) = it.next() else { return usage() };
-        match flag.as_str() {
-            "--seed" => match value.parse() {
-                Ok(v) => seed = v,
-                Err(_) => return usage(),
-            },
-            "--end" => match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-                Ok(d) => end = d,
-                Err(_) => return usage(),
-            },
-            "--out" => out = Some(value.clone()),
-            _ => return usage(),
+    let Some(command) = args.first() else { return usage("no command") };
+    let flags = match flags(&args[1..]) {
+        Ok(f) => f,
+        Err(e) => return usage(&e),
+    };
+    let get = |name: &str| flags.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let seed = match get("seed").map(|s| s.parse::<u64>()) {
+        None => 42,
+        Some(Ok(s)) => s,
+        Some(Err(_)) => return usage("--seed must be a number"),
+    };
+    let end = match get("end").map(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d")) {
+        None => Utc::now().date_naive(),
+        Some(Ok(d)) => d,
+        Some(Err(_)) => return usage("--end must be YYYY-MM-DD"),
+    };
+    match command.as_str() {
+        "seed-sql" => seed_sql(seed, end, get("out")),
+        "serve" => {
+            let port = match get("port").map(|p| p.parse::<u16>()) {
+                None => 8788,
+                Some(Ok(p)) => p,
+                Some(Err(_)) => return usage("--port must be a port number"),
+            };
+            let (Some(app_url), Some(api_key), Some(api_secret)) = (get("app-url"), get("api-key"), get("api-secret")) else {
+                return usage("serve needs --app-url, --api-key and --api-secret");
+            };
+            let cfg = Config {
+                app_url: app_url.trim_end_matches('/').to_string(),
+                api_key,
+                api_secret,
+                scopes: get("scopes").unwrap_or_else(|| "read_products,read_inventory,read_orders,read_locations".into()),
+                seed,
+                end,
+                public_url: get("public-url").unwrap_or_else(|| format!("http://127.0.0.1:{port}")).trim_end_matches('/').to_string(),
+            };
+            serve(cfg, port)
         }
+        other => usage(&format!("unknown command {other}")),
     }
-    let Some(out) = out else { return usage() };
+}
+
+fn serve(cfg: Config, port: u16) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("cannot listen on 127.0.0.1:{port}: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let public = cfg.public_url.clone();
+        let app_url = cfg.app_url.clone();
+        let shops = Arc::new(Shops::new(cfg));
+        println!("fake Shopify on {public} (API {}), webhooks to {app_url}/webhooks/<topic>", domain::shopify::API_VERSION);
+        for d in shops.domains() {
+            println!("  {d}: shop base {public}/shops/{d}, admin {public}/admin/{d}/apps/stock-sentry");
+        }
+        match fake_shopify::server::serve(listener, shops).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("server stopped: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    })
+}
+
+fn seed_sql(seed: u64, end: NaiveDate, out: Option<String>) -> ExitCode {
+    let Some(out) = out else { return usage("seed-sql needs --out FILE") };
     let shop = fake_shopify::catalog::generate(seed, end);
     let sql = fake_shopify::seed_sql::to_sql(&shop, &format!("{end}T00:00:00Z"));
     if let Err(e) = std::fs::write(&out, sql) {

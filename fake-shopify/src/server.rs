@@ -1,0 +1,755 @@
+//! The HTTP face of the fake: Shopify's routes under `/shops/{shop}` (so one port serves every
+//! demo shop; the app's `SHOPIFY_SHOP_BASE` is `http://127.0.0.1:8788/shops/{shop}`), the fake
+//! admin page under `/admin/{shop}`, and JSON control endpoints under `/_fake`.
+//!
+//! Errors: every handler returns `Result<_, ApiError>`; `ApiError` renders the status and body
+//! Shopify would send for that failure (or a JSON `{"error": …}` on control endpoints).
+
+use crate::admin_page;
+use crate::crypto::{self, SessionClaims};
+use crate::state::{self, BulkKind, BulkOp, Delivery, Fault, ShopState, Shops, Token};
+use crate::webhook;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, Duration, Utc};
+use domain::shopify::admin::{self as admin, gid, GraphqlRequest};
+use domain::shopify::webhooks::Topic;
+use domain::shopify::API_VERSION;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+pub type AppState = Arc<Shops>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("unknown shop `{0}`")]
+    UnknownShop(String),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("invalid access token")]
+    Unauthorized,
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("oauth error {error}: {description}")]
+    OAuth { error: &'static str, description: String },
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<state::Poisoned> for ApiError {
+    fn from(e: state::Poisoned) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = match &self {
+            ApiError::UnknownShop(_) | ApiError::NotFound => (StatusCode::NOT_FOUND, json!({ "errors": "Not Found" })),
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                json!({ "errors": "[API] Invalid API key or access token (unrecognized login or wrong password)" }),
+            ),
+            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, json!({ "error": m })),
+            ApiError::Conflict(m) => (StatusCode::CONFLICT, json!({ "error": m })),
+            ApiError::OAuth { error, description } => {
+                (StatusCode::BAD_REQUEST, json!({ "error": error, "error_description": description }))
+            }
+            ApiError::Internal(m) => {
+                eprintln!("fake-shopify: internal error: {m}");
+                (StatusCode::INTERNAL_SERVER_ERROR, json!({ "errors": "Internal Server Error" }))
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+macro_rules! shop {
+    ($app:expr, $domain:expr) => {
+        $app.lock($domain).ok_or_else(|| ApiError::UnknownShop($domain.to_string()))??
+    };
+}
+
+pub fn router(app: AppState) -> Router {
+    Router::new()
+        .route("/", get(index))
+        .route("/shops/{shop}/admin/oauth/authorize", get(authorize))
+        .route("/shops/{shop}/admin/oauth/access_token", post(access_token))
+        .route("/shops/{shop}/admin/api/{version}/graphql.json", post(graphql))
+        .route("/admin/{shop}/apps/stock-sentry", get(admin_app_page))
+        .route("/admin/{shop}/session-token", get(admin_session_token))
+        .route("/app-bridge.js", get(app_bridge))
+        .route("/_fake/bulk/{id}/{file}", get(bulk_result))
+        .route("/_fake/shops", get(list_shops))
+        .route("/_fake/session-token", get(fake_session_token))
+        .route("/_fake/webhook", post(trigger_webhook))
+        .route("/_fake/sale", post(simulate_sale))
+        .route("/_fake/burst", post(burst))
+        .route("/_fake/uninstall", post(uninstall))
+        .route("/_fake/faults", post(add_faults).get(list_faults).delete(clear_faults))
+        .route("/_fake/deliveries", get(list_deliveries))
+        .with_state(app)
+}
+
+async fn index(State(app): State<AppState>) -> Html<String> {
+    let items: String = app
+        .domains()
+        .iter()
+        .map(|d| format!(r#"<li><a href="/admin/{d}/apps/stock-sentry">{d}</a></li>"#, d = admin_page::escape(d)))
+        .collect();
+    Html(format!("<!doctype html><meta charset=utf-8><title>Fake Shopify</title><h1>Fake Shopify</h1><p>Open Stock Sentry inside a shop's admin:</p><ul>{items}</ul>"))
+}
+
+// ---------------------------------------------------------------------------------------
+// OAuth
+// ---------------------------------------------------------------------------------------
+
+fn param<'a>(q: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    q.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// Auto-approves the install: 302 to `redirect_uri` with `code`, `hmac`, `host`, `shop`,
+/// `state` and `timestamp`, the `hmac` signed like Shopify's (hex, sorted query without hmac).
+async fn authorize(State(app): State<AppState>, Path(domain): Path<String>, Query(q): Query<Vec<(String, String)>>) -> ApiResult<Response> {
+    let cfg = &app.cfg;
+    if param(&q, "client_id") != Some(cfg.api_key.as_str()) {
+        return Err(ApiError::BadRequest("client_id is not this app's API key".into()));
+    }
+    let redirect_uri = param(&q, "redirect_uri").ok_or_else(|| ApiError::BadRequest("redirect_uri is required".into()))?;
+    if !redirect_uri.starts_with(&cfg.app_url) {
+        return Err(ApiError::BadRequest(format!("redirect_uri must be under the app URL {}", cfg.app_url)));
+    }
+    let scope = param(&q, "scope").unwrap_or(&cfg.scopes).to_string();
+    let now = Utc::now();
+    let code = {
+        let mut s = shop!(app, &domain);
+        let code = s.random_hex(16);
+        s.codes.insert(code.clone(), (now + Duration::minutes(10), scope));
+        code
+    };
+    let mut params = vec![
+        ("code".to_string(), code),
+        ("host".to_string(), crypto::host_param(&domain)),
+        ("shop".to_string(), domain.clone()),
+        ("timestamp".to_string(), now.timestamp().to_string()),
+    ];
+    if let Some(state) = param(&q, "state") {
+        params.push(("state".to_string(), state.to_string()));
+    }
+    let hmac = crypto::oauth_query_hmac(&cfg.api_secret, &params);
+    params.push(("hmac".to_string(), hmac));
+    params.sort();
+    let query = params.iter().map(|(k, v)| format!("{k}={}", crypto::url_encode(v))).collect::<Vec<_>>().join("&");
+    let sep = if redirect_uri.contains('?') { '&' } else { '?' };
+    let location = HeaderValue::from_str(&format!("{redirect_uri}{sep}{query}")).map_err(|_| ApiError::BadRequest("redirect_uri is not a valid URL".into()))?;
+    Ok((StatusCode::FOUND, [(header::LOCATION, location)]).into_response())
+}
+
+const TOKEN_EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
+const ID_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:id_token";
+const OFFLINE_TOKEN: &str = "urn:shopify:params:oauth:token-type:offline-access-token";
+const ONLINE_TOKEN: &str = "urn:shopify:params:oauth:token-type:online-access-token";
+
+/// Reads a JSON or form body into string pairs (JSON numbers and booleans as text).
+fn body_params(headers: &HeaderMap, body: &[u8]) -> ApiResult<HashMap<String, String>> {
+    let ctype = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if ctype.starts_with("application/json") {
+        let v: HashMap<String, Value> =
+            serde_json::from_slice(body).map_err(|e| ApiError::OAuth { error: "invalid_request", description: format!("body is not a JSON object: {e}") })?;
+        Ok(v.into_iter()
+            .map(|(k, v)| {
+                let s = match v {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                (k, s)
+            })
+            .collect())
+    } else {
+        let pairs: Vec<(String, String)> = serde_urlencoded_pairs(body)?;
+        Ok(pairs.into_iter().collect())
+    }
+}
+
+fn serde_urlencoded_pairs(body: &[u8]) -> ApiResult<Vec<(String, String)>> {
+    let q: Query<Vec<(String, String)>> = Query::try_from_uri(
+        &format!("/?{}", String::from_utf8_lossy(body))
+            .parse()
+            .map_err(|_| ApiError::OAuth { error: "invalid_request", description: "body is not form-encoded".into() })?,
+    )
+    .map_err(|e| ApiError::OAuth { error: "invalid_request", description: e.to_string() })?;
+    Ok(q.0)
+}
+
+/// The authorization-code grant, the token-exchange grant (session token → offline or
+/// online access token) and, for expiring offline tokens, the refresh-token grant.
+async fn access_token(State(app): State<AppState>, Path(domain): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<Value>> {
+    let cfg = &app.cfg;
+    let p = body_params(&headers, &body)?;
+    let get = |k: &str| p.get(k).map(String::as_str);
+    if get("client_id") != Some(cfg.api_key.as_str()) || get("client_secret").map(str::as_bytes).is_none_or(|s| !crypto::same(s, cfg.api_secret.as_bytes())) {
+        return Err(ApiError::OAuth { error: "invalid_client", description: "client_id or client_secret is wrong".into() });
+    }
+    let now = Utc::now();
+    let mut s = shop!(app, &domain);
+    let expiring = matches!(get("expiring"), Some("1") | Some("true"));
+    let (scope, online) = match get("grant_type") {
+        None | Some("authorization_code") => {
+            let code = get("code").ok_or_else(|| ApiError::OAuth { error: "invalid_request", description: "code is required".into() })?;
+            match s.codes.remove(code) {
+                Some((expires, scope)) if expires > now => (scope, false),
+                _ => return Err(ApiError::OAuth { error: "invalid_grant", description: "The authorization code was not found or was already used".into() }),
+            }
+        }
+        Some(TOKEN_EXCHANGE) => {
+            if get("subject_token_type") != Some(ID_TOKEN_TYPE) {
+                return Err(ApiError::OAuth { error: "invalid_request", description: format!("subject_token_type must be {ID_TOKEN_TYPE}") });
+            }
+            let token = get("subject_token").ok_or_else(|| ApiError::OAuth { error: "invalid_request", description: "subject_token is required".into() })?;
+            crypto::verify_session_token(&cfg.api_secret, &cfg.api_key, &domain, token, now.timestamp())
+                .map_err(|e| ApiError::OAuth { error: "invalid_subject_token", description: e.to_string() })?;
+            let online = match get("requested_token_type") {
+                Some(OFFLINE_TOKEN) => false,
+                Some(ONLINE_TOKEN) => true,
+                other => {
+                    return Err(ApiError::OAuth { error: "invalid_request", description: format!("unsupported requested_token_type {other:?}") })
+                }
+            };
+            s.installed = true;
+            (cfg.scopes.clone(), online)
+        }
+        Some("refresh_token") => {
+            let refresh = get("refresh_token").ok_or_else(|| ApiError::OAuth { error: "invalid_request", description: "refresh_token is required".into() })?;
+            if s.refresh_tokens.remove(refresh).is_none() {
+                return Err(ApiError::OAuth { error: "invalid_grant", description: "refresh token is unknown or already used".into() });
+            }
+            return Ok(Json(issue(&mut s, cfg.scopes.clone(), true, false, now)));
+        }
+        Some(other) => return Err(ApiError::OAuth { error: "unsupported_grant_type", description: other.to_string() }),
+    };
+    Ok(Json(issue(&mut s, scope, expiring, online, now)))
+}
+
+fn issue(s: &mut ShopState, scope: String, expiring: bool, online: bool, now: DateTime<Utc>) -> Value {
+    let token = format!("shpua_{}", s.random_hex(16));
+    if online {
+        s.tokens.insert(token.clone(), Token { expires_at: Some(now + Duration::seconds(86_399)) });
+        return json!({
+            "access_token": token, "scope": scope, "expires_in": 86_399, "associated_user_scope": scope,
+            "associated_user": { "id": 902_541_635, "first_name": "Demo", "last_name": "Merchant", "email": format!("owner@{}", s.domain()),
+                                 "account_owner": true, "locale": "en", "collaborator": false, "email_verified": true }
+        });
+    }
+    if expiring {
+        let refresh = format!("shprt_{}", s.random_hex(16));
+        s.tokens.insert(token.clone(), Token { expires_at: Some(now + Duration::seconds(3600)) });
+        s.refresh_tokens.insert(refresh.clone(), ());
+        return json!({ "access_token": token, "scope": scope, "expires_in": 3600, "refresh_token": refresh, "refresh_token_expires_in": 7_776_000 });
+    }
+    s.tokens.insert(token.clone(), Token { expires_at: None });
+    json!({ "access_token": token, "scope": scope })
+}
+
+// ---------------------------------------------------------------------------------------
+// Admin GraphQL
+// ---------------------------------------------------------------------------------------
+
+/// The first field of the operation's selection set: `shop`, `node`, `bulkOperationRunQuery`…
+pub fn root_field(document: &str) -> Option<&str> {
+    let start = document.find('{')? + 1;
+    let rest = document[start..].trim_start();
+    let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+    let name = &rest[..end];
+    // An alias (`x: shop`) names the field after the colon.
+    let after = rest[end..].trim_start();
+    if let Some(aliased) = after.strip_prefix(':') {
+        let aliased = aliased.trim_start();
+        let e = aliased.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(aliased.len());
+        return Some(&aliased[..e]);
+    }
+    (!name.is_empty()).then_some(name)
+}
+
+fn cost_of(root: &str) -> f64 {
+    match root {
+        "bulkOperationRunQuery" | "webhookSubscriptionCreate" => 10.0,
+        "locations" => 4.0,
+        _ => 1.0,
+    }
+}
+
+fn cost_json(requested: f64, actual: Option<f64>, available: f64) -> Value {
+    json!({ "cost": {
+        "requestedQueryCost": requested, "actualQueryCost": actual,
+        "throttleStatus": { "maximumAvailable": state::BUCKET_MAX, "currentlyAvailable": available.floor(), "restoreRate": state::RESTORE_RATE }
+    } })
+}
+
+fn throttled(requested: f64, available: f64) -> Response {
+    let body = json!({
+        "errors": [ { "message": "Throttled", "extensions": { "code": admin::THROTTLED, "documentation": "https://shopify.dev/api/usage/rate-limits" } } ],
+        "extensions": cost_json(requested, None, available)
+    });
+    with_version((StatusCode::OK, Json(body)).into_response())
+}
+
+fn with_version(mut r: Response) -> Response {
+    r.headers_mut().insert("x-shopify-api-version", HeaderValue::from_static(API_VERSION));
+    r
+}
+
+async fn graphql(State(app): State<AppState>, Path((domain, version)): Path<(String, String)>, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+    if version != API_VERSION {
+        return Err(ApiError::NotFound);
+    }
+    let token = headers.get("x-shopify-access-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let fault = {
+        let mut s = shop!(app, &domain);
+        if !s.token_valid(token, Utc::now()) {
+            return Err(ApiError::Unauthorized);
+        }
+        s.faults.pop_front()
+    };
+    match fault {
+        Some(Fault::TooManyRequests { retry_after_secs }) => {
+            let mut r = (
+                StatusCode::TOO_MANY_REQUESTS,
+                Json(json!({ "errors": "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service." })),
+            )
+                .into_response();
+            if let Ok(v) = HeaderValue::from_str(&format!("{retry_after_secs:.1}")) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            return Ok(with_version(r));
+        }
+        Some(Fault::ServerError { status }) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            return Ok(with_version((status, Json(json!({ "errors": "Internal Server Error" }))).into_response()));
+        }
+        Some(Fault::Slow { delay_ms }) => tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await,
+        Some(Fault::Throttled) => {
+            let available = shop!(app, &domain).bucket;
+            return Ok(throttled(cost_of("bulkOperationRunQuery").max(available + 1.0), available));
+        }
+        None => {}
+    }
+    let req: GraphqlRequest = serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest(format!("body is not a GraphQL request: {e}")))?;
+    let Some(root) = root_field(&req.query).map(str::to_string) else {
+        return Ok(with_version(Json(json!({ "errors": [ { "message": "syntax error: no selection set" } ] })).into_response()));
+    };
+    let requested = cost_of(&root);
+    let (ok, available) = shop!(app, &domain).spend(requested);
+    if !ok {
+        return Ok(throttled(requested, available));
+    }
+    let data = match root.as_str() {
+        "shop" => {
+            let s = shop!(app, &domain);
+            json!({ "shop": { "id": gid("Shop", s.catalog.id), "name": s.catalog.name, "myshopifyDomain": s.domain(),
+                              "currencyCode": s.catalog.currency, "ianaTimezone": s.catalog.timezone } })
+        }
+        "locations" => locations(&app, &domain, &req.variables)?,
+        "bulkOperationRunQuery" => run_bulk(&app, &domain, &req).await?,
+        "node" => {
+            let id = req.variables.get("id").and_then(Value::as_str).map(str::to_string).unwrap_or_default();
+            let mut s = shop!(app, &domain);
+            let op = s.bulk_ops.iter_mut().find(|o| gid("BulkOperation", o.id) == id);
+            json!({ "node": op.map(|o| poll(o, &app.cfg.public_url)) })
+        }
+        "currentBulkOperation" => {
+            let mut s = shop!(app, &domain);
+            json!({ "currentBulkOperation": s.bulk_ops.last_mut().map(|o| poll(o, &app.cfg.public_url)) })
+        }
+        "webhookSubscriptionCreate" => subscribe(&app, &domain, &req.variables)?,
+        other => {
+            let body = json!({
+                "errors": [ { "message": format!("Field '{other}' doesn't exist on type 'QueryRoot' (the fake answers only Stock Sentry's documents)"),
+                              "extensions": { "code": "undefinedField", "fieldName": other } } ]
+            });
+            return Ok(with_version(Json(body).into_response()));
+        }
+    };
+    let available = shop!(app, &domain).bucket;
+    Ok(with_version(Json(json!({ "data": data, "extensions": cost_json(requested, Some(requested), available) })).into_response()))
+}
+
+fn locations(app: &Shops, domain: &str, vars: &Value) -> ApiResult<Value> {
+    let first = vars.get("first").and_then(Value::as_u64).unwrap_or(50).clamp(1, 250) as usize;
+    let after: usize = match vars.get("after").and_then(Value::as_str) {
+        Some(c) => c.strip_prefix("loc-").and_then(|n| n.parse().ok()).ok_or_else(|| ApiError::BadRequest(format!("invalid cursor {c}")))?,
+        None => 0,
+    };
+    let s = shop!(app, domain);
+    let all = &s.catalog.locations;
+    let page: Vec<Value> = all.iter().skip(after).take(first).map(|l| json!({ "id": gid("Location", l.id), "name": l.name, "isActive": true })).collect();
+    let end = after + page.len();
+    Ok(json!({ "locations": { "nodes": page, "pageInfo": { "hasNextPage": end < all.len(), "endCursor": (end > 0).then(|| format!("loc-{end}")) } } }))
+}
+
+/// Once the result file is built, each poll moves the operation on:
+/// RUNNING (a third of the objects) → RUNNING (two thirds) → COMPLETED with its `url`.
+fn poll(op: &mut BulkOp, public_url: &str) -> Value {
+    let (status, fraction) = if !op.ready {
+        ("CREATED", 0.0)
+    } else {
+        op.polls += 1;
+        match op.polls {
+            1 => ("RUNNING", 1.0 / 3.0),
+            2 => ("RUNNING", 2.0 / 3.0),
+            _ => ("COMPLETED", 1.0),
+        }
+    };
+    if status == "COMPLETED" && op.completed_at.is_none() {
+        op.completed_at = Some(Utc::now());
+    }
+    let done = status == "COMPLETED";
+    json!({
+        "id": gid("BulkOperation", op.id), "status": status, "errorCode": null,
+        "objectCount": ((op.object_count as f64 * fraction) as u64).to_string(),
+        "rootObjectCount": ((op.root_object_count as f64 * fraction) as u64).to_string(),
+        "fileSize": if done { Value::from(op.file_size.to_string()) } else { Value::Null },
+        "url": if done && op.object_count > 0 { Value::from(format!("{public_url}/_fake/bulk/{}/{}.jsonl", op.id, op.key)) } else { Value::Null },
+        "partialDataUrl": null, "createdAt": state::ts(op.created_at), "completedAt": op.completed_at.map(state::ts),
+        "type": "QUERY", "query": op.query
+    })
+}
+
+/// Starts an export: answers CREATED at once and builds the JSONL in the background.
+async fn run_bulk(app: &AppState, domain: &str, req: &GraphqlRequest) -> ApiResult<Value> {
+    let inner = req.variables.get("query").and_then(Value::as_str).unwrap_or(&req.query).to_string();
+    let kind = if inner.contains("orders") {
+        BulkKind::Orders
+    } else if inner.contains("products") {
+        BulkKind::Catalog
+    } else {
+        return Ok(json!({ "bulkOperationRunQuery": { "bulkOperation": null,
+            "userErrors": [ { "field": ["query"], "message": "The fake Shopify exports only products (catalog) and orders", "code": "INVALID" } ] } }));
+    };
+    let id = app.next_bulk_id.fetch_add(1, Ordering::Relaxed);
+    let now = Utc::now();
+    let since = admin::orders_bulk_query_since(&inner);
+    let (catalog, seed, history, live, catalog_export) = {
+        let mut s = shop!(app, domain);
+        if let Some(running) = s.bulk_ops.last().filter(|o| o.in_progress()) {
+            return Ok(json!({ "bulkOperationRunQuery": { "bulkOperation": null,
+                "userErrors": [ { "field": null, "message": format!("A bulk query operation for this app and shop is already in progress: {}.", gid("BulkOperation", running.id)), "code": "OPERATION_IN_PROGRESS" } ] } }));
+        }
+        // The catalog is read now (a snapshot, as Shopify's export is); orders are built later.
+        let catalog_export = (kind == BulkKind::Catalog).then(|| state::catalog_jsonl(&s));
+        let key = s.random_hex(12);
+        s.bulk_ops.push(BulkOp { id, kind, query: inner, created_at: now, completed_at: None, polls: 0, object_count: 0, root_object_count: 0, file_size: 0, key, ready: false });
+        (s.catalog.clone(), s.seed, s.history.clone(), s.live_orders.clone(), catalog_export)
+    };
+    let app2 = app.clone();
+    let domain2 = domain.to_string();
+    tokio::spawn(async move {
+        let built = match catalog_export {
+            Some(done) => Ok(done),
+            None => tokio::task::spawn_blocking(move || {
+                let history = history.get_or_init(|| crate::orders::synthesise(&catalog, seed));
+                state::orders_jsonl(&catalog, history, &live, since)
+            })
+            .await,
+        };
+        let (jsonl, count, roots) = match built {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("fake-shopify: building bulk operation {id} failed: {e}");
+                (String::new(), 0, 0)
+            }
+        };
+        let Some(Ok(mut s)) = app2.lock(&domain2) else { return };
+        let Some(op) = s.bulk_ops.iter_mut().find(|o| o.id == id) else { return };
+        op.object_count = count;
+        op.root_object_count = roots;
+        op.file_size = jsonl.len() as u64;
+        op.ready = true;
+        let key = op.key.clone();
+        drop(s);
+        if let Ok(mut results) = app2.results.lock() {
+            results.insert(id, (key, Arc::new(jsonl)));
+            while results.len() > state::KEPT_RESULTS {
+                let Some(oldest) = results.keys().min().copied() else { break };
+                results.remove(&oldest);
+            }
+        }
+    });
+    Ok(json!({ "bulkOperationRunQuery": { "bulkOperation": { "id": gid("BulkOperation", id), "status": "CREATED", "createdAt": state::ts(now) }, "userErrors": [] } }))
+}
+
+fn subscribe(app: &Shops, domain: &str, vars: &Value) -> ApiResult<Value> {
+    let topic = vars.get("topic").and_then(Value::as_str).unwrap_or_default().to_string();
+    let sub = vars.get("webhookSubscription");
+    let uri = sub.and_then(|s| s.get("uri").or_else(|| s.get("callbackUrl"))).and_then(Value::as_str).unwrap_or_default().to_string();
+    let mut errors = Vec::new();
+    if Topic::from_graphql_enum(&topic).is_none() {
+        errors.push(json!({ "field": ["topic"], "message": format!("Topic {topic:?} is not one the fake delivers") }));
+    }
+    if !(uri.starts_with("https://") || uri.starts_with("http://")) {
+        errors.push(json!({ "field": ["webhookSubscription", "uri"], "message": "Address is invalid" }));
+    }
+    if !errors.is_empty() {
+        return Ok(json!({ "webhookSubscriptionCreate": { "webhookSubscription": null, "userErrors": errors } }));
+    }
+    let mut s = shop!(app, domain);
+    if s.subscriptions.iter().any(|(_, t, u)| *t == topic && *u == uri) {
+        return Ok(json!({ "webhookSubscriptionCreate": { "webhookSubscription": null,
+            "userErrors": [ { "field": ["webhookSubscription", "uri"], "message": "Address for this topic has already been taken" } ] } }));
+    }
+    let id = gid("WebhookSubscription", 1_000_000 + s.subscriptions.len() as i64 + 1);
+    s.subscriptions.push((id.clone(), topic.clone(), uri.clone()));
+    Ok(json!({ "webhookSubscriptionCreate": { "webhookSubscription": { "id": id, "topic": topic, "uri": uri }, "userErrors": [] } }))
+}
+
+/// The result file of a bulk operation (unauthenticated like Shopify's signed storage URLs;
+/// the random key in the path is the secret).
+async fn bulk_result(State(app): State<AppState>, Path((id, file)): Path<(i64, String)>) -> ApiResult<Response> {
+    let key = file.strip_suffix(".jsonl").ok_or(ApiError::NotFound)?;
+    let body = {
+        let results = app.results.lock().map_err(|_| state::Poisoned)?;
+        match results.get(&id) {
+            Some((k, body)) if crypto::same(k.as_bytes(), key.as_bytes()) => body.clone(),
+            _ => return Err(ApiError::NotFound),
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, "application/jsonl")], body.as_ref().clone()).into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// Admin page and session tokens
+// ---------------------------------------------------------------------------------------
+
+/// A fresh session token for the shop's staff user, as App Bridge would hand out.
+pub fn session_token(app: &Shops, domain: &str) -> ApiResult<(String, SessionClaims)> {
+    let mut s = shop!(app, domain);
+    let now = Utc::now().timestamp();
+    let claims = SessionClaims {
+        iss: format!("https://{domain}/admin"),
+        dest: format!("https://{domain}"),
+        aud: app.cfg.api_key.clone(),
+        sub: "902541635".to_string(),
+        exp: now + 60,
+        nbf: now,
+        iat: now,
+        jti: s.uuid(),
+        sid: s.random_hex(32),
+    };
+    Ok((crypto::sign_jwt(&app.cfg.api_secret, &claims), claims))
+}
+
+async fn admin_app_page(State(app): State<AppState>, Path(domain): Path<String>) -> ApiResult<Html<String>> {
+    let (token, _) = session_token(&app, &domain)?;
+    let name = shop!(app, &domain).catalog.name.clone();
+    Ok(Html(admin_page::page(&app.cfg, &domain, &name, &token)))
+}
+
+async fn admin_session_token(State(app): State<AppState>, Path(domain): Path<String>) -> ApiResult<Response> {
+    let (token, _) = session_token(&app, &domain)?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(json!({ "token": token }))).into_response())
+}
+
+async fn app_bridge(State(app): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+        admin_page::app_bridge_js(&app.cfg.public_url),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct ShopQuery {
+    shop: String,
+}
+
+async fn fake_session_token(State(app): State<AppState>, Query(q): Query<ShopQuery>) -> ApiResult<Json<Value>> {
+    let (token, claims) = session_token(&app, &q.shop)?;
+    Ok(Json(json!({ "token": token, "claims": claims })))
+}
+
+async fn list_shops(State(app): State<AppState>) -> ApiResult<Json<Value>> {
+    let mut out = Vec::new();
+    for d in app.domains() {
+        let s = shop!(app, &d);
+        out.push(json!({
+            "domain": d, "id": s.catalog.id, "name": s.catalog.name, "seed": s.seed, "installed": s.installed,
+            "products": s.catalog.products.len(), "variants": s.catalog.variants.len(), "locations": s.catalog.locations.len(),
+            "admin_url": format!("{}/admin/{d}/apps/stock-sentry", app.cfg.public_url),
+            "shop_base": format!("{}/shops/{d}", app.cfg.public_url),
+        }));
+    }
+    Ok(Json(json!({ "shops": out })))
+}
+
+// ---------------------------------------------------------------------------------------
+// Webhook control
+// ---------------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct TriggerBody {
+    shop: String,
+    topic: String,
+}
+
+async fn trigger_webhook(State(app): State<AppState>, Json(b): Json<TriggerBody>) -> ApiResult<Json<Value>> {
+    let topic = Topic::parse(&b.topic).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    if topic == Topic::OrdersCreate {
+        return sale(&app, SaleBody { shop: b.shop, variant_id: None, location_id: None, quantity: None }).await;
+    }
+    let out = {
+        let mut s = shop!(app, &b.shop);
+        webhook::event(&mut s, topic, Utc::now())?
+    };
+    let deliveries = webhook::send_all(&app, &b.shop, out).await?;
+    Ok(Json(json!({ "deliveries": deliveries })))
+}
+
+#[derive(Deserialize)]
+struct SaleBody {
+    shop: String,
+    variant_id: Option<i64>,
+    location_id: Option<i64>,
+    quantity: Option<i64>,
+}
+
+async fn simulate_sale(State(app): State<AppState>, Json(b): Json<SaleBody>) -> ApiResult<Json<Value>> {
+    sale(&app, b).await
+}
+
+async fn sale(app: &AppState, b: SaleBody) -> ApiResult<Json<Value>> {
+    let (order, out, level) = {
+        let mut s = shop!(app, &b.shop);
+        let (order, out) = webhook::sale(&mut s, b.variant_id, b.location_id, b.quantity.unwrap_or(1), Utc::now())?;
+        let line = &order.lines[0];
+        let item = s.variant(line.variant_id).map_or(0, |v| v.inventory_item_id);
+        let level = json!({ "variant_id": line.variant_id, "inventory_item_id": item, "location_id": order.location_id,
+                            "available": s.available.get(&(line.variant_id, order.location_id)) });
+        (order, out, level)
+    };
+    let deliveries = webhook::send_all(app, &b.shop, out).await?;
+    Ok(Json(json!({ "order_id": order.id, "order_gid": gid("Order", order.id), "level": level, "deliveries": deliveries })))
+}
+
+#[derive(Deserialize)]
+struct BurstBody {
+    shop: String,
+    count: usize,
+    #[serde(default)]
+    duplicate_percent: u32,
+    seed: Option<u64>,
+}
+
+async fn burst(State(app): State<AppState>, Json(b): Json<BurstBody>) -> ApiResult<Json<Value>> {
+    if b.count == 0 || b.count > 5000 || b.duplicate_percent > 100 {
+        return Err(ApiError::BadRequest("count must be 1..=5000 and duplicate_percent 0..=100".into()));
+    }
+    let plan = {
+        let mut s = shop!(app, &b.shop);
+        webhook::burst(&mut s, b.count, b.duplicate_percent, b.seed, Utc::now())?
+    };
+    let deliveries = webhook::send_all(&app, &b.shop, plan.outgoing).await?;
+    Ok(Json(json!({ "sent": deliveries, "expected": plan.expected })))
+}
+
+#[derive(Deserialize)]
+struct UninstallBody {
+    shop: String,
+}
+
+/// Uninstalls the app: revokes its tokens and sends `app/uninstalled`.
+async fn uninstall(State(app): State<AppState>, Json(b): Json<UninstallBody>) -> ApiResult<Json<Value>> {
+    let out = {
+        let mut s = shop!(app, &b.shop);
+        let out = webhook::event(&mut s, Topic::AppUninstalled, Utc::now())?;
+        s.installed = false;
+        s.tokens.clear();
+        s.refresh_tokens.clear();
+        out
+    };
+    let deliveries = webhook::send_all(&app, &b.shop, out).await?;
+    Ok(Json(json!({ "uninstalled": true, "deliveries": deliveries })))
+}
+
+#[derive(Deserialize)]
+struct FaultBody {
+    shop: String,
+    /// `429`, `500`, `503`, `slow` or `throttled`.
+    kind: String,
+    #[serde(default = "one")]
+    count: usize,
+    retry_after_secs: Option<f64>,
+    delay_ms: Option<u64>,
+}
+
+fn one() -> usize {
+    1
+}
+
+async fn add_faults(State(app): State<AppState>, Json(b): Json<FaultBody>) -> ApiResult<Json<Value>> {
+    let fault = match b.kind.as_str() {
+        "429" => Fault::TooManyRequests { retry_after_secs: b.retry_after_secs.unwrap_or(2.0).max(0.0) },
+        "500" => Fault::ServerError { status: 500 },
+        "502" => Fault::ServerError { status: 502 },
+        "503" => Fault::ServerError { status: 503 },
+        "504" => Fault::ServerError { status: 504 },
+        "slow" => Fault::Slow { delay_ms: b.delay_ms.unwrap_or(3000).min(120_000) },
+        "throttled" => Fault::Throttled,
+        other => return Err(ApiError::BadRequest(format!("unknown fault kind {other:?}: use 429, 500, 502, 503, 504, slow, throttled"))),
+    };
+    if b.count == 0 || b.count > 1000 {
+        return Err(ApiError::BadRequest("count must be 1..=1000".into()));
+    }
+    let mut s = shop!(app, &b.shop);
+    s.faults.extend(std::iter::repeat_n(fault, b.count));
+    Ok(Json(json!({ "queued": s.faults.iter().collect::<Vec<_>>() })))
+}
+
+async fn list_faults(State(app): State<AppState>, Query(q): Query<ShopQuery>) -> ApiResult<Json<Value>> {
+    let s = shop!(app, &q.shop);
+    Ok(Json(json!({ "queued": s.faults.iter().collect::<Vec<_>>() })))
+}
+
+async fn clear_faults(State(app): State<AppState>, Query(q): Query<ShopQuery>) -> ApiResult<Json<Value>> {
+    let mut s = shop!(app, &q.shop);
+    let cleared = s.faults.len();
+    s.faults.clear();
+    Ok(Json(json!({ "cleared": cleared })))
+}
+
+async fn list_deliveries(State(app): State<AppState>, Query(q): Query<ShopQuery>) -> ApiResult<Json<Value>> {
+    let s = shop!(app, &q.shop);
+    let d: &Vec<Delivery> = &s.deliveries;
+    Ok(Json(json!({ "deliveries": d })))
+}
+
+/// Serves until the listener closes.
+pub async fn serve(listener: tokio::net::TcpListener, app: AppState) -> std::io::Result<()> {
+    axum::serve(listener, router(app)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_root_fields() {
+        assert_eq!(root_field(admin::SHOP_QUERY), Some("shop"));
+        assert_eq!(root_field(admin::LOCATIONS_QUERY), Some("locations"));
+        assert_eq!(root_field(admin::BULK_OPERATION_RUN_QUERY), Some("bulkOperationRunQuery"));
+        assert_eq!(root_field(admin::BULK_OPERATION_STATUS_QUERY), Some("node"));
+        assert_eq!(root_field(admin::CURRENT_BULK_OPERATION_QUERY), Some("currentBulkOperation"));
+        assert_eq!(root_field(admin::WEBHOOK_SUBSCRIPTION_CREATE), Some("webhookSubscriptionCreate"));
+        assert_eq!(root_field("{ me: shop { id } }"), Some("shop"));
+        assert_eq!(root_field("query"), None);
+    }
+}

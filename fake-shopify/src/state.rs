@@ -1,0 +1,395 @@
+//! The fake's mutable world: per shop, the catalog with live stock, issued codes and tokens,
+//! bulk operations, the cost bucket, queued faults, webhook subscriptions and deliveries.
+
+use crate::catalog::{self, Shop};
+use crate::orders::{self, Order};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use domain::shopify::admin::gid;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::Instant;
+
+/// How the fake was started.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub app_url: String,
+    pub api_key: String,
+    pub api_secret: String,
+    pub scopes: String,
+    pub seed: u64,
+    pub end: NaiveDate,
+    /// Where the fake itself is reachable (bulk result URLs, the App Bridge script).
+    pub public_url: String,
+}
+
+/// The demo shops: (domain, name, seed offset from `--seed`).
+pub const DEMO_SHOPS: [(&str, &str, u64); 2] =
+    [("demo-outfitters.myshopify.com", "Demo Outfitters", 0), ("alpine-threads.myshopify.com", "Alpine Threads", 1)];
+
+/// The cost bucket of the Standard plan for the GraphQL Admin API.
+pub const BUCKET_MAX: f64 = 2000.0;
+pub const RESTORE_RATE: f64 = 100.0;
+
+/// A fault injected into the next Admin API call.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fault {
+    TooManyRequests { retry_after_secs: f64 },
+    ServerError { status: u16 },
+    Slow { delay_ms: u64 },
+    Throttled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum BulkKind {
+    Catalog,
+    Orders,
+}
+
+#[derive(Debug, Clone)]
+pub struct BulkOp {
+    pub id: i64,
+    pub kind: BulkKind,
+    pub query: String,
+    pub created_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub polls: u32,
+    pub object_count: u64,
+    pub root_object_count: u64,
+    pub file_size: u64,
+    pub key: String,
+    /// The result file is built (in the background); until then the operation stays CREATED.
+    pub ready: bool,
+}
+
+impl BulkOp {
+    /// RUNNING or CREATED: another bulk query would be refused.
+    pub fn in_progress(&self) -> bool {
+        !self.ready || self.polls < 3
+    }
+}
+
+/// Result files kept for download (the newest; older ones expire).
+pub const KEPT_RESULTS: usize = 4;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Delivery {
+    pub topic: String,
+    pub webhook_id: String,
+    pub event_id: String,
+    pub triggered_at: String,
+    pub duplicate: bool,
+    pub status: Option<u16>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+pub struct ShopState {
+    pub catalog: Arc<Shop>,
+    pub seed: u64,
+    pub history: Arc<OnceLock<Vec<Order>>>,
+    pub live_orders: Vec<Order>,
+    /// (variant, location) → available.
+    pub available: HashMap<(i64, i64), i64>,
+    pub level_updated: HashMap<(i64, i64), DateTime<Utc>>,
+    pub product_updated: HashMap<i64, DateTime<Utc>>,
+    pub codes: HashMap<String, (DateTime<Utc>, String)>,
+    pub tokens: HashMap<String, Token>,
+    pub refresh_tokens: HashMap<String, ()>,
+    pub bulk_ops: Vec<BulkOp>,
+    pub faults: VecDeque<Fault>,
+    pub bucket: f64,
+    pub bucket_at: Instant,
+    pub subscriptions: Vec<(String, String, String)>, // id, topic enum, uri
+    pub deliveries: Vec<Delivery>,
+    pub rng: ChaCha8Rng,
+    pub next_live_order: i64,
+    pub next_live_line: i64,
+    pub installed: bool,
+}
+
+impl ShopState {
+    pub fn new(catalog: Shop, seed: u64) -> Self {
+        let available = catalog.levels.iter().map(|l| ((l.variant_id, l.location_id), l.available)).collect();
+        Self {
+            catalog: Arc::new(catalog),
+            seed,
+            history: Arc::new(OnceLock::new()),
+            live_orders: Vec::new(),
+            available,
+            level_updated: HashMap::new(),
+            product_updated: HashMap::new(),
+            codes: HashMap::new(),
+            tokens: HashMap::new(),
+            refresh_tokens: HashMap::new(),
+            bulk_ops: Vec::new(),
+            faults: VecDeque::new(),
+            bucket: BUCKET_MAX,
+            bucket_at: Instant::now(),
+            subscriptions: Vec::new(),
+            deliveries: Vec::new(),
+            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5eed),
+            next_live_order: orders::FIRST_LIVE_ORDER_ID,
+            next_live_line: orders::FIRST_LIVE_LINE_ID,
+            installed: true,
+        }
+    }
+
+    pub fn domain(&self) -> &str {
+        &self.catalog.domain
+    }
+
+    /// Refills the bucket, then takes `cost` if available; returns the bucket either way.
+    pub fn spend(&mut self, cost: f64) -> (bool, f64) {
+        let now = Instant::now();
+        let elapsed = now.duration_since(self.bucket_at).as_secs_f64();
+        self.bucket = (self.bucket + elapsed * RESTORE_RATE).min(BUCKET_MAX);
+        self.bucket_at = now;
+        if self.bucket >= cost {
+            self.bucket -= cost;
+            (true, self.bucket)
+        } else {
+            (false, self.bucket)
+        }
+    }
+
+    pub fn random_hex(&mut self, bytes: usize) -> String {
+        (0..bytes).map(|_| format!("{:02x}", self.rng.random::<u8>())).collect()
+    }
+
+    /// A UUID-shaped random id, as Shopify's webhook and event ids are.
+    pub fn uuid(&mut self) -> String {
+        let h = self.random_hex(16);
+        format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+    }
+
+    pub fn token_valid(&self, token: &str, now: DateTime<Utc>) -> bool {
+        self.installed && self.tokens.get(token).is_some_and(|t| t.expires_at.is_none_or(|e| e > now))
+    }
+
+    pub fn variant(&self, id: i64) -> Option<&catalog::Variant> {
+        self.catalog.variants.iter().find(|v| v.id == id)
+    }
+
+    pub fn product(&self, id: i64) -> Option<&catalog::Product> {
+        self.catalog.products.iter().find(|p| p.id == id)
+    }
+
+    pub fn updated_at_default(&self) -> DateTime<Utc> {
+        self.catalog.sales.iter().map(|s| s.day).max().unwrap_or(DateTime::<Utc>::UNIX_EPOCH.date_naive()).and_time(chrono::NaiveTime::MIN).and_utc()
+    }
+}
+
+pub struct Shops {
+    pub cfg: Config,
+    shops: HashMap<String, Mutex<ShopState>>,
+    /// Bulk results by operation id: (key in the URL, JSONL).
+    pub results: Mutex<HashMap<i64, (String, Arc<String>)>>,
+    pub next_bulk_id: std::sync::atomic::AtomicI64,
+    pub http: reqwest::Client,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("shop state lock poisoned")]
+pub struct Poisoned;
+
+impl Shops {
+    pub fn new(cfg: Config) -> Self {
+        let shops = DEMO_SHOPS
+            .iter()
+            .map(|(domain, name, offset)| {
+                let seed = cfg.seed.wrapping_add(*offset);
+                let mut shop = catalog::generate(seed, cfg.end);
+                shop.domain = domain.to_string();
+                shop.name = name.to_string();
+                (domain.to_string(), Mutex::new(ShopState::new(shop, seed)))
+            })
+            .collect();
+        let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).build().unwrap_or_default();
+        Self { cfg, shops, results: Mutex::new(HashMap::new()), next_bulk_id: std::sync::atomic::AtomicI64::new(4_100_000_000), http }
+    }
+
+    pub fn domains(&self) -> Vec<String> {
+        let mut d: Vec<String> = self.shops.keys().cloned().collect();
+        d.sort();
+        d
+    }
+
+    /// Locks one shop; `None` if the fake does not know it.
+    pub fn lock(&self, domain: &str) -> Option<Result<MutexGuard<'_, ShopState>, Poisoned>> {
+        self.shops.get(domain).map(|m| m.lock().map_err(|_| Poisoned))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Wire renderings
+// ---------------------------------------------------------------------------------------
+
+pub fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Webhook payload timestamps carry an offset, as Shopify's do (`…+00:00` for a UTC shop).
+pub fn ts_offset(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+pub fn money(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", cents.abs() / 100, cents.abs() % 100)
+}
+
+pub fn level_gid(location_id: i64, item_id: i64) -> String {
+    format!("gid://shopify/InventoryLevel/{location_id}?inventory_item_id={item_id}")
+}
+
+/// The catalog export, as `CATALOG_BULK_QUERY` returns it: products, then each product's
+/// variants, then each variant's inventory levels (grouped, children after their parent).
+pub fn catalog_jsonl(s: &ShopState) -> (String, u64, u64) {
+    let mut out = String::new();
+    let mut count = 0;
+    let default_updated = s.updated_at_default();
+    let mut levels_by_variant: HashMap<i64, Vec<&catalog::InventoryLevel>> = HashMap::new();
+    for l in &s.catalog.levels {
+        levels_by_variant.entry(l.variant_id).or_default().push(l);
+    }
+    for p in &s.catalog.products {
+        let updated = s.product_updated.get(&p.id).copied().unwrap_or(default_updated);
+        out.push_str(&json!({ "id": gid("Product", p.id), "title": p.title, "vendor": p.vendor, "productType": p.product_type, "updatedAt": ts(updated) }).to_string());
+        out.push('\n');
+        count += 1;
+        for v in s.catalog.variants.iter().filter(|v| v.product_id == p.id) {
+            out.push_str(&json!({
+                "id": gid("ProductVariant", v.id), "title": v.title, "sku": v.sku, "price": money(v.price_cents), "updatedAt": ts(updated),
+                "inventoryItem": { "id": gid("InventoryItem", v.inventory_item_id), "unitCost": { "amount": money(v.cost_cents) } },
+                "__parentId": gid("Product", p.id)
+            }).to_string());
+            out.push('\n');
+            count += 1;
+            for l in levels_by_variant.get(&v.id).map(Vec::as_slice).unwrap_or_default() {
+                let key = (v.id, l.location_id);
+                let available = s.available.get(&key).copied().unwrap_or(l.available);
+                let updated = s.level_updated.get(&key).copied().unwrap_or(default_updated);
+                out.push_str(&json!({
+                    "id": level_gid(l.location_id, v.inventory_item_id), "updatedAt": ts(updated),
+                    "location": { "id": gid("Location", l.location_id) }, "item": { "id": gid("InventoryItem", v.inventory_item_id) },
+                    "quantities": [ { "name": "available", "quantity": available }, { "name": "incoming", "quantity": l.incoming } ],
+                    "__parentId": gid("ProductVariant", v.id)
+                }).to_string());
+                out.push('\n');
+                count += 1;
+            }
+        }
+    }
+    (out, count, s.catalog.products.len() as u64)
+}
+
+/// The orders export since `since`, as `orders_bulk_query` returns it (history, then live orders).
+pub fn orders_jsonl(catalog: &Shop, history: &[Order], live: &[Order], since: Option<NaiveDate>) -> (String, u64, u64) {
+    let skus: HashMap<i64, (&str, i64)> = catalog.variants.iter().map(|v| (v.id, (v.sku.as_str(), v.price_cents))).collect();
+    let mut out = String::new();
+    let (mut count, mut roots) = (0, 0);
+    for o in history.iter().chain(live).filter(|o| since.is_none_or(|d| o.created_at.date_naive() >= d)) {
+        let refunds: Vec<Value> = o.refund.iter().map(|r| json!({ "id": gid("Refund", r.id), "createdAt": ts(r.created_at) })).collect();
+        out.push_str(&json!({
+            "id": gid("Order", o.id), "name": format!("#{}", o.number), "createdAt": ts(o.created_at), "cancelledAt": null,
+            "fulfillments": [ { "location": { "id": gid("Location", o.location_id) } } ], "refunds": refunds
+        }).to_string());
+        out.push('\n');
+        count += 1;
+        roots += 1;
+        for l in &o.lines {
+            let (sku, price) = skus.get(&l.variant_id).copied().unwrap_or(("", 0));
+            out.push_str(&json!({
+                "id": gid("LineItem", l.id), "quantity": l.quantity, "currentQuantity": l.quantity - l.returned, "sku": sku,
+                "variant": { "id": gid("ProductVariant", l.variant_id) },
+                "originalUnitPriceSet": { "shopMoney": { "amount": money(price), "currencyCode": catalog.currency } },
+                "__parentId": gid("Order", o.id)
+            }).to_string());
+            out.push('\n');
+            count += 1;
+        }
+    }
+    (out, count, roots)
+}
+
+/// `orders/create` body for an order of this shop.
+pub fn order_payload(s: &ShopState, o: &Order, now: DateTime<Utc>) -> Value {
+    let warehouse = s.catalog.locations.first().map(|l| l.id);
+    let pos = Some(o.location_id) != warehouse;
+    let lines: Vec<Value> = o
+        .lines
+        .iter()
+        .map(|l| {
+            let v = s.variant(l.variant_id);
+            let p = v.and_then(|v| s.product(v.product_id));
+            json!({
+                "id": l.id, "admin_graphql_api_id": gid("LineItem", l.id), "variant_id": l.variant_id,
+                "product_id": v.map(|v| v.product_id), "sku": v.map(|v| v.sku.clone()), "title": p.map(|p| p.title.clone()),
+                "variant_title": v.map(|v| v.title.clone()), "quantity": l.quantity, "price": money(v.map_or(0, |v| v.price_cents)),
+                "fulfillable_quantity": if pos { 0 } else { l.quantity }, "properties": []
+            })
+        })
+        .collect();
+    let total: i64 = o.lines.iter().map(|l| l.quantity * s.variant(l.variant_id).map_or(0, |v| v.price_cents)).sum();
+    json!({
+        "id": o.id, "admin_graphql_api_id": gid("Order", o.id), "name": format!("#{}", o.number), "order_number": o.number,
+        "created_at": ts_offset(o.created_at), "updated_at": ts_offset(now), "processed_at": ts_offset(o.created_at), "cancelled_at": null,
+        "currency": s.catalog.currency, "total_price": money(total), "financial_status": "paid",
+        "fulfillment_status": if pos { Value::from("fulfilled") } else { Value::Null },
+        "location_id": if pos { Value::from(o.location_id) } else { Value::Null },
+        "source_name": if pos { "pos" } else { "web" },
+        "line_items": lines,
+        "fulfillments": if pos { json!([{ "id": o.id + 1_000_000, "location_id": o.location_id, "status": "success" }]) } else { json!([]) },
+        "refunds": []
+    })
+}
+
+pub fn inventory_level_payload(s: &ShopState, variant_id: i64, location_id: i64, at: DateTime<Utc>) -> Value {
+    let item = s.variant(variant_id).map_or(0, |v| v.inventory_item_id);
+    json!({
+        "inventory_item_id": item, "location_id": location_id,
+        "available": s.available.get(&(variant_id, location_id)).copied(),
+        "updated_at": ts_offset(at), "admin_graphql_api_id": level_gid(location_id, item)
+    })
+}
+
+pub fn product_payload(s: &ShopState, product_id: i64, at: DateTime<Utc>) -> Option<Value> {
+    let p = s.product(product_id)?;
+    let variants: Vec<Value> = s
+        .catalog
+        .variants
+        .iter()
+        .filter(|v| v.product_id == p.id)
+        .map(|v| {
+            let total: i64 = s.available.iter().filter(|((vid, _), _)| *vid == v.id).map(|(_, a)| *a).sum();
+            json!({
+                "id": v.id, "admin_graphql_api_id": gid("ProductVariant", v.id), "product_id": p.id, "title": v.title,
+                "sku": v.sku, "price": money(v.price_cents), "inventory_item_id": v.inventory_item_id, "inventory_quantity": total,
+                "inventory_management": "shopify", "updated_at": ts_offset(at)
+            })
+        })
+        .collect();
+    Some(json!({
+        "id": p.id, "admin_graphql_api_id": gid("Product", p.id), "title": p.title, "vendor": p.vendor,
+        "product_type": p.product_type, "status": "active", "handle": p.title.to_lowercase().replace(' ', "-"),
+        "created_at": ts_offset(s.updated_at_default()), "updated_at": ts_offset(at), "variants": variants
+    }))
+}
+
+pub fn shop_payload(s: &ShopState, at: DateTime<Utc>) -> Value {
+    json!({
+        "id": s.catalog.id, "name": s.catalog.name, "email": format!("owner@{}", s.domain()), "domain": s.domain(),
+        "myshopify_domain": s.domain(), "currency": s.catalog.currency, "iana_timezone": s.catalog.timezone,
+        "plan_name": "basic", "updated_at": ts_offset(at)
+    })
+}
+

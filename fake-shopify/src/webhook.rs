@@ -1,0 +1,297 @@
+//! The webhook sender: builds the payloads of the app's topics from the shop's state, signs
+//! them with the app secret (base64 HMAC-SHA256 of the raw body) and POSTs them with Shopify's
+//! headers to the subscription's URI, or `{app-url}/webhooks/{topic}` when none was created.
+
+use crate::crypto;
+use crate::orders::{Line, Order};
+use crate::server::{ApiError, AppState};
+use crate::state::{self, Delivery, ShopState};
+use chrono::{DateTime, Duration, Utc};
+use domain::shopify::webhooks::{headers, Topic};
+use domain::shopify::API_VERSION;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// One webhook ready to send.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub topic: Topic,
+    pub body: Vec<u8>,
+    pub webhook_id: String,
+    pub event_id: String,
+    pub triggered_at: DateTime<Utc>,
+    /// A redelivery of an earlier webhook (same id and body).
+    pub duplicate: bool,
+}
+
+fn outgoing(s: &mut ShopState, topic: Topic, body: &Value, at: DateTime<Utc>, event_id: Option<String>) -> Outgoing {
+    let webhook_id = s.uuid();
+    let event_id = event_id.unwrap_or_else(|| s.uuid());
+    Outgoing { topic, body: body.to_string().into_bytes(), webhook_id, event_id, triggered_at: at, duplicate: false }
+}
+
+/// One webhook for `topic` with a realistic payload, applying its change to the shop
+/// (`orders/create` goes through `sale`).
+pub fn event(s: &mut ShopState, topic: Topic, now: DateTime<Utc>) -> Result<Vec<Outgoing>, ApiError> {
+    let body = match topic {
+        Topic::OrdersCreate => return sale(s, None, None, 1, now).map(|(_, o)| o),
+        Topic::ProductsUpdate => {
+            let n = s.catalog.products.len();
+            if n == 0 {
+                return Err(ApiError::Conflict("the shop has no products".into()));
+            }
+            let id = s.catalog.products[s.rng.random_range(0..n)].id;
+            s.product_updated.insert(id, now);
+            state::product_payload(s, id, now).ok_or_else(|| ApiError::Internal("product vanished".into()))?
+        }
+        Topic::ProductsCreate => {
+            let id = create_product(s, now);
+            state::product_payload(s, id, now).ok_or_else(|| ApiError::Internal("new product missing".into()))?
+        }
+        Topic::ProductsDelete => {
+            let n = s.catalog.products.len();
+            if n == 0 {
+                return Err(ApiError::Conflict("the shop has no products".into()));
+            }
+            let id = s.catalog.products[s.rng.random_range(0..n)].id;
+            let cat = std::sync::Arc::make_mut(&mut s.catalog);
+            let gone: Vec<i64> = cat.variants.iter().filter(|v| v.product_id == id).map(|v| v.id).collect();
+            cat.products.retain(|p| p.id != id);
+            cat.variants.retain(|v| v.product_id != id);
+            cat.levels.retain(|l| !gone.contains(&l.variant_id));
+            s.available.retain(|(v, _), _| !gone.contains(v));
+            json!({ "id": id })
+        }
+        Topic::InventoryLevelsUpdate => {
+            let (variant, location) = random_level(s, 0).ok_or_else(|| ApiError::Conflict("the shop has no inventory levels".into()))?;
+            let restock = s.rng.random_range(10..=50);
+            *s.available.entry((variant, location)).or_default() += restock;
+            s.level_updated.insert((variant, location), now);
+            state::inventory_level_payload(s, variant, location, now)
+        }
+        Topic::AppUninstalled => state::shop_payload(s, now),
+        Topic::CustomersDataRequest => {
+            let (customer, orders) = customer(s);
+            let request = s.rng.random_range(1_000..1_000_000);
+            json!({ "shop_id": s.catalog.id, "shop_domain": s.domain(), "orders_requested": orders, "customer": customer, "data_request": { "id": request } })
+        }
+        Topic::CustomersRedact => {
+            let (customer, orders) = customer(s);
+            json!({ "shop_id": s.catalog.id, "shop_domain": s.domain(), "customer": customer, "orders_to_redact": orders })
+        }
+        Topic::ShopRedact => json!({ "shop_id": s.catalog.id, "shop_domain": s.domain() }),
+    };
+    Ok(vec![outgoing(s, topic, &body, now, None)])
+}
+
+fn customer(s: &mut ShopState) -> (Value, Vec<i64>) {
+    let id: i64 = 7_400_000_000_000 + s.rng.random_range(1..100_000_i64);
+    let orders: Vec<i64> = (0..s.rng.random_range(1..4)).map(|_| crate::orders::FIRST_ORDER_ID + s.rng.random_range(1..50_000_i64)).collect();
+    (json!({ "id": id, "email": format!("customer{id}@example.com"), "phone": "+15555550123" }), orders)
+}
+
+fn create_product(s: &mut ShopState, now: DateTime<Utc>) -> i64 {
+    let warehouse = s.catalog.locations.first().map_or(0, |l| l.id);
+    let cat = std::sync::Arc::make_mut(&mut s.catalog);
+    let id = cat.products.iter().map(|p| p.id).max().unwrap_or(8_000_000_000_000) + 1;
+    let mut next_variant = cat.variants.iter().map(|v| v.id).max().unwrap_or(45_000_000_000_000);
+    cat.products.push(crate::catalog::Product { id, title: format!("New Arrival {}", id % 1000), vendor: "Summit Supply".into(), product_type: "Cap".into() });
+    let mut new_levels = Vec::new();
+    for colour in ["Black", "Sand"] {
+        next_variant += 1;
+        cat.variants.push(crate::catalog::Variant {
+            id: next_variant,
+            product_id: id,
+            inventory_item_id: next_variant + 1_000_000_000_000,
+            title: colour.into(),
+            sku: format!("NEW-{}-{}", id % 1000, colour.to_uppercase()),
+            price_cents: 2499,
+            cost_cents: 1100,
+        });
+        cat.levels.push(crate::catalog::InventoryLevel { variant_id: next_variant, location_id: warehouse, available: 24, incoming: 0 });
+        new_levels.push(next_variant);
+    }
+    for v in new_levels {
+        s.available.insert((v, warehouse), 24);
+        s.level_updated.insert((v, warehouse), now);
+    }
+    s.product_updated.insert(id, now);
+    id
+}
+
+/// A random stocked level with at least `min_available` units.
+fn random_level(s: &mut ShopState, min_available: i64) -> Option<(i64, i64)> {
+    let mut keys: Vec<(i64, i64)> = s.available.iter().filter(|(_, a)| **a >= min_available).map(|(k, _)| *k).collect();
+    keys.sort_unstable();
+    if keys.is_empty() {
+        return None;
+    }
+    let i = s.rng.random_range(0..keys.len());
+    Some(keys[i])
+}
+
+/// A sale: one order of `quantity` units, stock decremented; `orders/create` then
+/// `inventory_levels/update`.
+pub fn sale(s: &mut ShopState, variant: Option<i64>, location: Option<i64>, quantity: i64, now: DateTime<Utc>) -> Result<(Order, Vec<Outgoing>), ApiError> {
+    if !(1..=100).contains(&quantity) {
+        return Err(ApiError::BadRequest("quantity must be 1..=100".into()));
+    }
+    let key = match (variant, location) {
+        (Some(v), Some(l)) => (v, l),
+        (Some(v), None) => {
+            let mut at: Vec<(i64, i64)> = s.available.iter().filter(|((vid, _), a)| *vid == v && **a >= quantity).map(|(k, _)| *k).collect();
+            at.sort_unstable();
+            *at.first().ok_or_else(|| ApiError::Conflict(format!("variant {v} has no location with {quantity} available")))?
+        }
+        (None, _) => random_level(s, quantity).ok_or_else(|| ApiError::Conflict(format!("no level has {quantity} available")))?,
+    };
+    let available = *s.available.get(&key).ok_or_else(|| ApiError::BadRequest(format!("variant {} is not stocked at location {}", key.0, key.1)))?;
+    if available < quantity {
+        return Err(ApiError::Conflict(format!("only {available} available")));
+    }
+    s.available.insert(key, available - quantity);
+    s.level_updated.insert(key, now);
+    s.next_live_order += 1;
+    s.next_live_line += 1;
+    let number = 100_000 + (s.next_live_order - crate::orders::FIRST_LIVE_ORDER_ID);
+    let order = Order {
+        id: s.next_live_order,
+        number,
+        created_at: now,
+        location_id: key.1,
+        lines: vec![Line { id: s.next_live_line, variant_id: key.0, quantity, returned: 0 }],
+        refund: None,
+    };
+    s.live_orders.push(order.clone());
+    let order_body = state::order_payload(s, &order, now);
+    let level_body = state::inventory_level_payload(s, key.0, key.1, now);
+    let out = vec![outgoing(s, Topic::OrdersCreate, &order_body, now, None), outgoing(s, Topic::InventoryLevelsUpdate, &level_body, now, None)];
+    Ok((order, out))
+}
+
+pub struct BurstPlan {
+    pub outgoing: Vec<Outgoing>,
+    pub expected: Value,
+}
+
+/// `count` webhooks from a random mix of sales (orders/create + inventory_levels/update),
+/// restocks (inventory_levels/update) and product edits (products/update), one second apart
+/// in event time; then `duplicate_percent` of them resent with the same webhook id, and the
+/// whole list shuffled. `expected` is the state the app should end in whatever the order.
+pub fn burst(s: &mut ShopState, count: usize, duplicate_percent: u32, seed: Option<u64>, now: DateTime<Utc>) -> Result<BurstPlan, ApiError> {
+    let mut rng = match seed {
+        Some(seed) => ChaCha8Rng::seed_from_u64(seed),
+        None => ChaCha8Rng::seed_from_u64(s.rng.random()),
+    };
+    let base = now - Duration::seconds(count as i64 + 1);
+    let mut out: Vec<Outgoing> = Vec::new();
+    let mut orders = Vec::new();
+    let mut levels: BTreeMap<(i64, i64), ()> = BTreeMap::new();
+    let mut products: BTreeMap<i64, DateTime<Utc>> = BTreeMap::new();
+    let mut i = 0;
+    while out.len() < count {
+        i += 1;
+        let at = base + Duration::seconds(i);
+        let roll = rng.random_range(0..100);
+        if roll < 55 && count - out.len() >= 2 {
+            let (order, o) = sale(s, None, None, rng.random_range(1..=2), at).or_else(|_| sale(s, None, None, 1, at))?;
+            levels.insert((order.lines[0].variant_id, order.location_id), ());
+            orders.push(json!({ "id": order.id, "variant_id": order.lines[0].variant_id, "location_id": order.location_id, "quantity": order.lines[0].quantity }));
+            out.extend(o);
+        } else if roll < 85 {
+            let o = event(s, Topic::InventoryLevelsUpdate, at)?;
+            if let Some(v) = o.first().and_then(|o| serde_json::from_slice::<Value>(&o.body).ok()) {
+                let item = v["inventory_item_id"].as_i64().unwrap_or(0);
+                let loc = v["location_id"].as_i64().unwrap_or(0);
+                if let Some(var) = s.catalog.variants.iter().find(|x| x.inventory_item_id == item) {
+                    levels.insert((var.id, loc), ());
+                }
+            }
+            out.extend(o);
+        } else {
+            let o = event(s, Topic::ProductsUpdate, at)?;
+            if let Some(v) = o.first().and_then(|o| serde_json::from_slice::<Value>(&o.body).ok()) {
+                products.insert(v["id"].as_i64().unwrap_or(0), at);
+            }
+            out.extend(o);
+        }
+    }
+    let unique = out.len();
+    let dups = ((unique as u64 * u64::from(duplicate_percent) + 50) / 100) as usize;
+    for _ in 0..dups {
+        let mut d = out[rng.random_range(0..unique)].clone();
+        d.duplicate = true;
+        out.push(d);
+    }
+    out.shuffle(&mut rng);
+    let levels: Vec<Value> = levels
+        .keys()
+        .map(|&(v, l)| {
+            let item = s.variant(v).map_or(0, |x| x.inventory_item_id);
+            json!({ "variant_id": v, "inventory_item_id": item, "location_id": l, "available": s.available.get(&(v, l)),
+                    "updated_at": s.level_updated.get(&(v, l)).map(|t| state::ts_offset(*t)) })
+        })
+        .collect();
+    let products: Vec<Value> = products.iter().map(|(id, at)| json!({ "id": id, "updated_at": state::ts_offset(*at) })).collect();
+    let expected = json!({
+        "unique_webhooks": unique, "duplicates": dups, "total_deliveries": unique + dups,
+        "orders_created": orders, "levels": levels, "products_updated": products
+    });
+    Ok(BurstPlan { outgoing: out, expected })
+}
+
+/// Sends each webhook in order and records the outcome in the shop's delivery log.
+pub async fn send_all(app: &AppState, domain: &str, out: Vec<Outgoing>) -> Result<Vec<Delivery>, ApiError> {
+    let mut deliveries = Vec::with_capacity(out.len());
+    for o in out {
+        let uri = {
+            let s = app.lock(domain).ok_or_else(|| ApiError::UnknownShop(domain.to_string()))??;
+            let wanted = o.topic.graphql_enum();
+            s.subscriptions
+                .iter()
+                .find(|(_, t, _)| Some(t.as_str()) == wanted)
+                .map(|(_, _, u)| u.clone())
+                .unwrap_or_else(|| format!("{}{}", app.cfg.app_url.trim_end_matches('/'), o.topic.path()))
+        };
+        let hmac = crypto::webhook_hmac(&app.cfg.api_secret, &o.body);
+        let triggered_at = o.triggered_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let result = app
+            .http
+            .post(&uri)
+            .header("content-type", "application/json")
+            .header(headers::HMAC_SHA256, hmac)
+            .header(headers::TOPIC, o.topic.as_str())
+            .header(headers::SHOP_DOMAIN, domain)
+            .header(headers::WEBHOOK_ID, &o.webhook_id)
+            .header(headers::EVENT_ID, &o.event_id)
+            .header(headers::API_VERSION, API_VERSION)
+            .header(headers::TRIGGERED_AT, &triggered_at)
+            .body(o.body.clone())
+            .send()
+            .await;
+        let (status, error) = match result {
+            Ok(r) => (Some(r.status().as_u16()), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        let d = Delivery {
+            topic: o.topic.as_str().to_string(),
+            webhook_id: o.webhook_id,
+            event_id: o.event_id,
+            triggered_at,
+            duplicate: o.duplicate,
+            status,
+            error,
+        };
+        if let Some(Ok(mut s)) = app.lock(domain) {
+            if s.deliveries.len() >= 10_000 {
+                s.deliveries.drain(..1000);
+            }
+            s.deliveries.push(d.clone());
+        }
+        deliveries.push(d);
+    }
+    Ok(deliveries)
+}

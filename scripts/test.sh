@@ -15,11 +15,13 @@ cargo test
 scripts/build.sh
 scripts/seed.sh --persist-to "$STATE"
 
-echo "[test] starting wrangler dev on :$PORT (state in $STATE)"
+echo "[test] starting the fake Shopify and wrangler dev on :$PORT (state in $STATE)"
+FAKE=$(FAKE_PORT=8788 scripts/start-fake-shopify.sh "http://127.0.0.1:$PORT" "$STATE/fake-shopify.log")
 wrangler dev --local --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" --test-scheduled \
+  --var "APP_URL:http://127.0.0.1:$PORT" \
   --show-interactive-dev-session=false >"$STATE/wrangler.log" 2>&1 &
 WRANGLER=$!
-cleanup() { kill "$WRANGLER" 2>/dev/null || true; wait "$WRANGLER" 2>/dev/null || true; }
+cleanup() { kill "$WRANGLER" "$FAKE" 2>/dev/null || true; wait "$WRANGLER" 2>/dev/null || true; }
 trap cleanup EXIT
 for _ in $(seq 1 120); do
   curl -sf -o /dev/null "http://127.0.0.1:$PORT/help" && break
@@ -29,6 +31,6 @@ done
 
 echo "[test] integration and end-to-end tests"
 status=0
-BASE_URL="http://127.0.0.1:$PORT" node --test --test-concurrency=1 end2end/ || status=$?
+BASE_URL="http://127.0.0.1:$PORT" FAKE_URL="http://127.0.0.1:8788" D1_STATE="$STATE" node --test --test-concurrency=1 end2end/ || status=$?
 if [ $status -ne 0 ]; then echo "[test] wrangler log:"; tail -40 "$STATE/wrangler.log"; fi
 exit $status

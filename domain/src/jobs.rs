@@ -78,12 +78,40 @@ mod tests {
     }
 
     #[test]
+    fn queue_messages_are_tagged_json() {
+        let j = Job::Sync(SyncStep::Poll { shop_id: 1, run_id: 2, polls: 3 });
+        let text = serde_json::to_string(&j).unwrap();
+        assert_eq!(text, r#"{"type":"sync","step":"poll","shop_id":1,"run_id":2,"polls":3}"#);
+        assert_eq!(serde_json::from_str::<Job>(&text).unwrap(), j);
+        let c = Job::Cron(JobMessage { run_id: 1, job: JobKind::Cleanup, slot: "s".into() });
+        assert_eq!(serde_json::from_str::<Job>(&serde_json::to_string(&c).unwrap()).unwrap(), c);
+    }
+
+    #[test]
     fn a_slot_is_the_scheduled_minute() {
         let t = Utc.with_ymd_and_hms(2026, 11, 25, 2, 0, 41).unwrap();
         assert_eq!(slot(JobKind::RecalculateAlerts, t), "recalculate_alerts@2026-11-25T02:00Z");
         let u = Utc.with_ymd_and_hms(2026, 11, 25, 2, 0, 3).unwrap();
         assert_eq!(slot(JobKind::RecalculateAlerts, t), slot(JobKind::RecalculateAlerts, u));
     }
+}
+
+/// Everything on the "jobs" queue: a cron run, or one step of a shop's sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Job {
+    Cron(JobMessage),
+    Sync(SyncStep),
+}
+
+/// A sync advances one step per message, so no invocation waits on Shopify for long:
+/// start (locations, then the catalogue export), poll an export until it completes, then
+/// import it and start the next (the orders export).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum SyncStep {
+    Start { shop_id: i64 },
+    Poll { shop_id: i64, run_id: i64, polls: u32 },
 }
 
 /// A verified webhook on the "events" queue, applied to D1 by the consumer.

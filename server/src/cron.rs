@@ -3,7 +3,7 @@
 
 use app::error::AppError;
 use app::server::{bindings, context, repo::job_runs};
-use domain::jobs::{slot, JobKind, JobMessage};
+use domain::jobs::{slot, Job, JobKind, JobMessage};
 
 pub async fn on_schedule(cron: &str, scheduled_ms: u64, env: &worker::Env) {
     if let Err(e) = schedule(cron, scheduled_ms, env).await {
@@ -24,7 +24,7 @@ async fn schedule(cron: &str, scheduled_ms: u64, env: &worker::Env) -> Result<()
         worker::console_log!("{}", serde_json::json!({"level": "info", "event": "cron_duplicate", "slot": slot}));
         return Ok(());
     };
-    let message = JobMessage { run_id, job: kind, slot };
+    let message = Job::Cron(JobMessage { run_id, job: kind, slot });
     let sent = match env.queue(bindings::JOBS_QUEUE) {
         Ok(queue) => queue.send(&message).await,
         Err(e) => Err(e),

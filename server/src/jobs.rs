@@ -3,14 +3,15 @@
 
 use app::error::AppError;
 use app::server::{context, repo::job_runs};
-use domain::jobs::JobMessage;
+use domain::jobs::{Job, JobMessage};
 use worker::{D1Database, MessageBatch, MessageExt};
 
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
     let db = context::db(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
     for message in batch.messages()? {
-        let outcome = match serde_json::from_value::<JobMessage>(message.body().clone()) {
-            Ok(job) => run(&db, &job).await.map_err(|e| e.to_string()),
+        let outcome = match serde_json::from_value::<Job>(message.body().clone()) {
+            Ok(Job::Cron(job)) => run(&db, &job).await.map_err(|e| e.to_string()),
+            Ok(Job::Sync(step)) => app::server::sync::run_step(env, &step).await.map_err(|e| e.to_string()),
             Err(e) => Err(format!("undecodable job message: {e}")),
         };
         match outcome {

@@ -61,8 +61,11 @@ pub fn db(env: &worker::Env) -> Result<worker::D1Database, AppError> {
 pub async fn current_shop(env: &worker::Env) -> Result<shops::ShopRow, AppError> {
     let parts: http::request::Parts = leptos_axum::extract().await.map_err(|e| internal("request parts", e))?;
     let (domain, proof) = super::auth::request_shop(env, &parts).await?;
-    if let Some(row) = shops::by_domain(&db(env)?, &domain).await? {
-        return Ok(row);
+    let db = db(env)?;
+    if let Some(row) = shops::by_domain(&db, &domain).await? {
+        if row.has_token == 1 || !matches!(proof, super::auth::Proof::SessionToken { .. }) {
+            return Ok(row);
+        }
     }
     match proof {
         super::auth::Proof::SessionToken { token, .. } => super::install::via_token_exchange(env, &domain, &token).await,

@@ -7,34 +7,40 @@ use super::repo::shops::{self, ShopRow};
 use super::shopify::{self, AccessToken};
 use crate::error::AppError;
 use domain::ShopDomain;
-use serde::Deserialize;
 
-const SHOP_QUERY: &str = "query ShopInfo { shop { id name currencyCode ianaTimezone myshopifyDomain } }";
+use domain::shopify::admin::{numeric_id, ShopData, WebhookCreateData, SHOP_QUERY, WEBHOOK_SUBSCRIPTION_CREATE};
+use domain::shopify::webhooks::Topic;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ShopInfo {
-    id: String,
-    name: String,
-    currency_code: String,
-    iana_timezone: String,
-}
-
-#[derive(Deserialize)]
-struct ShopData {
-    shop: ShopInfo,
-}
-
-/// `gid://shopify/Shop/123` → 123.
-fn gid_tail(gid: &str) -> Option<i64> {
-    gid.rsplit('/').next()?.parse().ok()
+/// Subscribes to every topic the API can register (the compliance topics are declared in
+/// shopify.app.toml instead). A topic that fails is logged and registered again by the
+/// next install or sync; it does not block the install.
+async fn register_webhooks(cfg: &AppConfig, shop: &ShopDomain, token: &str) {
+    for topic in Topic::ALL {
+        let Some(enum_name) = topic.graphql_enum() else { continue };
+        let variables = serde_json::json!({
+            "topic": enum_name,
+            "webhookSubscription": {"uri": format!("{}{}", cfg.app_url, topic.path()), "format": "JSON"},
+        });
+        let result: Result<WebhookCreateData, _> = shopify::graphql(cfg, shop, token, WEBHOOK_SUBSCRIPTION_CREATE, variables).await;
+        let problem = match result {
+            Ok(d) if d.webhook_subscription_create.user_errors.is_empty() => None,
+            Ok(d) => Some(d.webhook_subscription_create.user_errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ")),
+            Err(e) => Some(e.to_string()),
+        };
+        if let Some(problem) = problem {
+            worker::console_error!(
+                "{}",
+                serde_json::json!({"level": "error", "event": "webhook_register_failed", "shop": shop.as_str(), "topic": topic.as_str(), "error": problem})
+            );
+        }
+    }
 }
 
 pub async fn install(env: &worker::Env, shop: &ShopDomain, token: AccessToken) -> Result<ShopRow, AppError> {
     let cfg = AppConfig::from_env(env)?;
     let data: ShopData =
         shopify::graphql(&cfg, shop, &token.access_token, SHOP_QUERY, serde_json::json!({})).await?;
-    let id = gid_tail(&data.shop.id).ok_or_else(|| internal("shop id", &data.shop.id))?;
+    let id = numeric_id(&data.shop.id).ok_or_else(|| internal("shop id", &data.shop.id))?;
     let sealed = cfg.sealing.seal(random_bytes::<12>()?, &token.access_token);
     let db = db(env)?;
     shops::upsert_installed(
@@ -50,6 +56,8 @@ pub async fn install(env: &worker::Env, shop: &ShopDomain, token: AccessToken) -
         },
     )
     .await?;
+    register_webhooks(&cfg, shop, &token.access_token).await;
+    super::sync::enqueue(env, domain::jobs::SyncStep::Start { shop_id: id }, 0).await?;
     worker::console_log!("{}", serde_json::json!({"level": "info", "event": "shop_installed", "shop": shop.as_str()}));
     shops::by_domain(&db, shop).await?.ok_or_else(|| internal("install", "shop row missing after upsert"))
 }

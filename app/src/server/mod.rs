@@ -11,3 +11,4 @@ pub mod install;
 pub mod rate_limit;
 pub mod repo;
 pub mod shopify;
+pub mod sync;

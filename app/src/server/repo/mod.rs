@@ -1,5 +1,6 @@
 //! D1 repositories, one per table family. All SQL that touches a family lives in its module.
 
+pub mod bulk;
 pub mod catalog;
 pub mod help;
 pub mod inventory;
@@ -8,4 +9,5 @@ pub mod positions;
 pub mod sales;
 pub mod settings;
 pub mod shops;
+pub mod sync_runs;
 pub mod webhook_events;

@@ -10,12 +10,14 @@ pub struct ShopRow {
     pub domain: String,
     pub name: String,
     pub currency: String,
+    /// 1 when an offline access token is stored (the app can call Shopify for this shop).
+    pub has_token: i64,
 }
 
 pub async fn by_domain(db: &D1Database, domain: &ShopDomain) -> Result<Option<ShopRow>, AppError> {
     first(
         db,
-        "SELECT id, domain, name, currency FROM shops WHERE domain = ?1 AND uninstalled_at IS NULL",
+        "SELECT id, domain, name, currency, access_token IS NOT NULL AS has_token FROM shops WHERE domain = ?1 AND uninstalled_at IS NULL",
         &[text(domain.as_str())],
     )
     .await
@@ -61,7 +63,7 @@ pub async fn sealed_token(db: &D1Database, shop_id: i64) -> Result<Option<String
 
 /// A shop by domain even if uninstalled (compliance webhooks arrive after uninstall).
 pub async fn by_domain_any(db: &D1Database, domain: &ShopDomain) -> Result<Option<ShopRow>, AppError> {
-    first(db, "SELECT id, domain, name, currency FROM shops WHERE domain = ?1", &[text(domain.as_str())]).await
+    first(db, "SELECT id, domain, name, currency, access_token IS NOT NULL AS has_token FROM shops WHERE domain = ?1", &[text(domain.as_str())]).await
 }
 
 /// `app/uninstalled`: the token is revoked by Shopify, so drop it; data stays until
@@ -97,4 +99,28 @@ pub fn redact(db: &D1Database, shop_id: i64) -> Result<Vec<D1PreparedStatement>,
     }
     out.push(prepare(db, "DELETE FROM shops WHERE id = ?1", &[int(shop_id)])?);
     Ok(out)
+}
+
+pub async fn set_primary_location(db: &D1Database, shop_id: i64, location_id: i64) -> Result<(), AppError> {
+    crate::server::d1::run(db, "UPDATE shops SET primary_location_id = ?2 WHERE id = ?1", &[int(shop_id), int(location_id)]).await
+}
+
+#[derive(Deserialize)]
+struct Domain {
+    domain: String,
+}
+
+pub async fn domain_of(db: &D1Database, shop_id: i64) -> Result<Option<ShopDomain>, AppError> {
+    let row: Option<Domain> = first(db, "SELECT domain FROM shops WHERE id = ?1", &[int(shop_id)]).await?;
+    Ok(row.and_then(|r| ShopDomain::parse(&r.domain).ok()))
+}
+
+#[derive(Deserialize)]
+struct Primary {
+    primary_location_id: Option<i64>,
+}
+
+pub async fn primary_location(db: &D1Database, shop_id: i64) -> Result<Option<i64>, AppError> {
+    let row: Option<Primary> = first(db, "SELECT primary_location_id FROM shops WHERE id = ?1", &[int(shop_id)]).await?;
+    Ok(row.and_then(|r| r.primary_location_id))
 }

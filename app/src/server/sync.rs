@@ -1,0 +1,238 @@
+//! Mirroring a shop through the Admin GraphQL API: locations, then a bulk export of the
+//! catalogue (products, variants, inventory levels), then a bulk export of a year of
+//! orders folded into daily sales. Each step is one queue message (`domain::jobs::SyncStep`);
+//! each page of rows is written in one D1 batch, and a retried step rewrites the same
+//! values rather than adding to them.
+
+use super::config::AppConfig;
+use super::context::{db, internal, now_rfc3339, today};
+use super::d1::batch;
+use super::repo::{bulk, shops, sync_runs};
+use super::shopify::{self, ShopifyError};
+use crate::error::AppError;
+use domain::jobs::{Job, SyncStep};
+use domain::shopify::admin::{
+    numeric_id, orders_bulk_query, parse_catalog_jsonl, parse_orders_jsonl, BulkNodeData, BulkOperationStatus, BulkRunData,
+    LocationsData, BULK_OPERATION_RUN_QUERY, BULK_OPERATION_STATUS_QUERY, CATALOG_BULK_QUERY, LOCATIONS_QUERY,
+    ORDER_HISTORY_DAYS,
+};
+use domain::ShopDomain;
+use std::collections::HashMap;
+use worker::D1Database;
+
+/// Seconds between polls of a running export, and how many polls before giving up.
+const POLL_DELAY_SECS: u32 = 2;
+const MAX_POLLS: u32 = 900;
+/// Statements per D1 batch when writing an import.
+const STATEMENTS_PER_BATCH: usize = 20;
+
+struct Shop {
+    id: i64,
+    domain: ShopDomain,
+    token: String,
+}
+
+async fn load_shop(db: &D1Database, cfg: &AppConfig, shop_id: i64) -> Result<Option<Shop>, AppError> {
+    let Some(domain) = shops::domain_of(db, shop_id).await? else { return Ok(None) };
+    let Some(sealed) = shops::sealed_token(db, shop_id).await? else { return Ok(None) };
+    let token = cfg.sealing.open(&sealed).map_err(|e| internal("open access token", e))?;
+    Ok(Some(Shop { id: shop_id, domain, token }))
+}
+
+pub async fn enqueue(env: &worker::Env, step: SyncStep, delay_secs: u32) -> Result<(), AppError> {
+    let queue = env.queue(super::bindings::JOBS_QUEUE).map_err(|e| internal("jobs queue", e))?;
+    let message = Job::Sync(step);
+    let result = if delay_secs == 0 {
+        queue.send(&message).await
+    } else {
+        queue.send_batch(vec![worker::MessageBuilder::new(&message).delay_seconds(delay_secs).build()]).await
+    };
+    result.map_err(|e| internal("enqueue sync step", e))
+}
+
+pub async fn run_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError> {
+    let cfg = AppConfig::from_env(env)?;
+    let db = db(env)?;
+    match *step {
+        SyncStep::Start { shop_id } => {
+            let Some(shop) = load_shop(&db, &cfg, shop_id).await? else { return Ok(()) };
+            sync_locations(&cfg, &db, &shop).await?;
+            let run_id = start_export(&cfg, &db, &shop, "catalog", CATALOG_BULK_QUERY).await?;
+            enqueue(env, SyncStep::Poll { shop_id, run_id, polls: 0 }, POLL_DELAY_SECS).await
+        }
+        SyncStep::Poll { shop_id, run_id, polls } => {
+            let Some(shop) = load_shop(&db, &cfg, shop_id).await? else { return Ok(()) };
+            let Some(run) = sync_runs::get(&db, shop_id, run_id).await? else { return Ok(()) };
+            if run.status != "running" {
+                return Ok(()); // already finished by an earlier delivery of this message
+            }
+            let op_id = run.bulk_operation.clone().unwrap_or_default();
+            let data: BulkNodeData =
+                shopify::graphql(&cfg, &shop.domain, &shop.token, BULK_OPERATION_STATUS_QUERY, serde_json::json!({"id": op_id}))
+                    .await?;
+            let Some(op) = data.node else {
+                return fail(&db, run_id, "Shopify no longer knows this export").await;
+            };
+            match op.status {
+                BulkOperationStatus::Completed => {
+                    let url = op.url.unwrap_or_default();
+                    let objects = if url.is_empty() { 0 } else { import(&db, &shop, &run.kind, &url).await? };
+                    sync_runs::finish(&db, run_id, objects, &now_rfc3339()).await?;
+                    if run.kind == "catalog" {
+                        let since = today() - chrono::Duration::days(ORDER_HISTORY_DAYS);
+                        let next = start_export(&cfg, &db, &shop, "orders", &orders_bulk_query(since)).await?;
+                        enqueue(env, SyncStep::Poll { shop_id, run_id: next, polls: 0 }, POLL_DELAY_SECS).await?;
+                    }
+                    Ok(())
+                }
+                s if s.is_final() => fail(&db, run_id, &format!("Shopify export ended {s:?} ({:?})", op.error_code)).await,
+                _ if polls >= MAX_POLLS => fail(&db, run_id, "the export took too long").await,
+                _ => {
+                    sync_runs::progress(&db, run_id, op.object_count as i64).await?;
+                    enqueue(env, SyncStep::Poll { shop_id, run_id, polls: polls + 1 }, POLL_DELAY_SECS).await
+                }
+            }
+        }
+    }
+}
+
+async fn fail(db: &D1Database, run_id: i64, why: &str) -> Result<(), AppError> {
+    worker::console_error!("{}", serde_json::json!({"level": "error", "event": "sync_failed", "run_id": run_id, "error": why}));
+    sync_runs::fail(db, run_id, why, &now_rfc3339()).await
+}
+
+async fn sync_locations(cfg: &AppConfig, db: &D1Database, shop: &Shop) -> Result<(), AppError> {
+    let mut after: Option<String> = None;
+    let mut all = Vec::new();
+    loop {
+        let page: LocationsData =
+            shopify::graphql(cfg, &shop.domain, &shop.token, LOCATIONS_QUERY, serde_json::json!({"first": 100, "after": after}))
+                .await?;
+        all.extend(page.locations.nodes.into_iter().filter(|l| l.is_active));
+        match page.locations.page_info.end_cursor.filter(|_| page.locations.page_info.has_next_page) {
+            Some(c) => after = Some(c),
+            None => break,
+        }
+    }
+    let rows: Vec<bulk::Location<'_>> =
+        all.iter().filter_map(|l| Some(bulk::Location { id: numeric_id(&l.id)?, name: &l.name })).collect();
+    batch(db, bulk::locations(db, shop.id, &rows)?).await?;
+    if let Some(first) = rows.first() {
+        shops::set_primary_location(db, shop.id, first.id).await?;
+    }
+    Ok(())
+}
+
+async fn start_export(cfg: &AppConfig, db: &D1Database, shop: &Shop, kind: &str, query: &str) -> Result<i64, AppError> {
+    let data: BulkRunData =
+        shopify::graphql(cfg, &shop.domain, &shop.token, BULK_OPERATION_RUN_QUERY, serde_json::json!({"query": query})).await?;
+    let payload = data.bulk_operation_run_query;
+    let Some(op) = payload.bulk_operation else {
+        let why = payload.user_errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ");
+        return Err(internal("bulk export refused", why));
+    };
+    sync_runs::start(db, shop.id, kind, &op.id, &now_rfc3339()).await
+}
+
+async fn download(url: &str) -> Result<String, AppError> {
+    let mut resp = worker::Fetch::Url(url.parse().map_err(|e| internal("export url", e))?)
+        .send()
+        .await
+        .map_err(|e| AppError::from(ShopifyError::Network(e.to_string())))?;
+    if resp.status_code() != 200 {
+        return Err(ShopifyError::Status { status: resp.status_code(), body: String::new() }.into());
+    }
+    resp.text().await.map_err(|e| internal("export download", e))
+}
+
+async fn write(db: &D1Database, statements: Vec<worker::D1PreparedStatement>) -> Result<(), AppError> {
+    let mut statements = statements;
+    while !statements.is_empty() {
+        let rest = statements.split_off(statements.len().min(STATEMENTS_PER_BATCH));
+        batch(db, statements).await?;
+        statements = rest;
+    }
+    Ok(())
+}
+
+fn utc(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    t.unwrap_or_default().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Imports a completed export; returns the number of objects written.
+async fn import(db: &D1Database, shop: &Shop, kind: &str, url: &str) -> Result<i64, AppError> {
+    let jsonl = download(url).await?;
+    if kind == "catalog" {
+        let c = parse_catalog_jsonl(&jsonl).map_err(|e| internal("catalogue export", e))?;
+        drop(jsonl);
+        let products: Vec<bulk::Product<'_>> = c
+            .products
+            .iter()
+            .map(|p| bulk::Product { id: p.id, title: &p.title, vendor: &p.vendor, product_type: &p.product_type, updated_at: utc(p.updated_at) })
+            .collect();
+        let variants: Vec<bulk::Variant<'_>> = c
+            .variants
+            .iter()
+            .map(|v| bulk::Variant {
+                id: v.id,
+                product_id: v.product_id,
+                title: &v.title,
+                sku: v.sku.as_deref().unwrap_or(""),
+                price_cents: v.price_cents,
+                cost_cents: v.cost_cents,
+                inventory_item_id: v.inventory_item_id,
+                updated_at: utc(v.updated_at),
+            })
+            .collect();
+        let levels: Vec<bulk::Level> = c
+            .levels
+            .iter()
+            .map(|l| bulk::Level {
+                variant_id: l.variant_id,
+                location_id: l.location_id,
+                available: l.available,
+                incoming: l.incoming,
+                updated_at: utc(l.updated_at),
+            })
+            .collect();
+        let mut statements = bulk::products(db, shop.id, &products)?;
+        statements.extend(bulk::variants(db, shop.id, &variants)?);
+        statements.extend(bulk::levels(db, shop.id, &levels)?);
+        write(db, statements).await?;
+        Ok((products.len() + variants.len() + levels.len()) as i64)
+    } else {
+        let orders = parse_orders_jsonl(&jsonl).map_err(|e| internal("orders export", e))?;
+        drop(jsonl);
+        let primary = shops::primary_location(db, shop.id).await?;
+        // Fold orders into units per variant x location x day; refunds count as returns
+        // on the day they were made.
+        let mut days: HashMap<(i64, i64, String), (i64, i64)> = HashMap::new();
+        for o in orders.iter().filter(|o| o.cancelled_at.is_none()) {
+            let Some(location) = o.location_id.or(primary) else { continue };
+            let day = o.created_at.format("%Y-%m-%d").to_string();
+            for li in &o.line_items {
+                let Some(variant) = li.variant_id else { continue };
+                days.entry((variant, location, day.clone())).or_default().0 += li.quantity.max(0);
+                if li.refunded_quantity > 0 {
+                    let refund_day = o.refunds.first().map_or(day.clone(), |r| r.created_at.format("%Y-%m-%d").to_string());
+                    days.entry((variant, location, refund_day)).or_default().1 += li.refunded_quantity;
+                }
+            }
+        }
+        let rows: Vec<bulk::DaySales<'_>> = days
+            .iter()
+            .map(|((variant_id, location_id, day), (sold, returned))| bulk::DaySales {
+                variant_id: *variant_id,
+                location_id: *location_id,
+                day,
+                units_sold: *sold,
+                units_returned: *returned,
+            })
+            .collect();
+        let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
+        let mut statements = bulk::day_sales(db, shop.id, &rows)?;
+        statements.extend(bulk::orders_seen(db, shop.id, &ids)?);
+        write(db, statements).await?;
+        Ok(orders.len() as i64)
+    }
+}

@@ -5,6 +5,7 @@ pub mod dashboard;
 pub mod help;
 pub mod jobs;
 pub mod settings;
+pub mod sync;
 
 /// Every server function, for the Worker to register (wasm has no link-time registry).
 #[cfg(feature = "ssr")]
@@ -19,4 +20,6 @@ pub fn register_all() {
     register_explicit::<help::VoteArticle>();
     register_explicit::<help::ContactSupport>();
     register_explicit::<jobs::RecentJobs>();
+    register_explicit::<sync::SyncStatus>();
+    register_explicit::<sync::StartSync>();
 }

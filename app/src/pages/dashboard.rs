@@ -31,6 +31,7 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
                 {d.today.format("%A %-d %B %Y").to_string()}
             </p>
         </div>
+        <crate::components::sync_progress::SyncProgress/>
         <SummaryCards summaries=d.report.summaries.clone() currency=d.currency.clone()/>
         <section class="section" aria-labelledby="at-risk">
             <h2 id="at-risk">"Most at risk"</h2>

@@ -1,0 +1,55 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One export of the shop's sync, as the progress bar shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncView {
+    /// "catalog" or "orders".
+    pub kind: String,
+    /// queued, running, done or failed.
+    pub status: String,
+    pub objects_done: i64,
+    pub error: Option<String>,
+    pub finished_at: Option<String>,
+}
+
+impl SyncView {
+    pub fn label(&self) -> &'static str {
+        if self.kind == "catalog" {
+            "Products and inventory"
+        } else {
+            "A year of orders"
+        }
+    }
+}
+
+#[server(endpoint = "sync/status")]
+pub async fn sync_status() -> Result<Vec<SyncView>, AppError> {
+    use crate::server::context::{current_shop, db, run, worker_env};
+    run(async move {
+        let env = worker_env().await?;
+        let shop = current_shop(&env).await?;
+        let runs = crate::server::repo::sync_runs::latest(&db(&env)?, shop.id).await?;
+        Ok(runs
+            .into_iter()
+            .map(|r| SyncView { kind: r.kind, status: r.status, objects_done: r.objects_done, error: r.error, finished_at: r.finished_at })
+            .collect())
+    })
+    .await
+}
+
+/// Starts a full sync now (the merchant's "Sync now"); a no-op without an access token.
+#[server(endpoint = "sync/start")]
+pub async fn start_sync() -> Result<(), AppError> {
+    use crate::server::context::{current_shop, run, worker_env};
+    run(async move {
+        let env = worker_env().await?;
+        let shop = current_shop(&env).await?;
+        if shop.has_token != 1 {
+            return Err(AppError::Unauthorized);
+        }
+        crate::server::sync::enqueue(&env, domain::jobs::SyncStep::Start { shop_id: shop.id }, 0).await
+    })
+    .await
+}

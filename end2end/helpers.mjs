@@ -1,25 +1,115 @@
-// Shared by the integration and end-to-end tests: where the Worker runs, and small waits.
-export const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8799';
+// Shared by the integration and end-to-end tests: where the Worker and the fake Shopify
+// run, how a test proves a shop (session tokens from the fake admin), and small waits.
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 
-export async function get(path, init) {
-  const res = await fetch(BASE + path, { redirect: 'manual', ...init });
+export const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8799';
+export const FAKE = process.env.FAKE_URL ?? 'http://127.0.0.1:8788';
+export const DEMO = 'demo-outfitters.myshopify.com';
+export const OTHER = 'alpine-threads.myshopify.com';
+const ROOT = new URL('..', import.meta.url).pathname;
+
+/** The app's secrets, as wrangler dev reads them. */
+export const SECRET = readFileSync(`${ROOT}.dev.vars`, 'utf8').match(/^SHOPIFY_API_SECRET=(.*)$/m)[1];
+export const API_KEY = readFileSync(`${ROOT}wrangler.toml`, 'utf8').match(/^SHOPIFY_API_KEY = "(.*)"$/m)[1];
+
+/** A fresh App Bridge session token for `shop`, signed by the fake admin. */
+export async function sessionToken(shop = DEMO) {
+  const res = await fetch(`${FAKE}/_fake/session-token?shop=${shop}`);
+  if (!res.ok) throw new Error(`session token: ${res.status}`);
+  return (await res.json()).token;
+}
+
+/** A session token signed here, with chosen claims (for refusal tests). */
+export function forgeToken(claims, secret = SECRET) {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const head = b64({ alg: 'HS256', typ: 'JWT' });
+  const body = b64(claims);
+  const sig = createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url');
+  return `${head}.${body}.${sig}`;
+}
+
+async function authHeaders(shop) {
+  return shop ? { authorization: `Bearer ${await sessionToken(shop)}` } : {};
+}
+
+/** GET a page as `shop` (null: anonymous). */
+export async function get(path, { shop = DEMO, headers = {} } = {}) {
+  const res = await fetch(BASE + path, { redirect: 'manual', headers: { ...(await authHeaders(shop)), ...headers } });
   return { res, text: await res.text() };
 }
 
 /** Calls a server function the way a browser form does (url-encoded), asking for JSON back. */
-export async function serverFn(name, fields = {}) {
+export async function serverFn(name, fields = {}, { shop = DEMO, headers = {} } = {}) {
   const res = await fetch(`${BASE}/api/${name}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+      ...(await authHeaders(shop)),
+      ...headers,
+    },
     body: new URLSearchParams(fields).toString(),
   });
   const text = await res.text();
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }
-  return { status: res.status, json, text };
+  return { status: res.status, json, text, headers: res.headers };
 }
 
-export async function until(what, fn, { timeoutMs = 15000, everyMs = 200 } = {}) {
+export async function fake(path, body) {
+  const res = await fetch(FAKE + path, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`fake ${path}: ${res.status} ${text}`);
+  return JSON.parse(text);
+}
+
+/** Posts a webhook signed like Shopify (or not, with `secret`). */
+export async function webhook(topic, payload, { shop = DEMO, id = crypto.randomUUID(), secret = SECRET, raw } = {}) {
+  const body = raw ?? JSON.stringify(payload);
+  const hmac = createHmac('sha256', secret).update(body).digest('base64');
+  const res = await fetch(`${BASE}/webhooks/${topic}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-shopify-topic': topic,
+      'x-shopify-hmac-sha256': hmac,
+      'x-shopify-shop-domain': shop,
+      'x-shopify-webhook-id': id,
+      'x-shopify-api-version': '2025-10',
+      'x-shopify-triggered-at': new Date().toISOString(),
+    },
+    body,
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+/**
+ * Reads local D1 directly (what a test must check that no page shows). The local
+ * database can be busy while the Worker writes, so this retries.
+ */
+export async function d1(sql) {
+  const args = ['d1', 'execute', 'DB', '--local', '--json', '--command', sql];
+  if (process.env.D1_STATE) args.push('--persist-to', process.env.D1_STATE);
+  let last;
+  for (let i = 0; i < 20; i++) {
+    try {
+      const out = execFileSync(`${ROOT}node_modules/.bin/wrangler`, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+      return JSON.parse(out)[0].results;
+    } catch (e) {
+      last = e;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  throw last;
+}
+
+export async function until(what, fn, { timeoutMs = 30000, everyMs = 300 } = {}) {
   const deadline = Date.now() + timeoutMs;
   let last;
   while (Date.now() < deadline) {

@@ -2,6 +2,7 @@
 //! the Worker and the Leptos app call in with data and get decisions back, so all of
 //! it is unit-tested natively.
 
+pub mod engine;
 pub mod jobs;
 pub mod risk;
 pub mod settings;

@@ -1,0 +1,1 @@
+//! Forecast accuracy on held-out history.

@@ -1,1 +1,91 @@
-fn main() {}
+//! Engine time for a large catalogue: 100,000 variant × location series × 365 days.
+//!
+//!     cargo bench -p domain --bench engine -- --quick
+
+use chrono::NaiveDate;
+use criterion::{criterion_group, criterion_main, Criterion};
+use domain::engine::{assess_all, EngineConfig, HistoryTable, Position, SupplyOverrides};
+use domain::settings::Settings;
+use std::hint::black_box;
+use std::time::Instant;
+
+const SERIES: usize = 100_000;
+const DAYS: usize = 365;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// A catalogue mixing fast and slow movers with weekly patterns and stockout spells.
+fn catalogue() -> (HistoryTable, Vec<Position>, NaiveDate) {
+    let start = NaiveDate::from_ymd_opt(2025, 11, 26).unwrap_or_default();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut units = Vec::with_capacity(SERIES * DAYS);
+    let mut stockout = Vec::with_capacity(SERIES * DAYS);
+    let mut positions = Vec::with_capacity(SERIES);
+    let weekly = [0.85, 0.9, 0.95, 1.0, 1.1, 1.3, 0.9];
+    for v in 0..SERIES {
+        let rate = (rng.unit() * 3.0).exp() * 0.1; // 0.1 .. 2 units/day
+        let mut out_left = 0u32;
+        for d in 0..DAYS {
+            if out_left == 0 && rng.unit() < 0.005 {
+                out_left = 3 + (rng.next() % 20) as u32;
+            }
+            let out = out_left > 0;
+            out_left = out_left.saturating_sub(1);
+            // Demand ~ geometric-ish around rate × weekday (cheap, not exact Poisson).
+            let lambda = rate * weekly[d % 7];
+            let u = if out { 0 } else { (-(rng.unit().max(1e-12)).ln() * lambda).floor() as u16 };
+            units.push(u);
+            stockout.push(out);
+        }
+        positions.push(Position {
+            variant_id: v as i64,
+            location_id: 1,
+            on_hand: (rng.next() % 120) as i64 - 5,
+            incoming: (rng.next() % 3) as i64 * 10,
+            price_cents: 2_500,
+            cost_cents: 1_100,
+            tracked: true,
+            supply: SupplyOverrides::default(),
+        });
+    }
+    let table = HistoryTable::from_columns(start, DAYS, units, stockout).unwrap_or_else(|e| panic!("{e}"));
+    (table, positions, today)
+}
+
+fn bench(c: &mut Criterion) {
+    let (table, positions, today) = catalogue();
+    let cfg = EngineConfig::from(&Settings::default());
+    let t = Instant::now();
+    let first = assess_all(&positions, &table, &cfg, today).map(|a| a.len()).unwrap_or(0);
+    println!("engine: {first} series × {DAYS} days in {:.1} ms (single run)", t.elapsed().as_secs_f64() * 1e3);
+    let t = Instant::now();
+    let mut level = 0.0;
+    for i in 0..table.len() {
+        if let Some(h) = table.series(domain::engine::SeriesId(i)) {
+            level += domain::engine::Forecast::fit(h).level;
+        }
+    }
+    println!("fit only: {:.1} ms ({level:.0})", t.elapsed().as_secs_f64() * 1e3);
+    println!("size_of Assessment: {} bytes", std::mem::size_of::<domain::engine::Assessment>());
+    let mut group = c.benchmark_group("engine");
+    group.sample_size(10);
+    group.bench_function("assess_all 100k x 365", |b| {
+        b.iter(|| assess_all(black_box(&positions), black_box(&table), &cfg, today).map(|a| a.len()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

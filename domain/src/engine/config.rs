@@ -9,7 +9,11 @@ use serde::{Deserialize, Serialize};
 /// below 50 % safety stock would turn negative, and 100 % would need infinite stock, so a
 /// form value of 100 means 99.99 % (z ≈ 3.72) — a large but finite buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct ServiceLevel(f64);
+pub struct ServiceLevel {
+    pct: f64,
+    /// Cached: the engine asks for it once per variant.
+    z: f64,
+}
 
 impl ServiceLevel {
     pub const MIN_PCT: f64 = 50.0;
@@ -17,20 +21,17 @@ impl ServiceLevel {
 
     /// Clamps into range; a NaN (never produced by `SettingsInput::parse`) reads as 95 %.
     pub fn from_pct(pct: f64) -> Self {
-        if pct.is_nan() {
-            Self(95.0)
-        } else {
-            Self(pct.clamp(Self::MIN_PCT, Self::MAX_PCT))
-        }
+        let pct = if pct.is_nan() { 95.0 } else { pct.clamp(Self::MIN_PCT, Self::MAX_PCT) };
+        Self { pct, z: normal::inverse_cdf(pct / 100.0) }
     }
 
     pub fn pct(self) -> f64 {
-        self.0
+        self.pct
     }
 
     /// The z-score of this service level.
     pub fn z(self) -> f64 {
-        normal::inverse_cdf(self.0 / 100.0)
+        self.z
     }
 }
 

@@ -144,21 +144,7 @@ impl Forecast {
         let start_wd = history.start_weekday();
 
         // Pass 1: per-weekday in-stock totals and non-zero demand statistics.
-        let mut sum = [0u32; 7];
-        let mut cnt = [0u32; 7];
-        let (mut nz_n, mut nz_sum, mut nz_sq) = (0u32, 0u64, 0u64);
-        let mut wd = start_wd;
-        for (&y, &o) in units.iter().zip(out) {
-            let w = u32::from(!o);
-            let y = u32::from(y);
-            let nz = w & u32::from(y > 0);
-            sum[wd] += y * w;
-            cnt[wd] += w;
-            nz_n += nz;
-            nz_sum += u64::from(y * nz);
-            nz_sq += u64::from(y) * u64::from(y) * u64::from(nz);
-            wd = if wd == 6 { 0 } else { wd + 1 };
-        }
+        let Totals { sum, cnt, nz_n, nz_sum, nz_sq } = Totals::of(units, out, start_wd);
         let in_stock: u32 = cnt.iter().sum();
         let total: u32 = sum.iter().sum();
         let last_sale = units.iter().rposition(|&u| u > 0).and_then(|i| history.date(i));
@@ -221,6 +207,45 @@ impl Forecast {
     }
 }
 
+/// In-stock units and days per weekday, and the count, sum and sum of squares of
+/// non-zero in-stock days.
+struct Totals {
+    sum: [u32; 7],
+    cnt: [u32; 7],
+    nz_n: u32,
+    nz_sum: u64,
+    nz_sq: u64,
+}
+
+impl Totals {
+    /// One strided sweep per weekday, so each weekday's accumulators are plain locals
+    /// (registers) rather than an array slot indexed by a running weekday.
+    fn of(units: &[u16], out: &[bool], start_wd: usize) -> Self {
+        let mut t = Self { sum: [0; 7], cnt: [0; 7], nz_n: 0, nz_sum: 0, nz_sq: 0 };
+        let n = units.len().min(out.len());
+        for j in 0..7 {
+            let (mut sum, mut cnt, mut nz_n, mut nz_sq) = (0u32, 0u32, 0u32, 0u64);
+            let mut i = j;
+            while i < n {
+                let w = u32::from(!out[i]);
+                let y = u32::from(units[i]) * w;
+                sum += y;
+                cnt += w;
+                nz_n += u32::from(y > 0);
+                nz_sq += u64::from(y) * u64::from(y);
+                i += 7;
+            }
+            let wd = (start_wd + j) % 7;
+            t.sum[wd] = sum;
+            t.cnt[wd] = cnt;
+            t.nz_n += nz_n;
+            t.nz_sum += u64::from(sum);
+            t.nz_sq += nz_sq;
+        }
+        t
+    }
+}
+
 /// Weekday means over the overall mean, shrunk toward 1 by the units observed and
 /// renormalised to average 1.
 fn weekday_indices(sum: &[u32; 7], cnt: &[u32; 7], mean: f64) -> [f64; 7] {
@@ -243,7 +268,11 @@ fn weekday_indices(sum: &[u32; 7], cnt: &[u32; 7], mean: f64) -> [f64; 7] {
     idx
 }
 
-/// Returns (level, SSE, error count, chosen α).
+// The loops below are written out by hand, without closures: the workspace's release
+// profile optimises for size (opt-level "z", for the wasm builds), which does not inline
+// closure calls, and a call per day costs more than the day's arithmetic.
+
+/// Returns (level, SSE, error count, chosen α). A stockout day has weight 0 (no branch).
 fn seasonal_smoothing(units: &[u16], out: &[bool], start_wd: usize, idx: &[f64; 7], inv: &[f64; 7], init: f64) -> (f64, f64, u32, f64) {
     let mut level = [init; 4];
     let mut sse = [0.0f64; 4];
@@ -251,21 +280,18 @@ fn seasonal_smoothing(units: &[u16], out: &[bool], start_wd: usize, idx: &[f64; 
     let mut n_err = 0u32;
     let mut wd = start_wd;
     for (&y, &o) in units.iter().zip(out) {
-        if !o {
-            let y = f64::from(y);
-            let x = y * inv[wd];
-            if seen >= WARMUP_DAYS {
-                for k in 0..4 {
-                    let e = y - level[k] * idx[wd];
-                    sse[k] += e * e;
-                }
-                n_err += 1;
-            }
-            for k in 0..4 {
-                level[k] += ALPHAS[k] * (x - level[k]);
-            }
-            seen += 1;
+        let w = u32::from(!o);
+        let scored = w & u32::from(seen >= WARMUP_DAYS);
+        let (wf, sf) = (f64::from(w), f64::from(scored));
+        let (y, s) = (f64::from(y), idx[wd]);
+        let x = y * inv[wd];
+        for k in 0..4 {
+            let e = y - level[k] * s;
+            sse[k] += sf * e * e;
+            level[k] += ALPHAS[k] * wf * (x - level[k]);
         }
+        n_err += scored;
+        seen += w;
         wd = if wd == 6 { 0 } else { wd + 1 };
     }
     // Without errors to compare, the middle α is the prior choice.
@@ -281,31 +307,40 @@ fn seasonal_smoothing(units: &[u16], out: &[bool], start_wd: usize, idx: &[f64; 
 }
 
 /// Croston/SBA over in-stock days, sizes deseasonalised. Returns (rate, SSE, errors, α).
+///
+/// The forecast only changes on a day with demand, so between two such days every scored
+/// day's error is `−rate·index`: their squared errors are summed as `rate² · Σ index²`
+/// when the next sale closes the stretch. The common no-sale day costs two additions.
 fn sba(units: &[u16], out: &[bool], start_wd: usize, idx: &[f64; 7], inv: &[f64; 7], mean_size: f64, adi: f64) -> (f64, f64, u32, f64) {
     let correction = 1.0 - SBA_ALPHA / 2.0;
     let (mut z, mut p, mut q) = (mean_size, adi.max(1.0), 0.0f64);
-    let mut sse = 0.0;
+    let mut rate = correction * z / p;
+    let (mut sse, mut quiet_sq) = (0.0, 0.0);
     let (mut seen, mut n_err) = (0u32, 0u32);
     let mut wd = start_wd;
     for (&y, &o) in units.iter().zip(out) {
-        if !o {
-            q += 1.0;
+        let w = u32::from(!o);
+        let scored = w & u32::from(seen >= WARMUP_DAYS);
+        let s = idx[wd];
+        q += f64::from(w);
+        if w == 1 && y > 0 {
             let y = f64::from(y);
-            if seen >= WARMUP_DAYS {
-                let e = y - correction * z / p * idx[wd];
-                sse += e * e;
-                n_err += 1;
-            }
-            if y > 0.0 {
-                z += SBA_ALPHA * (y * inv[wd] - z);
-                p += SBA_ALPHA * (q - p);
-                q = 0.0;
-            }
-            seen += 1;
+            let e = y - rate * s;
+            sse += rate * rate * quiet_sq + f64::from(scored) * e * e;
+            quiet_sq = 0.0;
+            z += SBA_ALPHA * (y * inv[wd] - z);
+            p += SBA_ALPHA * (q - p);
+            q = 0.0;
+            rate = correction * z / p.max(1.0);
+        } else {
+            quiet_sq += f64::from(scored) * s * s;
         }
+        n_err += scored;
+        seen += w;
         wd = if wd == 6 { 0 } else { wd + 1 };
     }
-    (correction * z / p.max(1.0), sse, n_err, SBA_ALPHA)
+    sse += rate * rate * quiet_sq;
+    (rate, sse, n_err, SBA_ALPHA)
 }
 
 /// How the coming four weeks compared with the four weeks before them a year ago, both

@@ -125,6 +125,18 @@ impl HistoryTable {
         Ok(Self { start, days, units: Vec::with_capacity(cells), stockout: Vec::with_capacity(cells) })
     }
 
+    /// A table from ready-made columns (`series × days`, series-major), for callers that
+    /// aggregate days themselves. Units must already be net of returns (`net_units`).
+    pub fn from_columns(start: NaiveDate, days: usize, units: Vec<u16>, stockout: Vec<bool>) -> Result<Self, HistoryError> {
+        if days > MAX_HISTORY_DAYS {
+            return Err(HistoryError::TooLong(days));
+        }
+        if units.len() != stockout.len() || (days == 0 && !units.is_empty()) || (days > 0 && units.len() % days != 0) {
+            return Err(HistoryError::LengthMismatch { units: units.len(), stockout: stockout.len() });
+        }
+        Ok(Self { start, days, units, stockout })
+    }
+
     pub fn start(&self) -> NaiveDate {
         self.start
     }
@@ -214,6 +226,10 @@ mod tests {
     #[test]
     fn bad_windows_are_errors() {
         assert!(matches!(HistoryTable::new(d(2024, 3, 2), d(2024, 3, 1)), Err(HistoryError::EmptyWindow { .. })));
+        assert!(HistoryTable::from_columns(d(2024, 1, 1), 3, vec![0; 7], vec![false; 7]).is_err());
+        assert!(HistoryTable::from_columns(d(2024, 1, 1), 0, vec![0; 3], vec![false; 3]).is_err());
+        let t = HistoryTable::from_columns(d(2024, 1, 1), 3, vec![1, 2, 3, 4, 5, 6], vec![false; 6]).unwrap();
+        assert_eq!((t.len(), t.series(SeriesId(1)).unwrap().units()), (2, &[4u16, 5, 6][..]));
         assert!(matches!(HistoryTable::new(d(2000, 1, 1), d(2024, 1, 1)), Err(HistoryError::TooLong(_))));
         assert_eq!(
             History::new(d(2024, 1, 1), &[1, 2], &[false]),

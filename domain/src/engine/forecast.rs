@@ -188,20 +188,27 @@ impl Forecast {
         forecast.day_of_week = idx;
 
         // Pass 2: the chosen method's recursion and its one-step errors.
-        let (level, sse, n_err, alpha) = match forecast.method {
+        match forecast.method {
             ForecastMethod::Sba => {
                 let mean_size = nz_sum as f64 / f64::from(nz_n);
-                sba(units, out, start_wd, &idx, &inv, mean_size, adi)
+                forecast.level = sba(units, out, start_wd, &inv, mean_size, adi).max(0.0);
+                forecast.alpha = SBA_ALPHA;
+                // A slow mover's one-step errors around a near-flat rate are its day-to-day
+                // spread, so σ is the in-stock daily standard deviation (zeros included).
+                let n = f64::from(in_stock);
+                forecast.sigma_daily = (nz_sq as f64 / n - mean * mean).max(0.0).sqrt();
             }
-            _ => seasonal_smoothing(units, out, start_wd, &idx, &inv, mean),
-        };
-        forecast.level = level.max(0.0);
-        forecast.alpha = alpha;
-        forecast.sigma_daily = if n_err >= MIN_ERROR_SAMPLES {
-            (sse / f64::from(n_err)).sqrt()
-        } else {
-            forecast.level.sqrt()
-        };
+            _ => {
+                let (level, sse, n_err, alpha) = seasonal_smoothing(units, out, start_wd, &idx, &inv, mean);
+                forecast.level = level.max(0.0);
+                forecast.alpha = alpha;
+                forecast.sigma_daily = if n_err >= MIN_ERROR_SAMPLES {
+                    (sse / f64::from(n_err)).sqrt()
+                } else {
+                    forecast.level.sqrt()
+                };
+            }
+        }
         forecast.yearly = yearly_factor(units, out, start_wd, &inv);
         forecast
     }
@@ -288,7 +295,10 @@ fn seasonal_smoothing(units: &[u16], out: &[bool], start_wd: usize, idx: &[f64; 
         for k in 0..4 {
             let e = y - level[k] * s;
             sse[k] += sf * e * e;
-            level[k] += ALPHAS[k] * wf * (x - level[k]);
+            // level += αw(x − level), arranged so only a multiply and an add depend on
+            // yesterday's level (the loop's critical path).
+            let aw = ALPHAS[k] * wf;
+            level[k] = level[k] * (1.0 - aw) + aw * x;
         }
         n_err += scored;
         seen += w;
@@ -306,41 +316,21 @@ fn seasonal_smoothing(units: &[u16], out: &[bool], start_wd: usize, idx: &[f64; 
     (level[best], sse[best], n_err, ALPHAS[best])
 }
 
-/// Croston/SBA over in-stock days, sizes deseasonalised. Returns (rate, SSE, errors, α).
-///
-/// The forecast only changes on a day with demand, so between two such days every scored
-/// day's error is `−rate·index`: their squared errors are summed as `rate² · Σ index²`
-/// when the next sale closes the stretch. The common no-sale day costs two additions.
-fn sba(units: &[u16], out: &[bool], start_wd: usize, idx: &[f64; 7], inv: &[f64; 7], mean_size: f64, adi: f64) -> (f64, f64, u32, f64) {
-    let correction = 1.0 - SBA_ALPHA / 2.0;
+/// Croston/SBA over in-stock days, sizes deseasonalised. Returns the daily rate. Sizes
+/// and intervals change only on a day with demand, so a quiet day costs one addition.
+fn sba(units: &[u16], out: &[bool], start_wd: usize, inv: &[f64; 7], mean_size: f64, adi: f64) -> f64 {
     let (mut z, mut p, mut q) = (mean_size, adi.max(1.0), 0.0f64);
-    let mut rate = correction * z / p;
-    let (mut sse, mut quiet_sq) = (0.0, 0.0);
-    let (mut seen, mut n_err) = (0u32, 0u32);
     let mut wd = start_wd;
     for (&y, &o) in units.iter().zip(out) {
-        let w = u32::from(!o);
-        let scored = w & u32::from(seen >= WARMUP_DAYS);
-        let s = idx[wd];
-        q += f64::from(w);
-        if w == 1 && y > 0 {
-            let y = f64::from(y);
-            let e = y - rate * s;
-            sse += rate * rate * quiet_sq + f64::from(scored) * e * e;
-            quiet_sq = 0.0;
-            z += SBA_ALPHA * (y * inv[wd] - z);
+        q += f64::from(u8::from(!o));
+        if !o && y > 0 {
+            z += SBA_ALPHA * (f64::from(y) * inv[wd] - z);
             p += SBA_ALPHA * (q - p);
             q = 0.0;
-            rate = correction * z / p.max(1.0);
-        } else {
-            quiet_sq += f64::from(scored) * s * s;
         }
-        n_err += scored;
-        seen += w;
         wd = if wd == 6 { 0 } else { wd + 1 };
     }
-    sse += rate * rate * quiet_sq;
-    (rate, sse, n_err, SBA_ALPHA)
+    (1.0 - SBA_ALPHA / 2.0) * z / p.max(1.0)
 }
 
 /// How the coming four weeks compared with the four weeks before them a year ago, both
@@ -437,15 +427,35 @@ mod tests {
 
     #[test]
     fn sba_by_hand() {
-        // Two in-stock days with demand 0 then 2, weekday effects negligible (4 units).
-        // Start: z = mean size 2, p = ADI 2. Day 1: q=1. Day 2: q=2, y=2:
-        // z += 0.1·(2·inv − 2), p += 0.1·(2 − 2) → p = 2. Forecast = 0.95 · z / 2.
+        // Two in-stock days with demand 0 then 2. Start: z = mean size 2, p = ADI 2.
+        // Day 1: q=1. Day 2: q=2, y=2: z += 0.1·(2·inv_tue − 2); p += 0.1·(2 − 2) = 2.
+        // Rate = (1 − 0.1/2) · z / p.
         let f = fit(&[0, 2], &[false, false]);
         let inv_tue = 1.0 / f.day_of_week[1];
         let z = 2.0 + 0.1 * (2.0 * inv_tue - 2.0);
         assert!((f.level - 0.95 * z / 2.0).abs() < 1e-12, "{}", f.level);
-        // Too few errors for σ: Poisson √rate.
-        assert!((f.sigma_daily - f.level.sqrt()).abs() < 1e-12);
+        // σ: in-stock daily demand 0 and 2 → mean 1, variance 1.
+        assert!((f.sigma_daily - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn sba_intervals_count_only_in_stock_days() {
+        // Sales of 4 every 4th in-stock day; a 10-day stockout in the middle must not
+        // stretch the interval. ADI = 4, so p stays 4 and the rate is 0.95 · 4 / 4.
+        let mut units = Vec::new();
+        let mut out = Vec::new();
+        for i in 0..112 {
+            units.push(if i % 4 == 3 { 4 } else { 0 });
+            out.push(false);
+            if i == 55 {
+                units.extend([0; 10]);
+                out.extend([true; 10]);
+            }
+        }
+        let f = fit(&units, &out);
+        assert_eq!(f.method, ForecastMethod::Sba);
+        assert_eq!(f.adi, 4.0);
+        assert!((f.level - 0.95).abs() < 0.02, "{}", f.level);
     }
 
     #[test]

@@ -25,7 +25,12 @@ fn main() -> ExitCode {
         shop.levels.iter().map(|l| ((l.variant_id, l.location_id), table.add_series())).collect();
     for s in &shop.sales {
         let Some(&id) = ids.get(&(s.variant_id, s.location_id)) else { continue };
-        let row = DayRow { day: s.day, units_sold: s.units_sold, units_returned: s.units_returned, out_of_stock: s.out_of_stock };
+        let row = DayRow {
+            day: s.day,
+            units_sold: s.units_sold,
+            units_returned: s.units_returned,
+            out_of_stock: s.out_of_stock,
+        };
         if let Err(e) = table.record(id, &row) {
             eprintln!("{e}");
             return ExitCode::FAILURE;
@@ -49,7 +54,10 @@ fn main() -> ExitCode {
     ] {
         let of: Vec<_> = results.iter().copied().filter(|r| r.pattern == pattern).collect();
         let p = summarise(&of);
-        println!("  {label:<13} {:>4} series: engine {:.3} vs naive30 {:.3}", p.series, p.mean_mase, p.mean_naive30_mase);
+        println!(
+            "  {label:<13} {:>4} series: engine {:.3} vs naive30 {:.3}",
+            p.series, p.mean_mase, p.mean_naive30_mase
+        );
     }
     if s.mean_mase < s.mean_naive30_mase {
         ExitCode::SUCCESS

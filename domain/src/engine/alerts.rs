@@ -13,6 +13,7 @@ use super::assess::{Assessment, Explanation};
 use crate::risk::RiskKind;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -29,7 +30,9 @@ pub enum AlertState {
     Open,
     Acknowledged,
     /// Hidden until `until` (shop-local date), when it re-opens if still true.
-    Snoozed { until: NaiveDate },
+    Snoozed {
+        until: NaiveDate,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -65,7 +68,9 @@ impl AlertState {
         match state {
             "open" => Ok(Some(Self::Open)),
             "acknowledged" => Ok(Some(Self::Acknowledged)),
-            "snoozed" => snoozed_until.map(|until| Some(Self::Snoozed { until })).ok_or(AlertStateError::SnoozeWithoutDate),
+            "snoozed" => {
+                snoozed_until.map(|until| Some(Self::Snoozed { until })).ok_or(AlertStateError::SnoozeWithoutDate)
+            }
             "resolved" => Ok(None),
             other => Err(AlertStateError::UnknownState(other.to_string())),
         }
@@ -143,10 +148,11 @@ pub fn reconcile(existing: &[ExistingAlert], assessments: &[Assessment], today: 
     let mut changes = AlertChanges::default();
     let mut by_key: HashMap<AlertKey, usize> = HashMap::with_capacity(existing.len());
     for (i, a) in existing.iter().enumerate() {
-        if by_key.contains_key(&a.key) {
-            changes.to_resolve.push(a.id);
-        } else {
-            by_key.insert(a.key, i);
+        match by_key.entry(a.key) {
+            Entry::Occupied(_) => changes.to_resolve.push(a.id),
+            Entry::Vacant(slot) => {
+                slot.insert(i);
+            }
         }
     }
     let mut matched = vec![false; existing.len()];

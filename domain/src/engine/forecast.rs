@@ -202,11 +202,8 @@ impl Forecast {
                 let (level, sse, n_err, alpha) = seasonal_smoothing(units, out, start_wd, &idx, &inv, mean);
                 forecast.level = level.max(0.0);
                 forecast.alpha = alpha;
-                forecast.sigma_daily = if n_err >= MIN_ERROR_SAMPLES {
-                    (sse / f64::from(n_err)).sqrt()
-                } else {
-                    forecast.level.sqrt()
-                };
+                forecast.sigma_daily =
+                    if n_err >= MIN_ERROR_SAMPLES { (sse / f64::from(n_err)).sqrt() } else { forecast.level.sqrt() };
             }
         }
         forecast.yearly = yearly_factor(units, out, start_wd, &inv);
@@ -269,8 +266,9 @@ fn weekday_indices(sum: &[u32; 7], cnt: &[u32; 7], mean: f64) -> [f64; 7] {
         }
     }
     let avg = idx.iter().sum::<f64>() / 7.0;
+    // Each index is ≥ MIN_INDEX before this, so avg > 0 and none becomes 0.
     for v in &mut idx {
-        *v = (*v / avg).max(MIN_INDEX);
+        *v /= avg;
     }
     idx
 }
@@ -280,7 +278,14 @@ fn weekday_indices(sum: &[u32; 7], cnt: &[u32; 7], mean: f64) -> [f64; 7] {
 // closure calls, and a call per day costs more than the day's arithmetic.
 
 /// Returns (level, SSE, error count, chosen α). A stockout day has weight 0 (no branch).
-fn seasonal_smoothing(units: &[u16], out: &[bool], start_wd: usize, idx: &[f64; 7], inv: &[f64; 7], init: f64) -> (f64, f64, u32, f64) {
+fn seasonal_smoothing(
+    units: &[u16],
+    out: &[bool],
+    start_wd: usize,
+    idx: &[f64; 7],
+    inv: &[f64; 7],
+    init: f64,
+) -> (f64, f64, u32, f64) {
     let mut level = [init; 4];
     let mut sse = [0.0f64; 4];
     let mut seen = 0u32;
@@ -474,7 +479,7 @@ mod tests {
         // 100 days at 2/day then 100 at 10/day: the level ends near 10, and the larger
         // α wins because it adapts faster.
         let units: Vec<u16> = (0..200).map(|i| if i < 100 { 2 } else { 10 }).collect();
-        let f = fit(&units, &vec![false; 200]);
+        let f = fit(&units, &[false; 200]);
         assert!((f.level - 10.0).abs() < 0.1, "{}", f.level);
         assert_eq!(f.alpha, 0.35);
     }
@@ -553,7 +558,7 @@ mod tests {
         // 400 days at 5/day except days 36..64 (the four weeks a year before "tomorrow"),
         // at 10/day: the coming four weeks should be forecast about double.
         let units: Vec<u16> = (0..400).map(|i| if (36..64).contains(&i) { 10 } else { 5 }).collect();
-        let f = fit(&units, &vec![false; 400]);
+        let f = fit(&units, &[false; 400]);
         // Ratio 2, shrunk by the 140 units of the smaller window: 1 + 140/190 · (2 − 1).
         assert!((f.yearly - (1.0 + 140.0 / 190.0)).abs() < 1e-9, "{}", f.yearly);
         // A year exactly: no factor.

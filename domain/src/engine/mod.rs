@@ -22,6 +22,8 @@ pub mod reorder;
 pub mod replenishment;
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;
 
 pub use alerts::{reconcile, AlertChanges, AlertKey, AlertState, AlertUpdate, ExistingAlert, NewAlert};
@@ -53,10 +55,9 @@ pub fn assess_all(
     }
     let mut out = Vec::with_capacity(positions.len());
     for (i, p) in positions.iter().enumerate() {
-        let history = table.series(SeriesId(i)).ok_or(EngineError::LengthMismatch {
-            positions: positions.len(),
-            series: table.len(),
-        })?;
+        let history = table
+            .series(SeriesId(i))
+            .ok_or(EngineError::LengthMismatch { positions: positions.len(), series: table.len() })?;
         out.push(assess(p, history, cfg, today));
     }
     Ok(out)

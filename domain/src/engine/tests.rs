@@ -126,7 +126,10 @@ fn state_machine() {
     assert_eq!(snoozed.step(true, days(2)), Some(snoozed));
     assert_eq!(snoozed.step(true, days(3)), Some(AlertState::Open));
     assert_eq!(snoozed.step(false, days(2)), None);
-    assert_eq!(open.snooze(today(), today()), Err(AlertStateError::SnoozeNotInFuture { until: today(), today: today() }));
+    assert_eq!(
+        open.snooze(today(), today()),
+        Err(AlertStateError::SnoozeNotInFuture { until: today(), today: today() })
+    );
     assert_eq!(AlertState::from_columns("snoozed", Some(days(3))), Ok(Some(snoozed)));
     assert_eq!(AlertState::from_columns("snoozed", None), Err(AlertStateError::SnoozeWithoutDate));
     assert_eq!(AlertState::from_columns("resolved", None), Ok(None));
@@ -145,7 +148,7 @@ fn reconcile_opens_updates_and_resolves() {
         ExistingAlert { id: 1, key: key(1, RiskKind::LowStock), state: AlertState::Acknowledged },
         ExistingAlert { id: 2, key: key(1, RiskKind::Overstock), state: AlertState::Open },
         ExistingAlert { id: 3, key: key(99, RiskKind::DeadStock), state: AlertState::Open }, // product deleted
-        ExistingAlert { id: 4, key: key(1, RiskKind::LowStock), state: AlertState::Open }, // duplicate
+        ExistingAlert { id: 4, key: key(1, RiskKind::LowStock), state: AlertState::Open },   // duplicate
     ];
     let c = reconcile(&existing, &[a], today());
     assert_eq!(c.to_open.len(), 1);
@@ -155,7 +158,8 @@ fn reconcile_opens_updates_and_resolves() {
     assert_eq!(c.to_resolve, vec![2, 3, 4]);
 
     // Snoozed until today with the condition still true: re-opens.
-    let snoozed = [ExistingAlert { id: 5, key: key(1, RiskKind::ReorderNow), state: AlertState::Snoozed { until: today() } }];
+    let snoozed =
+        [ExistingAlert { id: 5, key: key(1, RiskKind::ReorderNow), state: AlertState::Snoozed { until: today() } }];
     let c = reconcile(&snoozed, &[a], today());
     assert_eq!((c.to_update[0].id, c.to_update[0].state), (5, AlertState::Open));
     assert_eq!(c.to_open.len(), 1); // low stock is new
@@ -284,7 +288,17 @@ fn ranking_puts_lost_revenue_first_then_soonest_depletion_then_money_tied_up() {
 fn explanation_serialises_for_the_ui() {
     let a = run(position(15, 5), steady());
     let json = serde_json::to_value(a.explanation).unwrap();
-    for field in ["velocity", "seasonal_factor", "lead_time_days", "safety_stock", "reorder_point", "days_of_cover", "demand_pattern", "method", "thresholds"] {
+    for field in [
+        "velocity",
+        "seasonal_factor",
+        "lead_time_days",
+        "safety_stock",
+        "reorder_point",
+        "days_of_cover",
+        "demand_pattern",
+        "method",
+        "thresholds",
+    ] {
         assert!(json.get(field).is_some(), "missing {field}");
     }
     assert_eq!(json["demand_pattern"], "smooth");
@@ -354,14 +368,27 @@ fn demo_shop() {
         });
     }
     for s in &shop.sales {
-        let row = DayRow { day: s.day, units_sold: s.units_sold, units_returned: s.units_returned, out_of_stock: s.out_of_stock };
+        let row = DayRow {
+            day: s.day,
+            units_sold: s.units_sold,
+            units_returned: s.units_returned,
+            out_of_stock: s.out_of_stock,
+        };
         table.record(ids[&(s.variant_id, s.location_id)], &row).unwrap();
     }
     let today = end.succ_opt().unwrap();
     let all = assess_all(&positions, &table, &cfg(), today).unwrap();
     for a in &all {
         let e = &a.explanation;
-        for x in [e.velocity, e.seasonal_factor, e.sigma_daily, e.safety_stock, e.reorder_point, e.order_up_to, e.lead_time_demand] {
+        for x in [
+            e.velocity,
+            e.seasonal_factor,
+            e.sigma_daily,
+            e.safety_stock,
+            e.reorder_point,
+            e.order_up_to,
+            e.lead_time_demand,
+        ] {
             assert!(x.is_finite() && x >= 0.0, "{a:?}");
         }
         assert!(e.days_of_cover.is_none_or(|c| c.is_finite() && c >= 0.0));

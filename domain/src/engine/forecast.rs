@@ -373,6 +373,61 @@ fn yearly_factor(units: &[u16], out: &[bool], start_wd: usize, inv: &[f64; 7]) -
     (1.0 + w * (ratio - 1.0)).clamp(YEARLY_BOUNDS.0, YEARLY_BOUNDS.1)
 }
 
+/// Weeks in the week-of-year table; ISO week 53 is folded into week 52.
+pub const WEEKS: usize = 52;
+/// Half-width of the circular moving average that smooths week-of-year factors.
+const WEEK_SMOOTHING: usize = 2;
+
+/// Week-of-year factors (index 0 = ISO week 1) for charts and the `seasonal_patterns`
+/// table: each week's in-stock, weekday-adjusted mean demand over the overall mean,
+/// smoothed by a centred 5-week circular average, shrunk toward 1 by the units seen
+/// (S / (S + 50), as the weekday indices) and renormalised to average 1. `None` with less
+/// than a year of history or no in-stock demand. The forecast itself uses
+/// `Forecast::yearly` instead, for the reason given there; outside the hot path.
+pub fn week_of_year_factors(history: History<'_>, day_of_week: &[f64; 7]) -> Option<[f64; WEEKS]> {
+    if history.len() < 364 {
+        return None;
+    }
+    let mut adjusted = [0.0f64; WEEKS];
+    let mut raw = [0.0f64; WEEKS];
+    let mut days = [0u32; WEEKS];
+    let mut date = history.start();
+    for (&y, &o) in history.units().iter().zip(history.stockout()) {
+        if !o {
+            let w = (date.iso_week().week0() as usize).min(WEEKS - 1);
+            let idx = day_of_week[date.weekday().num_days_from_monday() as usize].max(MIN_INDEX);
+            adjusted[w] += f64::from(y) / idx;
+            raw[w] += f64::from(y);
+            days[w] += 1;
+        }
+        date = date.succ_opt()?;
+    }
+    let total_days: u32 = days.iter().sum();
+    let overall = adjusted.iter().sum::<f64>() / f64::from(total_days.max(1));
+    if overall <= 0.0 {
+        return None;
+    }
+    let mut factors = [1.0f64; WEEKS];
+    for (w, f) in factors.iter_mut().enumerate() {
+        let (mut a, mut r, mut d) = (0.0, 0.0, 0u32);
+        for k in 0..=2 * WEEK_SMOOTHING {
+            let i = (w + WEEKS + k - WEEK_SMOOTHING) % WEEKS;
+            a += adjusted[i];
+            r += raw[i];
+            d += days[i];
+        }
+        if d > 0 {
+            let shrink = r / (r + SHRINK_UNITS);
+            *f = (1.0 + shrink * (a / f64::from(d) / overall - 1.0)).max(MIN_INDEX);
+        }
+    }
+    let mean = factors.iter().sum::<f64>() / WEEKS as f64;
+    for f in &mut factors {
+        *f /= mean;
+    }
+    Some(factors)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -563,6 +618,29 @@ mod tests {
         assert!((f.yearly - (1.0 + 140.0 / 190.0)).abs() < 1e-9, "{}", f.yearly);
         // A year exactly: no factor.
         assert_eq!(fit(&units[..365], &[false; 365]).yearly, 1.0);
+    }
+
+    #[test]
+    fn week_of_year_factors_find_the_december_peak() {
+        // Two years at 4/day, doubled in ISO weeks 49–52: those weeks stand out, mid-year
+        // weeks sit below 1, and the table averages 1.
+        let start = monday(); // 2024-01-01, ISO week 1
+        let units: Vec<u16> = (0..728u64)
+            .map(|i| {
+                let week = (start + Days::new(i)).iso_week().week();
+                if (49..=52).contains(&week) {
+                    8
+                } else {
+                    4
+                }
+            })
+            .collect();
+        let h = History::new(start, &units, &[false; 728]).unwrap();
+        let f = week_of_year_factors(h, &[1.0; 7]).unwrap();
+        assert!(f[49] > 1.4 && f[25] < 1.0, "{f:?}");
+        assert!((f.iter().sum::<f64>() / 52.0 - 1.0).abs() < 1e-9);
+        assert!(week_of_year_factors(h.truncate(300), &[1.0; 7]).is_none());
+        assert!(week_of_year_factors(History::new(start, &[0; 400], &[false; 400]).unwrap(), &[1.0; 7]).is_none());
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub use alerts::{reconcile, AlertChanges, AlertKey, AlertState, AlertUpdate, Exi
 pub use assess::{assess, Assessment, Condition, Explanation, Position};
 pub use calendar::{local_date, UtcOffset};
 pub use config::{EngineConfig, ServiceLevel, Supply, SupplyOverrides};
-pub use forecast::{DemandPattern, Forecast, ForecastMethod};
+pub use forecast::{week_of_year_factors, DemandPattern, Forecast, ForecastMethod};
 pub use history::{DayRow, History, HistoryError, HistoryTable, SeriesId};
 pub use reorder::{purchase_order_csv, reorder_suggestions, Labels, OrderLine, VendorOrder};
 

@@ -5,17 +5,23 @@
 //! the product could not buy it. Such days are skipped everywhere (indices, smoothing,
 //! pattern, errors) rather than counted as zero demand.
 //!
+//! **Weekly seasonality.** Multiplicative day-of-week indices (in-stock weekday mean over
+//! the overall mean), shrunk toward 1 by the units observed so short or slow histories
+//! stay flat, normalised to average 1.
+//!
 //! **Velocity: seasonal exponential smoothing (chosen over a 7/30/90-day blend).** Demand
 //! is divided by its day-of-week index, then smoothed with
 //! `level += α · (deseasonalised − level)` over in-stock days. α is chosen per series from
 //! {0.05, 0.1, 0.2, 0.35} by the smallest one-step squared error over the last 26 weeks,
 //! so a steady seller gets a long memory and a trending one a short one; the four
-//! candidates run side by side in the same pass. A fixed window blend cannot adapt its memory per series and
-//! forgets a stockout's pre-period abruptly. `backtest` shows it beating the 30-day mean.
+//! candidates run side by side in the same pass. A fixed window blend cannot adapt its
+//! memory per series and drops old days abruptly. `backtest` shows it beating the
+//! 30-day mean. σ is the root mean squared one-step error.
 //!
 //! **Intermittent demand.** For slow movers (ADI ≥ 1.32) a daily mean is mostly noise
 //! around tiny numbers; Croston's method with the Syntetos–Boylan bias correction (SBA)
 //! smooths demand sizes and intervals separately and forecasts `(1 − α/2) · z / p`.
+//! σ is the in-stock daily standard deviation.
 
 use super::history::History;
 use chrono::{Datelike, NaiveDate};

@@ -2,13 +2,17 @@
 //! replenishment plans, alerts and purchase-order drafts. Pure and allocation-free per
 //! variant, so a shop's whole catalogue is assessed in one call.
 //!
-//! How the Worker uses it, once per shop run:
-//! 1. `HistoryTable::with_capacity(start, yesterday, n)`; per variant × location
-//!    `add_series()` then `record(id, &DayRow { .. })` for each `daily_sales` row.
-//! 2. `Position` per series, in the same order (from `inventory_levels` + `variants`).
+//! How the Worker uses it, once per shop run (dates are shop-local: `local_date`):
+//! 1. `HistoryTable::with_capacity(first_day, yesterday, n)`; per `inventory_levels` row
+//!    `add_series()`, then for each of its `daily_sales` rows
+//!    `record(id, &DayRow { day, units_sold, units_returned, out_of_stock })`.
+//!    Days without a row are in stock with no sale.
+//! 2. A `Position` per series, in the same order: `available` → `on_hand`, `incoming`,
+//!    the variant's price and cost in cents, `tracked` (Shopify's inventory tracking) and
+//!    any per-variant `SupplyOverrides` (lead time, its deviation, review period, cover).
 //! 3. `assess_all(&positions, &table, &EngineConfig::from(&settings), today)`.
 //! 4. `reconcile(&live_alerts, &assessments, today)` → one batched write.
-//! 5. Optionally `reorder_suggestions` → `purchase_order_csv`.
+//! 5. Optionally `reorder_suggestions` → `purchase_order_csv` (names from `Labels`).
 
 pub mod alerts;
 pub mod assess;

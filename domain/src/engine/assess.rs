@@ -1,0 +1,268 @@
+//! One variant × location assessed: forecast, replenishment plan, which alert conditions
+//! hold, and the numbers that explain them.
+
+use super::config::EngineConfig;
+use super::forecast::{DemandPattern, Forecast, ForecastMethod};
+use super::history::History;
+use super::replenishment::{days_of_cover, order_quantity, safety_stock, Plan};
+use crate::risk::RiskKind;
+use chrono::{Datelike, Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// The stock row of a variant at a location (from `inventory_levels` and `variants`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Position {
+    pub variant_id: i64,
+    pub location_id: i64,
+    /// Shopify's `available`; negative when oversold.
+    pub on_hand: i64,
+    /// Units on open purchase orders / transfers; negatives are read as 0.
+    pub incoming: i64,
+    pub price_cents: i64,
+    pub cost_cents: i64,
+    /// `false` when Shopify does not track this variant's inventory: no stock numbers to
+    /// reason about, so no alerts.
+    pub tracked: bool,
+    pub supply: super::config::SupplyOverrides,
+}
+
+impl Position {
+    /// On hand plus incoming: what will be there to sell. Negative when oversold beyond
+    /// what is incoming (units owed to customers).
+    pub fn stock_position(&self) -> i64 {
+        self.on_hand.saturating_add(self.incoming.max(0))
+    }
+}
+
+/// Whether an alert condition is true at the opening threshold (`opens`) and at the
+/// relaxed clearing threshold (`holds`). An existing alert stays while `holds`; a new one
+/// needs `opens`. `opens` implies `holds`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Condition {
+    pub opens: bool,
+    pub holds: bool,
+}
+
+impl Condition {
+    fn new(opens: bool, holds: bool) -> Self {
+        Self { opens, holds: holds || opens }
+    }
+}
+
+/// One condition per alert kind, in `RiskKind::ALL` order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conditions([Condition; 5]);
+
+impl Conditions {
+    pub fn get(&self, kind: RiskKind) -> Condition {
+        self.0[slot(kind)]
+    }
+    fn set(&mut self, kind: RiskKind, c: Condition) {
+        self.0[slot(kind)] = c;
+    }
+}
+
+fn slot(kind: RiskKind) -> usize {
+    match kind {
+        RiskKind::OutOfStock => 0,
+        RiskKind::ReorderNow => 1,
+        RiskKind::LowStock => 2,
+        RiskKind::Overstock => 3,
+        RiskKind::DeadStock => 4,
+    }
+}
+
+/// The thresholds an assessment was made with, so the UI can say "below 14 days".
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Thresholds {
+    pub low_stock_days: f64,
+    pub overstock_days: f64,
+    pub dead_stock_days: u32,
+    /// Alerts clear only past threshold × this (÷ for overstock).
+    pub hysteresis: f64,
+}
+
+/// What the UI shows and charts for an alert: every number behind the decision.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// Forecast demand per day, weekday-averaged (units/day).
+    pub velocity: f64,
+    /// Average seasonal multiplier over the lead time (weekday mix × yearly factor).
+    pub seasonal_factor: f64,
+    pub day_of_week: [f64; 7],
+    pub yearly_factor: f64,
+    pub sigma_daily: f64,
+    pub demand_pattern: DemandPattern,
+    pub method: ForecastMethod,
+    pub lead_time_days: u32,
+    pub lead_time_sd_days: f64,
+    pub review_period_days: u32,
+    pub target_cover_days: u32,
+    pub service_level_pct: f64,
+    pub z: f64,
+    pub lead_time_demand: f64,
+    pub safety_stock: f64,
+    pub reorder_point: f64,
+    pub order_up_to: f64,
+    pub suggested_qty: u32,
+    pub on_hand: i64,
+    pub incoming: i64,
+    /// `None`: not selling.
+    pub days_of_cover: Option<f64>,
+    /// When stock runs out at the forecast pace (not for what is already out).
+    pub depletion_date: Option<NaiveDate>,
+    pub days_since_last_sale: Option<u32>,
+    pub lost_revenue_per_day_cents: i64,
+    /// On-hand units at cost: the money tied up.
+    pub stock_value_cents: i64,
+    pub in_stock_days: u32,
+    pub history_days: u32,
+    pub thresholds: Thresholds,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub variant_id: i64,
+    pub location_id: i64,
+    pub tracked: bool,
+    pub conditions: Conditions,
+    pub forecast: Forecast,
+    pub plan: Plan,
+    pub explanation: Explanation,
+    /// Stock position (on hand + incoming) used for the plan.
+    pub stock_position: i64,
+    pub cost_cents: i64,
+}
+
+/// Alert urgency tiers (the `alerts.urgency` column: higher first).
+const TIER: f64 = 1e12;
+
+impl Assessment {
+    /// Sort key for an alert of `kind`: out of stock first, by revenue lost per day; then
+    /// stock-out risks by how soon stock runs out; then excess stock by money tied up.
+    pub fn urgency(&self, kind: RiskKind) -> f64 {
+        let e = &self.explanation;
+        let within = match kind {
+            RiskKind::OutOfStock => e.lost_revenue_per_day_cents as f64,
+            RiskKind::ReorderNow | RiskKind::LowStock => TIER / (1.0 + e.days_of_cover.unwrap_or(0.0)),
+            RiskKind::Overstock | RiskKind::DeadStock => e.stock_value_cents as f64,
+        };
+        let tier = match kind {
+            RiskKind::OutOfStock => 3.0,
+            RiskKind::ReorderNow | RiskKind::LowStock => 2.0,
+            RiskKind::Overstock | RiskKind::DeadStock => 1.0,
+        };
+        tier * TIER + within.clamp(0.0, TIER - 1.0)
+    }
+}
+
+/// Assesses one variant × location on `today` (the first day after its history).
+pub fn assess(p: &Position, history: History<'_>, cfg: &EngineConfig, today: NaiveDate) -> Assessment {
+    assess_forecast(p, Forecast::fit(history), cfg, today)
+}
+
+/// The part after fitting, for callers that already hold a `Forecast`.
+pub fn assess_forecast(p: &Position, forecast: Forecast, cfg: &EngineConfig, today: NaiveDate) -> Assessment {
+    let supply = cfg.supply.with(&p.supply);
+    let z = cfg.service_level.z();
+    let daily = forecast.daily();
+    let lead = supply.lead_time_days;
+    let lead_time_demand = forecast.over(today, lead);
+    let ss = safety_stock(z, forecast.sigma_daily, daily, f64::from(lead), supply.lead_time_sd_days);
+    let reorder_point = lead_time_demand + ss;
+    let cover_after = supply.target_cover_days.max(supply.review_period_days);
+    let order_up_to = forecast.over(today, lead.saturating_add(cover_after)) + ss;
+    let position = p.stock_position();
+    let selling = daily > 0.0;
+    let suggested_qty = if selling { order_quantity(order_up_to, position) } else { 0 };
+    let plan = Plan { lead_time_demand, safety_stock: ss, reorder_point, order_up_to, suggested_qty };
+
+    let cover = days_of_cover(position, daily);
+    let out_of_stock = p.on_hand <= 0;
+    let days_since_last_sale =
+        forecast.last_sale.map(|d| u32::try_from(today.signed_duration_since(d).num_days().max(0)).unwrap_or(u32::MAX));
+    // With no sale in the window, the whole window has been without one.
+    let days_without_sale = days_since_last_sale.unwrap_or(forecast.history_days);
+    let seasonal_factor = if lead > 0 && forecast.level > 0.0 {
+        lead_time_demand / (forecast.level * f64::from(lead))
+    } else {
+        forecast.yearly * forecast.day_of_week[today.weekday().num_days_from_monday() as usize]
+    };
+    let depletion_date = match cover {
+        Some(c) if !out_of_stock => today.checked_add_days(Days::new(c.floor().min(1e6) as u64)),
+        _ => None,
+    };
+    let lost = if out_of_stock { (daily * p.price_cents.max(0) as f64).round() } else { 0.0 };
+    let h = cfg.hysteresis.factor();
+    let thresholds = Thresholds {
+        low_stock_days: cfg.low_stock_days,
+        overstock_days: cfg.overstock_days,
+        dead_stock_days: cfg.dead_stock_days,
+        hysteresis: h,
+    };
+    let explanation = Explanation {
+        velocity: daily,
+        seasonal_factor,
+        day_of_week: forecast.day_of_week,
+        yearly_factor: forecast.yearly,
+        sigma_daily: forecast.sigma_daily,
+        demand_pattern: forecast.pattern,
+        method: forecast.method,
+        lead_time_days: lead,
+        lead_time_sd_days: supply.lead_time_sd_days,
+        review_period_days: supply.review_period_days,
+        target_cover_days: supply.target_cover_days,
+        service_level_pct: cfg.service_level.pct(),
+        z,
+        lead_time_demand,
+        safety_stock: ss,
+        reorder_point,
+        order_up_to,
+        suggested_qty,
+        on_hand: p.on_hand,
+        incoming: p.incoming.max(0),
+        days_of_cover: cover,
+        depletion_date,
+        days_since_last_sale,
+        lost_revenue_per_day_cents: if lost.is_finite() { lost as i64 } else { 0 },
+        stock_value_cents: p.on_hand.max(0).saturating_mul(p.cost_cents.max(0)),
+        in_stock_days: forecast.in_stock_days,
+        history_days: forecast.history_days,
+        thresholds,
+    };
+
+    let mut conditions = Conditions::default();
+    if p.tracked {
+        let oos = out_of_stock && selling;
+        let dead = p.on_hand > 0 && days_without_sale >= cfg.dead_stock_days;
+        let below = |limit: f64| cover.is_some_and(|c| c < limit);
+        let above = |limit: f64| cover.is_some_and(|c| c > limit);
+        let pos = position as f64;
+        conditions.set(RiskKind::OutOfStock, Condition::new(oos, oos));
+        conditions.set(
+            RiskKind::ReorderNow,
+            Condition::new(selling && pos <= reorder_point, selling && pos <= reorder_point * h),
+        );
+        conditions.set(
+            RiskKind::LowStock,
+            Condition::new(!oos && below(cfg.low_stock_days), !oos && below(cfg.low_stock_days * h)),
+        );
+        conditions.set(
+            RiskKind::Overstock,
+            Condition::new(!dead && above(cfg.overstock_days), !dead && above(cfg.overstock_days / h)),
+        );
+        conditions.set(RiskKind::DeadStock, Condition::new(dead, dead));
+    }
+
+    Assessment {
+        variant_id: p.variant_id,
+        location_id: p.location_id,
+        tracked: p.tracked,
+        conditions,
+        forecast,
+        plan,
+        explanation,
+        stock_position: position,
+        cost_cents: p.cost_cents,
+    }
+}

@@ -1,0 +1,88 @@
+//! Safety stock, reorder point, order quantity and days of cover: the textbook formulas,
+//! made total (every input gives a finite, non-negative number or an explicit `None`).
+
+use serde::{Deserialize, Serialize};
+
+/// Safety stock for a z-score, daily demand σd, mean daily demand d, lead time L and its
+/// standard deviation σL: `z · √(L·σd² + d²·σL²)`. With σL = 0 this is `z·σd·√L`.
+pub fn safety_stock(z: f64, sigma_daily: f64, daily: f64, lead_days: f64, lead_sd_days: f64) -> f64 {
+    let var =
+        lead_days.max(0.0) * sigma_daily.max(0.0).powi(2) + daily.max(0.0).powi(2) * lead_sd_days.max(0.0).powi(2);
+    finite_or_zero(z.max(0.0) * var.sqrt())
+}
+
+/// Days the available stock lasts; `None` when nothing sells ("not selling"), never ∞.
+pub fn days_of_cover(available: i64, daily: f64) -> Option<f64> {
+    (daily > 0.0 && daily.is_finite()).then(|| available.max(0) as f64 / daily).filter(|c| c.is_finite())
+}
+
+/// Units to order to bring the stock position up to `order_up_to`, rounded up; never
+/// negative. An oversold position (negative) adds the units owed to customers.
+pub fn order_quantity(order_up_to: f64, position: i64) -> u32 {
+    let need = (finite_or_zero(order_up_to) - position as f64).ceil();
+    if need <= 0.0 {
+        0
+    } else if need >= f64::from(u32::MAX) {
+        u32::MAX
+    } else {
+        need as u32
+    }
+}
+
+fn finite_or_zero(x: f64) -> f64 {
+    if x.is_finite() {
+        x.max(0.0)
+    } else {
+        0.0
+    }
+}
+
+/// Where a variant stands against its replenishment targets.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Forecast demand over the lead time.
+    pub lead_time_demand: f64,
+    pub safety_stock: f64,
+    /// Order when the stock position falls to this: lead-time demand + safety stock.
+    pub reorder_point: f64,
+    /// Position an order should restore: demand over lead time + cover days, + safety stock.
+    pub order_up_to: f64,
+    pub suggested_qty: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safety_stock_by_hand() {
+        // z=1.645, σd=2, L=9: 1.645 · 2 · 3 = 9.87.
+        assert!((safety_stock(1.645, 2.0, 5.0, 9.0, 0.0) - 9.87).abs() < 1e-12);
+        // With σL=2 and d=5: √(9·4 + 25·4) = √136.
+        assert!((safety_stock(1.645, 2.0, 5.0, 9.0, 2.0) - 1.645 * 136f64.sqrt()).abs() < 1e-12);
+        // Lead time 0 and a punctual supplier: no buffer needed.
+        assert_eq!(safety_stock(1.645, 2.0, 5.0, 0.0, 0.0), 0.0);
+        // Lead time 0 but unreliable: d·σL remains.
+        assert!((safety_stock(2.0, 2.0, 5.0, 0.0, 1.0) - 10.0).abs() < 1e-12);
+        assert_eq!(safety_stock(f64::INFINITY, 1.0, 1.0, 1.0, 0.0), 0.0);
+        assert_eq!(safety_stock(1.0, f64::NAN, 1.0, 1.0, 0.0), 0.0);
+    }
+
+    #[test]
+    fn cover_is_none_when_not_selling() {
+        assert_eq!(days_of_cover(30, 2.0), Some(15.0));
+        assert_eq!(days_of_cover(-5, 2.0), Some(0.0));
+        assert_eq!(days_of_cover(30, 0.0), None);
+        assert_eq!(days_of_cover(30, f64::NAN), None);
+        assert_eq!(days_of_cover(i64::MAX, f64::MIN_POSITIVE), None);
+    }
+
+    #[test]
+    fn order_quantity_rounds_up_and_never_goes_negative() {
+        assert_eq!(order_quantity(20.2, 10), 11);
+        assert_eq!(order_quantity(20.0, 30), 0);
+        assert_eq!(order_quantity(20.0, -4), 24); // 4 units owed to customers
+        assert_eq!(order_quantity(f64::NAN, 0), 0);
+        assert_eq!(order_quantity(1e300, 0), u32::MAX);
+    }
+}

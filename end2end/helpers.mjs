@@ -128,3 +128,16 @@ export const DEFAULT_SETTINGS = {
   service_level_pct: '95',
   digest_frequency: 'daily',
 };
+
+/**
+ * Installs `shop` if needed (a session token triggers the token exchange) and waits until
+ * its first sync has finished, so tests do not race the import.
+ */
+export async function ensureSynced(shop = DEMO) {
+  return until(`${shop} sync`, async () => {
+    const r = await serverFn('sync/status', {}, { shop });
+    const runs = r.json ?? [];
+    if (runs.some((x) => x.status === 'failed')) throw new Error(`sync failed: ${r.text}`);
+    return runs.length === 2 && runs.every((x) => x.status === 'done') ? runs : undefined;
+  }, { timeoutMs: 180000, everyMs: 1000 });
+}

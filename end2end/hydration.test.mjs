@@ -4,10 +4,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { BASE, serverFn, DEFAULT_SETTINGS } from './helpers.mjs';
+import { BASE, FAKE, DEMO, serverFn, ensureSynced, DEFAULT_SETTINGS } from './helpers.mjs';
 
 const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
 let browser;
+let context; // a plain browser tab, signed in through OAuth
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -17,6 +18,13 @@ before(async () => {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   await serverFn('save_settings', DEFAULT_SETTINGS);
+  // Outside the admin, a merchant signs in with OAuth: the fake Shopify approves at once.
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/auth?shop=${DEMO}`);
+  await page.waitForURL(`${BASE}/app?**`);
+  await page.close();
+  await ensureSynced(DEMO);
 });
 
 after(async () => {
@@ -25,7 +33,8 @@ after(async () => {
 });
 
 async function hydratedPage(path, viewport = { width: 1280, height: 900 }) {
-  const page = await browser.newPage({ viewport });
+  const page = await context.newPage();
+  await page.setViewportSize(viewport);
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(BASE + path);
@@ -86,5 +95,36 @@ test('the app works at phone width and by keyboard', async () => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
   assert.equal(overflow, false, 'no horizontal scroll of the page at 375 px');
   await page.screenshot({ path: `${ARTIFACTS}dashboard-phone.png` });
+  await page.close();
+});
+
+test('inside the Shopify admin the app gets session tokens from App Bridge', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${FAKE}/admin/${DEMO}/apps/stock-sentry`);
+  const frame = page.frameLocator('iframe');
+  await frame.locator('.app[data-hydrated="true"]').waitFor({ timeout: 20000 });
+  await frame.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  // A server function from inside the iframe: no cookie, only the session token.
+  await frame.getByRole('link', { name: 'Settings' }).click();
+  const lead = frame.getByLabel('Supplier lead time (days)');
+  await lead.fill('9');
+  await frame.getByRole('button', { name: 'Save' }).click();
+  await frame.getByText('Settings saved.').waitFor();
+  assert.equal((await serverFn('settings')).json.lead_time_days, 9);
+  await page.screenshot({ path: `${ARTIFACTS}embedded.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('without a session the app asks the merchant to sign in, not a blank page', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${BASE}/app`);
+  await page.getByText('Your session has expired. Reload Stock Sentry from your Shopify admin.').waitFor();
+  await page.getByLabel('Or log in with your shop domain').fill(DEMO);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${BASE}/app?**`);
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
   await page.close();
 });

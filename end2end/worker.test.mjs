@@ -1,8 +1,12 @@
 // Integration tests against the real Worker under local `wrangler dev` (workerd, local D1,
 // KV and Queues), seeded with the demo shop. Started by scripts/test.sh.
-import { test } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, get, serverFn, until, DEFAULT_SETTINGS } from './helpers.mjs';
+import { BASE, get, serverFn, until, ensureSynced, DEFAULT_SETTINGS } from './helpers.mjs';
+
+before(async () => {
+  await ensureSynced();
+});
 
 // Requests act for the demo shop with a session token from the fake admin, unless a
 // test says otherwise.

@@ -18,4 +18,4 @@ echo "    in a plain browser tab:      http://127.0.0.1:$PORT/auth?shop=demo-out
 echo "  Fire a cron locally: curl 'http://127.0.0.1:$PORT/__scheduled?cron=0+2+*+*+*'"
 echo "  The fake Shopify's log: .wrangler/fake-shopify.log"
 echo
-wrangler dev --local --ip 127.0.0.1 --port "$PORT" --test-scheduled
+NODE_OPTIONS=--max-old-space-size=8192 wrangler dev --local --ip 127.0.0.1 --port "$PORT" --test-scheduled

@@ -17,11 +17,13 @@ scripts/seed.sh --persist-to "$STATE"
 
 echo "[test] starting the fake Shopify and wrangler dev on :$PORT (state in $STATE)"
 FAKE=$(FAKE_PORT=8788 scripts/start-fake-shopify.sh "http://127.0.0.1:$PORT" "$STATE/fake-shopify.log")
-wrangler dev --local --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" --test-scheduled \
+# setsid: wrangler, its workerd children and the fake get their own process group, so
+# cleanup stops all of them. Node's default heap is too small for long runs of wrangler dev.
+NODE_OPTIONS=--max-old-space-size=8192 setsid wrangler dev --local --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" --test-scheduled \
   --var "APP_URL:http://127.0.0.1:$PORT" \
   --show-interactive-dev-session=false >"$STATE/wrangler.log" 2>&1 &
 WRANGLER=$!
-cleanup() { kill "$WRANGLER" "$FAKE" 2>/dev/null || true; wait "$WRANGLER" 2>/dev/null || true; }
+cleanup() { kill -- -"$WRANGLER" 2>/dev/null || true; kill "$FAKE" 2>/dev/null || true; wait "$WRANGLER" 2>/dev/null || true; }
 trap cleanup EXIT
 for _ in $(seq 1 120); do
   curl -sf -o /dev/null "http://127.0.0.1:$PORT/help" && break

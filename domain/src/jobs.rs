@@ -112,6 +112,8 @@ pub enum Job {
 pub enum SyncStep {
     Start { shop_id: i64 },
     Poll { shop_id: i64, run_id: i64, polls: u32 },
+    /// Import the export's bytes from `offset`, as part number `part`.
+    Import { shop_id: i64, run_id: i64, offset: u64, part: u32 },
 }
 
 /// A verified webhook on the "events" queue, applied to D1 by the consumer.

@@ -514,7 +514,8 @@ fn subscribe(app: &Shops, domain: &str, vars: &Value) -> ApiResult<Value> {
 
 /// The result file of a bulk operation (unauthenticated like Shopify's signed storage URLs;
 /// the random key in the path is the secret).
-async fn bulk_result(State(app): State<AppState>, Path((id, file)): Path<(i64, String)>) -> ApiResult<Response> {
+/// Like cloud storage, it honours a single `Range: bytes=a-b` (206 + Content-Range).
+async fn bulk_result(State(app): State<AppState>, Path((id, file)): Path<(i64, String)>, headers: HeaderMap) -> ApiResult<Response> {
     let key = file.strip_suffix(".jsonl").ok_or(ApiError::NotFound)?;
     let body = {
         let results = app.results.lock().map_err(|_| state::Poisoned)?;
@@ -523,7 +524,29 @@ async fn bulk_result(State(app): State<AppState>, Path((id, file)): Path<(i64, S
             _ => return Err(ApiError::NotFound),
         }
     };
-    Ok(([(header::CONTENT_TYPE, "application/jsonl")], body.as_ref().clone()).into_response())
+    let total = body.len();
+    let range = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("bytes="))
+        .and_then(|v| v.split_once('-'))
+        .and_then(|(a, b)| Some((a.parse::<usize>().ok()?, b.parse::<usize>().ok())));
+    let Some((start, end)) = range else {
+        return Ok(([(header::CONTENT_TYPE, "application/jsonl")], body.as_ref().clone()).into_response());
+    };
+    if start >= total {
+        let unsatisfiable = format!("bytes */{total}");
+        return Ok((StatusCode::RANGE_NOT_SATISFIABLE, [(header::CONTENT_RANGE, unsatisfiable)]).into_response());
+    }
+    let end = end.unwrap_or(total - 1).min(total - 1);
+    let part = body.as_bytes().get(start..=end).map(<[u8]>::to_vec).unwrap_or_default();
+    let content_range = format!("bytes {start}-{end}/{total}");
+    Ok((
+        StatusCode::PARTIAL_CONTENT,
+        [(header::CONTENT_TYPE, "application/jsonl".to_string()), (header::CONTENT_RANGE, content_range)],
+        part,
+    )
+        .into_response())
 }
 
 // ---------------------------------------------------------------------------------------

@@ -4,16 +4,13 @@ use axum::http::{header, HeaderValue, Response};
 use worker::HttpRequest;
 
 /// `frame-ancestors` for the shop in the request's `shop` parameter (Shopify adds it to
-/// every embedded URL), else the configured shop; never a host that is not a shop.
-pub fn frame_ancestors(req: &HttpRequest, env: &worker::Env) -> String {
-    let from_query = req
+/// every embedded URL); never a host that is not a shop.
+pub fn frame_ancestors(req: &HttpRequest) -> String {
+    let shop = req
         .uri()
         .query()
         .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("shop=")))
         .and_then(|s| domain::ShopDomain::parse(s).ok());
-    let shop = from_query.or_else(|| {
-        env.var(app::server::bindings::DEMO_SHOP_VAR).ok().and_then(|v| domain::ShopDomain::parse(&v.to_string()).ok())
-    });
     domain::shop::frame_ancestors(shop.as_ref())
 }
 

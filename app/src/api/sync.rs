@@ -10,6 +10,9 @@ pub struct SyncView {
     /// queued, running, done or failed.
     pub status: String,
     pub objects_done: i64,
+    /// Bytes of the export read so far, out of `bytes_total` (orders import).
+    pub bytes_done: i64,
+    pub bytes_total: Option<i64>,
     pub error: Option<String>,
     pub finished_at: Option<String>,
 }
@@ -33,7 +36,15 @@ pub async fn sync_status() -> Result<Vec<SyncView>, AppError> {
         let runs = crate::server::repo::sync_runs::latest(&db(&env)?, shop.id).await?;
         Ok(runs
             .into_iter()
-            .map(|r| SyncView { kind: r.kind, status: r.status, objects_done: r.objects_done, error: r.error, finished_at: r.finished_at })
+            .map(|r| SyncView {
+                kind: r.kind,
+                status: r.status,
+                objects_done: r.objects_done,
+                bytes_done: r.bytes_done,
+                bytes_total: r.bytes_total,
+                error: r.error,
+                finished_at: r.finished_at,
+            })
             .collect())
     })
     .await

@@ -37,7 +37,13 @@ fn SyncPanel(runs: Vec<SyncView>, start: ServerAction<StartSync>) -> impl IntoVi
     let done = runs.iter().filter(|r| r.status == "done").count();
     let active = runs.iter().find(|r| r.status == "running" || r.status == "queued").cloned();
     let failed = runs.iter().find(|r| r.status == "failed").cloned();
-    let value = (done.min(2) * 50) as u32 + u32::from(active.is_some()) * 10;
+    // The catalogue is the first half; the orders import fills the second by bytes read.
+    let orders_fraction = active
+        .as_ref()
+        .filter(|a| a.kind == "orders")
+        .and_then(|a| a.bytes_total.filter(|t| *t > 0).map(|t| a.bytes_done as f64 / t as f64))
+        .unwrap_or(0.0);
+    let value = ((done.min(2) as f64 * 50.0) + orders_fraction * 50.0).round().min(100.0) as u32;
     match (active, failed) {
         (Some(a), _) => view! {
             <section class="banner banner-info sync" aria-live="polite" aria-labelledby="sync-title">

@@ -1,8 +1,7 @@
 //! Which shop a request acts for, proven one of three ways, in this order:
 //! 1. an App Bridge session token (`Authorization: Bearer …`, which App Bridge adds to the
 //!    app's own fetches inside the admin), or `id_token=` on the first embedded load;
-//! 2. a KV session cookie set after OAuth (the app in a plain browser tab);
-//! 3. only where `DEMO_SHOP` is configured (local demo without Shopify), that shop.
+//! 2. a KV session cookie set after OAuth (the app in a plain browser tab).
 //! A token that is present but invalid is refused outright; it never falls through.
 
 use super::bindings;
@@ -20,7 +19,6 @@ pub const SESSION_TTL_SECS: u64 = 3600;
 pub enum Proof {
     SessionToken { token: String, session: VerifiedSession },
     Cookie,
-    Demo,
 }
 
 fn now_secs() -> i64 {
@@ -101,11 +99,6 @@ pub async fn request_shop(env: &worker::Env, parts: &Parts) -> Result<(ShopDomai
     if let Some(id) = cookie(parts, SESSION_COOKIE) {
         if let Some(shop) = session_shop(env, &id).await? {
             return Ok((shop, Proof::Cookie));
-        }
-    }
-    if let Ok(v) = env.var(bindings::DEMO_SHOP_VAR) {
-        if let Ok(shop) = ShopDomain::parse(&v.to_string()) {
-            return Ok((shop, Proof::Demo));
         }
     }
     Err(AppError::Unauthorized)

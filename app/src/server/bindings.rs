@@ -7,5 +7,3 @@ pub const EVENTS_QUEUE: &str = "EVENTS";
 /// Queue names as the consumer sees them (`MessageBatch::queue`).
 pub const JOBS_QUEUE_NAME: &str = "stock-sentry-jobs";
 pub const EVENTS_QUEUE_NAME: &str = "stock-sentry-events";
-/// The shop served while Shopify auth is not wired in (`[vars]` in wrangler.toml).
-pub const DEMO_SHOP_VAR: &str = "DEMO_SHOP";

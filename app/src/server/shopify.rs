@@ -25,11 +25,21 @@ pub enum ShopifyError {
     GraphQl(String),
     #[error("unexpected response from Shopify: {0}")]
     Decode(String),
+    #[error("Shopify refused the credentials: {0}")]
+    Refused(String),
 }
 
 impl From<ShopifyError> for AppError {
     fn from(e: ShopifyError) -> Self {
-        super::context::internal("shopify", e)
+        match e {
+            // Shopify refusing our credentials (revoked token, uninstalled shop, a session
+            // token it will not exchange) means the merchant must sign in again.
+            ShopifyError::Status { status: 401 | 403, .. } | ShopifyError::Refused(_) => {
+                worker::console_warn!("{}", serde_json::json!({"level": "warn", "event": "shopify_refused", "error": e.to_string()}));
+                AppError::Unauthorized
+            }
+            e => super::context::internal("shopify", e),
+        }
     }
 }
 
@@ -148,6 +158,12 @@ pub async fn exchange_session_token(cfg: &AppConfig, shop: &ShopDomain, session_
 
 async fn access_token(cfg: &AppConfig, shop: &ShopDomain, body: &str) -> Result<AccessToken, ShopifyError> {
     let url = cfg.shop_url(shop, "/admin/oauth/access_token");
-    let text = post(&url, &[("Content-Type", "application/json"), ("Accept", "application/json")], body, |_| false).await?;
+    let text = post(&url, &[("Content-Type", "application/json"), ("Accept", "application/json")], body, |_| false)
+        .await
+        .map_err(|e| match e {
+            // invalid_grant, invalid_subject_token, invalid_client…: not worth retrying.
+            ShopifyError::Status { status: 400 | 401 | 403, body } => ShopifyError::Refused(body),
+            e => e,
+        })?;
     serde_json::from_str(&text).map_err(|e| ShopifyError::Decode(e.to_string()))
 }

@@ -7,17 +7,16 @@
 use super::config::AppConfig;
 use super::context::{db, internal, now_rfc3339, today};
 use super::d1::batch;
-use super::repo::{bulk, shops, sync_runs};
+use super::repo::{bulk, sales_import, shops, sync_runs};
 use super::shopify::{self, ShopifyError};
 use crate::error::AppError;
 use domain::jobs::{Job, SyncStep};
 use domain::shopify::admin::{
-    numeric_id, orders_bulk_query, parse_catalog_jsonl, parse_orders_jsonl, BulkNodeData, BulkOperationStatus, BulkRunData,
+    complete_orders_prefix, numeric_id, orders_bulk_query, parse_catalog_jsonl, parse_orders_jsonl, BulkNodeData, BulkOperationStatus, BulkRunData,
     LocationsData, BULK_OPERATION_RUN_QUERY, BULK_OPERATION_STATUS_QUERY, CATALOG_BULK_QUERY, LOCATIONS_QUERY,
     ORDER_HISTORY_DAYS,
 };
 use domain::ShopDomain;
-use std::collections::HashMap;
 use worker::D1Database;
 
 /// Seconds between polls of a running export, and how many polls before giving up.
@@ -74,11 +73,17 @@ pub async fn run_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError
                 return fail(&db, run_id, "Shopify no longer knows this export").await;
             };
             match op.status {
+                BulkOperationStatus::Completed if run.kind == "orders" => {
+                    // Large: read it range by range, one message each.
+                    let url = op.url.unwrap_or_default();
+                    sync_runs::set_result(&db, run_id, &url, op.object_count as i64, op.file_size.unwrap_or(0) as i64).await?;
+                    enqueue(env, SyncStep::Import { shop_id, run_id, offset: 0, part: 0 }, 0).await
+                }
                 BulkOperationStatus::Completed => {
                     let url = op.url.unwrap_or_default();
-                    let objects = if url.is_empty() { 0 } else { import(&db, &shop, &run.kind, &url).await? };
+                    let objects = if url.is_empty() { 0 } else { import_catalog(&db, &shop, &url).await? };
                     sync_runs::finish(&db, run_id, objects, &now_rfc3339()).await?;
-                    if run.kind == "catalog" {
+                    {
                         let since = today() - chrono::Duration::days(ORDER_HISTORY_DAYS);
                         let next = start_export(&cfg, &db, &shop, "orders", &orders_bulk_query(since)).await?;
                         enqueue(env, SyncStep::Poll { shop_id, run_id: next, polls: 0 }, POLL_DELAY_SECS).await?;
@@ -93,6 +98,83 @@ pub async fn run_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError
                 }
             }
         }
+        SyncStep::Import { shop_id, run_id, offset, part } => {
+            let Some(run) = sync_runs::get(&db, shop_id, run_id).await? else { return Ok(()) };
+            if run.status != "running" {
+                return Ok(());
+            }
+            match import_orders_range(&db, shop_id, &run, offset, part).await? {
+                Some(next) => enqueue(env, SyncStep::Import { shop_id, run_id, offset: next, part: part + 1 }, 0).await,
+                None => {
+                    batch(&db, sales_import::merge(&db, shop_id, run_id)?).await?;
+                    sync_runs::finish(&db, run_id, run.objects_total.unwrap_or(run.objects_done), &now_rfc3339()).await
+                }
+            }
+        }
+    }
+}
+
+/// Bytes per range of an orders export: a few thousand orders, well inside one
+/// invocation's memory and CPU, and short enough not to hold up other requests.
+const RANGE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// Imports the whole orders of one byte range; returns the next offset, or `None` at the end.
+async fn import_orders_range(
+    db: &D1Database,
+    shop_id: i64,
+    run: &sync_runs::SyncRun,
+    offset: u64,
+    part: u32,
+) -> Result<Option<u64>, AppError> {
+    let url = run.result_url.clone().unwrap_or_default();
+    if url.is_empty() {
+        return Ok(None); // an export without orders
+    }
+    let (bytes, total) = download_range(&url, offset, offset + RANGE_BYTES - 1).await?;
+    let ends_file = offset + bytes.len() as u64 >= total;
+    let take = complete_orders_prefix(&bytes, ends_file);
+    if take == 0 && !ends_file {
+        return Err(internal("orders export", "one order is larger than a range"));
+    }
+    let text = std::str::from_utf8(&bytes[..take]).map_err(|e| internal("orders export", e))?;
+    let orders = parse_orders_jsonl(text).map_err(|e| internal("orders export", e))?;
+    let primary = shops::primary_location(db, shop_id).await?;
+    let rows = sales_import::fold(&orders, primary);
+    let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
+    let mut statements = sales_import::stage(db, run.id, part, &rows)?;
+    statements.extend(bulk::orders_seen(db, shop_id, &ids)?);
+    statements.push(sync_runs::range_done(db, run.id, offset + take as u64, total, orders.len() as i64)?);
+    // One range, one batch: it is staged completely or not at all.
+    batch(db, statements).await?;
+    Ok((!ends_file).then_some(offset + take as u64))
+}
+
+async fn download_range(url: &str, first: u64, last: u64) -> Result<(Vec<u8>, u64), AppError> {
+    let headers = worker::Headers::new();
+    headers.set("Range", &format!("bytes={first}-{last}")).map_err(|e| internal("range header", e))?;
+    let mut init = worker::RequestInit::new();
+    init.with_headers(headers);
+    let req = worker::Request::new_with_init(url, &init).map_err(|e| internal("export request", e))?;
+    let mut resp = worker::Fetch::Request(req).send().await.map_err(|e| AppError::from(ShopifyError::Network(e.to_string())))?;
+    match resp.status_code() {
+        206 => {
+            let total = resp
+                .headers()
+                .get("Content-Range")
+                .ok()
+                .flatten()
+                .and_then(|v| v.rsplit('/').next().and_then(|t| t.parse::<u64>().ok()))
+                .ok_or_else(|| internal("export range", "no total in Content-Range"))?;
+            Ok((resp.bytes().await.map_err(|e| internal("export download", e))?, total))
+        }
+        // A server that ignores Range sends everything: fine, this is the only range.
+        200 => {
+            let all = resp.bytes().await.map_err(|e| internal("export download", e))?;
+            let total = all.len() as u64;
+            Ok((all.get(first as usize..).map(<[u8]>::to_vec).unwrap_or_default(), total))
+        }
+        416 => Ok((Vec::new(), first)),
+        status => Err(ShopifyError::Status { status, body: String::new() }.into()),
     }
 }
 
@@ -159,80 +241,44 @@ fn utc(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
     t.unwrap_or_default().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// Imports a completed export; returns the number of objects written.
-async fn import(db: &D1Database, shop: &Shop, kind: &str, url: &str) -> Result<i64, AppError> {
+/// Imports a completed catalogue export; returns the number of objects written.
+async fn import_catalog(db: &D1Database, shop: &Shop, url: &str) -> Result<i64, AppError> {
     let jsonl = download(url).await?;
-    if kind == "catalog" {
-        let c = parse_catalog_jsonl(&jsonl).map_err(|e| internal("catalogue export", e))?;
-        drop(jsonl);
-        let products: Vec<bulk::Product<'_>> = c
-            .products
-            .iter()
-            .map(|p| bulk::Product { id: p.id, title: &p.title, vendor: &p.vendor, product_type: &p.product_type, updated_at: utc(p.updated_at) })
-            .collect();
-        let variants: Vec<bulk::Variant<'_>> = c
-            .variants
-            .iter()
-            .map(|v| bulk::Variant {
-                id: v.id,
-                product_id: v.product_id,
-                title: &v.title,
-                sku: v.sku.as_deref().unwrap_or(""),
-                price_cents: v.price_cents,
-                cost_cents: v.cost_cents,
-                inventory_item_id: v.inventory_item_id,
-                updated_at: utc(v.updated_at),
-            })
-            .collect();
-        let levels: Vec<bulk::Level> = c
-            .levels
-            .iter()
-            .map(|l| bulk::Level {
-                variant_id: l.variant_id,
-                location_id: l.location_id,
-                available: l.available,
-                incoming: l.incoming,
-                updated_at: utc(l.updated_at),
-            })
-            .collect();
-        let mut statements = bulk::products(db, shop.id, &products)?;
-        statements.extend(bulk::variants(db, shop.id, &variants)?);
-        statements.extend(bulk::levels(db, shop.id, &levels)?);
-        write(db, statements).await?;
-        Ok((products.len() + variants.len() + levels.len()) as i64)
-    } else {
-        let orders = parse_orders_jsonl(&jsonl).map_err(|e| internal("orders export", e))?;
-        drop(jsonl);
-        let primary = shops::primary_location(db, shop.id).await?;
-        // Fold orders into units per variant x location x day; refunds count as returns
-        // on the day they were made.
-        let mut days: HashMap<(i64, i64, String), (i64, i64)> = HashMap::new();
-        for o in orders.iter().filter(|o| o.cancelled_at.is_none()) {
-            let Some(location) = o.location_id.or(primary) else { continue };
-            let day = o.created_at.format("%Y-%m-%d").to_string();
-            for li in &o.line_items {
-                let Some(variant) = li.variant_id else { continue };
-                days.entry((variant, location, day.clone())).or_default().0 += li.quantity.max(0);
-                if li.refunded_quantity > 0 {
-                    let refund_day = o.refunds.first().map_or(day.clone(), |r| r.created_at.format("%Y-%m-%d").to_string());
-                    days.entry((variant, location, refund_day)).or_default().1 += li.refunded_quantity;
-                }
-            }
-        }
-        let rows: Vec<bulk::DaySales<'_>> = days
-            .iter()
-            .map(|((variant_id, location_id, day), (sold, returned))| bulk::DaySales {
-                variant_id: *variant_id,
-                location_id: *location_id,
-                day,
-                units_sold: *sold,
-                units_returned: *returned,
-            })
-            .collect();
-        let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
-        let mut statements = bulk::day_sales(db, shop.id, &rows)?;
-        statements.extend(bulk::orders_seen(db, shop.id, &ids)?);
-        write(db, statements).await?;
-        Ok(orders.len() as i64)
-    }
+    let c = parse_catalog_jsonl(&jsonl).map_err(|e| internal("catalogue export", e))?;
+    drop(jsonl);
+    let products: Vec<bulk::Product<'_>> = c
+        .products
+        .iter()
+        .map(|p| bulk::Product { id: p.id, title: &p.title, vendor: &p.vendor, product_type: &p.product_type, updated_at: utc(p.updated_at) })
+        .collect();
+    let variants: Vec<bulk::Variant<'_>> = c
+        .variants
+        .iter()
+        .map(|v| bulk::Variant {
+            id: v.id,
+            product_id: v.product_id,
+            title: &v.title,
+            sku: v.sku.as_deref().unwrap_or(""),
+            price_cents: v.price_cents,
+            cost_cents: v.cost_cents,
+            inventory_item_id: v.inventory_item_id,
+            updated_at: utc(v.updated_at),
+        })
+        .collect();
+    let levels: Vec<bulk::Level> = c
+        .levels
+        .iter()
+        .map(|l| bulk::Level {
+            variant_id: l.variant_id,
+            location_id: l.location_id,
+            available: l.available,
+            incoming: l.incoming,
+            updated_at: utc(l.updated_at),
+        })
+        .collect();
+    let mut statements = bulk::products(db, shop.id, &products)?;
+    statements.extend(bulk::variants(db, shop.id, &variants)?);
+    statements.extend(bulk::levels(db, shop.id, &levels)?);
+    write(db, statements).await?;
+    Ok((products.len() + variants.len() + levels.len()) as i64)
 }

@@ -962,3 +962,97 @@ mod tests {
         assert_eq!(retry_delay(3, ResponseKind::Throttled { requested_cost: 752.0 }, Some(&bucket)), None);
     }
 }
+
+/// How much of a byte range of an orders export can be imported on its own: whole lines
+/// only, and only whole orders — Shopify writes each order's line before its line items,
+/// so the range is cut before its last top-level line (whose items may continue in the
+/// next range), unless the range ends the file. Returns the prefix length in bytes.
+pub fn complete_orders_prefix(chunk: &[u8], ends_file: bool) -> usize {
+    let whole_lines = if ends_file {
+        chunk.len()
+    } else {
+        chunk.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+    };
+    if ends_file {
+        return whole_lines;
+    }
+    let lines = &chunk[..whole_lines];
+    // Start offsets of every line; the last top-level (no __parentId) line starts the cut.
+    let mut start = 0;
+    let mut cut = 0;
+    for (i, &b) in lines.iter().enumerate() {
+        if b == b'\n' {
+            let line = &lines[start..i];
+            if !line.windows(b"__parentId".len()).any(|w| w == b"__parentId") && !line.is_empty() {
+                cut = start;
+            }
+            start = i + 1;
+        }
+    }
+    cut
+}
+
+#[cfg(test)]
+mod chunk_tests {
+    use super::complete_orders_prefix;
+
+    const EXPORT: &str = concat!(
+        "{\"id\":\"gid://shopify/Order/1\"}\n",
+        "{\"id\":\"gid://shopify/LineItem/11\",\"__parentId\":\"gid://shopify/Order/1\"}\n",
+        "{\"id\":\"gid://shopify/Order/2\"}\n",
+        "{\"id\":\"gid://shopify/LineItem/21\",\"__parentId\":\"gid://shopify/Order/2\"}\n",
+    );
+
+    #[test]
+    fn a_range_is_cut_before_its_last_order() {
+        let b = EXPORT.as_bytes();
+        let second_order = EXPORT.find("{\"id\":\"gid://shopify/Order/2").unwrap();
+        // Whole file in range, but not known to be the end: order 2 may have more items.
+        assert_eq!(complete_orders_prefix(b, false), second_order);
+        assert_eq!(complete_orders_prefix(b, true), b.len());
+        // A range ending mid-line keeps only whole lines, then whole orders.
+        assert_eq!(complete_orders_prefix(&b[..second_order + 10], false), 0);
+        let mid_item = second_order + EXPORT[second_order..].find('\n').unwrap() + 5;
+        assert_eq!(complete_orders_prefix(&b[..mid_item], false), second_order);
+        assert_eq!(complete_orders_prefix(b"", false), 0);
+    }
+}
+
+/// Units sold and returned per variant, location and day, from exported orders.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DayTotal {
+    pub variant_id: i64,
+    pub location_id: i64,
+    pub day: String,
+    pub units_sold: i64,
+    pub units_returned: i64,
+}
+
+/// Folds orders into daily totals: cancelled orders count nothing, an order without a
+/// location of its own counts at `default_location` (skipped if there is none), and
+/// refunded units count as returns on the day of the (first) refund.
+pub fn daily_totals(orders: &[OrderRecord], default_location: Option<i64>) -> Vec<DayTotal> {
+    let mut days: std::collections::BTreeMap<(i64, i64, String), (i64, i64)> = Default::default();
+    for o in orders.iter().filter(|o| o.cancelled_at.is_none()) {
+        let Some(location) = o.location_id.or(default_location) else { continue };
+        let day = o.created_at.format("%Y-%m-%d").to_string();
+        let refund_day = o.refunds.first().map(|r| r.created_at.format("%Y-%m-%d").to_string());
+        for li in &o.line_items {
+            let Some(variant) = li.variant_id else { continue };
+            days.entry((variant, location, day.clone())).or_default().0 += li.quantity.max(0);
+            if li.refunded_quantity > 0 {
+                let on = refund_day.clone().unwrap_or_else(|| day.clone());
+                days.entry((variant, location, on)).or_default().1 += li.refunded_quantity;
+            }
+        }
+    }
+    days.into_iter()
+        .map(|((variant_id, location_id, day), (units_sold, units_returned))| DayTotal {
+            variant_id,
+            location_id,
+            day,
+            units_sold,
+            units_returned,
+        })
+        .collect()
+}

@@ -7,6 +7,7 @@ pub mod inventory;
 pub mod job_runs;
 pub mod positions;
 pub mod sales;
+pub mod sales_import;
 pub mod settings;
 pub mod shops;
 pub mod sync_runs;

@@ -16,7 +16,12 @@ pub struct SyncRun {
     pub error: Option<String>,
     pub started_at: String,
     pub finished_at: Option<String>,
+    pub result_url: Option<String>,
+    pub bytes_done: i64,
+    pub bytes_total: Option<i64>,
 }
+
+const COLUMNS: &str = "id, kind, status, bulk_operation, objects_total, objects_done, error, started_at, finished_at, result_url, bytes_done, bytes_total";
 
 #[derive(Deserialize)]
 struct Id {
@@ -36,8 +41,7 @@ pub async fn start(db: &D1Database, shop_id: i64, kind: &str, bulk_operation: &s
 pub async fn get(db: &D1Database, shop_id: i64, run_id: i64) -> Result<Option<SyncRun>, AppError> {
     first(
         db,
-        "SELECT id, kind, status, bulk_operation, objects_total, objects_done, error, started_at, finished_at
-         FROM sync_runs WHERE shop_id = ?1 AND id = ?2",
+        &format!("SELECT {COLUMNS} FROM sync_runs WHERE shop_id = ?1 AND id = ?2"),
         &[int(shop_id), int(run_id)],
     )
     .await
@@ -56,6 +60,28 @@ pub async fn finish(db: &D1Database, run_id: i64, objects: i64, now: &str) -> Re
     .await
 }
 
+/// The export is ready: where it is, how many objects and bytes it holds.
+pub async fn set_result(db: &D1Database, run_id: i64, url: &str, objects: i64, bytes: i64) -> Result<(), AppError> {
+    run(
+        db,
+        "UPDATE sync_runs SET result_url = ?2, objects_total = ?3, bytes_total = NULLIF(?4, 0) WHERE id = ?1",
+        &[int(run_id), text(url), int(objects), int(bytes)],
+    )
+    .await
+}
+
+/// Progress after a range, in the range's own batch. Orders read are counted per range
+/// once: a retried range sets the same byte offset and does not add twice.
+pub fn range_done(db: &D1Database, run_id: i64, bytes_done: u64, bytes_total: u64, orders: i64) -> Result<worker::D1PreparedStatement, AppError> {
+    crate::server::d1::prepare(
+        db,
+        "UPDATE sync_runs SET objects_done = objects_done + CASE WHEN bytes_done < ?2 THEN ?4 ELSE 0 END,
+                              bytes_done = MAX(bytes_done, ?2), bytes_total = ?3
+         WHERE id = ?1",
+        &[int(run_id), int(bytes_done as i64), int(bytes_total as i64), int(orders)],
+    )
+}
+
 pub async fn fail(db: &D1Database, run_id: i64, error: &str, now: &str) -> Result<(), AppError> {
     run(
         db,
@@ -69,10 +95,11 @@ pub async fn fail(db: &D1Database, run_id: i64, error: &str, now: &str) -> Resul
 pub async fn latest(db: &D1Database, shop_id: i64) -> Result<Vec<SyncRun>, AppError> {
     all(
         db,
-        "SELECT id, kind, status, bulk_operation, objects_total, objects_done, error, started_at, finished_at
-         FROM sync_runs r WHERE shop_id = ?1
-           AND id = (SELECT MAX(id) FROM sync_runs WHERE shop_id = ?1 AND kind = r.kind)
-         ORDER BY id",
+        &format!(
+            "SELECT {COLUMNS} FROM sync_runs r WHERE shop_id = ?1
+               AND id = (SELECT MAX(id) FROM sync_runs WHERE shop_id = ?1 AND kind = r.kind)
+             ORDER BY id"
+        ),
         &[int(shop_id)],
     )
     .await

@@ -1,0 +1,193 @@
+// The Shopify integration against the fake Shopify: install (OAuth and token exchange),
+// sessions, webhooks (authenticity, malformed, duplicates, order, bursts, compliance) and
+// the sync through bulk exports, with faults injected.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { before } from 'node:test';
+import {
+  BASE, DEMO, OTHER, API_KEY, get, serverFn, fake, webhook, d1, until, forgeToken, ensureSynced,
+} from './helpers.mjs';
+
+const syncDone = ensureSynced;
+
+// The demo shop is installed (token exchange) and synced before anything else touches it.
+before(async () => {
+  await ensureSynced(DEMO);
+});
+
+async function shopId(domain) {
+  const rows = await d1(`SELECT id FROM shops WHERE domain = '${domain}'`);
+  return rows[0]?.id;
+}
+
+test('OAuth installs a shop, keeps its token sealed, and signs the merchant in', async () => {
+  const jar = [];
+  const follow = async (url) => {
+    const res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.join('; ') } });
+    for (const c of res.headers.getSetCookie()) jar.push(c.split(';')[0]);
+    return res;
+  };
+  const begin = await follow(`${BASE}/auth?shop=${OTHER}`);
+  assert.equal(begin.status, 302);
+  const consent = new URL(begin.headers.get('location'));
+  assert.equal(consent.searchParams.get('client_id'), API_KEY);
+  const approved = await fetch(consent, { redirect: 'manual' });
+  const callback = approved.headers.get('location');
+  assert.match(callback, /\/auth\/callback\?code=/);
+  // The same callback with a tampered shop is refused.
+  const tampered = await follow(callback.replace(`shop=${OTHER}`, `shop=${DEMO}`));
+  assert.equal(tampered.status, 401);
+  const done = await follow(callback);
+  assert.equal(done.status, 302, await done.text());
+  assert.match(done.headers.get('location'), /^\/app\?shop=alpine-threads/);
+  // Replaying the callback (state already used) is refused.
+  assert.equal((await follow(callback)).status, 401);
+  // The session cookie now proves the shop.
+  const dash = await fetch(`${BASE}/api/dashboard`, { method: 'POST', headers: { cookie: jar.join('; '), accept: 'application/json' } });
+  assert.equal(dash.status, 200);
+  assert.equal((await dash.json()).shop_name, 'Alpine Threads');
+  const [row] = await d1(`SELECT access_token FROM shops WHERE domain = '${OTHER}'`);
+  assert.match(row.access_token, /^v1:/);
+  assert.doesNotMatch(row.access_token, /shpat|shpca/);
+});
+
+test('the install imports the catalogue and a year of orders through bulk exports', async () => {
+  const runs = await syncDone(OTHER);
+  assert.ok(runs.find((r) => r.kind === 'catalog').objects_done > 1000);
+  assert.ok(runs.find((r) => r.kind === 'orders').objects_done > 10000);
+  const id = await shopId(OTHER);
+  const [{ n: variants }] = await d1(`SELECT COUNT(*) AS n FROM variants WHERE shop_id = ${id}`);
+  const [{ n: days }] = await d1(`SELECT COUNT(DISTINCT day) AS n FROM daily_sales WHERE shop_id = ${id}`);
+  assert.ok(variants >= 500, `${variants} variants`);
+  assert.ok(days >= 360, `${days} days of sales`);
+  const dash = await serverFn('dashboard', {}, { shop: OTHER });
+  assert.equal(dash.json.shop_name, 'Alpine Threads');
+  assert.ok(dash.json.report.rows.length > 0);
+});
+
+test('every request is scoped to the shop its session proves', async () => {
+  const mine = await serverFn('dashboard', { shop: DEMO, shop_domain: DEMO }, { shop: OTHER });
+  assert.equal(mine.json.shop_domain, OTHER);
+  const page = await get(`/app?shop=${DEMO}`, { shop: OTHER });
+  assert.match(page.text, /Alpine Threads/);
+  assert.doesNotMatch(page.text, /Demo Outfitters/);
+});
+
+test('missing, forged, expired and foreign session tokens are refused', async () => {
+  assert.equal((await serverFn('dashboard', {}, { shop: null })).status, 401);
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: `https://${DEMO}/admin`, dest: `https://${DEMO}`, aud: API_KEY, sub: '1', exp: now + 60, nbf: now, iat: now, jti: 'x', sid: 'y' };
+  const bearer = (t) => ({ headers: { authorization: `Bearer ${t}` }, shop: null });
+  assert.equal((await serverFn('dashboard', {}, bearer(forgeToken(claims)))).status, 200);
+  assert.equal((await serverFn('dashboard', {}, bearer(forgeToken(claims, 'not-the-secret')))).status, 401);
+  assert.equal((await serverFn('dashboard', {}, bearer(forgeToken({ ...claims, exp: now - 120, nbf: now - 180 })))).status, 401);
+  assert.equal((await serverFn('dashboard', {}, bearer(forgeToken({ ...claims, aud: 'another-app' })))).status, 401);
+  assert.equal((await serverFn('dashboard', {}, bearer(forgeToken({ ...claims, dest: 'https://evil.example.com' })))).status, 401);
+  assert.equal((await serverFn('dashboard', {}, bearer('not.a.jwt'))).status, 401);
+  const page = await get('/app', { shop: null });
+  assert.equal(page.res.status, 401);
+  assert.match(page.text, /Log in/);
+});
+
+test('a forged webhook gets 401, a malformed one 400, and neither changes anything', async () => {
+  const id = await shopId(DEMO);
+  const [{ n: before }] = await d1(`SELECT COUNT(*) AS n FROM webhook_events WHERE shop_id = ${id}`);
+  const forged = await webhook('inventory_levels/update', { inventory_item_id: 1, location_id: 1, available: 5, updated_at: new Date().toISOString() }, { secret: 'wrong' });
+  assert.equal(forged.status, 401);
+  const malformed = await webhook('inventory_levels/update', null, { raw: '{"inventory_item_id": "oops"' });
+  assert.equal(malformed.status, 400);
+  const wrongShape = await webhook('orders/create', { id: 'not-a-number' });
+  assert.equal(wrongShape.status, 400);
+  const unknownTopic = await webhook('carts/update', { id: 1 });
+  assert.equal(unknownTopic.status, 400);
+  await new Promise((r) => setTimeout(r, 1500));
+  const [{ n: after }] = await d1(`SELECT COUNT(*) AS n FROM webhook_events WHERE shop_id = ${id}`);
+  assert.equal(after, before);
+});
+
+test('inventory webhooks apply once, and an older update never overwrites a newer one', async () => {
+  const id = await shopId(DEMO);
+  const [level] = await d1(`SELECT v.inventory_item_id AS item, l.location_id AS loc, l.variant_id AS variant
+    FROM inventory_levels l JOIN variants v ON v.shop_id = l.shop_id AND v.id = l.variant_id WHERE l.shop_id = ${id} LIMIT 1`);
+  const at = (s) => new Date(Date.now() + s * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const newer = { inventory_item_id: level.item, location_id: level.loc, available: 77, updated_at: at(60) };
+  const older = { ...newer, available: 3, updated_at: at(30) };
+  const webhookId = crypto.randomUUID();
+  assert.equal((await webhook('inventory_levels/update', newer, { id: webhookId })).status, 200);
+  assert.equal((await webhook('inventory_levels/update', newer, { id: webhookId })).status, 200);
+  assert.equal((await webhook('inventory_levels/update', older)).status, 200);
+  await until('levels applied', async () => {
+    const [{ n }] = await d1(`SELECT COUNT(*) AS n FROM webhook_events WHERE webhook_id = '${webhookId}'`);
+    return n === 1;
+  });
+  await new Promise((r) => setTimeout(r, 1500));
+  const [now] = await d1(`SELECT available FROM inventory_levels WHERE shop_id = ${id} AND variant_id = ${level.variant} AND location_id = ${level.loc}`);
+  assert.equal(now.available, 77);
+});
+
+test('a burst of 1,000 webhooks with 10% duplicates, shuffled, ends in exactly the right state', async () => {
+  const id = await shopId(DEMO);
+  const [{ n: ordersBefore }] = await d1(`SELECT COUNT(*) AS n FROM orders_seen WHERE shop_id = ${id}`);
+  const unitsSold = async () => (await d1(`SELECT COALESCE(SUM(units_sold), 0) AS n FROM daily_sales WHERE shop_id = ${id}`))[0].n;
+  const unitsBefore = await unitsSold();
+  const burst = await fake('/_fake/burst', { shop: DEMO, count: 1000, duplicate_percent: 10, seed: 7 });
+  const exp = burst.expected;
+  assert.ok(exp.duplicates >= 90, `${exp.duplicates} duplicates`);
+  assert.ok(burst.sent.every((d) => d.status === 200), 'every delivery acknowledged');
+  const ids = [...new Set(burst.sent.map((d) => d.webhook_id))];
+  await until('burst applied', async () => {
+    const [{ n }] = await d1(`SELECT COUNT(*) AS n FROM webhook_events WHERE webhook_id IN (${ids.map((i) => `'${i}'`).join(',')})`);
+    return n === exp.unique_webhooks;
+  }, { timeoutMs: 120000, everyMs: 1000 });
+  const [{ n: ordersAfter }] = await d1(`SELECT COUNT(*) AS n FROM orders_seen WHERE shop_id = ${id}`);
+  assert.equal(ordersAfter - ordersBefore, exp.orders_created.length);
+  // Each order counted once: units sold grew by exactly the units ordered.
+  const ordered = exp.orders_created.reduce((sum, o) => sum + o.quantity, 0);
+  assert.equal((await unitsSold()) - unitsBefore, ordered);
+  const levels = await d1(`SELECT variant_id, location_id, available FROM inventory_levels WHERE shop_id = ${id}`);
+  const actual = new Map(levels.map((l) => [`${l.variant_id}:${l.location_id}`, l.available]));
+  for (const l of exp.levels) {
+    assert.equal(actual.get(`${l.variant_id}:${l.location_id}`), l.available, `level ${l.variant_id}@${l.location_id}`);
+  }
+});
+
+test('the sync survives 429s, 5xx and throttling from Shopify', async () => {
+  // Two failures in a row: the third attempt of the same call succeeds. Then a THROTTLED.
+  await fake('/_fake/faults', { shop: OTHER, kind: '429', count: 1, retry_after_secs: 1 });
+  await fake('/_fake/faults', { shop: OTHER, kind: '503', count: 1 });
+  const started = await serverFn('sync/start', {}, { shop: OTHER });
+  assert.equal(started.status, 200, started.text);
+  await until('a new sync to start', async () => {
+    const r = await serverFn('sync/status', {}, { shop: OTHER });
+    return r.json.some((x) => x.status === 'running');
+  }, { timeoutMs: 60000 });
+  await fake('/_fake/faults', { shop: OTHER, kind: 'throttled', count: 1 });
+  await syncDone(OTHER);
+  const faults = await fake(`/_fake/faults?shop=${OTHER}`);
+  assert.equal((faults.faults ?? faults).length ?? 0, 0, 'every injected fault was consumed');
+});
+
+test('shop/redact erases every row of the shop; compliance requests are acknowledged', async () => {
+  for (const topic of ['customers/data_request', 'customers/redact']) {
+    await fake('/_fake/webhook', { shop: OTHER, topic });
+  }
+  await fake('/_fake/uninstall', { shop: OTHER });
+  const id = await shopId(OTHER);
+  // The token is dropped at once (Shopify has revoked it); the data waits for shop/redact.
+  await until('uninstall applied', async () => {
+    const [row] = await d1(`SELECT uninstalled_at, access_token FROM shops WHERE id = ${id}`);
+    return row?.uninstalled_at && row.access_token === null;
+  });
+  const [{ n: kept }] = await d1(`SELECT COUNT(*) AS n FROM variants WHERE shop_id = ${id}`);
+  assert.ok(kept > 0);
+  await fake('/_fake/webhook', { shop: OTHER, topic: 'shop/redact' });
+  const tables = ['daily_sales', 'inventory_levels', 'variants', 'products', 'locations', 'alerts', 'orders_seen', 'sync_runs', 'webhook_events', 'settings'];
+  await until('shop erased', async () => (await d1(`SELECT COUNT(*) AS n FROM shops WHERE id = ${id}`))[0].n === 0);
+  for (const t of tables) {
+    const [{ n }] = await d1(`SELECT COUNT(*) AS n FROM ${t} WHERE shop_id = ${id}`);
+    assert.equal(n, 0, `${t} still holds rows of the erased shop`);
+  }
+  const demo = await shopId(DEMO);
+  const [{ n: untouched }] = await d1(`SELECT COUNT(*) AS n FROM variants WHERE shop_id = ${demo}`);
+  assert.ok(untouched > 0, 'the other shop keeps its data');
+});

@@ -30,19 +30,34 @@ export function forgeToken(claims, secret = SECRET) {
   return `${head}.${body}.${sig}`;
 }
 
+/**
+ * fetch, retried once on a connection-level failure: the local workerd occasionally drops
+ * a connection while a long import or recalculation holds its single thread. HTTP answers
+ * (any status) are never retried.
+ */
+async function fetchOnce(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    console.log(`# retrying ${url} after: ${e.message}`);
+    await new Promise((r) => setTimeout(r, 1000));
+    return fetch(url, init);
+  }
+}
+
 async function authHeaders(shop) {
   return shop ? { authorization: `Bearer ${await sessionToken(shop)}` } : {};
 }
 
 /** GET a page as `shop` (null: anonymous). */
 export async function get(path, { shop = DEMO, headers = {} } = {}) {
-  const res = await fetch(BASE + path, { redirect: 'manual', headers: { ...(await authHeaders(shop)), ...headers } });
+  const res = await fetchOnce(BASE + path, { redirect: 'manual', headers: { ...(await authHeaders(shop)), ...headers } });
   return { res, text: await res.text() };
 }
 
 /** Calls a server function the way a browser form does (url-encoded), asking for JSON back. */
 export async function serverFn(name, fields = {}, { shop = DEMO, headers = {} } = {}) {
-  const res = await fetch(`${BASE}/api/${name}`, {
+  const res = await fetchOnce(`${BASE}/api/${name}`, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',

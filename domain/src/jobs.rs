@@ -102,6 +102,8 @@ mod tests {
 pub enum Job {
     Cron(JobMessage),
     Sync(SyncStep),
+    /// Recalculate a shop's alerts: all variants (`None`), or those a webhook changed.
+    Recalculate { shop_id: i64, variant_ids: Option<Vec<i64>> },
 }
 
 /// A sync advances one step per message, so no invocation waits on Shopify for long:

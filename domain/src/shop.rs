@@ -88,12 +88,16 @@ mod tests {
     }
 }
 
+/// Shopify's admin, the only page (with the shop's own domain) that may frame the app.
+pub const SHOPIFY_ADMIN_ORIGIN: &str = "https://admin.shopify.com";
+
 /// The `Content-Security-Policy` that lets the Shopify admin (and only it, with the shop's
-/// own domain) frame the app.
-pub fn frame_ancestors(shop: Option<&ShopDomain>) -> String {
+/// own domain) frame the app. `admin_origin` is Shopify's admin in production and the
+/// fake admin locally.
+pub fn frame_ancestors(shop: Option<&ShopDomain>, admin_origin: &str) -> String {
     match shop {
-        Some(s) => format!("frame-ancestors https://{s} https://admin.shopify.com;"),
-        None => "frame-ancestors https://admin.shopify.com;".to_string(),
+        Some(s) => format!("frame-ancestors https://{s} {admin_origin};"),
+        None => format!("frame-ancestors {admin_origin};"),
     }
 }
 
@@ -105,9 +109,9 @@ mod csp_tests {
     fn frames_only_for_the_shop_and_the_admin() {
         let shop = ShopDomain::parse("demo.myshopify.com").unwrap();
         assert_eq!(
-            frame_ancestors(Some(&shop)),
+            frame_ancestors(Some(&shop), SHOPIFY_ADMIN_ORIGIN),
             "frame-ancestors https://demo.myshopify.com https://admin.shopify.com;"
         );
-        assert_eq!(frame_ancestors(None), "frame-ancestors https://admin.shopify.com;");
+        assert_eq!(frame_ancestors(None, SHOPIFY_ADMIN_ORIGIN), "frame-ancestors https://admin.shopify.com;");
     }
 }

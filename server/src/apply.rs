@@ -129,6 +129,17 @@ pub async fn apply(env: &worker::Env, w: &WebhookMessage) -> Result<(), AppError
     let mut all = changes;
     all.push(ledger);
     batch(&db, all).await?;
+    // Real-time alerts: what changed stock or sales is recalculated at once.
+    let touched: Vec<i64> = match &event {
+        WebhookEvent::OrderCreated(o) => o.line_items.iter().filter_map(|l| l.variant_id).collect(),
+        WebhookEvent::InventoryLevelUpdated(l) => {
+            catalog::variant_for_item(&db, shop.id, l.inventory_item_id).await?.into_iter().collect()
+        }
+        _ => Vec::new(),
+    };
+    if !touched.is_empty() {
+        app::server::queue::recalculate(env, shop.id, Some(touched)).await?;
+    }
     worker::console_log!(
         "{}",
         serde_json::json!({"level": "info", "event": "webhook_applied", "topic": w.topic, "webhook_id": w.webhook_id, "shop": w.shop})

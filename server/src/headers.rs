@@ -5,13 +5,14 @@ use worker::HttpRequest;
 
 /// `frame-ancestors` for the shop in the request's `shop` parameter (Shopify adds it to
 /// every embedded URL); never a host that is not a shop.
-pub fn frame_ancestors(req: &HttpRequest) -> String {
+pub fn frame_ancestors(req: &HttpRequest, env: &worker::Env) -> String {
     let shop = req
         .uri()
         .query()
         .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("shop=")))
         .and_then(|s| domain::ShopDomain::parse(s).ok());
-    domain::shop::frame_ancestors(shop.as_ref())
+    let admin = env.var("SHOPIFY_ADMIN_ORIGIN").map(|v| v.to_string());
+    domain::shop::frame_ancestors(shop.as_ref(), admin.as_deref().unwrap_or(domain::shop::SHOPIFY_ADMIN_ORIGIN))
 }
 
 pub fn secure<B>(res: &mut Response<B>, frame_ancestors: &str) {

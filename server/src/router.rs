@@ -43,7 +43,7 @@ fn build() -> Router {
 }
 
 pub async fn handle(mut req: HttpRequest, env: worker::Env) -> worker::Result<Response<Body>> {
-    let frame_ancestors = crate::headers::frame_ancestors(&req);
+    let frame_ancestors = crate::headers::frame_ancestors(&req, &env);
     let public_page = req.method() == axum::http::Method::GET && crate::headers::is_public_help(req.uri().path());
     req.extensions_mut().insert(Arc::new(env));
     let mut router = ROUTER.with(|r| r.get_or_init(build).clone());

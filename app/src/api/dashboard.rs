@@ -21,17 +21,16 @@ pub struct Dashboard {
 #[server(endpoint = "dashboard")]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     use crate::server::context::{current_shop, db, run, today, worker_env};
-    use crate::server::repo::{positions, settings};
     run(async move {
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
         let db = db(&env)?;
         let today = today();
-        let settings = settings::get(&db, shop.id).await?;
-        let positions = positions::for_shop(&db, shop.id, today, settings.dead_stock_days).await?;
-        let mut report = domain::risk::report(positions, &settings, today);
-        let rows_at_risk = report.rows.len();
-        report.rows.truncate(ROWS_SHOWN);
+        // Alerts as the engine last left them (recalculated nightly, on every stock or
+        // sales webhook, and when settings change).
+        let d = crate::server::repo::dashboard::load(&db, shop.id, ROWS_SHOWN as u32).await?;
+        let rows_at_risk = d.live;
+        let report = RiskReport { summaries: d.summaries, rows: d.rows, positions_checked: rows_at_risk };
         Ok(Dashboard {
             shop_name: shop.name,
             shop_domain: shop.domain,

@@ -39,6 +39,8 @@ pub async fn save_settings(
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
         crate::server::repo::settings::save(&db(&env)?, shop.id, &settings, &now_rfc3339()).await?;
+        // New thresholds apply at once rather than at the next nightly run.
+        crate::server::queue::recalculate(&env, shop.id, None).await?;
         Ok(settings)
     })
     .await

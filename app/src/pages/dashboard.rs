@@ -22,12 +22,12 @@ pub fn DashboardPage() -> impl IntoView {
 #[component]
 fn DashboardBody(d: Dashboard) -> impl IntoView {
     let shown = d.report.rows.len();
-    let empty = d.report.positions_checked == 0;
+    let empty = d.rows_at_risk == 0;
     view! {
         <div class="page-header">
             <h1>"Dashboard"</h1>
             <p class="muted">
-                {d.shop_name.clone()}" · "{d.report.positions_checked}" variant-locations checked · "
+                {d.shop_name.clone()}" · "{d.rows_at_risk}" open alerts · "
                 {d.today.format("%A %-d %B %Y").to_string()}
             </p>
         </div>
@@ -37,7 +37,7 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
             <h2 id="at-risk">"Most at risk"</h2>
             {if empty {
                 view! {
-                    <p class="empty">"No inventory yet. Once your products are imported, the variants that need attention appear here."</p>
+                    <p class="empty">"No alerts yet. Once your products and a year of orders are imported, the variants that need attention appear here — or nothing needs attention today."</p>
                 }
                 .into_any()
             } else if shown == 0 {

@@ -24,6 +24,8 @@ async fn register_webhooks(cfg: &AppConfig, shop: &ShopDomain, token: &str) {
         let result: Result<WebhookCreateData, _> = shopify::graphql(cfg, shop, token, WEBHOOK_SUBSCRIPTION_CREATE, variables).await;
         let problem = match result {
             Ok(d) if d.webhook_subscription_create.user_errors.is_empty() => None,
+            // Re-installing: the subscription from the previous install is still there.
+            Ok(d) if d.webhook_subscription_create.user_errors.iter().all(|e| e.message.contains("already been taken")) => None,
             Ok(d) => Some(d.webhook_subscription_create.user_errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ")),
             Err(e) => Some(e.to_string()),
         };

@@ -39,14 +39,7 @@ async fn load_shop(db: &D1Database, cfg: &AppConfig, shop_id: i64) -> Result<Opt
 }
 
 pub async fn enqueue(env: &worker::Env, step: SyncStep, delay_secs: u32) -> Result<(), AppError> {
-    let queue = env.queue(super::bindings::JOBS_QUEUE).map_err(|e| internal("jobs queue", e))?;
-    let message = Job::Sync(step);
-    let result = if delay_secs == 0 {
-        queue.send(&message).await
-    } else {
-        queue.send_batch(vec![worker::MessageBuilder::new(&message).delay_seconds(delay_secs).build()]).await
-    };
-    result.map_err(|e| internal("enqueue sync step", e))
+    super::queue::send(env, vec![Job::Sync(step)], delay_secs).await
 }
 
 pub async fn run_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError> {
@@ -107,7 +100,9 @@ pub async fn run_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError
                 Some(next) => enqueue(env, SyncStep::Import { shop_id, run_id, offset: next, part: part + 1 }, 0).await,
                 None => {
                     batch(&db, sales_import::merge(&db, shop_id, run_id)?).await?;
-                    sync_runs::finish(&db, run_id, run.objects_total.unwrap_or(run.objects_done), &now_rfc3339()).await
+                    sync_runs::finish(&db, run_id, run.objects_total.unwrap_or(run.objects_done), &now_rfc3339()).await?;
+                    // With a year of sales in, the alerts can be worked out.
+                    super::queue::recalculate(env, shop_id, None).await
                 }
             }
         }

@@ -93,3 +93,19 @@ pub fn delete_product(db: &D1Database, shop_id: i64, product_id: i64) -> Result<
         prepare(db, "DELETE FROM products WHERE shop_id = ?1 AND id = ?2", &[int(shop_id), int(product_id)])?,
     ])
 }
+
+#[derive(serde::Deserialize)]
+struct VariantId {
+    id: i64,
+}
+
+/// The variant holding an inventory item (inventory webhooks name the item).
+pub async fn variant_for_item(db: &D1Database, shop_id: i64, inventory_item_id: i64) -> Result<Option<i64>, AppError> {
+    let row: Option<VariantId> = crate::server::d1::first(
+        db,
+        "SELECT id FROM variants WHERE shop_id = ?1 AND inventory_item_id = ?2",
+        &[int(shop_id), int(inventory_item_id)],
+    )
+    .await?;
+    Ok(row.map(|r| r.id))
+}

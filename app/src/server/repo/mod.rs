@@ -1,11 +1,12 @@
 //! D1 repositories, one per table family. All SQL that touches a family lives in its module.
 
+pub mod alerts;
 pub mod bulk;
 pub mod catalog;
+pub mod dashboard;
 pub mod help;
 pub mod inventory;
 pub mod job_runs;
-pub mod positions;
 pub mod sales;
 pub mod sales_import;
 pub mod settings;

@@ -124,3 +124,15 @@ pub async fn primary_location(db: &D1Database, shop_id: i64) -> Result<Option<i6
     let row: Option<Primary> = first(db, "SELECT primary_location_id FROM shops WHERE id = ?1", &[int(shop_id)]).await?;
     Ok(row.and_then(|r| r.primary_location_id))
 }
+
+#[derive(Deserialize)]
+struct ShopId {
+    id: i64,
+}
+
+/// Every installed shop: what the nightly jobs fan out over.
+pub async fn installed_ids(db: &D1Database) -> Result<Vec<i64>, AppError> {
+    let rows: Vec<ShopId> =
+        crate::server::d1::all(db, "SELECT id FROM shops WHERE uninstalled_at IS NULL ORDER BY id", &[]).await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}

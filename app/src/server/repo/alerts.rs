@@ -1,0 +1,130 @@
+//! Alerts and the engine's inputs: positions, history, live alerts — each one query for
+//! the whole shop (or a list of variants), and the changes written back in one batch.
+
+use crate::error::AppError;
+use crate::server::d1::{all, int, prepare, text};
+use serde::{Deserialize, Serialize};
+use worker::wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement};
+
+fn variant_filter(variants: Option<&[i64]>) -> JsValue {
+    variants.map_or(JsValue::NULL, |v| text(&serde_json::to_string(v).unwrap_or_else(|_| "[]".into())))
+}
+
+#[derive(Deserialize)]
+pub struct PositionRow {
+    pub variant_id: i64,
+    pub location_id: i64,
+    pub on_hand: i64,
+    pub incoming: i64,
+    pub price_cents: i64,
+    pub cost_cents: i64,
+}
+
+pub async fn positions(db: &D1Database, shop_id: i64, variants: Option<&[i64]>) -> Result<Vec<PositionRow>, AppError> {
+    all(db, include_str!("alerts.sql"), &[int(shop_id), variant_filter(variants)]).await
+}
+
+#[derive(Deserialize)]
+pub struct HistoryRow {
+    pub variant_id: i64,
+    pub location_id: i64,
+    pub day: String,
+    pub units_sold: i64,
+    pub units_returned: i64,
+    pub out_of_stock: i64,
+}
+
+pub async fn history(db: &D1Database, shop_id: i64, from_day: &str, variants: Option<&[i64]>) -> Result<Vec<HistoryRow>, AppError> {
+    all(
+        db,
+        "SELECT variant_id, location_id, day, units_sold, units_returned, out_of_stock FROM daily_sales
+         WHERE shop_id = ?1 AND day >= ?2 AND (?3 IS NULL OR variant_id IN (SELECT value FROM json_each(?3)))",
+        &[int(shop_id), text(from_day), variant_filter(variants)],
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct LiveRow {
+    pub id: i64,
+    pub variant_id: i64,
+    pub location_id: i64,
+    pub kind: String,
+    pub state: String,
+    pub snoozed_until: Option<String>,
+}
+
+pub async fn live(db: &D1Database, shop_id: i64, variants: Option<&[i64]>) -> Result<Vec<LiveRow>, AppError> {
+    all(
+        db,
+        "SELECT id, variant_id, location_id, kind, state, snoozed_until FROM alerts
+         WHERE shop_id = ?1 AND state != 'resolved' AND (?2 IS NULL OR variant_id IN (SELECT value FROM json_each(?2)))",
+        &[int(shop_id), variant_filter(variants)],
+    )
+    .await
+}
+
+#[derive(Serialize)]
+pub struct Opened {
+    pub variant_id: i64,
+    pub location_id: i64,
+    pub kind: &'static str,
+    pub urgency: f64,
+    pub explanation: String,
+}
+
+#[derive(Serialize)]
+pub struct Updated {
+    pub id: i64,
+    pub state: &'static str,
+    pub snoozed_until: Option<String>,
+    pub urgency: f64,
+    pub explanation: String,
+}
+
+/// The reconciled changes as three statements (rows travel as JSON, see repo::bulk).
+pub fn write(
+    db: &D1Database,
+    shop_id: i64,
+    opened: &[Opened],
+    updated: &[Updated],
+    resolved: &[i64],
+    now: &str,
+) -> Result<Vec<D1PreparedStatement>, AppError> {
+    let mut out = Vec::new();
+    for chunk in opened.chunks(super::bulk::ROWS_PER_STATEMENT) {
+        out.push(prepare(
+            db,
+            "INSERT INTO alerts (shop_id, variant_id, location_id, kind, state, urgency, explanation, opened_at, updated_at)
+             SELECT ?1, json_extract(value, '$.variant_id'), json_extract(value, '$.location_id'), json_extract(value, '$.kind'),
+                    'open', json_extract(value, '$.urgency'), json_extract(value, '$.explanation'), ?2, ?2
+             FROM json_each(?3) WHERE true
+             ON CONFLICT DO NOTHING",
+            &[int(shop_id), text(now), text(&to_json(chunk))],
+        )?);
+    }
+    for chunk in updated.chunks(super::bulk::ROWS_PER_STATEMENT) {
+        out.push(prepare(
+            db,
+            "UPDATE alerts SET state = json_extract(j.value, '$.state'), snoozed_until = json_extract(j.value, '$.snoozed_until'),
+                    urgency = json_extract(j.value, '$.urgency'), explanation = json_extract(j.value, '$.explanation'), updated_at = ?2
+             FROM json_each(?3) AS j
+             WHERE alerts.shop_id = ?1 AND alerts.id = json_extract(j.value, '$.id')",
+            &[int(shop_id), text(now), text(&to_json(chunk))],
+        )?);
+    }
+    for chunk in resolved.chunks(super::bulk::ROWS_PER_STATEMENT) {
+        out.push(prepare(
+            db,
+            "UPDATE alerts SET state = 'resolved', resolved_at = ?2, updated_at = ?2
+             WHERE shop_id = ?1 AND id IN (SELECT value FROM json_each(?3))",
+            &[int(shop_id), text(now), text(&to_json(chunk))],
+        )?);
+    }
+    Ok(out)
+}
+
+fn to_json<T: Serialize>(rows: &[T]) -> String {
+    serde_json::to_string(rows).unwrap_or_else(|_| "[]".into())
+}

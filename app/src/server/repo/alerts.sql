@@ -1,0 +1,10 @@
+-- The engine's inputs for one shop (optionally only some variants): every watched stock
+-- level with its variant's price and cost. ?1 shop, ?2 JSON array of variant ids or NULL.
+SELECT il.variant_id, il.location_id, il.available AS on_hand, il.incoming,
+       v.price_cents, COALESCE(v.cost_cents, 0) AS cost_cents
+FROM inventory_levels il
+JOIN variants v ON v.shop_id = il.shop_id AND v.id = il.variant_id
+JOIN locations l ON l.shop_id = il.shop_id AND l.id = il.location_id AND l.active = 1
+WHERE il.shop_id = ?1
+  AND (?2 IS NULL OR il.variant_id IN (SELECT value FROM json_each(?2)))
+ORDER BY il.variant_id, il.location_id

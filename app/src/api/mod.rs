@@ -4,6 +4,7 @@
 pub mod dashboard;
 pub mod help;
 pub mod jobs;
+pub mod outbox;
 pub mod settings;
 pub mod sync;
 
@@ -22,4 +23,6 @@ pub fn register_all() {
     register_explicit::<jobs::RecentJobs>();
     register_explicit::<sync::SyncStatus>();
     register_explicit::<sync::StartSync>();
+    register_explicit::<outbox::ListOutbox>();
+    register_explicit::<outbox::SendDigestsNow>();
 }

@@ -2,6 +2,7 @@
 
 pub mod bulk;
 pub mod catalog;
+pub mod digests;
 pub mod help;
 pub mod inventory;
 pub mod job_runs;

@@ -77,7 +77,9 @@ pub fn mark_uninstalled(db: &D1Database, shop_id: i64, now: &str) -> Result<Vec<
 }
 
 /// Every table holding shop data, children first.
-const SHOP_TABLES: [&str; 11] = [
+const SHOP_TABLES: [&str; 13] = [
+    "digest_log",
+    "outbox",
     "daily_sales",
     "inventory_levels",
     "variants",

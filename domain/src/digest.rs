@@ -115,6 +115,41 @@ pub fn parse_recipients(raw: &str) -> Result<Vec<String>, FieldError> {
     Ok(out)
 }
 
+/// The digest part of the settings form, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DigestSettingsInput {
+    pub digest_recipients: String,
+    pub quiet_hours_start: String,
+    pub quiet_hours_end: String,
+}
+
+/// Who gets the digest and when not; the frequency stays in `Settings`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DigestSettings {
+    pub recipients: Vec<String>,
+    pub quiet: Option<QuietHours>,
+}
+
+impl DigestSettingsInput {
+    pub fn from_settings(s: &DigestSettings) -> Self {
+        Self {
+            digest_recipients: s.recipients.join(", "),
+            quiet_hours_start: s.quiet.map(|q| q.start.to_string()).unwrap_or_default(),
+            quiet_hours_end: s.quiet.map(|q| q.end.to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// Every field error at once (`digest_recipients`, `quiet_hours`).
+    pub fn parse(&self) -> Result<DigestSettings, Vec<FieldError>> {
+        let recipients = parse_recipients(&self.digest_recipients);
+        let quiet = parse_quiet_hours(&self.quiet_hours_start, &self.quiet_hours_end);
+        match (recipients, quiet) {
+            (Ok(recipients), Ok(quiet)) => Ok(DigestSettings { recipients, quiet }),
+            (r, q) => Err(r.err().into_iter().chain(q.err()).collect()),
+        }
+    }
+}
+
 /// What the shop asked for.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Schedule {
@@ -618,6 +653,19 @@ mod tests {
         assert!(one.message.starts_with("“a@x.com b@y.org” is not an email address."));
         let many = (0..11).map(|i| format!("u{i}@x.com")).collect::<Vec<_>>().join(",");
         assert!(parse_recipients(&many).unwrap_err().message.contains("at most 10"));
+    }
+
+    #[test]
+    fn digest_settings_report_both_fields_and_round_trip() {
+        let bad = DigestSettingsInput { digest_recipients: "nope".into(), quiet_hours_start: "25".into(), quiet_hours_end: "7".into() };
+        let fields: Vec<String> = bad.parse().unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["digest_recipients", "quiet_hours"]);
+        let ok = DigestSettingsInput { digest_recipients: "a@x.com;b@y.org".into(), quiet_hours_start: "22".into(), quiet_hours_end: "7".into() };
+        let parsed = ok.parse().unwrap();
+        assert_eq!(parsed, DigestSettings { recipients: vec!["a@x.com".into(), "b@y.org".into()], quiet: QuietHours::new(22, 7) });
+        let shown = DigestSettingsInput::from_settings(&parsed);
+        assert_eq!(shown.digest_recipients, "a@x.com, b@y.org");
+        assert_eq!(shown.parse().unwrap(), parsed);
     }
 
     #[test]

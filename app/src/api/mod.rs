@@ -2,6 +2,7 @@
 //! through a repository, and leave the decisions to `domain`.
 
 pub mod dashboard;
+pub mod digest_settings;
 pub mod help;
 pub mod jobs;
 pub mod outbox;
@@ -24,5 +25,7 @@ pub fn register_all() {
     register_explicit::<sync::SyncStatus>();
     register_explicit::<sync::StartSync>();
     register_explicit::<outbox::ListOutbox>();
+    register_explicit::<digest_settings::GetDigestSettings>();
+    register_explicit::<digest_settings::SaveDigestSettings>();
     register_explicit::<outbox::SendDigestsNow>();
 }

@@ -51,6 +51,7 @@ pub async fn install(env: &worker::Env, shop: &ShopDomain, token: AccessToken) -
             name: &data.shop.name,
             currency: &data.shop.currency_code,
             timezone: &data.shop.iana_timezone,
+            utc_offset_minutes: data.shop.timezone_offset_minutes.unwrap_or(0),
             sealed_token: &sealed,
             scopes: &token.scope,
         },

@@ -320,7 +320,7 @@ pub fn money(cents: i64, currency: &str) -> String {
     let digits = (c / 100).to_string();
     let mut whole = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             whole.push(',');
         }
         whole.push(ch);
@@ -402,7 +402,8 @@ pub fn build(input: &DigestInput<'_>) -> Option<Digest> {
     );
     let _ = writeln!(text, "Stock Sentry digest for {}\nChanges from {span}\n", input.shop_name);
     for section in Section::ORDER {
-        let rows: Vec<&(&DigestAlert, Change)> = picked.iter().filter(|(a, _)| Section::of(a.kind) == section).collect();
+        let rows: Vec<&(&DigestAlert, Change)> =
+            picked.iter().filter(|(a, _)| Section::of(a.kind) == section).collect();
         if rows.is_empty() {
             continue;
         }
@@ -594,7 +595,10 @@ mod tests {
         assert_eq!(plan(&s, now, Some(at(10))), Plan::AlreadySent);
         // A week away is capped.
         let long_ago = at(10) - Duration::days(30);
-        assert_eq!(plan(&s, now, Some(long_ago)), Plan::Send(Window { start: at(10) - Duration::days(7), end: at(10) }));
+        assert_eq!(
+            plan(&s, now, Some(long_ago)),
+            Plan::Send(Window { start: at(10) - Duration::days(7), end: at(10) })
+        );
         assert_eq!(plan(&schedule(DigestFrequency::Off, 0, None), now, None), Plan::NotDue);
     }
 
@@ -657,12 +661,23 @@ mod tests {
 
     #[test]
     fn digest_settings_report_both_fields_and_round_trip() {
-        let bad = DigestSettingsInput { digest_recipients: "nope".into(), quiet_hours_start: "25".into(), quiet_hours_end: "7".into() };
+        let bad = DigestSettingsInput {
+            digest_recipients: "nope".into(),
+            quiet_hours_start: "25".into(),
+            quiet_hours_end: "7".into(),
+        };
         let fields: Vec<String> = bad.parse().unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, vec!["digest_recipients", "quiet_hours"]);
-        let ok = DigestSettingsInput { digest_recipients: "a@x.com;b@y.org".into(), quiet_hours_start: "22".into(), quiet_hours_end: "7".into() };
+        let ok = DigestSettingsInput {
+            digest_recipients: "a@x.com;b@y.org".into(),
+            quiet_hours_start: "22".into(),
+            quiet_hours_end: "7".into(),
+        };
         let parsed = ok.parse().unwrap();
-        assert_eq!(parsed, DigestSettings { recipients: vec!["a@x.com".into(), "b@y.org".into()], quiet: QuietHours::new(22, 7) });
+        assert_eq!(
+            parsed,
+            DigestSettings { recipients: vec!["a@x.com".into(), "b@y.org".into()], quiet: QuietHours::new(22, 7) }
+        );
         let shown = DigestSettingsInput::from_settings(&parsed);
         assert_eq!(shown.digest_recipients, "a@x.com, b@y.org");
         assert_eq!(shown.parse().unwrap(), parsed);

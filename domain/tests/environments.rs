@@ -25,7 +25,11 @@ fn deployed_environments_use_real_shopify_and_no_local_values() {
     for name in ["staging", "production"] {
         let e = env(name);
         assert_eq!(str_at(&e, &["vars", "SHOPIFY_SHOP_BASE"]), "https://{shop}", "{name}");
-        assert_eq!(str_at(&e, &["vars", "APP_BRIDGE_URL"]), "https://cdn.shopify.com/shopifycloud/app-bridge.js", "{name}");
+        assert_eq!(
+            str_at(&e, &["vars", "APP_BRIDGE_URL"]),
+            "https://cdn.shopify.com/shopifycloud/app-bridge.js",
+            "{name}"
+        );
         assert_eq!(str_at(&e, &["vars", "MAIL_TRANSPORT"]), "http", "{name} must send real mail");
         for flag in ["FEATURE_ANALYTICS", "FEATURE_RATE_LIMIT", "FEATURE_CACHE"] {
             assert!(matches!(str_at(&e, &["vars", flag]), "true" | "false"), "{name}: {flag}");

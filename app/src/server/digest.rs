@@ -112,7 +112,10 @@ pub async fn send_digests(env: &worker::Env, now_ms: u64) -> Result<u64, AppErro
             Ok(()) => {
                 digests::mark_reported(&db, shop.shop_id, &digest.reported).await?;
                 sent += 1;
-                log("digest_sent", serde_json::json!({"shop_id": shop.shop_id, "window": key.as_str(), "alerts": digest.reported.len()}));
+                log(
+                    "digest_sent",
+                    serde_json::json!({"shop_id": shop.shop_id, "window": key.as_str(), "alerts": digest.reported.len()}),
+                );
             }
             Err(e) => {
                 worker::console_error!(
@@ -120,7 +123,10 @@ pub async fn send_digests(env: &worker::Env, now_ms: u64) -> Result<u64, AppErro
                     serde_json::json!({"level": "error", "event": "digest_send_failed", "shop_id": shop.shop_id, "window": key.as_str(), "error": e.to_string()})
                 );
                 if let Err(release) = digests::release(&db, claim).await {
-                    worker::console_error!("{}", serde_json::json!({"level": "error", "event": "digest_release_failed", "claim": claim, "error": release.to_string()}));
+                    worker::console_error!(
+                        "{}",
+                        serde_json::json!({"level": "error", "event": "digest_release_failed", "claim": claim, "error": release.to_string()})
+                    );
                 }
                 failures.push(format!("shop {}: {e}", shop.shop_id));
             }

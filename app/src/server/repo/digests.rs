@@ -197,3 +197,17 @@ pub async fn outbox(db: &D1Database, shop_id: i64, limit: u32) -> Result<Vec<Out
     )
     .await
 }
+
+/// Retention, for the weekly `Cleanup` job: captured mail older than `mail_before` and
+/// digest windows older than `log_before` (RFC 3339). The newest window of every shop is
+/// kept whatever its age, because the next digest starts where it ended.
+pub async fn prune(db: &D1Database, mail_before: &str, log_before: &str) -> Result<(), AppError> {
+    let outbox = prepare(db, "DELETE FROM outbox WHERE julianday(created_at) < julianday(?1)", &[text(mail_before)])?;
+    let log = prepare(
+        db,
+        "DELETE FROM digest_log WHERE julianday(window_end) < julianday(?1)
+           AND id NOT IN (SELECT MAX(id) FROM digest_log GROUP BY shop_id)",
+        &[text(log_before)],
+    )?;
+    batch(db, vec![outbox, log]).await
+}

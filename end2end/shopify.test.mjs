@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { before } from 'node:test';
 import {
-  BASE, DEMO, OTHER, API_KEY, get, serverFn, fake, webhook, d1, until, forgeToken, ensureSynced,
+  BASE, FAKE, DEMO, OTHER, API_KEY, get, serverFn, fake, webhook, d1, until, forgeToken, ensureSynced,
 } from './helpers.mjs';
 
 const syncDone = ensureSynced;
@@ -165,6 +165,34 @@ test('the sync survives 429s, 5xx and throttling from Shopify', async () => {
   await syncDone(OTHER);
   const faults = await fake(`/_fake/faults?shop=${OTHER}`);
   assert.equal((faults.faults ?? faults).length ?? 0, 0, 'every injected fault was consumed');
+});
+
+test('a Shopify outage during a sync is retried, then shown as failed; the data stays', async () => {
+  const id = await shopId(OTHER);
+  const [{ n: before }] = await d1(`SELECT COUNT(*) AS n FROM variants WHERE shop_id = ${id}`);
+  // More failures than three attempts can absorb.
+  await fake('/_fake/faults', { shop: OTHER, kind: '503', count: 6 });
+  assert.equal((await serverFn('sync/start', {}, { shop: OTHER })).status, 200);
+  const failed = await until('the sync to fail', async () => {
+    const r = await serverFn('sync/status', {}, { shop: OTHER });
+    return r.json.find((x) => x.status === 'failed');
+  }, { timeoutMs: 60000 });
+  assert.match(failed.error, /Shopify did not answer: .*503/);
+  const page = await get('/app', { shop: OTHER });
+  assert.match(page.text, /The import of products and inventory stopped/);
+  assert.match(page.text, /Try again/);
+  const [{ n: after }] = await d1(`SELECT COUNT(*) AS n FROM variants WHERE shop_id = ${id}`);
+  assert.equal(after, before);
+  await fetch(`${FAKE}/_fake/faults?shop=${OTHER}`, { method: 'DELETE' });
+});
+
+test('a shop domain that is not *.myshopify.com is refused with 400', async () => {
+  for (const shop of ['evil.example.com', 'demo.myshopify.com.evil.com', '']) {
+    const res = await fetch(`${BASE}/auth?shop=${encodeURIComponent(shop)}`, { redirect: 'manual' });
+    assert.equal(res.status, 400, shop);
+  }
+  const hook = await webhook('orders/create', { id: 1, line_items: [] }, { shop: 'evil.example.com' });
+  assert.equal(hook.status, 400);
 });
 
 test('shop/redact erases every row of the shop; compliance requests are acknowledged', async () => {

@@ -8,7 +8,8 @@ source scripts/env.sh
 APP_URL=$1
 LOG=$2
 PORT=${FAKE_PORT:-8788}
-API_KEY=$(sed -n 's/^SHOPIFY_API_KEY = "\(.*\)"/\1/p' wrangler.toml)
+# The top-level (local) key only: the [env.*] sections further down carry their own.
+API_KEY=$(sed -n '/^\[env\./q; s/^SHOPIFY_API_KEY = "\(.*\)"/\1/p' wrangler.toml)
 API_SECRET=$(sed -n 's/^SHOPIFY_API_SECRET=//p' .dev.vars)
 cargo build -q -p fake-shopify
 target/debug/fake-shopify serve --port "$PORT" --app-url "$APP_URL" \

@@ -14,6 +14,8 @@ cargo test
 
 scripts/build.sh
 scripts/seed.sh --persist-to "$STATE"
+echo "[test] backup and restore round trip"
+cp -r "$STATE" "$STATE.bk" && scripts/backup-roundtrip.sh "$STATE.bk" && rm -rf "$STATE.bk"
 
 echo "[test] starting the fake Shopify and wrangler dev on :$PORT (state in $STATE)"
 FAKE=$(FAKE_PORT=8788 scripts/start-fake-shopify.sh "http://127.0.0.1:$PORT" "$STATE/fake-shopify.log")

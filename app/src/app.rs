@@ -5,6 +5,7 @@ use crate::pages::{
     dashboard::DashboardPage,
     help::{HelpArticlePage, HelpIndexPage},
     not_found::NotFound,
+    outbox::OutboxPage,
     settings::SettingsPage,
 };
 use leptos::prelude::*;
@@ -81,6 +82,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/app/settings") view=SettingsPage ssr=SsrMode::Async/>
                         <Route path=path!("/help") view=HelpIndexPage ssr=SsrMode::Async/>
                         <Route path=path!("/help/:slug") view=HelpArticlePage ssr=SsrMode::Async/>
+                        <Route path=path!("/dev/outbox") view=OutboxPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
             </div>

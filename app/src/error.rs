@@ -20,6 +20,8 @@ pub enum AppError {
     NotFound(String),
     #[error("Too many requests. Please wait {0} seconds and try again.")]
     RateLimited(u64),
+    #[error("Shopify did not answer as expected: {0}")]
+    Upstream(String),
     #[error("Something went wrong on our side. Please try again (reference {0}).")]
     Internal(String),
     #[error("Stock Sentry could not be reached: {0}")]
@@ -33,6 +35,7 @@ impl AppError {
             Self::Unauthorized => 401,
             Self::NotFound(_) => 404,
             Self::RateLimited(_) => 429,
+            Self::Upstream(_) => 502,
             Self::Internal(_) | Self::Transport(_) => 500,
         }
     }

@@ -112,11 +112,25 @@ pub enum Job {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum SyncStep {
-    Start { shop_id: i64 },
+    /// `orders_days`: how far back to import orders — a year at install, a few days for
+    /// the nightly sync (webhooks have brought the rest).
+    Start {
+        shop_id: i64,
+        #[serde(default = "full_history_days")]
+        orders_days: u32,
+    },
     Poll { shop_id: i64, run_id: i64, polls: u32 },
     /// Import the export's bytes from `offset`, as part number `part`.
     Import { shop_id: i64, run_id: i64, offset: u64, part: u32 },
 }
+
+/// A year of orders, for weekly and yearly seasonality.
+pub const fn full_history_days() -> u32 {
+    365
+}
+
+/// What the nightly sync re-reads of the orders, to catch any webhook that went missing.
+pub const NIGHTLY_ORDER_DAYS: u32 = 3;
 
 /// A verified webhook on the "events" queue, applied to D1 by the consumer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

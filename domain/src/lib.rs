@@ -3,6 +3,7 @@
 //! it is unit-tested natively.
 
 pub mod crypto;
+pub mod digest;
 pub mod engine;
 pub mod help;
 pub mod jobs;

@@ -356,8 +356,10 @@ async fn graphql(State(app): State<AppState>, Path((domain, version)): Path<(Str
     let data = match root.as_str() {
         "shop" => {
             let s = shop!(app, &domain);
+            // Every demo shop's time zone is UTC (catalog.rs), so its offset is 0.
             json!({ "shop": { "id": gid("Shop", s.catalog.id), "name": s.catalog.name, "myshopifyDomain": s.domain(),
-                              "currencyCode": s.catalog.currency, "ianaTimezone": s.catalog.timezone } })
+                              "currencyCode": s.catalog.currency, "ianaTimezone": s.catalog.timezone,
+                              "timezoneOffsetMinutes": 0 } })
         }
         "locations" => locations(&app, &domain, &req.variables)?,
         "bulkOperationRunQuery" => run_bulk(&app, &domain, &req).await?,

@@ -3,14 +3,21 @@
 
 use app::error::AppError;
 use app::server::{context, repo::{job_runs, shops}};
-use domain::jobs::{Job, JobKind, JobMessage};
+use domain::jobs::{Job, JobKind, JobMessage, SyncStep, NIGHTLY_ORDER_DAYS};
 use worker::{D1Database, MessageBatch, MessageExt};
 
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
     let db = context::db(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
     for message in batch.messages()? {
         let outcome = match serde_json::from_value::<Job>(message.body().clone()) {
-            Ok(Job::Cron(job)) => run(env, &db, &job).await.map_err(|e| e.to_string()),
+            Ok(Job::Cron(job)) => match run(env, &db, &job).await {
+                Ok(()) => Ok(()),
+                Err(e) => {
+                    // Visible in the job-run list; the message is retried.
+                    let _ = job_runs::fail(&db, job.run_id, &e.to_string(), &context::now_rfc3339()).await;
+                    Err(e.to_string())
+                }
+            },
             Ok(Job::Recalculate { shop_id, variant_ids }) => recalculate(env, shop_id, variant_ids).await.map_err(|e| e.to_string()),
             Ok(Job::Sync(step)) => app::server::sync::run_step(env, &step).await.map_err(|e| e.to_string()),
             Err(e) => Err(format!("undecodable job message: {e}")),
@@ -35,15 +42,29 @@ async fn run(env: &worker::Env, db: &D1Database, job: &JobMessage) -> Result<(),
         // Fan out: one message per shop, so each shop's recalculation has its own
         // invocation (CPU and subrequest limits) and retries alone. The engine refits the
         // weekly indices on every run, so the Sunday refit is a full recalculation too.
+        // The nightly run is the daily full sync (catalogue, recent orders) — which ends
+        // with a recalculation — or, for a shop the app cannot reach, a recalculation.
         JobKind::RecalculateAlerts | JobKind::RefitSeasonality => {
-            let shops = shops::installed_ids(db).await?;
-            let jobs: Vec<Job> = shops.iter().map(|&shop_id| Job::Recalculate { shop_id, variant_ids: None }).collect();
+            let shops = shops::installed(db).await?;
+            let nightly = job.job == JobKind::RecalculateAlerts;
+            let jobs: Vec<Job> = shops
+                .iter()
+                .map(|s| match (nightly, s.has_token == 1) {
+                    (true, true) => Job::Sync(SyncStep::Start { shop_id: s.id, orders_days: NIGHTLY_ORDER_DAYS }),
+                    _ => Job::Recalculate { shop_id: s.id, variant_ids: None },
+                })
+                .collect();
             app::server::queue::send(env, jobs, 0).await?;
             shops.len() as i64
         }
-        // Digests and retention arrive with the operations issue; until then their runs
-        // record that the trigger fired and was consumed.
-        JobKind::SendDigests | JobKind::Cleanup => 0,
+        JobKind::SendDigests => app::server::digest::send_digests(env, worker::Date::now().as_millis()).await? as i64,
+        // Retention of sales history and alerts arrives with the operations issue; today
+        // the cleanup prunes captured mail and the digest log.
+        JobKind::Cleanup => {
+            let day = |back: u64| context::today().checked_sub_days(chrono::Days::new(back)).unwrap_or_default().to_string();
+            app::server::repo::digests::prune(db, &day(30), &day(90)).await?;
+            0
+        }
     };
     job_runs::finish(db, job.run_id, rows_touched, &context::now_rfc3339()).await
 }

@@ -31,7 +31,7 @@ async fn scheduled(event: ScheduledEvent, env: worker::Env, _ctx: ScheduleContex
 /// malformed one is retried into that queue's dead-letter queue rather than lost.
 #[event(queue)]
 async fn queue(batch: MessageBatch<serde_json::Value>, env: worker::Env, _ctx: Context) -> worker::Result<()> {
-    if batch.queue() == app::server::bindings::EVENTS_QUEUE_NAME {
+    if app::server::bindings::is_events_queue(&batch.queue()) {
         events::consume(batch, &env).await
     } else {
         jobs::consume(batch, &env).await

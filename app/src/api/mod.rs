@@ -2,8 +2,10 @@
 //! through a repository, and leave the decisions to `domain`.
 
 pub mod dashboard;
+pub mod digest_settings;
 pub mod help;
 pub mod jobs;
+pub mod outbox;
 pub mod settings;
 pub mod sync;
 
@@ -22,4 +24,8 @@ pub fn register_all() {
     register_explicit::<jobs::RecentJobs>();
     register_explicit::<sync::SyncStatus>();
     register_explicit::<sync::StartSync>();
+    register_explicit::<outbox::ListOutbox>();
+    register_explicit::<digest_settings::GetDigestSettings>();
+    register_explicit::<digest_settings::SaveDigestSettings>();
+    register_explicit::<outbox::SendDigestsNow>();
 }

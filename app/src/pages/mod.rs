@@ -1,4 +1,5 @@
 pub mod dashboard;
 pub mod help;
 pub mod not_found;
+pub mod outbox;
 pub mod settings;

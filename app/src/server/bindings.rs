@@ -7,3 +7,9 @@ pub const EVENTS_QUEUE: &str = "EVENTS";
 /// Queue names as the consumer sees them (`MessageBatch::queue`).
 pub const JOBS_QUEUE_NAME: &str = "stock-sentry-jobs";
 pub const EVENTS_QUEUE_NAME: &str = "stock-sentry-events";
+
+/// The events queue locally (`stock-sentry-events`) and in a deployed environment, whose
+/// queue names carry the environment (`stock-sentry-events-staging`, wrangler.toml).
+pub fn is_events_queue(name: &str) -> bool {
+    name == EVENTS_QUEUE_NAME || name.strip_prefix(EVENTS_QUEUE_NAME).is_some_and(|rest| rest.starts_with('-') && !rest.ends_with("-dlq"))
+}

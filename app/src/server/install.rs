@@ -53,13 +53,14 @@ pub async fn install(env: &worker::Env, shop: &ShopDomain, token: AccessToken) -
             name: &data.shop.name,
             currency: &data.shop.currency_code,
             timezone: &data.shop.iana_timezone,
+            utc_offset_minutes: data.shop.timezone_offset_minutes.unwrap_or(0),
             sealed_token: &sealed,
             scopes: &token.scope,
         },
     )
     .await?;
     register_webhooks(&cfg, shop, &token.access_token).await;
-    super::sync::enqueue(env, domain::jobs::SyncStep::Start { shop_id: id }, 0).await?;
+    super::sync::enqueue(env, domain::jobs::SyncStep::Start { shop_id: id, orders_days: domain::jobs::full_history_days() }, 0).await?;
     worker::console_log!("{}", serde_json::json!({"level": "info", "event": "shop_installed", "shop": shop.as_str()}));
     shops::by_domain(&db, shop).await?.ok_or_else(|| internal("install", "shop row missing after upsert"))
 }

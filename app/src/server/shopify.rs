@@ -38,7 +38,10 @@ impl From<ShopifyError> for AppError {
                 worker::console_warn!("{}", serde_json::json!({"level": "warn", "event": "shopify_refused", "error": e.to_string()}));
                 AppError::Unauthorized
             }
-            e => super::context::internal("shopify", e),
+            e => {
+                worker::console_error!("{}", serde_json::json!({"level": "error", "event": "shopify_failed", "error": e.to_string()}));
+                AppError::Upstream(e.to_string())
+            }
         }
     }
 }

@@ -42,14 +42,36 @@ pub async fn enqueue(env: &worker::Env, step: SyncStep, delay_secs: u32) -> Resu
     super::queue::send(env, vec![Job::Sync(step)], delay_secs).await
 }
 
+/// Runs one step. Shopify calls inside it already retried with backoff; if the step still
+/// fails, the run is marked failed with the reason (the merchant sees it and can try again)
+/// and the message is done — the data from before the sync stays as it was, since every
+/// write is a whole batch and the orders import is staged until its last range.
 pub async fn run_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError> {
+    let (shop_id, run_id) = match *step {
+        SyncStep::Start { shop_id, .. } => (shop_id, None),
+        SyncStep::Poll { shop_id, run_id, .. } | SyncStep::Import { shop_id, run_id, .. } => (shop_id, Some(run_id)),
+    };
+    match try_step(env, step).await {
+        Err(AppError::Upstream(why)) => {
+            let db = db(env)?;
+            let run_id = match run_id {
+                Some(id) => id,
+                None => sync_runs::start(&db, shop_id, "catalog", "", &now_rfc3339()).await?,
+            };
+            fail(&db, run_id, &format!("Shopify did not answer: {why}")).await
+        }
+        other => other,
+    }
+}
+
+async fn try_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError> {
     let cfg = AppConfig::from_env(env)?;
     let db = db(env)?;
     match *step {
-        SyncStep::Start { shop_id } => {
+        SyncStep::Start { shop_id, orders_days } => {
             let Some(shop) = load_shop(&db, &cfg, shop_id).await? else { return Ok(()) };
             sync_locations(&cfg, &db, &shop).await?;
-            let run_id = start_export(&cfg, &db, &shop, "catalog", CATALOG_BULK_QUERY).await?;
+            let run_id = start_export(&cfg, &db, &shop, "catalog", CATALOG_BULK_QUERY, orders_days).await?;
             enqueue(env, SyncStep::Poll { shop_id, run_id, polls: 0 }, POLL_DELAY_SECS).await
         }
         SyncStep::Poll { shop_id, run_id, polls } => {
@@ -77,8 +99,8 @@ pub async fn run_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError
                     let objects = if url.is_empty() { 0 } else { import_catalog(&db, &shop, &url).await? };
                     sync_runs::finish(&db, run_id, objects, &now_rfc3339()).await?;
                     {
-                        let since = today() - chrono::Duration::days(ORDER_HISTORY_DAYS);
-                        let next = start_export(&cfg, &db, &shop, "orders", &orders_bulk_query(since)).await?;
+                        let since = today() - chrono::Duration::days(run.orders_days.unwrap_or(ORDER_HISTORY_DAYS));
+                        let next = start_export(&cfg, &db, &shop, "orders", &orders_bulk_query(since), 0).await?;
                         enqueue(env, SyncStep::Poll { shop_id, run_id: next, polls: 0 }, POLL_DELAY_SECS).await?;
                     }
                     Ok(())
@@ -200,7 +222,9 @@ async fn sync_locations(cfg: &AppConfig, db: &D1Database, shop: &Shop) -> Result
     Ok(())
 }
 
-async fn start_export(cfg: &AppConfig, db: &D1Database, shop: &Shop, kind: &str, query: &str) -> Result<i64, AppError> {
+/// Starts a bulk export and records its run; a catalogue run remembers how many days of
+/// orders to fetch after it.
+async fn start_export(cfg: &AppConfig, db: &D1Database, shop: &Shop, kind: &str, query: &str, orders_days: u32) -> Result<i64, AppError> {
     let data: BulkRunData =
         shopify::graphql(cfg, &shop.domain, &shop.token, BULK_OPERATION_RUN_QUERY, serde_json::json!({"query": query})).await?;
     let payload = data.bulk_operation_run_query;
@@ -208,7 +232,11 @@ async fn start_export(cfg: &AppConfig, db: &D1Database, shop: &Shop, kind: &str,
         let why = payload.user_errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ");
         return Err(internal("bulk export refused", why));
     };
-    sync_runs::start(db, shop.id, kind, &op.id, &now_rfc3339()).await
+    let run_id = sync_runs::start(db, shop.id, kind, &op.id, &now_rfc3339()).await?;
+    if orders_days > 0 {
+        sync_runs::set_orders_days(db, run_id, orders_days).await?;
+    }
+    Ok(run_id)
 }
 
 async fn download(url: &str) -> Result<String, AppError> {

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 // ---------------------------------------------------------------------------------------
 
 /// The shop's identity, currency and time zone (sales days are counted in the shop's zone).
-pub const SHOP_QUERY: &str = "query StockSentryShop { shop { id name myshopifyDomain currencyCode ianaTimezone } }";
+pub const SHOP_QUERY: &str = "query StockSentryShop { shop { id name myshopifyDomain currencyCode ianaTimezone timezoneOffsetMinutes } }";
 
 /// One page of locations; variables `{"first": Int!, "after": String}`.
 pub const LOCATIONS_QUERY: &str = "query StockSentryLocations($first: Int!, $after: String) { locations(first: $first, after: $after, includeInactive: false) { nodes { id name isActive } pageInfo { hasNextPage endCursor } } }";
@@ -249,6 +249,10 @@ pub struct ShopInfo {
     pub myshopify_domain: String,
     pub currency_code: String,
     pub iana_timezone: String,
+    /// The shop's current offset from UTC (daylight saving included), for digests at the
+    /// shop's 08:00 and its quiet hours. Absent from older responses.
+    #[serde(default)]
+    pub timezone_offset_minutes: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -789,12 +793,13 @@ mod tests {
     #[test]
     fn parses_shop_and_cost() {
         let body = json!({
-            "data": { "shop": { "id": "gid://shopify/Shop/60000000042", "name": "Demo Outfitters", "myshopifyDomain": "demo-outfitters.myshopify.com", "currencyCode": "USD", "ianaTimezone": "America/New_York" } },
+            "data": { "shop": { "id": "gid://shopify/Shop/60000000042", "name": "Demo Outfitters", "myshopifyDomain": "demo-outfitters.myshopify.com", "currencyCode": "USD", "ianaTimezone": "America/New_York", "timezoneOffsetMinutes": -300 } },
             "extensions": { "cost": { "requestedQueryCost": 1, "actualQueryCost": 1, "throttleStatus": { "maximumAvailable": 2000.0, "currentlyAvailable": 1999, "restoreRate": 100.0 } } }
         });
         let r: GraphqlResponse<ShopData> = serde_json::from_value(body).unwrap();
         assert!(!r.is_throttled());
         assert_eq!(r.data.as_ref().unwrap().shop.iana_timezone, "America/New_York");
+        assert_eq!(r.data.as_ref().unwrap().shop.timezone_offset_minutes, Some(-300));
         let cost = r.extensions.unwrap().cost.unwrap();
         assert_eq!(cost.throttle_status.currently_available, 1999.0);
         assert_eq!(cost.actual_query_cost, Some(1.0));

@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod bulk;
 pub mod catalog;
 pub mod dashboard;
+pub mod digests;
 pub mod help;
 pub mod inventory;
 pub mod job_runs;

@@ -58,3 +58,48 @@ pub async fn save(db: &D1Database, shop_id: i64, s: &Settings, now: &str) -> Res
     )
     .await
 }
+
+#[derive(Deserialize)]
+struct DigestRow {
+    digest_recipients: String,
+    quiet_hours_start: Option<u8>,
+    quiet_hours_end: Option<u8>,
+}
+
+/// Who gets the shop's digest and its quiet hours (defaults: nobody, none).
+pub async fn get_digest(db: &D1Database, shop_id: i64) -> Result<domain::digest::DigestSettings, AppError> {
+    let row: Option<DigestRow> = first(
+        db,
+        "SELECT digest_recipients, quiet_hours_start, quiet_hours_end FROM settings WHERE shop_id = ?1",
+        &[int(shop_id)],
+    )
+    .await?;
+    Ok(row.map_or_else(Default::default, |r| domain::digest::DigestSettings {
+        // Saved through `parse_recipients`, so every entry is valid; re-parsing keeps it so.
+        recipients: domain::digest::parse_recipients(&r.digest_recipients).unwrap_or_default(),
+        quiet: match (r.quiet_hours_start, r.quiet_hours_end) {
+            (Some(a), Some(b)) => domain::digest::QuietHours::new(a, b),
+            _ => None,
+        },
+    }))
+}
+
+pub async fn save_digest(db: &D1Database, shop_id: i64, d: &domain::digest::DigestSettings, now: &str) -> Result<(), AppError> {
+    let hour = |h: Option<u8>| h.map_or(worker::wasm_bindgen::JsValue::NULL, |h| int(h.into()));
+    run(
+        db,
+        "INSERT INTO settings (shop_id, digest_recipients, quiet_hours_start, quiet_hours_end, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(shop_id) DO UPDATE SET digest_recipients = excluded.digest_recipients,
+           quiet_hours_start = excluded.quiet_hours_start, quiet_hours_end = excluded.quiet_hours_end,
+           updated_at = excluded.updated_at",
+        &[
+            int(shop_id),
+            text(&d.recipients.join(", ")),
+            hour(d.quiet.map(|q| q.start())),
+            hour(d.quiet.map(|q| q.end())),
+            text(now),
+        ],
+    )
+    .await
+}

@@ -29,6 +29,8 @@ pub struct Installed<'a> {
     pub name: &'a str,
     pub currency: &'a str,
     pub timezone: &'a str,
+    /// Minutes east of UTC now (Shopify's `timezoneOffsetMinutes`).
+    pub utc_offset_minutes: i32,
     /// The offline access token, sealed with `TOKEN_SEALING_KEY`.
     pub sealed_token: &'a str,
     pub scopes: &'a str,
@@ -38,12 +40,12 @@ pub struct Installed<'a> {
 pub async fn upsert_installed(db: &D1Database, s: &Installed<'_>) -> Result<(), AppError> {
     let shop = prepare(
         db,
-        "INSERT INTO shops (id, domain, name, currency, timezone, access_token, scopes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO shops (id, domain, name, currency, timezone, access_token, scopes, utc_offset_minutes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT(id) DO UPDATE SET domain = excluded.domain, name = excluded.name,
-           currency = excluded.currency, timezone = excluded.timezone,
+           currency = excluded.currency, timezone = excluded.timezone, utc_offset_minutes = excluded.utc_offset_minutes,
            access_token = excluded.access_token, scopes = excluded.scopes, uninstalled_at = NULL",
-        &[int(s.id), text(s.domain), text(s.name), text(s.currency), text(s.timezone), text(s.sealed_token), text(s.scopes)],
+        &[int(s.id), text(s.domain), text(s.name), text(s.currency), text(s.timezone), text(s.sealed_token), text(s.scopes), int(s.utc_offset_minutes.into())],
     )?;
     let settings = prepare(db, "INSERT INTO settings (shop_id) VALUES (?1) ON CONFLICT(shop_id) DO NOTHING", &[int(s.id)])?;
     batch(db, vec![shop, settings]).await
@@ -77,7 +79,9 @@ pub fn mark_uninstalled(db: &D1Database, shop_id: i64, now: &str) -> Result<Vec<
 }
 
 /// Every table holding shop data, children first.
-const SHOP_TABLES: [&str; 11] = [
+const SHOP_TABLES: [&str; 13] = [
+    "digest_log",
+    "outbox",
     "daily_sales",
     "inventory_levels",
     "variants",
@@ -126,13 +130,18 @@ pub async fn primary_location(db: &D1Database, shop_id: i64) -> Result<Option<i6
 }
 
 #[derive(Deserialize)]
-struct ShopId {
-    id: i64,
+pub struct InstalledShop {
+    pub id: i64,
+    /// 1 when the app holds an access token and can sync the shop.
+    pub has_token: i64,
 }
 
 /// Every installed shop: what the nightly jobs fan out over.
-pub async fn installed_ids(db: &D1Database) -> Result<Vec<i64>, AppError> {
-    let rows: Vec<ShopId> =
-        crate::server::d1::all(db, "SELECT id FROM shops WHERE uninstalled_at IS NULL ORDER BY id", &[]).await?;
-    Ok(rows.into_iter().map(|r| r.id).collect())
+pub async fn installed(db: &D1Database) -> Result<Vec<InstalledShop>, AppError> {
+    crate::server::d1::all(
+        db,
+        "SELECT id, access_token IS NOT NULL AS has_token FROM shops WHERE uninstalled_at IS NULL ORDER BY id",
+        &[],
+    )
+    .await
 }

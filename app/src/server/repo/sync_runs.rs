@@ -19,9 +19,10 @@ pub struct SyncRun {
     pub result_url: Option<String>,
     pub bytes_done: i64,
     pub bytes_total: Option<i64>,
+    pub orders_days: Option<i64>,
 }
 
-const COLUMNS: &str = "id, kind, status, bulk_operation, objects_total, objects_done, error, started_at, finished_at, result_url, bytes_done, bytes_total";
+const COLUMNS: &str = "id, kind, status, bulk_operation, objects_total, objects_done, error, started_at, finished_at, result_url, bytes_done, bytes_total, orders_days";
 
 #[derive(Deserialize)]
 struct Id {
@@ -80,6 +81,10 @@ pub fn range_done(db: &D1Database, run_id: i64, bytes_done: u64, bytes_total: u6
          WHERE id = ?1",
         &[int(run_id), int(bytes_done as i64), int(bytes_total as i64), int(orders)],
     )
+}
+
+pub async fn set_orders_days(db: &D1Database, run_id: i64, days: u32) -> Result<(), AppError> {
+    run(db, "UPDATE sync_runs SET orders_days = ?2 WHERE id = ?1", &[int(run_id), int(i64::from(days))]).await
 }
 
 pub async fn fail(db: &D1Database, run_id: i64, error: &str, now: &str) -> Result<(), AppError> {

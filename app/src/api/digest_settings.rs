@@ -1,0 +1,39 @@
+//! The digest part of Settings: recipients and quiet hours. Kept apart from the thresholds
+//! form so the settings page can add a section without changing that form's fields.
+
+use crate::error::AppError;
+use domain::digest::DigestSettingsInput;
+use leptos::prelude::*;
+
+/// The saved values, as the form shows them.
+#[server(endpoint = "settings/digest")]
+pub async fn get_digest_settings() -> Result<DigestSettingsInput, AppError> {
+    use crate::server::context::{current_shop, db, run, worker_env};
+    run(async move {
+        let env = worker_env().await?;
+        let shop = current_shop(&env).await?;
+        let saved = crate::server::repo::settings::get_digest(&db(&env)?, shop.id).await?;
+        Ok(DigestSettingsInput::from_settings(&saved))
+    })
+    .await
+}
+
+/// Saves recipients and quiet hours; nothing is saved unless both are valid
+/// (`AppError::Invalid` carries a message per field: `digest_recipients`, `quiet_hours`).
+#[server(endpoint = "settings/digest/save")]
+pub async fn save_digest_settings(
+    digest_recipients: String,
+    quiet_hours_start: String,
+    quiet_hours_end: String,
+) -> Result<DigestSettingsInput, AppError> {
+    use crate::server::context::{current_shop, db, now_rfc3339, run, worker_env};
+    let input = DigestSettingsInput { digest_recipients, quiet_hours_start, quiet_hours_end };
+    run(async move {
+        let parsed = input.parse().map_err(AppError::Invalid)?;
+        let env = worker_env().await?;
+        let shop = current_shop(&env).await?;
+        crate::server::repo::settings::save_digest(&db(&env)?, shop.id, &parsed, &now_rfc3339()).await?;
+        Ok(DigestSettingsInput::from_settings(&parsed))
+    })
+    .await
+}

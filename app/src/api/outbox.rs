@@ -1,0 +1,67 @@
+//! The developer's outbox: mail captured instead of sent (`MAIL_TRANSPORT` unset or
+//! "capture"), and a button that runs the digest job now. Both answer 404 wherever mail is
+//! really sent, so they cannot mail anyone or reveal messages in production.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub tag: String,
+    pub sender: String,
+    pub recipients: Vec<String>,
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+    pub created_at: String,
+}
+
+#[cfg(feature = "ssr")]
+fn capture_only(env: &worker::Env) -> Result<(), AppError> {
+    use crate::server::mail::{transport_kind, TransportKind};
+    match transport_kind(env) {
+        Ok(TransportKind::Capture) => Ok(()),
+        _ => Err(AppError::NotFound("The outbox".into())),
+    }
+}
+
+/// The signed-in shop's newest captured messages.
+#[server(endpoint = "dev/outbox")]
+pub async fn list_outbox() -> Result<Vec<OutboxMessage>, AppError> {
+    use crate::server::context::{current_shop, db, run, worker_env};
+    run(async move {
+        let env = worker_env().await?;
+        capture_only(&env)?;
+        let shop = current_shop(&env).await?;
+        let rows = crate::server::repo::digests::outbox(&db(&env)?, shop.id, 20).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| OutboxMessage {
+                id: r.id,
+                tag: r.tag,
+                sender: r.sender,
+                recipients: serde_json::from_str(&r.recipients).unwrap_or_default(),
+                subject: r.subject,
+                html: r.html,
+                text: r.text,
+                created_at: r.created_at,
+            })
+            .collect())
+    })
+    .await
+}
+
+/// Runs the digest job as the hourly cron would at this moment; returns digests sent.
+#[server(endpoint = "dev/send_digests")]
+pub async fn send_digests_now() -> Result<u64, AppError> {
+    use crate::server::context::{current_shop, run, worker_env};
+    run(async move {
+        let env = worker_env().await?;
+        capture_only(&env)?;
+        current_shop(&env).await?;
+        crate::server::digest::send_digests(&env, worker::Date::now().as_millis()).await
+    })
+    .await
+}

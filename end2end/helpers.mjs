@@ -31,17 +31,19 @@ export function forgeToken(claims, secret = SECRET) {
 }
 
 /**
- * fetch, retried once on a connection-level failure: the local workerd occasionally drops
- * a connection while a long import or recalculation holds its single thread. HTTP answers
- * (any status) are never retried.
+ * fetch, retried (with a fresh session token) when the connection fails or no answer comes
+ * within 45 s: the local workerd occasionally stalls a request while it works through the
+ * queues. HTTP answers (any status) are never retried.
  */
-async function fetchOnce(url, init) {
-  try {
-    return await fetch(url, init);
-  } catch (e) {
-    console.log(`# retrying ${url} after: ${e.message}`);
-    await new Promise((r) => setTimeout(r, 1000));
-    return fetch(url, init);
+async function fetchOnce(url, makeInit) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, { ...(await makeInit()), signal: AbortSignal.timeout(45000) });
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      console.log(`# retrying ${url} after: ${e.message}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
   }
 }
 
@@ -51,13 +53,13 @@ async function authHeaders(shop) {
 
 /** GET a page as `shop` (null: anonymous). */
 export async function get(path, { shop = DEMO, headers = {} } = {}) {
-  const res = await fetchOnce(BASE + path, { redirect: 'manual', headers: { ...(await authHeaders(shop)), ...headers } });
+  const res = await fetchOnce(BASE + path, async () => ({ redirect: 'manual', headers: { ...(await authHeaders(shop)), ...headers } }));
   return { res, text: await res.text() };
 }
 
 /** Calls a server function the way a browser form does (url-encoded), asking for JSON back. */
 export async function serverFn(name, fields = {}, { shop = DEMO, headers = {} } = {}) {
-  const res = await fetchOnce(`${BASE}/api/${name}`, {
+  const res = await fetchOnce(`${BASE}/api/${name}`, async () => ({
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
@@ -66,7 +68,7 @@ export async function serverFn(name, fields = {}, { shop = DEMO, headers = {} } 
       ...headers,
     },
     body: new URLSearchParams(fields).toString(),
-  });
+  }));
   const text = await res.text();
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }

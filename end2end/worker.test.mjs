@@ -169,3 +169,25 @@ test('the health endpoint proves D1, KV and the queue binding answer', async () 
   assert.equal(res.status, 200, text);
   assert.deepEqual(JSON.parse(text), { ok: true, d1: 'ok', kv: 'ok', queue: 'ok' });
 });
+
+test('the reorder list groups what to order by vendor and downloads as a CSV purchase order', async () => {
+  const r = await serverFn('reorder', {});
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.json.orders.length > 0, 'the demo shop has something to reorder');
+  const vendors = r.json.orders.map((o) => o.vendor);
+  assert.deepEqual(vendors, [...vendors].sort());
+  for (const o of r.json.orders) {
+    assert.ok(o.lines.every((l) => l.suggested_qty > 0));
+  }
+  const lines = r.json.csv.trim().split('\r\n');
+  assert.equal(lines[0], 'vendor,sku,product,variant,location,on_hand,incoming,suggested_qty,unit_cost');
+  assert.equal(lines.length - 1, r.json.orders.reduce((n, o) => n + o.lines.length, 0));
+  // More days of cover, more to order.
+  const longer = await serverFn('reorder', { cover_days: '90' });
+  const units = (x) => x.orders.flatMap((o) => o.lines).reduce((n, l) => n + l.suggested_qty, 0);
+  assert.ok(units(longer.json) > units(r.json));
+  const page = await get('/app/reorder');
+  assert.equal(page.res.status, 200);
+  assert.match(page.text, /Download purchase order \(CSV\)/);
+  assert.match(page.text, /href="data:text\/csv;charset=utf-8,vendor%2Csku/);
+});

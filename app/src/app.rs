@@ -5,6 +5,7 @@ use crate::pages::{
     dashboard::DashboardPage,
     help::{HelpArticlePage, HelpIndexPage},
     not_found::NotFound,
+    reorder::ReorderPage,
     outbox::OutboxPage,
     settings::SettingsPage,
 };
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async/>
                         <Route path=path!("/app") view=DashboardPage ssr=SsrMode::Async/>
+                        <Route path=path!("/app/reorder") view=ReorderPage ssr=SsrMode::Async/>
                         <Route path=path!("/app/settings") view=SettingsPage ssr=SsrMode::Async/>
                         <Route path=path!("/help") view=HelpIndexPage ssr=SsrMode::Async/>
                         <Route path=path!("/help/:slug") view=HelpArticlePage ssr=SsrMode::Async/>

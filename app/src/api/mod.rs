@@ -5,6 +5,7 @@ pub mod dashboard;
 pub mod digest_settings;
 pub mod help;
 pub mod jobs;
+pub mod reorder;
 pub mod outbox;
 pub mod settings;
 pub mod sync;
@@ -22,6 +23,7 @@ pub fn register_all() {
     register_explicit::<help::VoteArticle>();
     register_explicit::<help::ContactSupport>();
     register_explicit::<jobs::RecentJobs>();
+    register_explicit::<reorder::ReorderList>();
     register_explicit::<sync::SyncStatus>();
     register_explicit::<sync::StartSync>();
     register_explicit::<outbox::ListOutbox>();

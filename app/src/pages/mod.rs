@@ -1,5 +1,6 @@
 pub mod dashboard;
 pub mod help;
 pub mod not_found;
+pub mod reorder;
 pub mod outbox;
 pub mod settings;

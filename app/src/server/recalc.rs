@@ -34,15 +34,20 @@ fn kind_from(s: &str) -> Option<RiskKind> {
     RiskKind::ALL.into_iter().find(|k| k.as_str() == s)
 }
 
-/// Recalculates `shop_id` (all variants, or only `variants`) as of `today` (shop-local).
-pub async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<&[i64]>, today: NaiveDate) -> Result<Summary, AppError> {
-    let db = db(env)?;
-    let settings = settings::get(&db, shop_id).await?;
+/// The engine's assessment of every position of the shop (or of `variants`), with the
+/// rows they came from, in the same order.
+pub async fn assess_shop(
+    db: &worker::D1Database,
+    shop_id: i64,
+    variants: Option<&[i64]>,
+    today: NaiveDate,
+) -> Result<(Vec<alerts::PositionRow>, Vec<domain::engine::Assessment>), AppError> {
+    let settings = settings::get(db, shop_id).await?;
     let cfg = EngineConfig::from(&settings);
-    let rows = alerts::positions(&db, shop_id, variants).await?;
+    let rows = alerts::positions(db, shop_id, variants).await?;
     let end = today.checked_sub_days(Days::new(1)).unwrap_or(today);
     let start = end.checked_sub_days(Days::new(HISTORY_DAYS - 1)).unwrap_or(end);
-    let history = alerts::history(&db, shop_id, &start.to_string(), variants).await?;
+    let history = alerts::history(db, shop_id, &start.to_string(), variants).await?;
 
     let mut table = HistoryTable::with_capacity(start, end, rows.len()).map_err(|e| internal("history window", e))?;
     let mut series = HashMap::with_capacity(rows.len());
@@ -69,6 +74,13 @@ pub async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<&[i64
         let _ = table.record(*id, &row);
     }
     let assessments = assess_all(&positions, &table, &cfg, today).map_err(|e| internal("engine", e))?;
+    Ok((rows, assessments))
+}
+
+/// Recalculates `shop_id` (all variants, or only `variants`) as of `today` (shop-local).
+pub async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<&[i64]>, today: NaiveDate) -> Result<Summary, AppError> {
+    let db = db(env)?;
+    let (rows, assessments) = assess_shop(&db, shop_id, variants, today).await?;
 
     let existing: Vec<ExistingAlert> = alerts::live(&db, shop_id, variants)
         .await?
@@ -106,5 +118,5 @@ pub async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<&[i64
         .collect();
     let now = now_rfc3339();
     batch(&db, alerts::write(&db, shop_id, &opened, &updated, &changes.to_resolve, &now)?).await?;
-    Ok(Summary { positions: positions.len(), opened: opened.len(), updated: updated.len(), resolved: changes.to_resolve.len() })
+    Ok(Summary { positions: rows.len(), opened: opened.len(), updated: updated.len(), resolved: changes.to_resolve.len() })
 }

@@ -19,6 +19,11 @@ pub struct PositionRow {
     pub incoming: i64,
     pub price_cents: i64,
     pub cost_cents: i64,
+    pub vendor: String,
+    pub sku: String,
+    pub product_title: String,
+    pub variant_title: String,
+    pub location_name: String,
 }
 
 pub async fn positions(db: &D1Database, shop_id: i64, variants: Option<&[i64]>) -> Result<Vec<PositionRow>, AppError> {

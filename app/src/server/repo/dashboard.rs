@@ -106,7 +106,6 @@ pub async fn load(db: &D1Database, shop_id: i64, limit: u32) -> Result<Dashboard
                     price_cents: r.price_cents,
                     on_hand: e.on_hand,
                     incoming: e.incoming,
-                    units_sold: 0.0,
                     in_stock_days: e.in_stock_days,
                     days_since_last_sale: e.days_since_last_sale,
                 },

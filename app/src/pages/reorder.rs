@@ -36,7 +36,7 @@ fn ReorderBody(r: Reorder) -> impl IntoView {
         return view! { <p class="empty">"Nothing needs ordering today: every variant is above its reorder point."</p> }.into_any();
     }
     // A data: link, so the download works before hydration and inside the admin's iframe.
-    let href = format!("data:text/csv;charset=utf-8,{}", urlencode(&r.csv));
+    let href = format!("data:text/csv;charset=utf-8,{}", urlencoding::encode(&r.csv));
     let currency = r.currency.clone();
     view! {
         <p><a class="button button-primary" href=href download=format!("reorder-{}-days.csv", r.cover_days)>"Download purchase order (CSV)"</a></p>
@@ -71,17 +71,4 @@ fn ReorderBody(r: Reorder) -> impl IntoView {
         }).collect_view()}
     }
     .into_any()
-}
-
-/// Percent-encodes for a data: URL (everything but unreserved characters).
-fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3 / 2);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

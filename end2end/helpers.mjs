@@ -90,7 +90,8 @@ export async function fake(path, body) {
 export async function webhook(topic, payload, { shop = DEMO, id = crypto.randomUUID(), secret = SECRET, raw } = {}) {
   const body = raw ?? JSON.stringify(payload);
   const hmac = createHmac('sha256', secret).update(body).digest('base64');
-  const res = await fetch(`${BASE}/webhooks/${topic}`, {
+  // Redelivering on a dropped connection is what Shopify does too (same webhook id).
+  const res = await fetchOnce(`${BASE}/webhooks/${topic}`, async () => ({
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -102,7 +103,7 @@ export async function webhook(topic, payload, { shop = DEMO, id = crypto.randomU
       'x-shopify-triggered-at': new Date().toISOString(),
     },
     body,
-  });
+  }));
   return { status: res.status, text: await res.text() };
 }
 

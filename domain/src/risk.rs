@@ -28,6 +28,11 @@ impl RiskKind {
         }
     }
 
+    /// The kind named by `as_str` (as stored in D1), if any.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::OutOfStock => "Out of stock",
@@ -98,5 +103,7 @@ mod tests {
             assert_eq!(serde_json::to_string(&k).unwrap(), format!("\"{}\"", k.as_str()));
         }
         assert_eq!(RiskKind::OutOfStock.label(), "Out of stock");
+        assert_eq!(RiskKind::parse("dead_stock"), Some(RiskKind::DeadStock));
+        assert_eq!(RiskKind::parse("sold_out"), None);
     }
 }

@@ -30,10 +30,6 @@ impl Summary {
     }
 }
 
-fn kind_from(s: &str) -> Option<RiskKind> {
-    RiskKind::ALL.into_iter().find(|k| k.as_str() == s)
-}
-
 /// The engine's assessment of every position of the shop (or of `variants`), with the
 /// rows they came from, in the same order.
 pub async fn assess_shop(
@@ -86,7 +82,7 @@ pub async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<&[i64
         .await?
         .into_iter()
         .filter_map(|a| {
-            let kind = kind_from(&a.kind)?;
+            let kind = RiskKind::parse(&a.kind)?;
             let until = a.snoozed_until.as_deref().and_then(|d| d.get(..10)?.parse().ok());
             let state = AlertState::from_columns(&a.state, until).ok()??;
             Some(ExistingAlert { id: a.id, key: AlertKey { variant_id: a.variant_id, location_id: a.location_id, kind }, state })

@@ -156,7 +156,7 @@ async fn import_orders_range(
     let text = std::str::from_utf8(&bytes[..take]).map_err(|e| internal("orders export", e))?;
     let orders = parse_orders_jsonl(text).map_err(|e| internal("orders export", e))?;
     let primary = shops::primary_location(db, shop_id).await?;
-    let rows = sales_import::fold(&orders, primary);
+    let rows = domain::shopify::admin::daily_totals(&orders, primary);
     let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
     let mut statements = sales_import::stage(db, run.id, part, &rows)?;
     statements.extend(bulk::orders_seen(db, shop_id, &ids)?);

@@ -37,10 +37,6 @@ pub struct Dashboard {
     pub live: usize,
 }
 
-fn kind_from(s: &str) -> Option<RiskKind> {
-    RiskKind::ALL.into_iter().find(|k| k.as_str() == s)
-}
-
 /// Alerts the merchant should see (open or acknowledged; snoozed ones are hidden).
 const VISIBLE: &str = "state IN ('open', 'acknowledged')";
 
@@ -59,7 +55,7 @@ pub async fn load(db: &D1Database, shop_id: i64, limit: u32) -> Result<Dashboard
     let summaries = RiskKind::ALL
         .into_iter()
         .map(|kind| {
-            let t = totals.iter().find(|t| kind_from(&t.kind) == Some(kind));
+            let t = totals.iter().find(|t| RiskKind::parse(&t.kind) == Some(kind));
             let (count, units, value) = t.map_or((0, 0, 0), |t| {
                 let value = if kind == RiskKind::OutOfStock { t.lost } else { t.value };
                 (t.n, t.units.unwrap_or(0), value.unwrap_or(0))
@@ -87,7 +83,7 @@ pub async fn load(db: &D1Database, shop_id: i64, limit: u32) -> Result<Dashboard
     let rows = rows
         .into_iter()
         .filter_map(|r| {
-            let kind = kind_from(&r.kind)?;
+            let kind = RiskKind::parse(&r.kind)?;
             let e: Explanation = serde_json::from_str(&r.explanation).ok()?;
             Some(RiskRow {
                 kind,

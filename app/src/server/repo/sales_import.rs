@@ -3,12 +3,8 @@
 
 use crate::error::AppError;
 use crate::server::d1::{int, prepare, text};
-use domain::shopify::admin::{daily_totals, DayTotal, OrderRecord};
+use domain::shopify::admin::DayTotal;
 use worker::{D1Database, D1PreparedStatement};
-
-pub fn fold(orders: &[OrderRecord], default_location: Option<i64>) -> Vec<DayTotal> {
-    daily_totals(orders, default_location)
-}
 
 /// Replaces the part's staged rows: a retried range converges to the same rows.
 pub fn stage(db: &D1Database, run_id: i64, part: u32, rows: &[DayTotal]) -> Result<Vec<D1PreparedStatement>, AppError> {

@@ -104,6 +104,8 @@ pub enum Job {
     Sync(SyncStep),
     /// Recalculate a shop's alerts: all variants (`None`), or those a webhook changed.
     Recalculate { shop_id: i64, variant_ids: Option<Vec<i64>> },
+    /// Refit a shop's seasonal patterns over a long history, then recalculate with them.
+    Refit { shop_id: i64 },
 }
 
 /// A sync advances one step per message, so no invocation waits on Shopify for long:

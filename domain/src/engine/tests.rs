@@ -47,6 +47,7 @@ fn position(on_hand: i64, incoming: i64) -> Position {
         cost_cents: 1_000,
         tracked: true,
         supply: SupplyOverrides::default(),
+        yearly_factor: None,
     }
 }
 
@@ -365,6 +366,7 @@ fn demo_shop() {
             cost_cents: v.cost_cents,
             tracked: true,
             supply: SupplyOverrides::default(),
+        yearly_factor: None,
         });
     }
     for s in &shop.sales {
@@ -416,4 +418,30 @@ fn demo_shop() {
     let s = summarise(&results);
     assert!(s.series > 1_000);
     assert!(s.mean_mase < s.mean_naive30_mase, "{s:?}");
+}
+
+/// The refit's stored yearly factor reaches a nightly forecast whose half-year window
+/// cannot measure one, and a measured factor is never overridden.
+#[test]
+fn a_stored_yearly_factor_scales_short_history_forecasts_only() {
+    let start = today() - Days::new(182);
+    let units = vec![4u16; 182];
+    let out = vec![false; 182];
+    let history = History::new(start, &units, &out).unwrap();
+    let plain = assess(&position(100, 0), history, &cfg(), today());
+    let mut p = position(100, 0);
+    p.yearly_factor = Some(1.5);
+    let seasonal = assess(&p, history, &cfg(), today());
+    assert!((seasonal.explanation.velocity - 1.5 * plain.explanation.velocity).abs() < 1e-9);
+    assert!((seasonal.plan.lead_time_demand - 1.5 * plain.plan.lead_time_demand).abs() < 1e-9);
+    p.yearly_factor = Some(f64::NAN);
+    assert_eq!(assess(&p, history, &cfg(), today()).explanation.velocity, plain.explanation.velocity);
+    p.yearly_factor = Some(9.0); // bounded as a measured factor is
+    assert!((assess(&p, history, &cfg(), today()).forecast.yearly - 2.0).abs() < 1e-12);
+
+    let long_units = vec![4u16; 400];
+    let long_out = vec![false; 400];
+    let long = History::new(today() - Days::new(400), &long_units, &long_out).unwrap();
+    p.yearly_factor = Some(1.5);
+    assert_eq!(assess(&p, long, &cfg(), today()).forecast.yearly, 1.0);
 }

@@ -1,3 +1,4 @@
+pub mod charts;
 pub mod error_notice;
 pub mod format;
 pub mod nav;

@@ -18,3 +18,4 @@ pub mod retention;
 pub mod seasonal;
 pub mod shopify;
 pub mod sync;
+pub mod variant;

@@ -18,6 +18,7 @@ pub mod alerts;
 pub mod assess;
 pub mod backtest;
 pub mod calendar;
+pub mod explain;
 pub mod config;
 pub mod forecast;
 pub mod history;

@@ -145,7 +145,11 @@ fn y_ticks(max: f64) -> Vec<Tick> {
     (0..=4)
         .map(|k| {
             let v = max * f64::from(k) / 4.0;
-            let label = if max >= 8.0 || v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.1}") };
+            let label = if max >= 8.0 || v.fract() == 0.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.2}").trim_end_matches('0').to_string()
+            };
             Tick { at: y_of(v, max), label }
         })
         .collect()
@@ -290,6 +294,9 @@ mod tests {
         assert!((c.today_x - (LEFT + (WIDTH - LEFT - RIGHT) / 2.0)).abs() < 1e-9);
         assert_eq!(c.y_ticks.first().map(|t| t.label.as_str()), Some("0"));
         assert_eq!(c.y_ticks.last().map(|t| t.label.as_str()), Some("10"));
+        let small = demand_chart(&past[..1], &[FutureDay { day: day(1), expected: 0.1, low: 0.0, high: 0.9 }]);
+        let labels: Vec<&str> = small.y_ticks.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["0", "1.25", "2.5", "3.75", "5"]);
         assert_eq!(c.x_ticks[0].label, "Sep 1");
     }
 

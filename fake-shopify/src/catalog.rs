@@ -113,8 +113,17 @@ enum Policy {
     Discontinued,
 }
 
+/// The demo shop's size: 140 products (528 variants) over three locations.
+pub const DEMO_PRODUCTS: usize = 140;
+
 /// Generates the demo shop with history ending on `end` (inclusive).
 pub fn generate(seed: u64, end: NaiveDate) -> Shop {
+    generate_sized(seed, end, DEMO_PRODUCTS, HISTORY_DAYS)
+}
+
+/// A shop of `products` products (≈3.8 variants each) with `history_days` of sales — the
+/// demo's generator at another size, for benchmarks.
+pub fn generate_sized(seed: u64, end: NaiveDate, product_count: usize, history_days: u32) -> Shop {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let shop_id = 60_000_000_000 + (seed % 1_000) as i64;
     let locations = vec![
@@ -126,7 +135,7 @@ pub fn generate(seed: u64, end: NaiveDate) -> Shop {
     let mut products = Vec::new();
     let mut variants = Vec::new();
     let mut next_variant = 45_000_000_000_000_i64;
-    for n in 0..140 {
+    for n in 0..product_count {
         let ty = &TYPES[n % TYPES.len()];
         let product_id = 8_000_000_000_000 + n as i64;
         let title = format!("{} {} {}", NOUNS[(n / TYPES.len()) % NOUNS.len()], COLOURS[n % COLOURS.len()], ty.name);
@@ -153,7 +162,7 @@ pub fn generate(seed: u64, end: NaiveDate) -> Shop {
         }
     }
 
-    let start = end.checked_sub_days(Days::new(u64::from(HISTORY_DAYS) - 1)).unwrap_or(end);
+    let start = end.checked_sub_days(Days::new(u64::from(history_days.max(1)) - 1)).unwrap_or(end);
     let mut levels = Vec::new();
     let mut sales = Vec::new();
     let popularity = LogNormal::<f64>::new(-0.6, 1.0).expect("valid log-normal");

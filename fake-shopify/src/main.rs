@@ -1,6 +1,7 @@
 //! `fake-shopify serve --port 8788 --app-url http://127.0.0.1:8787 --api-key K --api-secret S [--seed 42] [--end YYYY-MM-DD] [--scopes …] [--public-url …]`:
 //! the local Shopify (see `server`).
-//! `fake-shopify seed-sql [--seed N] [--end YYYY-MM-DD] --out FILE`: the demo shop as SQL.
+//! `fake-shopify seed-sql [--seed N] [--end YYYY-MM-DD] [--products N] [--days N] [--domain D] --out FILE`:
+//! the demo shop (or a shop of another size, for benchmarks) as SQL.
 
 use chrono::{NaiveDate, Utc};
 use fake_shopify::state::{Config, Shops};
@@ -10,7 +11,7 @@ use std::sync::Arc;
 const USAGE: &str = "usage:
   fake-shopify serve --port 8788 --app-url http://127.0.0.1:8787 --api-key KEY --api-secret SECRET
                      [--seed 42] [--end YYYY-MM-DD] [--scopes read_products,...] [--public-url http://127.0.0.1:8788]
-  fake-shopify seed-sql [--seed N] [--end YYYY-MM-DD] --out FILE";
+  fake-shopify seed-sql [--seed N] [--end YYYY-MM-DD] [--products N] [--days N] [--domain D] --out FILE";
 
 fn usage(problem: &str) -> ExitCode {
     eprintln!("{problem}\n{USAGE}");
@@ -47,7 +48,19 @@ fn main() -> ExitCode {
         Some(Err(_)) => return usage("--end must be YYYY-MM-DD"),
     };
     match command.as_str() {
-        "seed-sql" => seed_sql(seed, end, get("out")),
+        "seed-sql" => {
+            let products = match get("products").map(|p| p.parse::<usize>()) {
+                None => fake_shopify::catalog::DEMO_PRODUCTS,
+                Some(Ok(p)) if p > 0 => p,
+                Some(_) => return usage("--products must be a positive number"),
+            };
+            let days = match get("days").map(|d| d.parse::<u32>()) {
+                None => fake_shopify::catalog::HISTORY_DAYS,
+                Some(Ok(d)) if (1..=3_650).contains(&d) => d,
+                Some(_) => return usage("--days must be a number of days from 1 to 3650"),
+            };
+            seed_sql(seed, end, products, days, get("domain"), get("out"))
+        }
         "serve" => {
             let port = match get("port").map(|p| p.parse::<u16>()) {
                 None => 8788,
@@ -105,9 +118,13 @@ fn serve(cfg: Config, port: u16) -> ExitCode {
     })
 }
 
-fn seed_sql(seed: u64, end: NaiveDate, out: Option<String>) -> ExitCode {
+fn seed_sql(seed: u64, end: NaiveDate, products: usize, days: u32, domain: Option<String>, out: Option<String>) -> ExitCode {
     let Some(out) = out else { return usage("seed-sql needs --out FILE") };
-    let shop = fake_shopify::catalog::generate(seed, end);
+    let mut shop = fake_shopify::catalog::generate_sized(seed, end, products, days);
+    if let Some(domain) = domain {
+        shop.name = domain.split('.').next().unwrap_or(&domain).replace('-', " ");
+        shop.domain = domain;
+    }
     let sql = fake_shopify::seed_sql::to_sql(&shop, &format!("{end}T00:00:00Z"));
     if let Err(e) = std::fs::write(&out, sql) {
         eprintln!("cannot write {out}: {e}");

@@ -55,7 +55,7 @@ fn VariantBody(v: VariantPage) -> impl IntoView {
     let out_days = v.past.iter().filter(|d| d.out_of_stock).count();
     let expected_28: f64 = v.future.iter().map(|f| f.expected).sum();
     let demand_summary = format!(
-        "{sold_90} units sold in the last {} days, {out_days} of them out of stock; about {:.0} expected over the next {} days.",
+        "{sold_90} units sold in the last {} days, with {out_days} days out of stock; about {:.0} expected over the next {} days.",
         v.past.len(),
         expected_28,
         v.future.len()

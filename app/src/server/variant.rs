@@ -8,6 +8,7 @@ use crate::api::variant::{ForecastError, LiveAlert, LocationStock, VariantPage, 
 use crate::error::AppError;
 use chrono::{Days, NaiveDate};
 use domain::chart::{FutureDay, PastDay};
+use crate::components::format::money;
 use domain::engine::explain::in_words;
 use domain::RiskKind;
 use worker::D1Database;
@@ -53,7 +54,7 @@ pub async fn load(
         .filter(|l| l.location_id == row.location_id)
         .filter_map(|l| {
             let kind = RiskKind::parse(&l.kind)?;
-            Some(LiveAlert { id: l.id, kind, state: l.state, snoozed_until: l.snoozed_until, words: in_words(kind, &a.explanation) })
+            Some(LiveAlert { id: l.id, kind, state: l.state, snoozed_until: l.snoozed_until, words: in_words(kind, &a.explanation, &|c| money(c, &shop.currency)) })
         })
         .collect();
     let parse7 = |s: &str| serde_json::from_str::<[f64; 7]>(s).ok();
@@ -108,8 +109,12 @@ fn past_days(from: NaiveDate, today: NaiveDate, rows: &[sales::SalesDay]) -> Vec
             rows.next();
         }
         let row = rows.peek().filter(|r| r.day == key);
-        if let Some(r) = row {
-            stock = r.stock_end.or(stock);
+        match row {
+            Some(r) => stock = r.stock_end.or(stock),
+            // A day without a row was in stock: after a stockout, a delivery came that the
+            // data does not size, so the level is unknown until the next row.
+            None if stock.is_some_and(|s| s <= 0) => stock = None,
+            None => {}
         }
         out.push(PastDay {
             day,

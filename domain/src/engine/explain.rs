@@ -34,8 +34,9 @@ pub fn method_label(m: ForecastMethod) -> &'static str {
     }
 }
 
-/// Why `kind` holds, in one or two sentences a merchant can check against the numbers.
-pub fn in_words(kind: RiskKind, e: &Explanation) -> String {
+/// Why `kind` holds, in one or two sentences a merchant can check against the numbers;
+/// `money` formats cents in the shop's currency.
+pub fn in_words(kind: RiskKind, e: &Explanation, money: &dyn Fn(i64) -> String) -> String {
     let pace = format!(
         "It sells about {} a day (seasonal factor ×{:.2} over the next {} days).",
         units(e.velocity),
@@ -48,7 +49,7 @@ pub fn in_words(kind: RiskKind, e: &Explanation) -> String {
         RiskKind::OutOfStock => format!(
             "Out of stock with {} on order. {pace} Each day out costs about {} in lost sales.",
             e.incoming,
-            cents(e.lost_revenue_per_day_cents)
+            money(e.lost_revenue_per_day_cents)
         ),
         RiskKind::ReorderNow => format!(
             "{position} units on hand and on order is at or below the reorder point of {} ({} expected over the {}-day lead time + {} safety stock at a {:.0}% service level). {pace} Order {} now.",
@@ -66,19 +67,19 @@ pub fn in_words(kind: RiskKind, e: &Explanation) -> String {
         RiskKind::Overstock => format!(
             "{position} units is {cover}, over your {}-day overstock threshold; {} is tied up at cost. {pace}",
             units(e.thresholds.overstock_days),
-            cents(e.stock_value_cents)
+            money(e.stock_value_cents)
         ),
         RiskKind::DeadStock => format!(
             "{} units on hand and no sale for {} days (threshold {} days); {} is tied up at cost.",
             e.on_hand,
             e.days_since_last_sale.map_or_else(|| format!("{}+", e.history_days), |d| d.to_string()),
             e.thresholds.dead_stock_days,
-            cents(e.stock_value_cents)
+            money(e.stock_value_cents)
         ),
     }
 }
 
-/// Cents as a plain amount with two decimals (the currency is shown beside it).
+/// Cents as a plain amount with two decimals, for callers without a currency format.
 pub fn cents(c: i64) -> String {
     format!("{}{}.{:02}", if c < 0 { "-" } else { "" }, c.unsigned_abs() / 100, c.unsigned_abs() % 100)
 }
@@ -108,12 +109,12 @@ mod tests {
             yearly_factor: None,
         };
         let a = assess(&p, h, &EngineConfig::from(&Settings::default()), today);
-        let s = in_words(RiskKind::ReorderNow, &a.explanation);
+        let s = in_words(RiskKind::ReorderNow, &a.explanation, &cents);
         assert!(s.starts_with("10 units on hand and on order is at or below the reorder point of"), "{s}");
         assert!(s.contains("7-day lead time") && s.contains("95% service level"), "{s}");
         assert!(s.contains(&format!("Order {} now.", a.plan.suggested_qty)), "{s}");
-        let dead = in_words(RiskKind::DeadStock, &a.explanation);
-        assert!(dead.contains("40.00 is tied up"), "{dead}");
+        let dead = in_words(RiskKind::DeadStock, &a.explanation, &|c| format!("${}", cents(c)));
+        assert!(dead.contains("$40.00 is tied up"), "{dead}");
     }
 
     #[test]

@@ -1,0 +1,142 @@
+// The variant page, the Sunday seasonal refit and the Sunday retention cleanup, against
+// local wrangler dev: what the merchant sees (in Debian's headless Chromium) and what D1
+// keeps.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { BASE, DEMO, OTHER, get, serverFn, d1, until, ensureSynced } from './helpers.mjs';
+
+const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
+let browser;
+let context;
+let shopId;
+
+async function fire(cron) {
+  // Through `get`, which retries a connection the local server dropped.
+  const { res } = await get(`/__scheduled?cron=${encodeURIComponent(cron).replaceAll('%20', '+')}`, { shop: null });
+  assert.equal(res.status, 200, `firing ${cron}`);
+}
+
+/** Fires `cron` in a minute whose slot has not run yet (a second firing in the same minute is a no-op). */
+async function fireFresh(cron, job) {
+  for (;;) {
+    const minute = new Date().toISOString().slice(0, 16);
+    const used = await d1(`SELECT 1 FROM job_runs WHERE slot = '${job}@${minute}Z'`);
+    if (used.length === 0) {
+      await fire(cron);
+      return until(`${job} run`, async () => (await d1(`SELECT status FROM job_runs WHERE slot = '${job}@${minute}Z' AND status = 'done'`)).length > 0, { timeoutMs: 120000, everyMs: 1000 });
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await ensureSynced(DEMO);
+  shopId = (await d1(`SELECT id FROM shops WHERE domain = '${DEMO}'`))[0].id;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/auth?shop=${DEMO}`);
+  await page.waitForURL(`${BASE}/app?**`);
+  await page.close();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('the Sunday refit stores each variant\'s seasonal pattern and the forecasts carry its yearly factor', async () => {
+  const before = new Date().toISOString();
+  await fireFresh('0 3 * * SUN', 'refit_seasonality');
+  const rows = await until('patterns', async () => {
+    const r = await d1(`SELECT variant_id, day_of_week, week_of_year, yearly_factor, fitted_at FROM seasonal_patterns WHERE shop_id = ${shopId}`);
+    return r.length > 0 && r.every((p) => p.fitted_at >= before) ? r : undefined;
+  }, { timeoutMs: 120000, everyMs: 1000 });
+  const variants = (await d1(`SELECT COUNT(*) AS n FROM variants WHERE shop_id = ${shopId}`))[0].n;
+  assert.equal(rows.length, variants + 1, 'one pattern per variant plus the shop-wide one');
+  const shop = rows.find((r) => r.variant_id === 0);
+  assert.ok(shop, 'shop-wide pattern');
+  const dow = JSON.parse(shop.day_of_week);
+  assert.equal(dow.length, 7);
+  assert.ok(Math.abs(dow.reduce((a, b) => a + b, 0) / 7 - 1) < 1e-6, 'weekday indices average 1');
+  // The import brings 420 days: a year of week-of-year factors and a measured yearly factor.
+  assert.equal(JSON.parse(shop.week_of_year).length, 52);
+  assert.ok(rows.some((r) => Math.abs(r.yearly_factor - 1) > 0.05), 'some variant has a seasonal yearly factor');
+  // The recalculation after the refit wrote today's forecasts with their backtest error.
+  const f = await until('forecast rows', async () => {
+    const r = await d1(`SELECT COUNT(*) AS n, COUNT(mase) AS scored FROM forecasts WHERE shop_id = ${shopId} AND computed_at >= '${before}'`);
+    return r[0].n > 0 ? r[0] : undefined;
+  }, { timeoutMs: 60000, everyMs: 1000 });
+  assert.ok(f.scored > f.n / 2, `most positions have a forecast error (${f.scored}/${f.n})`);
+});
+
+test('the variant page explains an alert with server-rendered charts and the forecast error', async () => {
+  const [a] = await d1(`SELECT variant_id, location_id FROM alerts WHERE shop_id = ${shopId} AND kind = 'reorder_now' AND state = 'open' ORDER BY urgency DESC LIMIT 1`);
+  assert.ok(a, 'the demo shop has a reorder-now alert');
+  const path = `/app/variants/${a.variant_id}?location=${a.location_id}`;
+  // Before hydration: the charts are already in the server's HTML.
+  const ssr = await get(path);
+  assert.equal(ssr.res.status, 200);
+  assert.match(ssr.text, /<svg[^>]*role="img"/);
+  assert.match(ssr.text, /<path d="M[\d.]+ [\d.]+ L[^"]*" class="chart-forecast"/);
+  assert.match(ssr.text, /class="chart-bar"/);
+
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(BASE + path);
+  await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 20000 });
+  await page.getByRole('heading', { name: 'Sales and forecast' }).waitFor();
+  assert.ok(await page.getByText('Reorder now', { exact: false }).first().isVisible());
+  assert.match(await page.locator('.alert-reorder_now').innerText(), /at or below the reorder point of [\d.]+/);
+  assert.match(await page.locator('.forecast-error').innerText(), /MASE \d+\.\d\d|Not scored yet/);
+  assert.ok(await page.getByRole('img', { name: /Daily sales and forecast/ }).isVisible());
+  assert.ok(await page.getByRole('img', { name: /Stock on hand and projection/ }).isVisible());
+  await page.screenshot({ path: `${ARTIFACTS}variant.png`, fullPage: true });
+  // Another location of the same variant, by keyboard from the location list.
+  const others = page.locator('.location-tabs a:not(.current)');
+  if ((await others.count()) > 0) {
+    await others.first().focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/location=/);
+    await page.locator('.location-tabs a.current').waitFor();
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a variant of another shop, or none at all, is a 404 — never another shop\'s data', async () => {
+  const [theirs] = await d1(`SELECT il.variant_id FROM inventory_levels il JOIN shops s ON s.id = il.shop_id WHERE s.domain = '${OTHER}' LIMIT 1`);
+  const ids = [999999999, ...(theirs ? [theirs.variant_id] : [])];
+  const mine = new Set((await d1(`SELECT id FROM variants WHERE shop_id = ${shopId}`)).map((r) => r.id));
+  for (const id of ids.filter((i) => !mine.has(i))) {
+    const r = await serverFn('variant', { variant_id: String(id) });
+    assert.equal(r.status, 404, r.text);
+  }
+});
+
+test('the Sunday cleanup deletes velocity data after 90 days and resolved alerts after 365, and keeps the rest', async () => {
+  const day = (back) => new Date(Date.now() - back * 86400000).toISOString().slice(0, 10);
+  const [v] = await d1(`SELECT variant_id, location_id FROM inventory_levels WHERE shop_id = ${shopId} LIMIT 1`);
+  const row = (d) => `(${shopId}, ${v.variant_id}, ${v.location_id}, '${d}', 1, 1, 1, 1, 1, 1, 'smooth', 'sba', NULL, NULL, 0, '${d}T00:00:00Z')`;
+  await d1(`INSERT OR REPLACE INTO forecasts (shop_id, variant_id, location_id, day, velocity, sigma_daily, on_hand, days_of_cover, safety_stock, reorder_point, pattern, method, mase, naive_mase, scored_days, computed_at) VALUES ${row(day(120))}, ${row(day(60))}`);
+  const alert = (state, resolved, opened) => `(${shopId}, ${v.variant_id}, 424242, 'dead_stock', '${state}', 0, '{}', '${opened}', '${opened}', ${resolved ? `'${resolved}'` : 'NULL'})`;
+  await d1(`DELETE FROM alerts WHERE shop_id = ${shopId} AND location_id = 424242`);
+  await d1(`INSERT INTO alerts (shop_id, variant_id, location_id, kind, state, urgency, explanation, opened_at, updated_at, resolved_at) VALUES
+    ${alert('resolved', `${day(400)}T10:00:00Z`, `${day(420)}T10:00:00Z`)},
+    ${alert('resolved', `${day(100)}T10:00:00Z`, `${day(420)}T10:00:00Z`)},
+    ${alert('acknowledged', null, `${day(500)}T10:00:00Z`)}`);
+  await fireFresh('0 4 * * SUN', 'cleanup');
+  const f = await d1(`SELECT day FROM forecasts WHERE shop_id = ${shopId} AND variant_id = ${v.variant_id} AND location_id = ${v.location_id} AND day IN ('${day(120)}', '${day(60)}')`);
+  assert.deepEqual(f.map((r) => r.day), [day(60)]);
+  const kept = await d1(`SELECT state, resolved_at FROM alerts WHERE shop_id = ${shopId} AND location_id = 424242 ORDER BY id`);
+  assert.deepEqual(kept.map((r) => r.state), ['resolved', 'acknowledged'], 'the old resolved alert went; the recent one and the live one stayed');
+  assert.ok((await d1(`SELECT COUNT(*) AS n FROM settings WHERE shop_id = ${shopId}`))[0].n <= 1);
+  assert.ok((await d1(`SELECT COUNT(*) AS n FROM daily_sales WHERE shop_id = ${shopId}`))[0].n > 0, 'sales history is kept');
+  await d1(`DELETE FROM alerts WHERE shop_id = ${shopId} AND location_id = 424242`);
+});

@@ -5,7 +5,9 @@
 # cron (recalculation: 3 reads, the engine, the backtest, one batched write of alerts and
 # forecast rows) and the Sunday refit (420-day pooled seasonal fit, then a recalculation)
 # are fired through the scheduled handler. Prints the Worker's own timings and wall time.
-# Usage: scripts/build.sh first, then scripts/bench-recalc.sh   Env: PRODUCTS (2650), DAYS (190)
+# Usage: scripts/build.sh first, then scripts/bench-recalc.sh
+#   Env: PRODUCTS (2650), DAYS (190); BENCH_STATE=DIR keeps the loaded D1 there and reuses it
+#   on the next run (loading 80 MB of SQL takes a few minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -17,8 +19,15 @@ SHOP_ID=60000000077   # seed 77
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 PORT=$(free_port); INSPECT=$(free_port)
 WORK=$(mktemp -d /tmp/stock-sentry-bench.XXXXXX)
-STATE="$WORK/state"
+STATE=${BENCH_STATE:-$WORK/state}
+q() { wrangler d1 execute DB --local --persist-to "$STATE" --json --command "$1" 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.stringify(JSON.parse(s)[0].results[0])))'; }
 
+if [ -n "${BENCH_STATE:-}" ] && [ -d "$BENCH_STATE" ] && q "SELECT COUNT(*) AS n FROM variants WHERE shop_id = $SHOP_ID" | grep -qv '"n":0'; then
+  echo "[bench] reusing the shop loaded in $BENCH_STATE"
+  # A run per day: today's forecasts and alerts from an earlier run are cleared.
+  q "DELETE FROM forecasts WHERE shop_id = $SHOP_ID" >/dev/null; q "DELETE FROM alerts WHERE shop_id = $SHOP_ID" >/dev/null
+  q "DELETE FROM seasonal_patterns WHERE shop_id = $SHOP_ID" >/dev/null; q "DELETE FROM job_runs" >/dev/null
+else
 echo "[bench] generating $PRODUCTS products with $DAYS days of sales"
 cargo run -q --release -p fake-shopify -- seed-sql --seed 77 --products "$PRODUCTS" --days "$DAYS" \
   --end "$(date -u -d yesterday +%F)" --domain "$DOMAIN" --out "$WORK/bench.sql"
@@ -26,7 +35,8 @@ CI=1 wrangler d1 migrations apply DB --local --persist-to "$STATE" >"$WORK/migra
 t0=$(date +%s)
 wrangler d1 execute DB --local --persist-to "$STATE" --file "$WORK/bench.sql" >"$WORK/load.log" 2>&1 || { tail -20 "$WORK/load.log"; exit 1; }
 echo "[bench] loaded $(du -h "$WORK/bench.sql" | cut -f1) of SQL into local D1 in $(( $(date +%s) - t0 )) s"
-q() { wrangler d1 execute DB --local --persist-to "$STATE" --json --command "$1" 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.stringify(JSON.parse(s)[0].results[0])))'; }
+rm -f "$WORK/bench.sql"
+fi
 echo "[bench] shop: $(q "SELECT (SELECT COUNT(*) FROM variants WHERE shop_id = $SHOP_ID) AS variants, (SELECT COUNT(*) FROM inventory_levels WHERE shop_id = $SHOP_ID) AS positions, (SELECT COUNT(*) FROM daily_sales WHERE shop_id = $SHOP_ID) AS sales_rows")"
 
 wrangler dev --local --ip 127.0.0.1 --port "$PORT" --inspector-port "$INSPECT" --persist-to "$STATE" --test-scheduled \

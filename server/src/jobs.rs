@@ -87,7 +87,8 @@ async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<Vec<i64>>
         "{}",
         serde_json::json!({"level": "info", "event": "alerts_recalculated", "shop_id": shop_id,
             "variants": variants.as_ref().map(Vec::len), "positions": summary.positions, "opened": summary.opened,
-            "updated": summary.updated, "resolved": summary.resolved, "ms": worker::Date::now().as_millis() - started})
+            "updated": summary.updated, "resolved": summary.resolved, "ms": worker::Date::now().as_millis() - started,
+            "read_ms": summary.read_ms, "engine_ms": summary.engine_ms, "write_ms": summary.write_ms})
     );
     Ok(())
 }

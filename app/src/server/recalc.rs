@@ -8,7 +8,7 @@ use super::repo::{alerts, forecasts, settings};
 use crate::error::AppError;
 use chrono::{Days, NaiveDate};
 use domain::engine::{
-    assess_all, backtest, reconcile, AlertKey, AlertState, Assessment, DayRow, EngineConfig, ExistingAlert, HistoryTable,
+    assess_all, backtest, parse_compact, reconcile, AlertKey, AlertState, Assessment, EngineConfig, ExistingAlert, HistoryTable,
     Position, SeriesId, SupplyOverrides, VariantBacktest, HOLDOUT_DAYS,
 };
 use domain::RiskKind;
@@ -18,12 +18,16 @@ use std::collections::HashMap;
 /// 26 weeks the smoothing rate is fitted on.
 pub const HISTORY_DAYS: u64 = 182;
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub struct Summary {
     pub positions: usize,
     pub opened: usize,
     pub updated: usize,
     pub resolved: usize,
+    /// Where the time went (ms): D1 reads, the engine and backtest, the batched write.
+    pub read_ms: f64,
+    pub engine_ms: f64,
+    pub write_ms: f64,
 }
 
 impl Summary {
@@ -34,18 +38,28 @@ impl Summary {
 
 /// The engine's assessment of every position of the shop (or of `variants`), with the
 /// rows they came from and their history (series `i` ↔ row `i`), in the same order.
+pub struct ShopAssessment {
+    pub rows: Vec<alerts::PositionRow>,
+    pub assessments: Vec<Assessment>,
+    pub table: HistoryTable,
+    /// Time spent reading D1 (ms), the rest of the call being the engine.
+    pub read_ms: f64,
+}
+
 pub async fn assess_shop(
     db: &worker::D1Database,
     shop_id: i64,
     variants: Option<&[i64]>,
     today: NaiveDate,
-) -> Result<(Vec<alerts::PositionRow>, Vec<Assessment>, HistoryTable), AppError> {
+) -> Result<ShopAssessment, AppError> {
+    let t0 = worker::Date::now().as_millis();
     let settings = settings::get(db, shop_id).await?;
     let cfg = EngineConfig::from(&settings);
     let rows = alerts::positions(db, shop_id, variants).await?;
     let end = today.checked_sub_days(Days::new(1)).unwrap_or(today);
     let start = end.checked_sub_days(Days::new(HISTORY_DAYS - 1)).unwrap_or(end);
-    let history = alerts::history(db, shop_id, &start.to_string(), variants).await?;
+    let history = alerts::history_compact(db, shop_id, &start.to_string(), &end.to_string(), variants).await?;
+    let read_ms = (worker::Date::now().as_millis() - t0) as f64;
 
     let mut table = HistoryTable::with_capacity(start, end, rows.len()).map_err(|e| internal("history window", e))?;
     let mut series = HashMap::with_capacity(rows.len());
@@ -67,19 +81,21 @@ pub async fn assess_shop(
         })
         .collect();
     for h in &history {
-        let (Some(id), Ok(day)) = (series.get(&(h.variant_id, h.location_id)), h.day.parse::<NaiveDate>()) else { continue };
-        // Today's partial day and days outside the window are not history.
-        let row = DayRow { day, units_sold: h.units_sold, units_returned: h.units_returned, out_of_stock: h.out_of_stock != 0 };
-        let _ = table.record(*id, &row);
+        let Some(id) = series.get(&(h.variant_id, h.location_id)) else { continue };
+        for (offset, units, out) in parse_compact(&h.days, start) {
+            let _ = table.set(*id, offset, units, out);
+        }
     }
     let assessments = assess_all(&positions, &table, &cfg, today).map_err(|e| internal("engine", e))?;
-    Ok((rows, assessments, table))
+    Ok(ShopAssessment { rows, assessments, table, read_ms })
 }
 
 /// Recalculates `shop_id` (all variants, or only `variants`) as of `today` (shop-local).
 pub async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<&[i64]>, today: NaiveDate) -> Result<Summary, AppError> {
     let db = db(env)?;
-    let (rows, assessments, table) = assess_shop(&db, shop_id, variants, today).await?;
+    let t0 = worker::Date::now().as_millis();
+    let ShopAssessment { rows, assessments, table, read_ms } = assess_shop(&db, shop_id, variants, today).await?;
+    let t1 = worker::Date::now().as_millis();
 
     let existing: Vec<ExistingAlert> = alerts::live(&db, shop_id, variants)
         .await?
@@ -91,6 +107,7 @@ pub async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<&[i64
             Some(ExistingAlert { id: a.id, key: AlertKey { variant_id: a.variant_id, location_id: a.location_id, kind }, state })
         })
         .collect();
+    let t2 = worker::Date::now().as_millis();
     let changes = reconcile(&existing, &assessments, today);
     let explain = |e: &domain::engine::Explanation| serde_json::to_string(e).unwrap_or_else(|_| "{}".into());
     let opened: Vec<alerts::Opened> = changes
@@ -121,10 +138,20 @@ pub async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<&[i64
         .map(|(i, a)| forecast_row(a, table.series(SeriesId(i)).and_then(|h| backtest(h, HOLDOUT_DAYS))))
         .collect();
     let now = now_rfc3339();
+    let t3 = worker::Date::now().as_millis();
     let mut statements = alerts::write(&db, shop_id, &opened, &updated, &changes.to_resolve, &now)?;
     statements.extend(forecasts::write_forecasts(&db, shop_id, &today.to_string(), &forecast_rows, &now)?);
     batch(&db, statements).await?;
-    Ok(Summary { positions: rows.len(), opened: opened.len(), updated: updated.len(), resolved: changes.to_resolve.len() })
+    let t4 = worker::Date::now().as_millis();
+    Ok(Summary {
+        positions: rows.len(),
+        opened: opened.len(),
+        updated: updated.len(),
+        resolved: changes.to_resolve.len(),
+        read_ms: read_ms + (t2 - t1) as f64,
+        engine_ms: (t1 - t0) as f64 - read_ms + (t3 - t2) as f64,
+        write_ms: (t4 - t3) as f64,
+    })
 }
 
 /// The day's forecast row for a position: what the variant page charts, with the forecast

@@ -8,7 +8,7 @@ use super::d1::batch;
 use super::repo::{alerts, forecasts};
 use crate::error::AppError;
 use chrono::{Days, NaiveDate};
-use domain::engine::{pool, DayRow, History, HistoryTable, SeasonalPattern, SeriesId, REFIT_HISTORY_DAYS};
+use domain::engine::{parse_compact, pool, History, HistoryTable, SeasonalPattern, SeriesId, REFIT_HISTORY_DAYS};
 use std::collections::HashMap;
 
 /// Variants per history read: ~500 × 2 locations × 420 days ≈ 1.3 MB of table.
@@ -37,7 +37,7 @@ pub async fn refit(env: &worker::Env, shop_id: i64, today: NaiveDate) -> Result<
     let (mut units, mut out) = (Vec::new(), Vec::new());
     for chunk in variants.chunks(VARIANTS_PER_CHUNK) {
         let ids: Vec<i64> = chunk.iter().map(|(v, _)| *v).collect();
-        let history = alerts::history(&db, shop_id, &from, Some(&ids)).await?;
+        let history = alerts::history_compact(&db, shop_id, &from, &end.to_string(), Some(&ids)).await?;
         let mut table = HistoryTable::new(start, end).map_err(|e| internal("history window", e))?;
         let mut series: HashMap<(i64, i64), SeriesId> = HashMap::new();
         let mut members: Vec<Vec<SeriesId>> = Vec::with_capacity(chunk.len());
@@ -45,9 +45,10 @@ pub async fn refit(env: &worker::Env, shop_id: i64, today: NaiveDate) -> Result<
             members.push(locs.iter().map(|&l| *series.entry((*v, l)).or_insert_with(|| table.add_series())).collect());
         }
         for h in &history {
-            let (Some(id), Ok(day)) = (series.get(&(h.variant_id, h.location_id)), h.day.parse::<NaiveDate>()) else { continue };
-            let row = DayRow { day, units_sold: h.units_sold, units_returned: h.units_returned, out_of_stock: h.out_of_stock != 0 };
-            let _ = table.record(*id, &row); // today's partial day is outside the window
+            let Some(id) = series.get(&(h.variant_id, h.location_id)) else { continue };
+            for (offset, units, out) in parse_compact(&h.days, start) {
+                let _ = table.set(*id, offset, units, out);
+            }
         }
         let mut rows = Vec::with_capacity(chunk.len());
         for ((variant_id, _), ids) in chunk.iter().zip(&members) {

@@ -20,7 +20,7 @@ pub async fn load(
     location_id: Option<i64>,
     today: NaiveDate,
 ) -> Result<VariantPage, AppError> {
-    let (rows, assessments, _) = assess_shop(db, shop.id, Some(&[variant_id]), today).await?;
+    let super::recalc::ShopAssessment { rows, assessments, .. } = assess_shop(db, shop.id, Some(&[variant_id]), today).await?;
     let not_found = || AppError::NotFound("This variant is not in your shop, or it is not stocked at any location Stock Sentry watches.".into());
     let first = rows.first().ok_or_else(not_found)?;
     let chosen = match location_id {

@@ -179,6 +179,19 @@ impl HistoryTable {
         Ok(())
     }
 
+    /// Sets day `offset` (0 = `start`) of a series from a compact history record (see
+    /// `parse_compact`); days past the window are ignored, as `record` refuses them.
+    pub fn set(&mut self, id: SeriesId, offset: usize, units: u16, stockout: bool) -> Result<(), HistoryError> {
+        if offset >= self.days {
+            return Ok(());
+        }
+        let cell = id.0.checked_mul(self.days).map(|c| c + offset).filter(|&c| c < self.units.len());
+        let cell = cell.ok_or(HistoryError::NoSuchSeries(id.0))?;
+        self.units[cell] = units;
+        self.stockout[cell] = stockout;
+        Ok(())
+    }
+
     pub fn series(&self, id: SeriesId) -> Option<History<'_>> {
         let from = id.0.checked_mul(self.days)?;
         let to = from.checked_add(self.days)?;
@@ -186,9 +199,52 @@ impl HistoryTable {
     }
 }
 
+/// A series' days as one string, `YYYY-MM-DD,net,out;…` — what SQLite's `group_concat`
+/// returns for a series, so a shop's history crosses from D1 as one row per series instead
+/// of one per day. Yields (offset from `start`, net units, stockout); malformed entries and
+/// days before `start` are skipped; net units saturate at `u16::MAX`.
+pub fn parse_compact(s: &str, start: NaiveDate) -> impl Iterator<Item = (usize, u16, bool)> + '_ {
+    s.split(';').filter_map(move |entry| {
+        let mut f = entry.split(',');
+        let day = parse_day(f.next()?.trim())?;
+        let offset = usize::try_from(day.signed_duration_since(start).num_days()).ok()?;
+        let net: i64 = f.next()?.trim().parse().ok()?;
+        let out = f.next()?.trim() == "1";
+        Some((offset, u16::try_from(net.max(0)).unwrap_or(u16::MAX), out))
+    })
+}
+
+/// `YYYY-MM-DD` without the format machinery: this runs once per day of history.
+fn parse_day(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<u32>().ok();
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compact_days_parse_and_fill_a_table() {
+        let start = d(2026, 1, 1);
+        let parsed: Vec<_> =
+            parse_compact("2026-01-01,3,0;2026-01-03,0,1;x,1,0;2025-12-31,2,0;2026-01-06,-4,0;2026-01-07,70000,0;2026-02-30,1,0;", start)
+                .collect();
+        assert_eq!(parsed, vec![(0, 3, false), (2, 0, true), (5, 0, false), (6, u16::MAX, false)]);
+        let mut t = HistoryTable::new(start, d(2026, 1, 6)).unwrap();
+        let id = t.add_series();
+        for (o, u, out) in parse_compact("2026-01-01,3,0;2026-01-03,0,1;2026-01-10,5,0", start) {
+            t.set(id, o, u, out).unwrap();
+        }
+        let h = t.series(id).unwrap();
+        assert_eq!(h.units(), &[3, 0, 0, 0, 0, 0]);
+        assert_eq!(h.stockout(), &[false, false, true, false, false, false]);
+        assert!(t.set(SeriesId(7), 0, 1, false).is_err());
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -37,7 +37,7 @@ pub use assess::{assess, Assessment, Condition, Explanation, Position};
 pub use calendar::{local_date, UtcOffset};
 pub use config::{EngineConfig, ServiceLevel, Supply, SupplyOverrides};
 pub use forecast::{week_of_year_factors, DemandPattern, Forecast, ForecastMethod};
-pub use history::{DayRow, History, HistoryError, HistoryTable, SeriesId};
+pub use history::{parse_compact, DayRow, History, HistoryError, HistoryTable, SeriesId};
 pub use seasonal::{pool, SeasonalPattern, REFIT_HISTORY_DAYS};
 pub use backtest::{backtest, VariantBacktest, HOLDOUT_DAYS};
 pub use reorder::{purchase_order_csv, reorder_suggestions, Labels, OrderLine, VendorOrder};

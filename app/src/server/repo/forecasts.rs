@@ -83,11 +83,12 @@ pub struct DayTotal {
 }
 
 /// Net units the whole shop sold per day since `from_day`: the shop-wide pattern's input.
+/// `+day`: a sequential read of the shop's rows beats the day index's row lookups.
 pub async fn shop_daily_totals(db: &D1Database, shop_id: i64, from_day: &str) -> Result<Vec<DayTotal>, AppError> {
     all(
         db,
         "SELECT day, SUM(MAX(units_sold - units_returned, 0)) AS units FROM daily_sales
-         WHERE shop_id = ?1 AND day >= ?2 GROUP BY day",
+         WHERE shop_id = ?1 AND +day >= ?2 GROUP BY day",
         &[int(shop_id), text(from_day)],
     )
     .await

@@ -126,6 +126,14 @@ pub enum SyncStep {
     Import { shop_id: i64, run_id: i64, offset: u64, part: u32 },
 }
 
+impl SyncStep {
+    pub fn shop_id(&self) -> i64 {
+        match self {
+            Self::Start { shop_id, .. } | Self::Poll { shop_id, .. } | Self::Import { shop_id, .. } => *shop_id,
+        }
+    }
+}
+
 /// A year and eight weeks of orders: the yearly factor compares the coming four weeks with
 /// the four before them, a year ago (`domain::engine::seasonal`). Shopify serves orders
 /// older than 60 days only with the `read_all_orders` scope, which the app requests.

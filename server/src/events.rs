@@ -6,22 +6,41 @@ pub fn validate(topic: &str, body: &[u8]) -> Result<(), String> {
     domain::shopify::webhooks::parse(topic, body).map(|_| ()).map_err(|e| e.to_string())
 }
 
+use app::server::faults::{self, Fault};
+use app::server::metrics;
 use domain::jobs::WebhookMessage;
 use worker::{MessageBatch, MessageExt};
 
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
     for message in batch.messages()? {
-        let outcome = match serde_json::from_value::<WebhookMessage>(message.body().clone()) {
-            Ok(w) => crate::apply::apply(env, &w).await.map_err(|e| e.to_string()),
-            Err(e) => Err(format!("undecodable event message: {e}")),
+        let started = worker::Date::now().as_millis();
+        let decoded = serde_json::from_value::<WebhookMessage>(message.body().clone());
+        let fault = match &decoded {
+            Ok(w) => faults::take(env, &w.webhook_id).await,
+            Err(_) => None,
         };
+        let outcome = match (&decoded, fault) {
+            (Ok(_), Some(Fault::Fail | Fault::FailOnce)) => Err("injected fault".to_string()),
+            (Ok(w), _) => crate::apply::apply(env, w).await.map_err(|e| e.to_string()),
+            (Err(e), _) => Err(format!("undecodable event message: {e}")),
+        };
+        let (shop, topic) = decoded.as_ref().map_or(("", ""), |w| (w.shop.as_str(), w.topic.as_str()));
         match outcome {
-            Ok(()) => message.ack(),
+            Ok(()) => {
+                if fault == Some(Fault::CrashAfterApply) {
+                    // This message and the rest of the batch stay unacknowledged: redelivered.
+                    return Err(worker::Error::RustError("injected crash after apply".into()));
+                }
+                metrics::record(env, "webhook_applied", shop, topic, (worker::Date::now().as_millis() - started) as f64);
+                message.ack()
+            }
             Err(error) => {
                 worker::console_error!(
                     "{}",
-                    serde_json::json!({"level": "error", "event": "webhook_apply_failed", "message_id": message.id(), "error": error})
+                    serde_json::json!({"level": "error", "event": "webhook_apply_failed", "message_id": message.id(),
+                        "error": error})
                 );
+                metrics::record(env, "webhook_apply_failed", shop, topic, 0.0);
                 message.retry();
             }
         }

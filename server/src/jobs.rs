@@ -9,7 +9,16 @@ use worker::{D1Database, MessageBatch, MessageExt};
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
     let db = context::db(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
     for message in batch.messages()? {
-        let outcome = match serde_json::from_value::<Job>(message.body().clone()) {
+        let started = worker::Date::now().as_millis();
+        let job = serde_json::from_value::<Job>(message.body().clone());
+        let (kind, shop) = match &job {
+            Ok(Job::Cron(j)) => (format!("cron:{:?}", j.job), String::new()),
+            Ok(Job::Sync(step)) => ("sync".to_string(), step.shop_id().to_string()),
+            Ok(Job::Recalculate { shop_id, .. }) => ("recalculate".to_string(), shop_id.to_string()),
+            Ok(Job::Refit { shop_id }) => ("refit".to_string(), shop_id.to_string()),
+            Err(_) => ("undecodable".to_string(), String::new()),
+        };
+        let outcome = match job {
             Ok(Job::Cron(job)) => match run(env, &db, &job).await {
                 Ok(()) => Ok(()),
                 Err(e) => {
@@ -23,13 +32,18 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
             Ok(Job::Sync(step)) => app::server::sync::run_step(env, &step).await.map_err(|e| e.to_string()),
             Err(e) => Err(format!("undecodable job message: {e}")),
         };
+        let ms = (worker::Date::now().as_millis() - started) as f64;
         match outcome {
-            Ok(()) => message.ack(),
+            Ok(()) => {
+                app::server::metrics::record(env, "job_done", &shop, &kind, ms);
+                message.ack()
+            }
             Err(error) => {
                 worker::console_error!(
                     "{}",
                     serde_json::json!({"level": "error", "event": "job_failed", "message_id": message.id(), "error": error})
                 );
+                app::server::metrics::record(env, "job_failed", &shop, &kind, ms);
                 message.retry();
             }
         }

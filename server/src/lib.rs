@@ -2,6 +2,7 @@
 
 mod apply;
 mod cron;
+mod dead_letters;
 mod events;
 mod headers;
 mod health;
@@ -27,11 +28,14 @@ async fn scheduled(event: ScheduledEvent, env: worker::Env, _ctx: ScheduleContex
     cron::on_schedule(&event.cron(), event.schedule() as u64, &env).await;
 }
 
-/// Both queues are consumed here; each message is decoded by its queue's module, so a
-/// malformed one is retried into that queue's dead-letter queue rather than lost.
+/// Both queues and their dead-letter queues are consumed here; each message is decoded by
+/// its queue's module, so a malformed one is retried into that queue's dead-letter queue
+/// (and from there into D1 for an operator) rather than lost.
 #[event(queue)]
 async fn queue(batch: MessageBatch<serde_json::Value>, env: worker::Env, _ctx: Context) -> worker::Result<()> {
-    if app::server::bindings::is_events_queue(&batch.queue()) {
+    if app::server::bindings::is_dead_letter_queue(&batch.queue()) {
+        dead_letters::consume(batch, &env).await
+    } else if app::server::bindings::is_events_queue(&batch.queue()) {
         events::consume(batch, &env).await
     } else {
         jobs::consume(batch, &env).await

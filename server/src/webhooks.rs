@@ -4,6 +4,7 @@
 
 use app::server::bindings;
 use app::server::config::AppConfig;
+use app::server::metrics;
 use axum::body::{Body, Bytes};
 use axum::extract::Extension;
 use axum::http::{request::Parts, Response, StatusCode};
@@ -37,6 +38,7 @@ pub async fn receive(Extension(env): Extension<Arc<worker::Env>>, parts: Parts, 
         };
         if let Err(e) = verify_webhook(cfg.api_secret.as_bytes(), &body, h("x-shopify-hmac-sha256").as_deref()) {
             log("warn", "webhook_rejected", serde_json::json!({"reason": e.to_string(), "path": parts.uri.path()}));
+            metrics::record(&env, "webhook_rejected", "", "signature", 0.0);
             return answer(StatusCode::UNAUTHORIZED, "invalid signature");
         }
         let path_topic = parts.uri.path().strip_prefix("/webhooks/").unwrap_or_default().to_string();
@@ -45,14 +47,17 @@ pub async fn receive(Extension(env): Extension<Arc<worker::Env>>, parts: Parts, 
         let webhook_id = h("x-shopify-webhook-id").filter(|id| !id.is_empty() && id.len() <= 128);
         let (Some(shop), Some(webhook_id)) = (shop, webhook_id) else {
             log("warn", "webhook_malformed", serde_json::json!({"reason": "missing shop or webhook id", "topic": topic}));
+            metrics::record(&env, "webhook_rejected", "", "malformed", 0.0);
             return answer(StatusCode::BAD_REQUEST, "missing X-Shopify-Shop-Domain or X-Shopify-Webhook-Id");
         };
         if topic != path_topic {
             log("warn", "webhook_malformed", serde_json::json!({"reason": "topic does not match path", "topic": topic, "path": path_topic}));
+            metrics::record(&env, "webhook_rejected", shop.as_str(), "malformed", 0.0);
             return answer(StatusCode::BAD_REQUEST, "X-Shopify-Topic does not match the address");
         }
         if let Err(e) = crate::events::validate(&topic, &body) {
             log("warn", "webhook_malformed", serde_json::json!({"reason": e, "topic": topic, "shop": shop.as_str(), "webhook_id": webhook_id}));
+            metrics::record(&env, "webhook_rejected", shop.as_str(), "malformed", 0.0);
             return answer(StatusCode::BAD_REQUEST, "malformed payload");
         }
         let kv = match env.kv(bindings::KV) {
@@ -65,6 +70,7 @@ pub async fn receive(Extension(env): Extension<Arc<worker::Env>>, parts: Parts, 
         let seen_key = format!("webhook:{webhook_id}");
         if matches!(kv.get(&seen_key).text().await, Ok(Some(_))) {
             log("info", "webhook_duplicate", serde_json::json!({"webhook_id": webhook_id, "topic": topic}));
+            metrics::record(&env, "webhook_duplicate", shop.as_str(), &topic, 0.0);
             return answer(StatusCode::OK, "duplicate");
         }
         let message = WebhookMessage {
@@ -87,6 +93,7 @@ pub async fn receive(Extension(env): Extension<Arc<worker::Env>>, parts: Parts, 
             let _ = put.expiration_ttl(DEDUP_TTL_SECS).execute().await;
         }
         log("info", "webhook_queued", serde_json::json!({"webhook_id": webhook_id, "topic": topic, "shop": shop.as_str()}));
+        metrics::record(&env, "webhook_received", shop.as_str(), &topic, 0.0);
         answer(StatusCode::OK, "ok")
     })
     .await

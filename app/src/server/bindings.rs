@@ -13,3 +13,9 @@ pub const EVENTS_QUEUE_NAME: &str = "stock-sentry-events";
 pub fn is_events_queue(name: &str) -> bool {
     name == EVENTS_QUEUE_NAME || name.strip_prefix(EVENTS_QUEUE_NAME).is_some_and(|rest| rest.starts_with('-') && !rest.ends_with("-dlq"))
 }
+
+/// A dead-letter queue (`…-dlq` in every environment): its messages are stored for an
+/// operator, never applied.
+pub fn is_dead_letter_queue(name: &str) -> bool {
+    name.ends_with("-dlq")
+}

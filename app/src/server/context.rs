@@ -61,6 +61,8 @@ pub fn db(env: &worker::Env) -> Result<worker::D1Database, AppError> {
 pub async fn current_shop(env: &worker::Env) -> Result<shops::ShopRow, AppError> {
     let parts: http::request::Parts = leptos_axum::extract().await.map_err(|e| internal("request parts", e))?;
     let (domain, proof) = super::auth::request_shop(env, &parts).await?;
+    // Budgeted once the shop is proven, so a forged token cannot spend another shop's.
+    super::rate_limit::check_api(env, domain.as_str(), &parts).await?;
     let db = db(env)?;
     if let Some(row) = shops::by_domain(&db, &domain).await? {
         if row.has_token == 1 || !matches!(proof, super::auth::Proof::SessionToken { .. }) {

@@ -23,6 +23,9 @@ pub fn client_ip(parts: &http::request::Parts) -> String {
 
 /// Counts one request; `Err(RateLimited { retry_after })` once over the limit.
 pub async fn check(env: &worker::Env, limit: &Limit, client: &str) -> Result<(), AppError> {
+    if !super::features::enabled(env, super::features::RATE_LIMIT) {
+        return Ok(());
+    }
     let now = worker::Date::now().as_millis() / 1000;
     let window = now / limit.window_secs;
     let key = format!("rl:{}:{client}:{window}", limit.scope);
@@ -39,5 +42,29 @@ pub async fn check(env: &worker::Env, limit: &Limit, client: &str) -> Result<(),
         .execute()
         .await
         .map_err(|e| internal("KV rate limit", e))?;
+    Ok(())
+}
+
+/// Workers Rate Limiting bindings (wrangler.toml `[[ratelimits]]`) that budget server-
+/// function calls per shop, and per client address (higher: one office, several shops).
+pub const API_LIMITER: &str = "API_LIMITER";
+pub const IP_LIMITER: &str = "IP_LIMITER";
+/// The binding's period: the longest a refused caller waits.
+const API_PERIOD_SECS: u64 = 60;
+
+/// Counts one API call for `shop` and for the client address; `Err(RateLimited)` when
+/// either is over its budget. Webhooks never come here: Shopify's deliveries are not
+/// limited (they are deduplicated and queued instead).
+pub async fn check_api(env: &worker::Env, shop: &str, parts: &http::request::Parts) -> Result<(), AppError> {
+    if !super::features::enabled(env, super::features::RATE_LIMIT) {
+        return Ok(());
+    }
+    for (binding, key) in [(API_LIMITER, shop.to_string()), (IP_LIMITER, client_ip(parts))] {
+        let Ok(limiter) = env.rate_limiter(binding) else { continue };
+        let outcome = limiter.limit(key).await.map_err(|e| internal("rate limiter", e))?;
+        if !outcome.success {
+            return Err(AppError::RateLimited(API_PERIOD_SECS));
+        }
+    }
     Ok(())
 }

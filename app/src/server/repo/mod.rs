@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod bulk;
 pub mod catalog;
+pub mod dead_letters;
 pub mod dashboard;
 pub mod digests;
 pub mod forecasts;

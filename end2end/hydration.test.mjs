@@ -87,6 +87,23 @@ test('an out-of-range value saved from the browser is refused at the field', asy
   await page.close();
 });
 
+test('digest recipients are set in Settings: an invalid address is refused at the field, a valid one saved', async () => {
+  const { page, errors } = await hydratedPage('/app/settings');
+  const to = page.getByLabel('Send the digest to');
+  await to.fill('buyer@example.com, nobody-at-example');
+  await page.getByRole('button', { name: 'Save digest settings' }).click();
+  await page.locator('#digest_recipients-error').getByText('is not an email address').waitFor();
+  assert.equal(await to.getAttribute('aria-invalid'), 'true');
+  assert.equal((await serverFn('settings/digest')).json.digest_recipients, '', 'nothing saved');
+  await to.fill('buyer@example.com');
+  await page.getByRole('button', { name: 'Save digest settings' }).click();
+  await page.getByText('Digest settings saved.').waitFor();
+  assert.equal((await serverFn('settings/digest')).json.digest_recipients, 'buyer@example.com');
+  await serverFn('settings/digest/save', { digest_recipients: '', quiet_hours_start: '', quiet_hours_end: '' });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the app works at phone width and by keyboard', async () => {
   const { page } = await hydratedPage('/app', { width: 375, height: 800 });
   await page.keyboard.press('Tab');

@@ -1,3 +1,4 @@
+use crate::api::digest_settings::{get_digest_settings, SaveDigestSettings};
 use crate::api::settings::{get_settings, SaveSettings};
 use crate::components::error_notice::ErrorNotice;
 use domain::settings::{bounds, error_for, FieldError, Settings, SettingsInput};
@@ -7,6 +8,7 @@ use leptos_meta::Title;
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let current = Resource::new(|| (), |_| get_settings());
+    let digest = Resource::new(|| (), |_| get_digest_settings());
     view! {
         <Title text="Settings · Stock Sentry"/>
         <h1>"Settings"</h1>
@@ -18,6 +20,65 @@ pub fn SettingsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match digest.await {
+                    Ok(d) => view! { <DigestForm initial=d/> }.into_any(),
+                    Err(_) => ().into_any(), // the main form already shows the session problem
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Who receives the digest and when not to send it: a form of its own, saved on its own,
+/// refused as a whole (nothing saved) when an address or the quiet hours are invalid.
+#[component]
+fn DigestForm(initial: domain::digest::DigestSettingsInput) -> impl IntoView {
+    let save = ServerAction::<SaveDigestSettings>::new();
+    let errors = move || save.value().get().and_then(|r| r.err()).map(|e| e.field_errors().to_vec()).unwrap_or_default();
+    let message = move |field: &'static str| move || error_for(&errors(), field).map(str::to_string);
+    let outcome = move || {
+        save.value().get().map(|r| match r {
+            Ok(_) => view! { <p class="banner banner-success" role="status">"Digest settings saved."</p> }.into_any(),
+            Err(e) => view! { <p class="banner banner-critical" role="alert">{e.to_string()}</p> }.into_any(),
+        })
+    };
+    view! {
+        <ActionForm action=save attr:class="form" attr:novalidate=true attr:id="digest-form">
+            <fieldset class="form-section">
+                <legend>"Digest recipients and quiet hours"</legend>
+                <div class="field" class:field-invalid=move || message("digest_recipients")().is_some()>
+                    <label for="digest_recipients">"Send the digest to"</label>
+                    <input id="digest_recipients" name="digest_recipients" type="text" autocomplete="email"
+                        value=initial.digest_recipients.clone()
+                        aria-invalid=move || message("digest_recipients")().is_some().to_string()
+                        aria-describedby="digest_recipients-hint digest_recipients-error"/>
+                    <p class="field-hint" id="digest_recipients-hint">"Email addresses, separated by commas. Empty: the shop's email."</p>
+                    <p class="field-error" id="digest_recipients-error" aria-live="polite">{message("digest_recipients")}</p>
+                </div>
+                <div class="field-row">
+                    <div class="field">
+                        <label for="quiet_hours_start">"Quiet from (hour, 0–23)"</label>
+                        <input id="quiet_hours_start" name="quiet_hours_start" type="text" inputmode="numeric"
+                            value=initial.quiet_hours_start.clone() aria-describedby="quiet_hours-error"/>
+                    </div>
+                    <div class="field">
+                        <label for="quiet_hours_end">"Quiet until (hour, 0–23)"</label>
+                        <input id="quiet_hours_end" name="quiet_hours_end" type="text" inputmode="numeric"
+                            value=initial.quiet_hours_end.clone() aria-describedby="quiet_hours-error"/>
+                    </div>
+                </div>
+                <p class="field-hint">"In the shop's time zone. No digest is sent in these hours; what happened waits for the next one. Leave both empty for none."</p>
+                <p class="field-error" id="quiet_hours-error" aria-live="polite">{message("quiet_hours")}</p>
+            </fieldset>
+            <div class="form-actions">
+                <button type="submit" class="button button-primary" disabled=move || save.pending().get()>
+                    {move || if save.pending().get() { "Saving…" } else { "Save digest settings" }}
+                </button>
+            </div>
+            {outcome}
+        </ActionForm>
     }
 }
 

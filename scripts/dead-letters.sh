@@ -17,7 +17,11 @@ if [ "${ARGS[0]:-}" = "delete" ]; then
 fi
 limit=${ARGS[0]:-20}
 [[ "$limit" =~ ^[0-9]+$ ]] || { echo "LIMIT must be a number" >&2; exit 2; }
-d1_query "SELECT id, queue, message_id, received_at, substr(body, 1, 300) AS body FROM dead_letters ORDER BY id DESC LIMIT $limit" \
+# A webhook's shop, topic and id first (its payload can be long), else the message's start.
+d1_query "SELECT id, queue, message_id, received_at,
+            COALESCE(json_extract(body, '$.shop') || ' ' || json_extract(body, '$.topic') || ' webhook ' || json_extract(body, '$.webhook_id'),
+                     substr(body, 1, 300)) AS body
+          FROM dead_letters ORDER BY id DESC LIMIT $limit" \
   | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const rows=JSON.parse(s);
       if(!rows.length){console.log("no dead letters");return}
       for(const r of rows) console.log(`#${r.id} ${r.received_at} ${r.queue} ${r.message_id}\n    ${r.body}`)})'

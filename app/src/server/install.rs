@@ -59,9 +59,13 @@ pub async fn install(env: &worker::Env, shop: &ShopDomain, token: AccessToken) -
         },
     )
     .await?;
-    register_webhooks(&cfg, shop, &token.access_token).await;
-    super::sync::enqueue(env, domain::jobs::SyncStep::Start { shop_id: id, orders_days: domain::jobs::full_history_days() }, 0).await?;
-    worker::console_log!("{}", serde_json::json!({"level": "info", "event": "shop_installed", "shop": shop.as_str()}));
+    // Concurrent installs of one shop (an embedded page's first requests): one registers the
+    // webhooks and starts the sync; the others only refresh the token.
+    if shops::claim_first_sync(&db, id, &super::context::now_rfc3339()).await? {
+        register_webhooks(&cfg, shop, &token.access_token).await;
+        super::sync::enqueue(env, domain::jobs::SyncStep::Start { shop_id: id, orders_days: domain::jobs::full_history_days() }, 0).await?;
+        worker::console_log!("{}", serde_json::json!({"level": "info", "event": "shop_installed", "shop": shop.as_str()}));
+    }
     shops::by_domain(&db, shop).await?.ok_or_else(|| internal("install", "shop row missing after upsert"))
 }
 

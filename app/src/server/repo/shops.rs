@@ -44,11 +44,22 @@ pub async fn upsert_installed(db: &D1Database, s: &Installed<'_>) -> Result<(), 
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT(id) DO UPDATE SET domain = excluded.domain, name = excluded.name,
            currency = excluded.currency, timezone = excluded.timezone, utc_offset_minutes = excluded.utc_offset_minutes,
-           access_token = excluded.access_token, scopes = excluded.scopes, uninstalled_at = NULL",
+           access_token = excluded.access_token, scopes = excluded.scopes,
+           sync_claimed_at = CASE WHEN shops.uninstalled_at IS NULL THEN shops.sync_claimed_at END, uninstalled_at = NULL",
         &[int(s.id), text(s.domain), text(s.name), text(s.currency), text(s.timezone), text(s.sealed_token), text(s.scopes), int(s.utc_offset_minutes.into())],
     )?;
     let settings = prepare(db, "INSERT INTO settings (shop_id) VALUES (?1) ON CONFLICT(shop_id) DO NOTHING", &[int(s.id)])?;
     batch(db, vec![shop, settings]).await
+}
+
+/// Claims the install's first sync: `true` for exactly one caller per install, however
+/// many install at once (D1 applies writes one at a time).
+pub async fn claim_first_sync(db: &D1Database, shop_id: i64, now: &str) -> Result<bool, AppError> {
+    let result = prepare(db, "UPDATE shops SET sync_claimed_at = ?2 WHERE id = ?1 AND sync_claimed_at IS NULL", &[int(shop_id), text(now)])?
+        .run()
+        .await
+        .map_err(|e| crate::server::context::internal("D1 write", e))?;
+    Ok(super::forecasts::changes(&result) == 1)
 }
 
 #[derive(Deserialize)]

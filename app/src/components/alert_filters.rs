@@ -96,4 +96,5 @@ pub fn AlertFilters(
             </div>
         </form>
     }
+    .into_any()
 }

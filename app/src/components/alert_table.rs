@@ -97,6 +97,7 @@ pub fn AlertTable(
             </table>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -133,6 +134,7 @@ fn AlertLine(
             <td><AlertActions id label status today on_action/></td>
         </tr>
     }
+    .into_any()
 }
 
 /// A submit button that, once hydrated, asks the page instead of posting the form.
@@ -154,6 +156,7 @@ fn ActionButton(
             {text}<span class="visually-hidden">{hidden_text}</span>
         </button>
     }
+    .into_any()
 }
 
 #[component]
@@ -207,4 +210,5 @@ fn AlertActions(
             </details>
         </div>
     }
+    .into_any()
 }

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { BASE, DEMO, get, serverFn, ensureSynced, until } from './helpers.mjs';
+import { BASE, DEMO, get, serverFn, ensureSynced, until, sessionToken } from './helpers.mjs';
 
 const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
 const KIND_LABELS = { out_of_stock: 'Out of stock', reorder_now: 'Reorder now', low_stock: 'Low stock', overstock: 'Overstock', dead_stock: 'Dead stock' };
@@ -210,4 +210,28 @@ test('actions refuse what they must: an alert that is not the shop\'s, a past da
   const after = await serverFn('dashboard');
   assert.equal(after.json.rows[0].id, id, 'nothing changed');
   assert.equal(after.json.rows[0].state.state, json.rows[0].state.state);
+});
+
+test('without JavaScript an action is a plain form post that returns to the list', async () => {
+  const { json } = await serverFn('dashboard');
+  const target = json.rows.find((r) => r.state.state === 'open');
+  touched.add(target.id);
+  const back = `${BASE}/app?kind=${target.kind}`;
+  // What the browser sends for the row's form before the wasm has loaded.
+  const res = await fetch(`${BASE}/api/alert_action`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'text/html,application/xhtml+xml',
+      referer: back,
+      authorization: `Bearer ${await sessionToken(DEMO)}`,
+    },
+    body: new URLSearchParams({ id: String(target.id), action: 'acknowledge' }).toString(),
+  });
+  assert.ok([302, 303].includes(res.status), `status ${res.status}`);
+  assert.equal(res.headers.get('location'), back);
+  const { text } = await get(`/app?kind=${target.kind}`);
+  const tr = text.match(new RegExp(`<tr data-alert-id="${target.id}"[^]*?</tr>`))?.[0] ?? '';
+  assert.match(tr, /class="status status-acknowledged">(<!--[^>]*-->)?Acknowledged/);
 });

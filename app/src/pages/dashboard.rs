@@ -207,7 +207,7 @@ fn DashboardBody(d: Dashboard, focus_results: RwSignal<bool>, pending: RwSignal<
         };
         view! {
             <div class="results-summary" id="results-summary" tabindex="-1" node_ref=results_ref>
-                <p class="muted" aria-live="polite">{summary}</p>
+                <p class="muted">{summary}</p>
                 <p class="muted">"Resolve removes an alert now; it reopens if its condition is still true at the next check. Acknowledged and snoozed alerts stay until the stock recovers (a snooze ends on its date)."</p>
             </div>
             <AlertTable rows=d.rows currency=d.currency.clone() listed today states on_action/>

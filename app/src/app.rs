@@ -8,6 +8,7 @@ use crate::pages::{
     reorder::ReorderPage,
     outbox::OutboxPage,
     settings::SettingsPage,
+    variant::VariantDetailPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/app") view=DashboardPage ssr=SsrMode::Async/>
                         <Route path=path!("/app/reorder") view=ReorderPage ssr=SsrMode::Async/>
                         <Route path=path!("/app/settings") view=SettingsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/app/variants/:variant_id") view=VariantDetailPage ssr=SsrMode::Async/>
                         <Route path=path!("/help") view=HelpIndexPage ssr=SsrMode::Async/>
                         <Route path=path!("/help/:slug") view=HelpArticlePage ssr=SsrMode::Async/>
                         <Route path=path!("/dev/outbox") view=OutboxPage ssr=SsrMode::Async/>

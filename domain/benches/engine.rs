@@ -58,6 +58,7 @@ fn catalogue(rate_scale: f64) -> (HistoryTable, Vec<Position>, NaiveDate) {
             cost_cents: 1_100,
             tracked: true,
             supply: SupplyOverrides::default(),
+            yearly_factor: None,
         });
     }
     let table = HistoryTable::from_columns(start, DAYS, units, stockout).unwrap_or_else(|e| panic!("{e}"));

@@ -104,6 +104,8 @@ pub enum Job {
     Sync(SyncStep),
     /// Recalculate a shop's alerts: all variants (`None`), or those a webhook changed.
     Recalculate { shop_id: i64, variant_ids: Option<Vec<i64>> },
+    /// Refit a shop's seasonal patterns over a long history, then recalculate with them.
+    Refit { shop_id: i64 },
 }
 
 /// A sync advances one step per message, so no invocation waits on Shopify for long:
@@ -124,9 +126,11 @@ pub enum SyncStep {
     Import { shop_id: i64, run_id: i64, offset: u64, part: u32 },
 }
 
-/// A year of orders, for weekly and yearly seasonality.
+/// A year and eight weeks of orders: the yearly factor compares the coming four weeks with
+/// the four before them, a year ago (`domain::engine::seasonal`). Shopify serves orders
+/// older than 60 days only with the `read_all_orders` scope, which the app requests.
 pub const fn full_history_days() -> u32 {
-    365
+    420
 }
 
 /// What the nightly sync re-reads of the orders, to catch any webhook that went missing.

@@ -4,6 +4,7 @@
 
 pub mod alert_action;
 pub mod alert_filter;
+pub mod chart;
 pub mod crypto;
 pub mod digest;
 pub mod engine;

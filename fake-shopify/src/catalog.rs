@@ -8,7 +8,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution, LogNormal, Poisson};
 
-pub const HISTORY_DAYS: u32 = 365;
+/// As much history as the app imports at install (`domain::jobs::full_history_days`).
+pub const HISTORY_DAYS: u32 = 420;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shop {

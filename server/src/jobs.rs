@@ -19,6 +19,7 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
                 }
             },
             Ok(Job::Recalculate { shop_id, variant_ids }) => recalculate(env, shop_id, variant_ids).await.map_err(|e| e.to_string()),
+            Ok(Job::Refit { shop_id }) => refit(env, shop_id).await.map_err(|e| e.to_string()),
             Ok(Job::Sync(step)) => app::server::sync::run_step(env, &step).await.map_err(|e| e.to_string()),
             Err(e) => Err(format!("undecodable job message: {e}")),
         };
@@ -39,11 +40,11 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
 async fn run(env: &worker::Env, db: &D1Database, job: &JobMessage) -> Result<(), AppError> {
     job_runs::start(db, job.run_id, &context::now_rfc3339()).await?;
     let rows_touched = match job.job {
-        // Fan out: one message per shop, so each shop's recalculation has its own
-        // invocation (CPU and subrequest limits) and retries alone. The engine refits the
-        // weekly indices on every run, so the Sunday refit is a full recalculation too.
-        // The nightly run is the daily full sync (catalogue, recent orders) — which ends
-        // with a recalculation — or, for a shop the app cannot reach, a recalculation.
+        // Fan out: one message per shop, so each shop's run has its own invocation (CPU
+        // and subrequest limits) and retries alone. The nightly run is the daily full sync
+        // (catalogue, recent orders) — which ends with a recalculation — or, for a shop
+        // the app cannot reach, a recalculation. The Sunday run refits each shop's
+        // seasonal patterns over a longer history, then recalculates with them.
         JobKind::RecalculateAlerts | JobKind::RefitSeasonality => {
             let shops = shops::installed(db).await?;
             let nightly = job.job == JobKind::RecalculateAlerts;
@@ -51,22 +52,32 @@ async fn run(env: &worker::Env, db: &D1Database, job: &JobMessage) -> Result<(),
                 .iter()
                 .map(|s| match (nightly, s.has_token == 1) {
                     (true, true) => Job::Sync(SyncStep::Start { shop_id: s.id, orders_days: NIGHTLY_ORDER_DAYS }),
-                    _ => Job::Recalculate { shop_id: s.id, variant_ids: None },
+                    (true, false) => Job::Recalculate { shop_id: s.id, variant_ids: None },
+                    (false, _) => Job::Refit { shop_id: s.id },
                 })
                 .collect();
             app::server::queue::send(env, jobs, 0).await?;
             shops.len() as i64
         }
         JobKind::SendDigests => app::server::digest::send_digests(env, worker::Date::now().as_millis()).await? as i64,
-        // Retention of sales history and alerts arrives with the operations issue; today
-        // the cleanup prunes captured mail and the digest log.
         JobKind::Cleanup => {
             let day = |back: u64| context::today().checked_sub_days(chrono::Days::new(back)).unwrap_or_default().to_string();
             app::server::repo::digests::prune(db, &day(30), &day(90)).await?;
-            0
+            app::server::retention::apply(db, context::today()).await? as i64
         }
     };
     job_runs::finish(db, job.run_id, rows_touched, &context::now_rfc3339()).await
+}
+
+async fn refit(env: &worker::Env, shop_id: i64) -> Result<(), AppError> {
+    let started = worker::Date::now().as_millis();
+    let patterns = app::server::seasonal::refit(env, shop_id, context::today()).await?;
+    worker::console_log!(
+        "{}",
+        serde_json::json!({"level": "info", "event": "seasonality_refitted", "shop_id": shop_id,
+            "patterns": patterns, "ms": worker::Date::now().as_millis() - started})
+    );
+    recalculate(env, shop_id, None).await
 }
 
 async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<Vec<i64>>) -> Result<(), AppError> {

@@ -10,6 +10,7 @@ pub mod reorder;
 pub mod outbox;
 pub mod settings;
 pub mod sync;
+pub mod variant;
 
 /// Every server function, for the Worker to register (wasm has no link-time registry).
 #[cfg(feature = "ssr")]
@@ -33,4 +34,5 @@ pub fn register_all() {
     register_explicit::<digest_settings::GetDigestSettings>();
     register_explicit::<digest_settings::SaveDigestSettings>();
     register_explicit::<outbox::SendDigestsNow>();
+    register_explicit::<variant::VariantDetail>();
 }

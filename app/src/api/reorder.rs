@@ -24,7 +24,7 @@ pub async fn reorder_list(cover_days: Option<u32>) -> Result<Reorder, AppError> 
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
         let today = today();
-        let (rows, assessments) = crate::server::recalc::assess_shop(&db(&env)?, shop.id, None, today).await?;
+        let (rows, assessments, _) = crate::server::recalc::assess_shop(&db(&env)?, shop.id, None, today).await?;
         let labels: Vec<domain::engine::Labels> = rows
             .into_iter()
             .map(|r| domain::engine::Labels {

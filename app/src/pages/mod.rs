@@ -4,3 +4,4 @@ pub mod not_found;
 pub mod reorder;
 pub mod outbox;
 pub mod settings;
+pub mod variant;

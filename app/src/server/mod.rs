@@ -14,5 +14,8 @@ pub mod queue;
 pub mod rate_limit;
 pub mod recalc;
 pub mod repo;
+pub mod retention;
+pub mod seasonal;
 pub mod shopify;
 pub mod sync;
+pub mod variant;

@@ -1,13 +1,15 @@
 //! Recalculating a shop's alerts with the engine (`domain::engine`): three reads (stock
-//! positions, sales history, live alerts), the pure assessment, one batched write.
+//! positions, sales history, live alerts), the pure assessment and backtest, one batched
+//! write of the alert changes and the day's forecast rows.
 
 use super::context::{db, internal, now_rfc3339};
 use super::d1::batch;
-use super::repo::{alerts, settings};
+use super::repo::{alerts, forecasts, settings};
 use crate::error::AppError;
 use chrono::{Days, NaiveDate};
 use domain::engine::{
-    assess_all, reconcile, AlertKey, AlertState, DayRow, EngineConfig, ExistingAlert, HistoryTable, Position, SupplyOverrides,
+    assess_all, backtest, reconcile, AlertKey, AlertState, Assessment, DayRow, EngineConfig, ExistingAlert, HistoryTable,
+    Position, SeriesId, SupplyOverrides, VariantBacktest, HOLDOUT_DAYS,
 };
 use domain::RiskKind;
 use std::collections::HashMap;
@@ -31,13 +33,13 @@ impl Summary {
 }
 
 /// The engine's assessment of every position of the shop (or of `variants`), with the
-/// rows they came from, in the same order.
+/// rows they came from and their history (series `i` ↔ row `i`), in the same order.
 pub async fn assess_shop(
     db: &worker::D1Database,
     shop_id: i64,
     variants: Option<&[i64]>,
     today: NaiveDate,
-) -> Result<(Vec<alerts::PositionRow>, Vec<domain::engine::Assessment>), AppError> {
+) -> Result<(Vec<alerts::PositionRow>, Vec<Assessment>, HistoryTable), AppError> {
     let settings = settings::get(db, shop_id).await?;
     let cfg = EngineConfig::from(&settings);
     let rows = alerts::positions(db, shop_id, variants).await?;
@@ -60,6 +62,7 @@ pub async fn assess_shop(
                 cost_cents: r.cost_cents,
                 tracked: true,
                 supply: SupplyOverrides::default(),
+                yearly_factor: r.yearly_factor,
             }
         })
         .collect();
@@ -70,13 +73,13 @@ pub async fn assess_shop(
         let _ = table.record(*id, &row);
     }
     let assessments = assess_all(&positions, &table, &cfg, today).map_err(|e| internal("engine", e))?;
-    Ok((rows, assessments))
+    Ok((rows, assessments, table))
 }
 
 /// Recalculates `shop_id` (all variants, or only `variants`) as of `today` (shop-local).
 pub async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<&[i64]>, today: NaiveDate) -> Result<Summary, AppError> {
     let db = db(env)?;
-    let (rows, assessments) = assess_shop(&db, shop_id, variants, today).await?;
+    let (rows, assessments, table) = assess_shop(&db, shop_id, variants, today).await?;
 
     let existing: Vec<ExistingAlert> = alerts::live(&db, shop_id, variants)
         .await?
@@ -112,7 +115,37 @@ pub async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<&[i64
             explanation: explain(&u.explanation),
         })
         .collect();
+    let forecast_rows: Vec<forecasts::ForecastRow> = assessments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| forecast_row(a, table.series(SeriesId(i)).and_then(|h| backtest(h, HOLDOUT_DAYS))))
+        .collect();
     let now = now_rfc3339();
-    batch(&db, alerts::write(&db, shop_id, &opened, &updated, &changes.to_resolve, &now)?).await?;
+    let mut statements = alerts::write(&db, shop_id, &opened, &updated, &changes.to_resolve, &now)?;
+    statements.extend(forecasts::write_forecasts(&db, shop_id, &today.to_string(), &forecast_rows, &now)?);
+    batch(&db, statements).await?;
     Ok(Summary { positions: rows.len(), opened: opened.len(), updated: updated.len(), resolved: changes.to_resolve.len() })
+}
+
+/// The day's forecast row for a position: what the variant page charts, with the forecast
+/// error over the last 28 days (`None` when the history is too short to score).
+fn forecast_row(a: &Assessment, bt: Option<VariantBacktest>) -> forecasts::ForecastRow {
+    let name = |v: serde_json::Result<serde_json::Value>| v.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let finite = |x: f64| if x.is_finite() { Some(x) } else { None };
+    let e = &a.explanation;
+    forecasts::ForecastRow {
+        variant_id: a.variant_id,
+        location_id: a.location_id,
+        velocity: e.velocity,
+        sigma_daily: e.sigma_daily,
+        on_hand: e.on_hand,
+        days_of_cover: e.days_of_cover.and_then(finite),
+        safety_stock: e.safety_stock,
+        reorder_point: e.reorder_point,
+        pattern: name(serde_json::to_value(e.demand_pattern)),
+        method: name(serde_json::to_value(e.method)),
+        mase: bt.and_then(|b| finite(b.mase)),
+        naive_mase: bt.and_then(|b| finite(b.naive30_mase)),
+        scored_days: bt.map_or(0, |b| b.scored_days),
+    }
 }

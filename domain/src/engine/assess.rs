@@ -24,6 +24,9 @@ pub struct Position {
     /// reason about, so no alerts.
     pub tracked: bool,
     pub supply: super::config::SupplyOverrides,
+    /// The variant's yearly factor from the last weekly refit (`engine::seasonal`), for
+    /// histories too short to measure it; `None` before the first refit.
+    pub yearly_factor: Option<f64>,
 }
 
 impl Position {
@@ -158,7 +161,12 @@ impl Assessment {
 
 /// Assesses one variant × location on `today` (the first day after its history).
 pub fn assess(p: &Position, history: History<'_>, cfg: &EngineConfig, today: NaiveDate) -> Assessment {
-    assess_forecast(p, Forecast::fit(history), cfg, today)
+    let forecast = Forecast::fit(history);
+    let forecast = match p.yearly_factor {
+        Some(y) => forecast.with_yearly(y),
+        None => forecast,
+    };
+    assess_forecast(p, forecast, cfg, today)
 }
 
 /// The part after fitting, for callers that already hold a `Forecast`.

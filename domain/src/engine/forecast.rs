@@ -102,6 +102,8 @@ const YEAR_LAG_DAYS: usize = 364; // 52 weeks: keeps weekdays aligned, leap year
 const YEAR_WINDOW_DAYS: usize = 28;
 /// Yearly factor bounds: a seasonal swing beyond ×2 in four weeks is more likely a one-off.
 const YEARLY_BOUNDS: (f64, f64) = (0.5, 2.0);
+/// History the yearly factor needs: a year and the four weeks after it.
+pub const YEARLY_MIN_HISTORY_DAYS: usize = YEAR_LAG_DAYS + YEAR_WINDOW_DAYS;
 
 /// Everything the engine needs to forecast one series, a few dozen bytes, no heap.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -144,6 +146,16 @@ impl Forecast {
         let wd = from.weekday().num_days_from_monday() as usize;
         let partial: f64 = (0..(days % 7) as usize).map(|i| self.day_of_week[(wd + i) % 7]).sum();
         self.daily() * (f64::from(days / 7) * 7.0 + partial)
+    }
+
+    /// The same forecast with a yearly factor measured elsewhere (the weekly refit over a
+    /// longer history), used when this history is too short to measure one. Bounded as a
+    /// measured factor is; a non-finite value leaves the forecast unchanged.
+    pub fn with_yearly(mut self, yearly: f64) -> Self {
+        if yearly.is_finite() && (self.history_days as usize) < YEARLY_MIN_HISTORY_DAYS {
+            self.yearly = yearly.clamp(YEARLY_BOUNDS.0, YEARLY_BOUNDS.1);
+        }
+        self
     }
 
     /// Fits a forecast to `history`. Total: an empty, all-stockout or all-zero history

@@ -18,12 +18,14 @@ pub mod alerts;
 pub mod assess;
 pub mod backtest;
 pub mod calendar;
+pub mod explain;
 pub mod config;
 pub mod forecast;
 pub mod history;
 pub mod normal;
 pub mod reorder;
 pub mod replenishment;
+pub mod seasonal;
 
 #[cfg(test)]
 mod props;
@@ -36,6 +38,8 @@ pub use calendar::{local_date, UtcOffset};
 pub use config::{EngineConfig, ServiceLevel, Supply, SupplyOverrides};
 pub use forecast::{week_of_year_factors, DemandPattern, Forecast, ForecastMethod};
 pub use history::{DayRow, History, HistoryError, HistoryTable, SeriesId};
+pub use seasonal::{pool, SeasonalPattern, REFIT_HISTORY_DAYS};
+pub use backtest::{backtest, VariantBacktest, HOLDOUT_DAYS};
 pub use reorder::{purchase_order_csv, reorder_suggestions, Labels, OrderLine, VendorOrder};
 
 use chrono::NaiveDate;

@@ -47,6 +47,7 @@ fn position(on_hand: i64, incoming: i64) -> Position {
         cost_cents: 1_000,
         tracked: true,
         supply: SupplyOverrides::default(),
+        yearly_factor: None,
     }
 }
 
@@ -349,7 +350,7 @@ fn reorder_suggestions_per_vendor_as_csv() {
 fn demo_shop() {
     let end = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
     let shop = fake_shopify::catalog::generate(42, end);
-    let start = end.checked_sub_days(Days::new(364)).unwrap();
+    let start = end.checked_sub_days(Days::new(u64::from(fake_shopify::catalog::HISTORY_DAYS) - 1)).unwrap();
     let mut table = HistoryTable::with_capacity(start, end, shop.levels.len()).unwrap();
     let mut ids = std::collections::HashMap::new();
     let mut positions = Vec::new();
@@ -365,6 +366,7 @@ fn demo_shop() {
             cost_cents: v.cost_cents,
             tracked: true,
             supply: SupplyOverrides::default(),
+        yearly_factor: None,
         });
     }
     for s in &shop.sales {
@@ -397,16 +399,19 @@ fn demo_shop() {
     for kind in RiskKind::ALL {
         assert!(changes.to_open.iter().any(|n| n.key.kind == kind), "no {kind:?} alert");
     }
-    // Stockouts do not drag velocity down: series with many stockout days forecast
-    // about what they sold per in-stock day, not per calendar day.
+    // Stockouts do not drag velocity down: series with many stockout days in the last 26
+    // weeks (the smoothing window) forecast about what they sold per in-stock day there,
+    // not per calendar day.
     let mut checked = 0;
     for (i, a) in all.iter().enumerate() {
         let h = table.series(SeriesId(i)).unwrap();
-        let out_days = h.stockout().iter().filter(|&&o| o).count();
-        let sold: f64 = h.units().iter().map(|&u| f64::from(u)).sum();
-        if out_days > 60 && sold > 200.0 {
-            let per_calendar_day = sold / h.len() as f64;
-            assert!(a.forecast.daily() > per_calendar_day, "{} ≤ {per_calendar_day}", a.forecast.daily());
+        let recent = h.len().saturating_sub(182);
+        let out_days = h.stockout()[recent..].iter().filter(|&&o| o).count();
+        let sold: f64 = h.units()[recent..].iter().map(|&u| f64::from(u)).sum();
+        if out_days > 30 && sold > 100.0 {
+            let per_calendar_day = sold / (h.len() - recent) as f64;
+            // The level, before the yearly factor moves it toward the coming season.
+            assert!(a.forecast.level > per_calendar_day, "{} ≤ {per_calendar_day}", a.forecast.level);
             checked += 1;
         }
     }
@@ -416,4 +421,30 @@ fn demo_shop() {
     let s = summarise(&results);
     assert!(s.series > 1_000);
     assert!(s.mean_mase < s.mean_naive30_mase, "{s:?}");
+}
+
+/// The refit's stored yearly factor reaches a nightly forecast whose half-year window
+/// cannot measure one, and a measured factor is never overridden.
+#[test]
+fn a_stored_yearly_factor_scales_short_history_forecasts_only() {
+    let start = today() - Days::new(182);
+    let units = vec![4u16; 182];
+    let out = vec![false; 182];
+    let history = History::new(start, &units, &out).unwrap();
+    let plain = assess(&position(100, 0), history, &cfg(), today());
+    let mut p = position(100, 0);
+    p.yearly_factor = Some(1.5);
+    let seasonal = assess(&p, history, &cfg(), today());
+    assert!((seasonal.explanation.velocity - 1.5 * plain.explanation.velocity).abs() < 1e-9);
+    assert!((seasonal.plan.lead_time_demand - 1.5 * plain.plan.lead_time_demand).abs() < 1e-9);
+    p.yearly_factor = Some(f64::NAN);
+    assert_eq!(assess(&p, history, &cfg(), today()).explanation.velocity, plain.explanation.velocity);
+    p.yearly_factor = Some(9.0); // bounded as a measured factor is
+    assert!((assess(&p, history, &cfg(), today()).forecast.yearly - 2.0).abs() < 1e-12);
+
+    let long_units = vec![4u16; 400];
+    let long_out = vec![false; 400];
+    let long = History::new(today() - Days::new(400), &long_units, &long_out).unwrap();
+    p.yearly_factor = Some(1.5);
+    assert_eq!(assess(&p, long, &cfg(), today()).forecast.yearly, 1.0);
 }

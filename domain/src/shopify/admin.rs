@@ -43,8 +43,8 @@ pub const CURRENT_BULK_OPERATION_QUERY: &str = "query StockSentryCurrentBulk { c
 /// `{"topic": "ORDERS_CREATE", "webhookSubscription": {"uri": "https://…/webhooks/orders/create", "format": "JSON"}}`.
 pub const WEBHOOK_SUBSCRIPTION_CREATE: &str = "mutation StockSentryWebhookCreate($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) { webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) { webhookSubscription { id topic uri } userErrors { field message } } }";
 
-/// How much order history the app imports: a full year, for seasonality.
-pub const ORDER_HISTORY_DAYS: i64 = 365;
+/// How much order history the app imports (`jobs::full_history_days`).
+pub const ORDER_HISTORY_DAYS: i64 = crate::jobs::full_history_days() as i64;
 
 /// The inner query of the orders export since `since` (inclusive, UTC midnight): orders with
 /// their line items (a nested connection) and, inline, the fulfilling location and refunds.

@@ -24,6 +24,7 @@ pub struct PositionRow {
     pub product_title: String,
     pub variant_title: String,
     pub location_name: String,
+    pub yearly_factor: Option<f64>,
 }
 
 pub async fn positions(db: &D1Database, shop_id: i64, variants: Option<&[i64]>) -> Result<Vec<PositionRow>, AppError> {
@@ -187,4 +188,20 @@ pub async fn set_state(
     )
     .await?;
     Ok(changed.is_some())
+}
+
+/// Deletes up to `limit` of a shop's alerts resolved before `before` (RFC 3339); live
+/// alerts are kept however old, since the merchant's acknowledgement or snooze is on them.
+/// Returns how many went, so the cleanup repeats until a pass deletes fewer than `limit`.
+pub async fn prune(db: &D1Database, shop_id: i64, before: &str, limit: u32) -> Result<usize, AppError> {
+    let result = prepare(
+        db,
+        "DELETE FROM alerts WHERE id IN
+            (SELECT id FROM alerts WHERE shop_id = ?1 AND state = 'resolved' AND resolved_at < ?2 LIMIT ?3)",
+        &[int(shop_id), text(before), int(limit.into())],
+    )?
+    .run()
+    .await
+    .map_err(|e| crate::server::context::internal("D1 write", e))?;
+    Ok(super::forecasts::changes(&result))
 }

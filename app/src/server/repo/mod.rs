@@ -5,6 +5,7 @@ pub mod bulk;
 pub mod catalog;
 pub mod dashboard;
 pub mod digests;
+pub mod forecasts;
 pub mod help;
 pub mod inventory;
 pub mod job_runs;

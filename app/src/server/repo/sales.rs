@@ -39,3 +39,30 @@ pub fn add_order(
     )?);
     Ok(out)
 }
+
+#[derive(serde::Deserialize)]
+pub struct SalesDay {
+    pub day: String,
+    pub units_sold: i64,
+    pub units_returned: i64,
+    pub stock_end: Option<i64>,
+    pub out_of_stock: i64,
+}
+
+/// One position's days with a sale, a return or a stockout since `from_day`, oldest first
+/// (the variant page; days without a row were in stock with no sale).
+pub async fn position_days(
+    db: &D1Database,
+    shop_id: i64,
+    variant_id: i64,
+    location_id: i64,
+    from_day: &str,
+) -> Result<Vec<SalesDay>, AppError> {
+    crate::server::d1::all(
+        db,
+        "SELECT day, units_sold, units_returned, stock_end, out_of_stock FROM daily_sales
+         WHERE shop_id = ?1 AND variant_id = ?2 AND location_id = ?3 AND day >= ?4 ORDER BY day",
+        &[int(shop_id), int(variant_id), int(location_id), text(from_day)],
+    )
+    .await
+}

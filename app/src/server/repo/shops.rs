@@ -79,8 +79,9 @@ pub fn mark_uninstalled(db: &D1Database, shop_id: i64, now: &str) -> Result<Vec<
 }
 
 /// Every table holding shop data, children first.
-const SHOP_TABLES: [&str; 13] = [
+const SHOP_TABLES: [&str; 14] = [
     "digest_log",
+    "forecasts",
     "outbox",
     "daily_sales",
     "inventory_levels",
@@ -137,6 +138,17 @@ pub struct InstalledShop {
 }
 
 /// Every installed shop: what the nightly jobs fan out over.
+/// Every shop with data, installed or not (data stays until `shop/redact`): retention
+/// applies to all of them.
+pub async fn all_ids(db: &D1Database) -> Result<Vec<i64>, AppError> {
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: i64,
+    }
+    let rows: Vec<Id> = crate::server::d1::all(db, "SELECT id FROM shops ORDER BY id", &[]).await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
 pub async fn installed(db: &D1Database) -> Result<Vec<InstalledShop>, AppError> {
     crate::server::d1::all(
         db,

@@ -1,0 +1,88 @@
+//! The Sunday refit: each variant's seasonal pattern from `REFIT_HISTORY_DAYS` of sales
+//! pooled over its locations (`domain::engine::seasonal`), plus the shop-wide pattern
+//! (variant 0). Variants are read in chunks, one history query per chunk, so a large
+//! catalogue never holds more than a chunk of history in memory.
+
+use super::context::{db, internal, now_rfc3339};
+use super::d1::batch;
+use super::repo::{alerts, forecasts};
+use crate::error::AppError;
+use chrono::{Days, NaiveDate};
+use domain::engine::{pool, DayRow, History, HistoryTable, SeasonalPattern, SeriesId, REFIT_HISTORY_DAYS};
+use std::collections::HashMap;
+
+/// Variants per history read: ~500 × 2 locations × 420 days ≈ 1.3 MB of table.
+const VARIANTS_PER_CHUNK: usize = 500;
+
+/// Refits `shop_id`'s patterns as of `today` (history up to yesterday). Returns the
+/// number of patterns written.
+pub async fn refit(env: &worker::Env, shop_id: i64, today: NaiveDate) -> Result<usize, AppError> {
+    let db = db(env)?;
+    let end = today.checked_sub_days(Days::new(1)).unwrap_or(today);
+    let start = end.checked_sub_days(Days::new(REFIT_HISTORY_DAYS - 1)).unwrap_or(end);
+    let from = start.to_string();
+    let now = now_rfc3339();
+
+    // Variant → its series keys, in variant order.
+    let keys = forecasts::series_keys(&db, shop_id).await?;
+    let mut variants: Vec<(i64, Vec<i64>)> = Vec::new();
+    for k in keys {
+        match variants.last_mut() {
+            Some((v, locs)) if *v == k.variant_id => locs.push(k.location_id),
+            _ => variants.push((k.variant_id, vec![k.location_id])),
+        }
+    }
+
+    let mut written = 0;
+    let (mut units, mut out) = (Vec::new(), Vec::new());
+    for chunk in variants.chunks(VARIANTS_PER_CHUNK) {
+        let ids: Vec<i64> = chunk.iter().map(|(v, _)| *v).collect();
+        let history = alerts::history(&db, shop_id, &from, Some(&ids)).await?;
+        let mut table = HistoryTable::new(start, end).map_err(|e| internal("history window", e))?;
+        let mut series: HashMap<(i64, i64), SeriesId> = HashMap::new();
+        let mut members: Vec<Vec<SeriesId>> = Vec::with_capacity(chunk.len());
+        for (v, locs) in chunk {
+            members.push(locs.iter().map(|&l| *series.entry((*v, l)).or_insert_with(|| table.add_series())).collect());
+        }
+        for h in &history {
+            let (Some(id), Ok(day)) = (series.get(&(h.variant_id, h.location_id)), h.day.parse::<NaiveDate>()) else { continue };
+            let row = DayRow { day, units_sold: h.units_sold, units_returned: h.units_returned, out_of_stock: h.out_of_stock != 0 };
+            let _ = table.record(*id, &row); // today's partial day is outside the window
+        }
+        let mut rows = Vec::with_capacity(chunk.len());
+        for ((variant_id, _), ids) in chunk.iter().zip(&members) {
+            pool(&table, ids, &mut units, &mut out);
+            let history = History::new(start, &units, &out).map_err(|e| internal("pooled history", e))?;
+            rows.push(row(*variant_id, &SeasonalPattern::fit(history)));
+        }
+        written += rows.len();
+        batch(&db, forecasts::write_patterns(&db, shop_id, &rows, &now)?).await?;
+    }
+
+    // The shop as a whole, from one aggregate query: what the variant page compares with.
+    let totals = forecasts::shop_daily_totals(&db, shop_id, &from).await?;
+    let days = usize::try_from(end.signed_duration_since(start).num_days() + 1).unwrap_or(0);
+    let mut units = vec![0u16; days];
+    for t in &totals {
+        let Ok(day) = t.day.parse::<NaiveDate>() else { continue };
+        if let Some(cell) = usize::try_from(day.signed_duration_since(start).num_days()).ok().and_then(|i| units.get_mut(i)) {
+            *cell = u16::try_from(t.units.max(0)).unwrap_or(u16::MAX);
+        }
+    }
+    let out = vec![false; days];
+    let shop = SeasonalPattern::fit(History::new(start, &units, &out).map_err(|e| internal("shop history", e))?);
+    let mut last = forecasts::write_patterns(&db, shop_id, &[row(0, &shop)], &now)?;
+    last.push(forecasts::drop_stale_patterns(&db, shop_id, &now)?);
+    batch(&db, last).await?;
+    Ok(written + 1)
+}
+
+fn row(variant_id: i64, p: &SeasonalPattern) -> forecasts::PatternRow {
+    forecasts::PatternRow {
+        variant_id,
+        day_of_week: serde_json::to_string(&p.day_of_week).unwrap_or_else(|_| "[1,1,1,1,1,1,1]".into()),
+        week_of_year: p.week_of_year.as_ref().and_then(|w| serde_json::to_string(w).ok()),
+        yearly_factor: p.yearly,
+        history_days: p.history_days,
+    }
+}

@@ -1,0 +1,124 @@
+//! The variant page's data: the engine run for this one variant (three small reads), its
+//! stock and sales days, its stored forecast error and seasonal pattern, its live alerts.
+//! A fixed number of queries whatever the variant's history: no query per day or location.
+
+use super::recalc::assess_shop;
+use super::repo::{alerts, forecasts, sales, shops::ShopRow};
+use crate::api::variant::{ForecastError, LiveAlert, LocationStock, VariantPage, FUTURE_DAYS, PAST_DAYS};
+use crate::error::AppError;
+use chrono::{Days, NaiveDate};
+use domain::chart::{FutureDay, PastDay};
+use domain::engine::explain::in_words;
+use domain::RiskKind;
+use worker::D1Database;
+
+pub async fn load(
+    db: &D1Database,
+    shop: &ShopRow,
+    variant_id: i64,
+    location_id: Option<i64>,
+    today: NaiveDate,
+) -> Result<VariantPage, AppError> {
+    let (rows, assessments, _) = assess_shop(db, shop.id, Some(&[variant_id]), today).await?;
+    let not_found = || AppError::NotFound("This variant is not in your shop, or it is not stocked at any location Stock Sentry watches.".into());
+    let first = rows.first().ok_or_else(not_found)?;
+    let chosen = match location_id {
+        Some(l) => rows.iter().position(|r| r.location_id == l).ok_or_else(not_found)?,
+        None => 0,
+    };
+    let (row, a) = (&rows[chosen], &assessments[chosen]);
+
+    let from = today.checked_sub_days(Days::new(PAST_DAYS)).unwrap_or(today);
+    let days = sales::position_days(db, shop.id, variant_id, row.location_id, &from.to_string()).await?;
+    let live = alerts::live(db, shop.id, Some(&[variant_id])).await?;
+    let latest = forecasts::latest(db, shop.id, variant_id).await?;
+    let pattern = forecasts::pattern(db, shop.id, variant_id).await?;
+    let shop_pattern = forecasts::pattern(db, shop.id, 0).await?;
+
+    let past = past_days(from, today, &days);
+    let z = a.explanation.z;
+    let sigma = a.forecast.sigma_daily;
+    let future = (0..FUTURE_DAYS)
+        .filter_map(|i| today.checked_add_days(Days::new(i)))
+        .map(|day| {
+            let expected = a.forecast.on(day);
+            FutureDay { day, expected, low: (expected - z * sigma).max(0.0), high: expected + z * sigma }
+        })
+        .collect();
+    let error = latest.iter().find(|f| f.location_id == row.location_id).and_then(|f| {
+        Some(ForecastError { mase: f.mase?, naive_mase: f.naive_mase, scored_days: f.scored_days })
+    });
+    let alerts = live
+        .into_iter()
+        .filter(|l| l.location_id == row.location_id)
+        .filter_map(|l| {
+            let kind = RiskKind::parse(&l.kind)?;
+            Some(LiveAlert { id: l.id, kind, state: l.state, snoozed_until: l.snoozed_until, words: in_words(kind, &a.explanation) })
+        })
+        .collect();
+    let parse7 = |s: &str| serde_json::from_str::<[f64; 7]>(s).ok();
+
+    Ok(VariantPage {
+        variant_id,
+        product_title: first.product_title.clone(),
+        variant_title: first.variant_title.clone(),
+        sku: first.sku.clone(),
+        vendor: first.vendor.clone(),
+        currency: shop.currency.clone(),
+        price_cents: first.price_cents,
+        cost_cents: first.cost_cents,
+        today,
+        locations: rows
+            .iter()
+            .zip(&assessments)
+            .map(|(r, a)| LocationStock {
+                location_id: r.location_id,
+                name: r.location_name.clone(),
+                on_hand: r.on_hand,
+                incoming: r.incoming,
+                days_of_cover: a.explanation.days_of_cover,
+            })
+            .collect(),
+        location_id: row.location_id,
+        explanation: a.explanation,
+        pattern: a.forecast.pattern,
+        method: a.forecast.method,
+        alerts,
+        past,
+        future,
+        error,
+        day_of_week: pattern.as_ref().and_then(|p| parse7(&p.day_of_week)).unwrap_or(a.forecast.day_of_week),
+        shop_day_of_week: shop_pattern.as_ref().and_then(|p| parse7(&p.day_of_week)),
+        week_of_year: pattern.as_ref().and_then(|p| serde_json::from_str(p.week_of_year.as_deref()?).ok()),
+        pattern_fitted_at: pattern.map(|p| p.fitted_at),
+    })
+}
+
+/// Every day from `from` to yesterday: a day without a row sold nothing and was in stock.
+/// Stock is known on days with a row; between rows it is carried forward (no sale, so no
+/// change except deliveries, which the chart cannot know). Today's level starts the projection.
+fn past_days(from: NaiveDate, today: NaiveDate, rows: &[sales::SalesDay]) -> Vec<PastDay> {
+    let mut out = Vec::with_capacity(PAST_DAYS as usize);
+    let mut rows = rows.iter().peekable();
+    let mut stock = None;
+    let mut day = from;
+    while day < today {
+        let key = day.to_string();
+        while rows.peek().is_some_and(|r| r.day < key) {
+            rows.next();
+        }
+        let row = rows.peek().filter(|r| r.day == key);
+        if let Some(r) = row {
+            stock = r.stock_end.or(stock);
+        }
+        out.push(PastDay {
+            day,
+            sold: row.map_or(0, |r| u32::try_from((r.units_sold - r.units_returned).max(0)).unwrap_or(u32::MAX)),
+            stock,
+            out_of_stock: row.is_some_and(|r| r.out_of_stock != 0),
+        });
+        let Some(next) = day.succ_opt() else { break };
+        day = next;
+    }
+    out
+}

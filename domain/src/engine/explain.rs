@@ -1,0 +1,127 @@
+//! An alert's explanation in words, from the same numbers the charts show.
+
+use super::assess::Explanation;
+use super::forecast::{DemandPattern, ForecastMethod};
+use crate::risk::RiskKind;
+
+fn units(v: f64) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    if v.abs() >= 10.0 || v.fract().abs() < 0.05 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+pub fn pattern_label(p: DemandPattern) -> &'static str {
+    match p {
+        DemandPattern::Smooth => "Smooth: sells most days in steady amounts",
+        DemandPattern::Erratic => "Erratic: sells most days in varying amounts",
+        DemandPattern::Intermittent => "Intermittent: sells on few days, steady amounts",
+        DemandPattern::Lumpy => "Lumpy: sells on few days, varying amounts",
+        DemandPattern::NoDemand => "No demand: in stock but not selling",
+        DemandPattern::NoHistory => "No history: never in stock in the window",
+    }
+}
+
+pub fn method_label(m: ForecastMethod) -> &'static str {
+    match m {
+        ForecastMethod::SeasonalSmoothing => "Exponential smoothing with weekday pattern",
+        ForecastMethod::Sba => "Croston–SBA for slow movers",
+        ForecastMethod::None => "None (nothing to forecast)",
+    }
+}
+
+/// Why `kind` holds, in one or two sentences a merchant can check against the numbers.
+pub fn in_words(kind: RiskKind, e: &Explanation) -> String {
+    let pace = format!(
+        "It sells about {} a day (seasonal factor ×{:.2} over the next {} days).",
+        units(e.velocity),
+        e.seasonal_factor,
+        e.lead_time_days
+    );
+    let cover = e.days_of_cover.map_or("no forecast sales".to_string(), |d| format!("{} days of cover", units(d.min(9_999.0))));
+    let position = e.on_hand + e.incoming;
+    match kind {
+        RiskKind::OutOfStock => format!(
+            "Out of stock with {} on order. {pace} Each day out costs about {} in lost sales.",
+            e.incoming,
+            cents(e.lost_revenue_per_day_cents)
+        ),
+        RiskKind::ReorderNow => format!(
+            "{position} units on hand and on order is at or below the reorder point of {} ({} expected over the {}-day lead time + {} safety stock at a {:.0}% service level). {pace} Order {} now.",
+            units(e.reorder_point),
+            units(e.lead_time_demand),
+            e.lead_time_days,
+            units(e.safety_stock),
+            e.service_level_pct,
+            e.suggested_qty
+        ),
+        RiskKind::LowStock => format!(
+            "{position} units on hand and on order is {cover}, under your {}-day low-stock threshold. {pace}",
+            units(e.thresholds.low_stock_days)
+        ),
+        RiskKind::Overstock => format!(
+            "{position} units is {cover}, over your {}-day overstock threshold; {} is tied up at cost. {pace}",
+            units(e.thresholds.overstock_days),
+            cents(e.stock_value_cents)
+        ),
+        RiskKind::DeadStock => format!(
+            "{} units on hand and no sale for {} days (threshold {} days); {} is tied up at cost.",
+            e.on_hand,
+            e.days_since_last_sale.map_or_else(|| format!("{}+", e.history_days), |d| d.to_string()),
+            e.thresholds.dead_stock_days,
+            cents(e.stock_value_cents)
+        ),
+    }
+}
+
+/// Cents as a plain amount with two decimals (the currency is shown beside it).
+pub fn cents(c: i64) -> String {
+    format!("{}{}.{:02}", if c < 0 { "-" } else { "" }, c.unsigned_abs() / 100, c.unsigned_abs() % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{assess, EngineConfig, History, Position, SupplyOverrides};
+    use crate::settings::Settings;
+    use chrono::{Days, NaiveDate};
+
+    #[test]
+    fn reorder_sentence_quotes_the_plan() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let units = vec![2u16; 120];
+        let out = vec![false; 120];
+        let h = History::new(today - Days::new(120), &units, &out).unwrap();
+        let p = Position {
+            variant_id: 1,
+            location_id: 1,
+            on_hand: 10,
+            incoming: 0,
+            price_cents: 1000,
+            cost_cents: 400,
+            tracked: true,
+            supply: SupplyOverrides::default(),
+            yearly_factor: None,
+        };
+        let a = assess(&p, h, &EngineConfig::from(&Settings::default()), today);
+        let s = in_words(RiskKind::ReorderNow, &a.explanation);
+        assert!(s.starts_with("10 units on hand and on order is at or below the reorder point of"), "{s}");
+        assert!(s.contains("7-day lead time") && s.contains("95% service level"), "{s}");
+        assert!(s.contains(&format!("Order {} now.", a.plan.suggested_qty)), "{s}");
+        let dead = in_words(RiskKind::DeadStock, &a.explanation);
+        assert!(dead.contains("40.00 is tied up"), "{dead}");
+    }
+
+    #[test]
+    fn amounts_and_units_read_naturally() {
+        assert_eq!(cents(123_456), "1234.56");
+        assert_eq!(cents(-5), "-0.05");
+        assert_eq!(units(2.0), "2");
+        assert_eq!(units(2.34), "2.3");
+        assert_eq!(units(f64::NAN), "—");
+    }
+}

@@ -118,6 +118,13 @@ test('filters and search narrow the list, live in the URL and work before hydrat
   await page.waitForURL(`${BASE}/app`);
   await page.getByText(/alerts match · page 1 of \d+/).waitFor();
   assert.equal((await visibleRows(page)).length, 50);
+
+  // Each product opens the variant's own page, at the alert's location.
+  const link = page.locator('.alert-table tbody tr:not([hidden]) a.product').first();
+  const [title, href] = [await link.innerText(), await link.getAttribute('href')];
+  await link.click();
+  await page.waitForURL(BASE + href);
+  await page.getByRole('heading', { level: 1, name: title }).waitFor();
   assert.deepEqual(errors, []);
   await page.close();
 

@@ -40,8 +40,11 @@ test('an hourly digest mails a new alert once per window, and not in quiet hours
   await d1(`DELETE FROM digest_log WHERE shop_id = ${SHOP}`);
   await d1(`DELETE FROM alerts WHERE shop_id = ${SHOP} AND variant_id = ${VARIANT} AND location_id = ${LOCATION} AND kind = 'out_of_stock'`);
   const now = new Date().toISOString();
+  // Above every other alert, so it leads its section whatever else the last recalculation
+  // opened this hour (a digest lists the 25 most urgent of each kind).
+  const [{ u: URGENCY }] = await d1(`SELECT CAST(COALESCE(MAX(urgency), 0) AS INTEGER) + 1 AS u FROM alerts WHERE shop_id = ${SHOP}`);
   await d1(`INSERT INTO alerts (shop_id, variant_id, location_id, kind, state, urgency, explanation, opened_at, updated_at)
-            VALUES (${SHOP}, ${VARIANT}, ${LOCATION}, 'out_of_stock', 'open', 99,
+            VALUES (${SHOP}, ${VARIANT}, ${LOCATION}, 'out_of_stock', 'open', ${URGENCY},
                     '{"days_of_cover":0,"lost_revenue_per_day_cents":4250,"depletion_date":null}', '${now}', '${now}')`);
   const before = await outboxCount();
 
@@ -64,7 +67,7 @@ test('an hourly digest mails a new alert once per window, and not in quiet hours
   assert.ok(mail.text.includes(PRODUCT), 'product name missing from the text part');
   assert.match(mail.text, /losing about \$42\.50\/day · new/);
   const [alert] = await d1(`SELECT reported_urgency FROM alerts WHERE shop_id = ${SHOP} AND variant_id = ${VARIANT} AND location_id = ${LOCATION} AND kind = 'out_of_stock' AND state = 'open'`);
-  assert.equal(alert.reported_urgency, 99);
+  assert.equal(alert.reported_urgency, URGENCY);
 
   // The same job again (a cron delivered twice): nothing more is sent.
   const again = await serverFn('dev/send_digests');

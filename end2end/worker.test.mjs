@@ -7,7 +7,7 @@ import { BASE, get, serverFn, until, ensureSynced, DEFAULT_SETTINGS } from './he
 before(async () => {
   await ensureSynced();
   // The first recalculation follows the import.
-  await until('first alerts', async () => (await serverFn('dashboard')).json?.report?.rows?.length > 0, { timeoutMs: 60000 });
+  await until('first alerts', async () => (await serverFn('dashboard')).json?.rows?.length > 0, { timeoutMs: 60000 });
 });
 
 // Requests act for the demo shop with a session token from the fake admin, unless a

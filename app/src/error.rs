@@ -18,6 +18,9 @@ pub enum AppError {
     Unauthorized,
     #[error("{0} was not found.")]
     NotFound(String),
+    /// The thing changed under the request (e.g. a recalculation moved an alert on).
+    #[error("{0}")]
+    Conflict(String),
     #[error("Too many requests. Please wait {0} seconds and try again.")]
     RateLimited(u64),
     #[error("Shopify did not answer as expected: {0}")]
@@ -34,6 +37,7 @@ impl AppError {
             Self::Invalid(_) => 422,
             Self::Unauthorized => 401,
             Self::NotFound(_) => 404,
+            Self::Conflict(_) => 409,
             Self::RateLimited(_) => 429,
             Self::Upstream(_) => 502,
             Self::Internal(_) | Self::Transport(_) => 500,

@@ -2,6 +2,8 @@
 //! the Worker and the Leptos app call in with data and get decisions back, so all of
 //! it is unit-tested natively.
 
+pub mod alert_action;
+pub mod alert_filter;
 pub mod chart;
 pub mod crypto;
 pub mod digest;

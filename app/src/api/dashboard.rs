@@ -1,11 +1,28 @@
 use crate::error::AppError;
 use chrono::NaiveDate;
-use domain::risk::RiskReport;
+use domain::alert_filter::AlertFilter;
+use domain::engine::AlertState;
+use domain::risk::{KindSummary, RiskRow};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Rows sent to the page; counts cover all of them.
-pub const ROWS_SHOWN: usize = 50;
+/// One listed alert: its id (for the actions), its state and the risk it is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertRow {
+    pub id: i64,
+    pub state: AlertState,
+    #[serde(flatten)]
+    pub risk: RiskRow,
+}
+
+/// What the filter menus offer, from the shop's own data.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FilterOptions {
+    /// `(id, name)`, by name.
+    pub locations: Vec<(i64, String)>,
+    pub vendors: Vec<String>,
+    pub product_types: Vec<String>,
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
@@ -13,32 +30,61 @@ pub struct Dashboard {
     pub shop_domain: String,
     pub currency: String,
     pub today: NaiveDate,
-    pub report: RiskReport,
-    /// Rows at risk before truncation to `ROWS_SHOWN`.
-    pub rows_at_risk: usize,
+    /// Per kind, over every open and acknowledged alert (the filters do not apply).
+    pub summaries: Vec<KindSummary>,
+    /// Open and acknowledged alerts in all.
+    pub live: u32,
+    /// The filter as the server understood it.
+    pub filter: AlertFilter,
+    /// Alerts matching the filter, on all pages.
+    pub total: u32,
+    /// This page of them, most urgent first.
+    pub rows: Vec<AlertRow>,
+    pub options: FilterOptions,
 }
 
+/// The dashboard for the query string's filters. The arguments are the query-string
+/// fields as text (all optional), so a URL, a GET form and this call say the same thing;
+/// `domain::alert_filter` reads them and drops what it cannot use.
 #[server(endpoint = "dashboard")]
-pub async fn get_dashboard() -> Result<Dashboard, AppError> {
+pub async fn get_dashboard(
+    kind: Option<String>,
+    location: Option<String>,
+    vendor: Option<String>,
+    product_type: Option<String>,
+    state: Option<String>,
+    q: Option<String>,
+    page: Option<String>,
+) -> Result<Dashboard, AppError> {
     use crate::server::context::{current_shop, db, run, today, worker_env};
+    let fields = [("kind", kind), ("location", location), ("vendor", vendor), ("product_type", product_type), ("state", state), ("q", q), ("page", page)];
+    let filter = AlertFilter::from_pairs(fields.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))));
     run(async move {
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
         let db = db(&env)?;
-        let today = today();
         // Alerts as the engine last left them (recalculated nightly, on every stock or
-        // sales webhook, and when settings change).
-        let d = crate::server::repo::dashboard::load(&db, shop.id, ROWS_SHOWN as u32).await?;
-        let rows_at_risk = d.live;
-        let report = RiskReport { summaries: d.summaries, rows: d.rows, positions_checked: rows_at_risk };
+        // sales webhook, and when settings change), with the merchant's actions since.
+        let d = crate::server::repo::dashboard::load(&db, shop.id, &filter).await?;
         Ok(Dashboard {
             shop_name: shop.name,
             shop_domain: shop.domain,
             currency: shop.currency,
-            today,
-            report,
-            rows_at_risk,
+            today: today(),
+            summaries: d.summaries,
+            live: d.live,
+            filter,
+            total: d.total,
+            rows: d.rows,
+            options: d.options,
         })
     })
     .await
+}
+
+/// Calls `get_dashboard` with a parsed filter (its canonical fields).
+pub async fn fetch_dashboard(filter: AlertFilter) -> Result<Dashboard, AppError> {
+    let mut fields: std::collections::HashMap<&str, String> = filter.to_pairs().into_iter().collect();
+    let mut take = |k: &str| fields.remove(k);
+    get_dashboard(take("kind"), take("location"), take("vendor"), take("product_type"), take("state"), take("q"), take("page")).await
 }

@@ -1,6 +1,7 @@
 //! Server functions, by feature. Each is a thin shell: resolve the shop, read or write D1
 //! through a repository, and leave the decisions to `domain`.
 
+pub mod alerts;
 pub mod dashboard;
 pub mod digest_settings;
 pub mod help;
@@ -16,6 +17,8 @@ pub mod variant;
 pub fn register_all() {
     use leptos::server_fn::axum::register_explicit;
     register_explicit::<dashboard::GetDashboard>();
+    register_explicit::<alerts::AlertAction>();
+    register_explicit::<alerts::UndoAlertAction>();
     register_explicit::<settings::GetSettings>();
     register_explicit::<settings::SaveSettings>();
     register_explicit::<help::ListArticles>();

@@ -45,3 +45,17 @@ pub async fn batch(db: &D1Database, statements: Vec<D1PreparedStatement>) -> Res
     db.batch(statements).await.map_err(|e| internal("D1 batch", e))?;
     Ok(())
 }
+
+/// Runs read statements in one round trip; one result per statement, in order.
+pub async fn batch_read(db: &D1Database, statements: Vec<D1PreparedStatement>) -> Result<Vec<worker::D1Result>, AppError> {
+    db.batch(statements).await.map_err(|e| internal("D1 batch read", e))
+}
+
+pub fn rows<T: DeserializeOwned>(result: &worker::D1Result) -> Result<Vec<T>, AppError> {
+    result.results::<T>().map_err(|e| internal("D1 rows", e))
+}
+
+/// An optional value, NULL when absent (the SQL reads `?n IS NULL` as "no filter").
+pub fn opt_text(v: Option<&str>) -> JsValue {
+    v.map_or(JsValue::NULL, text)
+}

@@ -2,7 +2,7 @@
 //! the whole shop (or a list of variants), and the changes written back in one batch.
 
 use crate::error::AppError;
-use crate::server::d1::{all, int, prepare, text};
+use crate::server::d1::{all, first, int, opt_text, prepare, text};
 use serde::{Deserialize, Serialize};
 use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
@@ -127,10 +127,17 @@ pub fn write(
     for chunk in updated.chunks(super::bulk::ROWS_PER_STATEMENT) {
         out.push(prepare(
             db,
-            "UPDATE alerts SET state = json_extract(j.value, '$.state'), snoozed_until = json_extract(j.value, '$.snoozed_until'),
+            // The engine only ever moves a state on by re-opening a snooze whose date has
+            // come; any other state is kept as the row has it *now*, so an acknowledge,
+            // snooze or resolve the merchant made while this run computed is not undone.
+            "UPDATE alerts SET
+                    state = CASE WHEN json_extract(j.value, '$.state') = 'open' AND alerts.state = 'snoozed'
+                                      AND alerts.snoozed_until <= substr(?2, 1, 10) THEN 'open' ELSE alerts.state END,
+                    snoozed_until = CASE WHEN json_extract(j.value, '$.state') = 'open' AND alerts.state = 'snoozed'
+                                      AND alerts.snoozed_until <= substr(?2, 1, 10) THEN NULL ELSE alerts.snoozed_until END,
                     urgency = json_extract(j.value, '$.urgency'), explanation = json_extract(j.value, '$.explanation'), updated_at = ?2
              FROM json_each(?3) AS j
-             WHERE +alerts.shop_id = ?1 AND alerts.id = json_extract(j.value, '$.id')",
+             WHERE +alerts.shop_id = ?1 AND alerts.id = json_extract(j.value, '$.id') AND alerts.state != 'resolved'",
             &[int(shop_id), text(now), text(&to_json(chunk))],
         )?);
     }
@@ -147,6 +154,54 @@ pub fn write(
 
 fn to_json<T: Serialize>(rows: &[T]) -> String {
     serde_json::to_string(rows).unwrap_or_else(|_| "[]".into())
+}
+
+/// An alert's state columns, as the merchant's actions read and compare them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct StateColumns {
+    pub state: String,
+    pub snoozed_until: Option<String>,
+}
+
+/// The state of alert `id`, if it is the shop's.
+pub async fn state_of(db: &D1Database, shop_id: i64, id: i64) -> Result<Option<StateColumns>, AppError> {
+    first(db, "SELECT state, snoozed_until FROM alerts WHERE shop_id = ?1 AND id = ?2", &[int(shop_id), int(id)]).await
+}
+
+/// Moves alert `id` of the shop from state `from` to `to`, only if it is still in `from`
+/// (a recalculation may have moved it meanwhile), and — when `to` is live — only if no
+/// other live alert holds the same variant, location and kind (one opened after a manual
+/// resolve). Returns whether the alert changed.
+pub async fn set_state(
+    db: &D1Database,
+    shop_id: i64,
+    id: i64,
+    from: &StateColumns,
+    to: &StateColumns,
+    now: &str,
+) -> Result<bool, AppError> {
+    let changed: Option<serde_json::Value> = first(
+        db,
+        "UPDATE alerts SET state = ?3, snoozed_until = ?4, updated_at = ?5,
+                resolved_at = CASE WHEN ?3 = 'resolved' THEN ?5 END
+         WHERE shop_id = ?1 AND id = ?2 AND state = ?6 AND snoozed_until IS ?7
+           AND (?3 = 'resolved' OR NOT EXISTS (
+                SELECT 1 FROM alerts o
+                WHERE o.shop_id = ?1 AND o.variant_id = alerts.variant_id AND o.location_id = alerts.location_id
+                  AND o.kind = alerts.kind AND o.state != 'resolved' AND o.id != ?2))
+         RETURNING id",
+        &[
+            int(shop_id),
+            int(id),
+            text(&to.state),
+            opt_text(to.snoozed_until.as_deref()),
+            text(now),
+            text(&from.state),
+            opt_text(from.snoozed_until.as_deref()),
+        ],
+    )
+    .await?;
+    Ok(changed.is_some())
 }
 
 /// Deletes up to `limit` of a shop's alerts resolved before `before` (RFC 3339); live

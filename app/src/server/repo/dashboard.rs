@@ -1,13 +1,19 @@
-//! The dashboard's reads: live alerts by urgency with their explanations, and totals per
-//! kind — two queries, whatever the shop's size (the list is paged by `LIMIT`).
+//! The dashboard's reads, in one D1 round trip whatever the shop's size: totals per kind,
+//! the filter menus' options, and the filtered list — its count and one page of it,
+//! by urgency (`dashboard_filter.sql`).
 
+use crate::api::dashboard::{AlertRow, FilterOptions};
 use crate::error::AppError;
-use crate::server::d1::{all, int};
-use domain::engine::Explanation;
+use crate::server::d1::{batch_read, int, opt_text, prepare, rows, text};
+use domain::alert_filter::{AlertFilter, PAGE_SIZE};
+use domain::engine::{AlertState, Explanation};
 use domain::risk::{KindSummary, RiskRow};
 use domain::{RiskKind, StockPosition};
 use serde::Deserialize;
+use worker::wasm_bindgen::JsValue;
 use worker::D1Database;
+
+const FILTER: &str = include_str!("dashboard_filter.sql");
 
 #[derive(Deserialize)]
 struct Totals {
@@ -19,8 +25,23 @@ struct Totals {
 }
 
 #[derive(Deserialize)]
+struct OptionRow {
+    facet: String,
+    value: String,
+    label: String,
+}
+
+#[derive(Deserialize)]
+struct Count {
+    n: u32,
+}
+
+#[derive(Deserialize)]
 struct Row {
+    id: i64,
     kind: String,
+    state: String,
+    snoozed_until: Option<String>,
     explanation: String,
     variant_id: i64,
     location_id: i64,
@@ -33,25 +54,73 @@ struct Row {
 
 pub struct Dashboard {
     pub summaries: Vec<KindSummary>,
-    pub rows: Vec<RiskRow>,
-    pub live: usize,
+    pub live: u32,
+    pub total: u32,
+    pub rows: Vec<AlertRow>,
+    pub options: FilterOptions,
 }
 
-/// Alerts the merchant should see (open or acknowledged; snoozed ones are hidden).
-const VISIBLE: &str = "state IN ('open', 'acknowledged')";
+/// The filter's parameters ?1–?7, as `dashboard_filter.sql` numbers them.
+fn filter_params(shop_id: i64, f: &AlertFilter) -> Vec<JsValue> {
+    let states = serde_json::to_string(f.state.states()).unwrap_or_else(|_| "[]".into());
+    vec![
+        int(shop_id),
+        text(&states),
+        opt_text(f.kind.map(RiskKind::as_str)),
+        f.location.map_or(JsValue::NULL, int),
+        opt_text(f.vendor.as_deref()),
+        opt_text(f.product_type.as_deref()),
+        opt_text(f.like_pattern().as_deref()),
+    ]
+}
 
-pub async fn load(db: &D1Database, shop_id: i64, limit: u32) -> Result<Dashboard, AppError> {
-    let totals: Vec<Totals> = all(
+pub async fn load(db: &D1Database, shop_id: i64, filter: &AlertFilter) -> Result<Dashboard, AppError> {
+    let totals = prepare(
+        db,
+        "SELECT kind, COUNT(*) AS n, SUM(MAX(json_extract(explanation, '$.on_hand'), 0)) AS units,
+                SUM(json_extract(explanation, '$.lost_revenue_per_day_cents')) AS lost,
+                SUM(json_extract(explanation, '$.stock_value_cents')) AS value
+         FROM alerts WHERE shop_id = ?1 AND state IN ('open', 'acknowledged') GROUP BY kind",
+        &[int(shop_id)],
+    )?;
+    // The menus list the shop's whole catalogue, not only what has alerts today, so they
+    // stay the same from one day to the next.
+    let options = prepare(
+        db,
+        "SELECT 'location' AS facet, CAST(id AS TEXT) AS value, name AS label FROM locations WHERE shop_id = ?1 AND active = 1
+         UNION ALL SELECT * FROM (SELECT DISTINCT 'vendor', vendor, vendor FROM products WHERE shop_id = ?1 AND vendor != '')
+         UNION ALL SELECT * FROM (SELECT DISTINCT 'product_type', product_type, product_type FROM products WHERE shop_id = ?1 AND product_type != '')
+         ORDER BY 1, 3",
+        &[int(shop_id)],
+    )?;
+    let mut params = filter_params(shop_id, filter);
+    let count = prepare(db, &format!("SELECT COUNT(*) AS n {FILTER}"), &params)?;
+    params.extend([int(PAGE_SIZE.into()), int(filter.offset().into())]);
+    // The page is picked from alerts alone (in index order), then joined for its names.
+    let page = prepare(
         db,
         &format!(
-            "SELECT kind, COUNT(*) AS n, SUM(MAX(json_extract(explanation, '$.on_hand'), 0)) AS units,
-                    SUM(json_extract(explanation, '$.lost_revenue_per_day_cents')) AS lost,
-                    SUM(json_extract(explanation, '$.stock_value_cents')) AS value
-             FROM alerts WHERE shop_id = ?1 AND {VISIBLE} GROUP BY kind"
+            "SELECT a.id, a.kind, a.state, a.snoozed_until, a.explanation, a.variant_id, a.location_id,
+                    p.title AS product_title, v.title AS variant_title, v.sku, l.name AS location_name, v.price_cents
+             FROM (SELECT a.id, a.kind, a.state, a.snoozed_until, a.explanation, a.variant_id, a.location_id, a.urgency, a.shop_id
+                   {FILTER}
+                   ORDER BY a.urgency DESC, a.id LIMIT ?8 OFFSET ?9) a
+             JOIN variants v ON v.shop_id = a.shop_id AND v.id = a.variant_id
+             JOIN products p ON p.shop_id = v.shop_id AND p.id = v.product_id
+             JOIN locations l ON l.shop_id = a.shop_id AND l.id = a.location_id
+             ORDER BY a.urgency DESC, a.id"
         ),
-        &[int(shop_id)],
-    )
-    .await?;
+        &params,
+    )?;
+    let results = batch_read(db, vec![totals, options, count, page]).await?;
+    let [totals, options, count, page] = results.as_slice() else {
+        return Err(crate::server::context::internal("dashboard batch", "expected four results"));
+    };
+    let totals: Vec<Totals> = rows(totals)?;
+    let options: Vec<OptionRow> = rows(options)?;
+    let total = rows::<Count>(count)?.first().map_or(0, |c| c.n);
+    let page: Vec<Row> = rows(page)?;
+
     let summaries = RiskKind::ALL
         .into_iter()
         .map(|kind| {
@@ -63,50 +132,51 @@ pub async fn load(db: &D1Database, shop_id: i64, limit: u32) -> Result<Dashboard
             KindSummary { kind: Some(kind), count, units, value_cents: value }
         })
         .collect();
-    let live = totals.iter().map(|t| t.n as usize).sum();
-    let rows: Vec<Row> = all(
-        db,
-        &format!(
-            "SELECT a.kind, a.explanation, a.variant_id, a.location_id, p.title AS product_title, v.title AS variant_title,
-                    v.sku, l.name AS location_name, v.price_cents
-             FROM alerts a
-             JOIN variants v ON v.shop_id = a.shop_id AND v.id = a.variant_id
-             JOIN products p ON p.shop_id = v.shop_id AND p.id = v.product_id
-             JOIN locations l ON l.shop_id = a.shop_id AND l.id = a.location_id
-             WHERE a.shop_id = ?1 AND a.{VISIBLE}
-             ORDER BY a.urgency DESC, a.id
-             LIMIT ?2"
-        ),
-        &[int(shop_id), int(limit.into())],
-    )
-    .await?;
-    let rows = rows
-        .into_iter()
-        .filter_map(|r| {
-            let kind = RiskKind::parse(&r.kind)?;
-            let e: Explanation = serde_json::from_str(&r.explanation).ok()?;
-            Some(RiskRow {
-                kind,
-                velocity: e.velocity,
-                days_of_cover: e.days_of_cover,
-                depletion_date: e.depletion_date,
-                lost_revenue_per_day_cents: e.lost_revenue_per_day_cents,
-                stock_value_cents: e.stock_value_cents,
-                position: StockPosition {
-                    variant_id: r.variant_id,
-                    location_id: r.location_id,
-                    product_title: r.product_title,
-                    variant_title: r.variant_title,
-                    sku: r.sku,
-                    location_name: r.location_name,
-                    price_cents: r.price_cents,
-                    on_hand: e.on_hand,
-                    incoming: e.incoming,
-                    in_stock_days: e.in_stock_days,
-                    days_since_last_sale: e.days_since_last_sale,
-                },
-            })
-        })
-        .collect();
-    Ok(Dashboard { summaries, rows, live })
+    let live = totals.iter().map(|t| t.n).sum();
+
+    let mut menus = FilterOptions::default();
+    for o in options {
+        match o.facet.as_str() {
+            "location" => menus.locations.extend(o.value.parse().ok().map(|id| (id, o.label))),
+            "vendor" => menus.vendors.push(o.value),
+            "product_type" => menus.product_types.push(o.value),
+            _ => {}
+        }
+    }
+
+    let rows = page.into_iter().filter_map(alert_row).collect();
+    Ok(Dashboard { summaries, live, total, rows, options: menus })
+}
+
+/// A stored alert as the dashboard shows it; rows that no longer parse are skipped.
+fn alert_row(r: Row) -> Option<AlertRow> {
+    let kind = RiskKind::parse(&r.kind)?;
+    let until = r.snoozed_until.as_deref().and_then(|d| d.get(..10)?.parse().ok());
+    let state = AlertState::from_columns(&r.state, until).ok()??;
+    let e: Explanation = serde_json::from_str(&r.explanation).ok()?;
+    Some(AlertRow {
+        id: r.id,
+        state,
+        risk: RiskRow {
+            kind,
+            velocity: e.velocity,
+            days_of_cover: e.days_of_cover,
+            depletion_date: e.depletion_date,
+            lost_revenue_per_day_cents: e.lost_revenue_per_day_cents,
+            stock_value_cents: e.stock_value_cents,
+            position: StockPosition {
+                variant_id: r.variant_id,
+                location_id: r.location_id,
+                product_title: r.product_title,
+                variant_title: r.variant_title,
+                sku: r.sku,
+                location_name: r.location_name,
+                price_cents: r.price_cents,
+                on_hand: e.on_hand,
+                incoming: e.incoming,
+                in_stock_days: e.in_stock_days,
+                days_since_last_sale: e.days_since_last_sale,
+            },
+        },
+    })
 }

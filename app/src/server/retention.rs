@@ -18,20 +18,24 @@ pub async fn apply(db: &D1Database, today: NaiveDate) -> Result<usize, AppError>
     let alerts_before = today.checked_sub_days(Days::new(ALERT_DAYS)).unwrap_or(today).to_string();
     let mut deleted = 0;
     for shop_id in shops::all_ids(db).await? {
-        loop {
-            let n = forecasts::prune(db, shop_id, &velocity_before, BATCH_ROWS).await?;
-            deleted += n;
-            if n < BATCH_ROWS as usize {
-                break;
-            }
-        }
-        loop {
-            let n = alerts::prune(db, shop_id, &alerts_before, BATCH_ROWS).await?;
-            deleted += n;
-            if n < BATCH_ROWS as usize {
-                break;
-            }
-        }
+        deleted += drain(|| forecasts::prune(db, shop_id, &velocity_before, BATCH_ROWS)).await?;
+        deleted += drain(|| alerts::prune(db, shop_id, &alerts_before, BATCH_ROWS)).await?;
     }
     Ok(deleted)
+}
+
+/// Repeats a bounded delete until a pass removes less than a full batch; returns the total.
+async fn drain<F, Fut>(mut pass: F) -> Result<usize, AppError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<usize, AppError>>,
+{
+    let mut total = 0;
+    loop {
+        let n = pass().await?;
+        total += n;
+        if n < BATCH_ROWS as usize {
+            return Ok(total);
+        }
+    }
 }

@@ -65,7 +65,7 @@ test('a setting changed in the browser is validated live, saved, and persists', 
   assert.equal(await lead.getAttribute('aria-invalid'), 'true');
   await lead.fill('12');
   await page.getByText('Enter a whole number of days, like 14.').waitFor({ state: 'detached' });
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.getByText('Settings saved.').waitFor();
   await page.screenshot({ path: `${ARTIFACTS}settings.png` });
   await page.reload();
@@ -79,7 +79,7 @@ test('an out-of-range value saved from the browser is refused at the field', asy
   const { page } = await hydratedPage('/app/settings');
   // Bypass the live check to exercise the server's: set the value without input events.
   await page.getByLabel('Low stock when cover falls below (days)').evaluate((el) => { el.value = '0'; });
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.getByText('Please correct the highlighted fields. Nothing was saved.').waitFor();
   await page.getByText('Enter a number of days from 1 to 365.').waitFor();
   const read = await serverFn('settings');
@@ -127,7 +127,7 @@ test('inside the Shopify admin the app gets session tokens from App Bridge', asy
   await frame.getByRole('link', { name: 'Settings' }).click();
   const lead = frame.getByLabel('Supplier lead time (days)');
   await lead.fill('9');
-  await frame.getByRole('button', { name: 'Save' }).click();
+  await frame.getByRole('button', { name: 'Save', exact: true }).click();
   await frame.getByText('Settings saved.').waitFor();
   assert.equal((await serverFn('settings')).json.lead_time_days, 9);
   await page.screenshot({ path: `${ARTIFACTS}embedded.png` });

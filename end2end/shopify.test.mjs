@@ -113,9 +113,10 @@ test('inventory webhooks apply once, and an older update never overwrites a newe
   const [level] = await d1(`SELECT v.inventory_item_id AS item, l.location_id AS loc, l.variant_id AS variant
     FROM inventory_levels l JOIN variants v ON v.shop_id = l.shop_id AND v.id = l.variant_id WHERE l.shop_id = ${id} LIMIT 1`);
   const at = (s) => new Date(Date.now() + s * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
-  // Both in the past, so that later tests' (current) updates of this level still win.
-  const newer = { inventory_item_id: level.item, location_id: level.loc, available: 77, updated_at: at(-5) };
-  const older = { ...newer, available: 3, updated_at: at(-30) };
+  // Both 20 minutes and more in the past, so later tests' updates of this level still win —
+  // the burst below backdates its events by up to 1,001 s.
+  const newer = { inventory_item_id: level.item, location_id: level.loc, available: 77, updated_at: at(-1200) };
+  const older = { ...newer, available: 3, updated_at: at(-1500) };
   const webhookId = crypto.randomUUID();
   assert.equal((await webhook('inventory_levels/update', newer, { id: webhookId })).status, 200);
   assert.equal((await webhook('inventory_levels/update', newer, { id: webhookId })).status, 200);

@@ -31,7 +31,8 @@ fn outlook(row: &RiskRow, currency: &str) -> String {
 #[component]
 pub fn RiskTable(rows: Vec<RiskRow>, currency: String) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        // Scrolls sideways on a phone: focusable and named so keyboard users can scroll it too.
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Variants at risk">
             <table class="data-table">
                 <caption class="visually-hidden">"Variants at risk, most urgent first"</caption>
                 <thead>

@@ -45,7 +45,7 @@ fn ReorderBody(r: Reorder) -> impl IntoView {
             view! {
                 <section class="section" aria-label=format!("Order from {}", o.vendor)>
                     <h2>{o.vendor.clone()}" · "{o.lines.len()}" lines · "{money(o.total_cost_cents, &currency)}</h2>
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label=format!("Order lines from {}", o.vendor)>
                         <table class="data-table">
                             <thead><tr>
                                 <th scope="col">"Product"</th><th scope="col">"Location"</th>

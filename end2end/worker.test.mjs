@@ -20,9 +20,10 @@ test('the dashboard is server-rendered from D1 with risks ranked by urgency', as
   assert.match(text, /Demo Outfitters/);
   // Every card, with a count.
   for (const label of ['Out of stock', 'Reorder now', 'Low stock', 'Overstock', 'Dead stock']) {
-    assert.match(text, new RegExp(`<span class="card-label">${label}</span><span class="card-count">\\d+</span>`));
+    assert.match(text, new RegExp(`class="card-label"[^>]*>${label}(?:<!>)?</span>[\\s\\S]{0,40}?class="card-count"[^>]*>\\d+(?:<!>)?</span>`));
   }
-  const outCount = Number(text.match(/Out of stock<\/span><span class="card-count">(\d+)/)[1]);
+  // Hydration markers may stand between the label and the count.
+  const outCount = Number(text.match(/Out of stock(?:<!>)?<\/span>[\s\S]{0,40}?class="card-count"[^>]*>(\d+)/)[1]);
   assert.ok(outCount > 0, 'the demo shop has stockouts');
   // The table opens with what is out of stock, ordered by money lost per day.
   const badges = [...text.matchAll(/class="badge badge-(\w+)">/g)].map((m) => m[1]);
@@ -74,7 +75,7 @@ test('bad settings get a message at the field and nothing is saved', async () =>
 });
 
 test('changing thresholds changes what the dashboard flags', async () => {
-  const count = (html, label) => Number(html.match(new RegExp(`${label}</span><span class="card-count">(\\d+)`))[1]);
+  const count = (html, label) => Number(html.match(new RegExp(`${label}(?:<!>)?</span>[\\s\\S]{0,40}?class="card-count"[^>]*>(\\d+)`))[1]);
   await serverFn('save_settings', DEFAULT_SETTINGS);
   const before = count((await get('/app')).text, 'Overstock');
   await serverFn('save_settings', { ...DEFAULT_SETTINGS, overstock_days: '60' });

@@ -1,4 +1,5 @@
 use crate::api::variant::{variant_detail, VariantPage};
+use crate::components::alert_table::variant_href;
 use crate::components::charts::{DemandChart, StockChart, WeekdayChart};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::format::{days, money, per_day};
@@ -94,7 +95,7 @@ fn VariantBody(v: VariantPage) -> impl IntoView {
                         view! {
                             <li>
                                 <a
-                                    href=format!("/app/variants/{variant_id}?location={}", l.location_id)
+                                    href=variant_href(variant_id, l.location_id)
                                     class:current=current
                                     aria-current=if current { Some("page") } else { None }
                                 >

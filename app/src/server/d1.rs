@@ -59,3 +59,8 @@ pub fn rows<T: DeserializeOwned>(result: &worker::D1Result) -> Result<Vec<T>, Ap
 pub fn opt_text(v: Option<&str>) -> JsValue {
     v.map_or(JsValue::NULL, text)
 }
+
+/// Rows a write changed, from D1's result metadata (0 when D1 does not say).
+pub fn changes(result: &worker::D1Result) -> usize {
+    result.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)
+}

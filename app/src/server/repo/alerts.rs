@@ -217,5 +217,5 @@ pub async fn prune(db: &D1Database, shop_id: i64, before: &str, limit: u32) -> R
     .run()
     .await
     .map_err(|e| crate::server::context::internal("D1 write", e))?;
-    Ok(super::forecasts::changes(&result))
+    Ok(crate::server::d1::changes(&result))
 }

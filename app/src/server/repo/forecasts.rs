@@ -197,13 +197,9 @@ pub async fn prune(db: &D1Database, shop_id: i64, before_day: &str, limit: u32) 
     .run()
     .await
     .map_err(|e| crate::server::context::internal("D1 write", e))?;
-    Ok(changes(&result))
+    Ok(crate::server::d1::changes(&result))
 }
 
-/// Rows a write changed, from D1's result metadata.
-pub fn changes(result: &worker::D1Result) -> usize {
-    result.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)
-}
 
 fn to_json<T: Serialize>(rows: &[T]) -> String {
     serde_json::to_string(rows).unwrap_or_else(|_| "[]".into())

@@ -59,7 +59,7 @@ pub async fn claim_first_sync(db: &D1Database, shop_id: i64, now: &str) -> Resul
         .run()
         .await
         .map_err(|e| crate::server::context::internal("D1 write", e))?;
-    Ok(super::forecasts::changes(&result) == 1)
+    Ok(crate::server::d1::changes(&result) == 1)
 }
 
 #[derive(Deserialize)]

@@ -14,6 +14,7 @@ pub mod risk;
 pub mod settings;
 pub mod shop;
 pub mod shopify;
+pub mod watch;
 
 pub use risk::{RiskKind, RiskRow, StockPosition};
 pub use settings::{FieldError, Settings, SettingsInput};

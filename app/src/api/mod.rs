@@ -11,6 +11,7 @@ pub mod outbox;
 pub mod settings;
 pub mod sync;
 pub mod variant;
+pub mod watch;
 
 /// Every server function, for the Worker to register (wasm has no link-time registry).
 #[cfg(feature = "ssr")]
@@ -35,4 +36,7 @@ pub fn register_all() {
     register_explicit::<digest_settings::SaveDigestSettings>();
     register_explicit::<outbox::SendDigestsNow>();
     register_explicit::<variant::VariantDetail>();
+    register_explicit::<watch::GetWatch>();
+    register_explicit::<watch::SaveWatch>();
+    register_explicit::<watch::SaveLeadTime>();
 }

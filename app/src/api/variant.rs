@@ -65,6 +65,10 @@ pub struct VariantPage {
     pub shop_day_of_week: Option<[f64; 7]>,
     pub week_of_year: Option<Vec<f64>>,
     pub pattern_fitted_at: Option<String>,
+    pub product_id: i64,
+    /// Lead-time overrides set on this variant and on its product (empty fields inherit).
+    pub own_lead_time: domain::watch::LeadTimeInput,
+    pub product_lead_time: domain::watch::LeadTimeInput,
 }
 
 /// One variant at one of its locations (the first, unless `location_id` names another):

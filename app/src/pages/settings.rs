@@ -1,5 +1,7 @@
 use crate::api::digest_settings::{get_digest_settings, SaveDigestSettings};
 use crate::api::settings::{get_settings, SaveSettings};
+use crate::api::watch::get_watch;
+use super::settings_watch::{LeadTimesForm, WatchForm};
 use crate::components::error_notice::ErrorNotice;
 use domain::settings::{bounds, error_for, FieldError, Settings, SettingsInput};
 use leptos::prelude::*;
@@ -9,6 +11,7 @@ use leptos_meta::Title;
 pub fn SettingsPage() -> impl IntoView {
     let current = Resource::new(|| (), |_| get_settings());
     let digest = Resource::new(|| (), |_| get_digest_settings());
+    let watch = Resource::new(|| (), |_| get_watch());
     view! {
         <Title text="Settings · Stock Sentry"/>
         <h1>"Settings"</h1>
@@ -17,6 +20,14 @@ pub fn SettingsPage() -> impl IntoView {
                 match current.await {
                     Ok(s) => view! { <SettingsForm initial=s/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match watch.await {
+                    Ok(w) => view! { <WatchForm page=w.clone()/><LeadTimesForm page=w/> }.into_any(),
+                    Err(_) => ().into_any(), // the main form already shows the session problem
                 }
             })}
         </Suspense>

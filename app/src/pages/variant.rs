@@ -1,4 +1,6 @@
 use crate::api::variant::{variant_detail, VariantPage};
+use crate::api::watch::SaveLeadTime;
+use super::settings_watch::LeadTimeFields;
 use crate::components::alert_table::variant_href;
 use crate::components::charts::{DemandChart, StockChart, WeekdayChart};
 use crate::components::error_notice::ErrorNotice;
@@ -19,6 +21,8 @@ pub fn VariantDetailPage() -> impl IntoView {
         let location = query.with(|q| q.get("location").and_then(|v| v.parse::<i64>().ok()));
         (id, location)
     };
+    // Set when the supplier form saved: the page reloads its numbers and says so.
+    let saved = RwSignal::new(false);
     let data = Resource::new(key, |(id, location)| async move {
         match id {
             Some(id) => variant_detail(id, location).await,
@@ -30,7 +34,7 @@ pub fn VariantDetailPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted" role="status">"Loading the variant…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(v) => view! { <VariantBody v/> }.into_any(),
+                    Ok(v) => view! { <VariantBody v on_saved=Callback::new(move |_| { saved.set(true); data.refetch(); }) saved/> }.into_any(),
                     Err(e) => view! { <h1>"Variant"</h1><ErrorNotice error=e/><p><a href="/app">"Back to the dashboard"</a></p> }.into_any(),
                 }
             })}
@@ -49,7 +53,7 @@ fn mase_verdict(mase: f64) -> &'static str {
 }
 
 #[component]
-fn VariantBody(v: VariantPage) -> impl IntoView {
+fn VariantBody(v: VariantPage, on_saved: Callback<()>, saved: RwSignal<bool>) -> impl IntoView {
     let e = v.explanation;
     let location_name = v.locations.iter().find(|l| l.location_id == v.location_id).map(|l| l.name.clone()).unwrap_or_default();
     let sold_90: u32 = v.past.iter().map(|d| d.sold).sum();
@@ -142,8 +146,9 @@ fn VariantBody(v: VariantPage) -> impl IntoView {
                 <div><dt>"Days of cover"</dt><dd>{days(e.days_of_cover)}</dd></div>
                 <div><dt>"Suggested order"</dt><dd>{e.suggested_qty}</dd></div>
             </dl>
-            <p class="muted">"Lead time and service level come from "<a href="/app/settings">"Settings"</a>"."</p>
         </section>
+
+        <SupplierForm v=v.clone() on_saved saved/>
 
         <section class="section" aria-labelledby="sales-h">
             <h2 id="sales-h">"Sales and forecast"</h2>
@@ -200,4 +205,61 @@ fn peak_and_low(w: &[f64]) -> (usize, usize) {
         w.iter().enumerate().fold((0, f64::NAN), |(bi, bv), (i, &v)| if bv.is_nan() || better(v, bv) { (i, v) } else { (bi, bv) }).0 + 1
     };
     (by(|a, b| a > b), by(|a, b| a < b))
+}
+
+/// The variant's supplier lead time (and, folded away, its product's): saved as overrides,
+/// after which the page reloads its numbers, computed with the new lead time.
+#[component]
+fn SupplierForm(v: VariantPage, on_saved: Callback<()>, saved: RwSignal<bool>) -> impl IntoView {
+    let own = ServerAction::<SaveLeadTime>::new();
+    let product = ServerAction::<SaveLeadTime>::new();
+    for action in [own, product] {
+        Effect::new(move |_| {
+            if let Some(Ok(_)) = action.value().get() {
+                on_saved.run(());
+            }
+        });
+    }
+    let errors = move |a: ServerAction<SaveLeadTime>| {
+        Signal::derive(move || a.value().get().and_then(|r| r.err()).map(|e| e.field_errors().to_vec()).unwrap_or_default())
+    };
+    let failure = move |a: ServerAction<SaveLeadTime>| {
+        move || a.value().get().and_then(|r| r.err()).map(|e| view! { <p class="banner banner-critical" role="alert">{e.to_string()}</p> })
+    };
+    let e = v.explanation;
+    view! {
+        <section class="section" aria-labelledby="supplier-h">
+            <h2 id="supplier-h">"Supplier and lead time"</h2>
+            <p class="muted">
+                {format!("Supplier (vendor): {}. Lead time in use: {} days. ", if v.vendor.is_empty() { "none set" } else { &v.vendor }, e.lead_time_days)}
+                "Empty fields inherit from the product, then the vendor, then "<a href="/app/settings#lead-times">"Settings"</a>"."
+            </p>
+            {move || saved.get().then(|| view! { <p class="banner banner-success" role="status">"Lead time saved. The numbers above use it."</p> })}
+            <ActionForm action=own attr:class="form" attr:novalidate=true attr:id="variant-lead-time-form">
+                <input type="hidden" name="scope" value="variant"/>
+                <input type="hidden" name="key" value=v.variant_id.to_string()/>
+                <div class="field-row">
+                    <LeadTimeFields initial=v.own_lead_time.clone() errors=errors(own) prefix="variant"/>
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="button button-primary" disabled=move || own.pending().get()>"Save for this variant"</button>
+                </div>
+                {failure(own)}
+            </ActionForm>
+            <details class="product-lead-time">
+                <summary>{format!("For every variant of {}", v.product_title)}</summary>
+                <ActionForm action=product attr:class="form" attr:novalidate=true attr:id="product-lead-time-form">
+                    <input type="hidden" name="scope" value="product"/>
+                    <input type="hidden" name="key" value=v.product_id.to_string()/>
+                    <div class="field-row">
+                        <LeadTimeFields initial=v.product_lead_time.clone() errors=errors(product) prefix="product"/>
+                    </div>
+                    <div class="form-actions">
+                        <button type="submit" class="button" disabled=move || product.pending().get()>"Save for the product"</button>
+                    </div>
+                    {failure(product)}
+                </ActionForm>
+            </details>
+        </section>
+    }
 }

@@ -4,12 +4,12 @@
 
 use super::context::{db, internal, now_rfc3339};
 use super::d1::batch;
-use super::repo::{alerts, forecasts, settings};
+use super::repo::{alerts, forecasts, settings, watch};
 use crate::error::AppError;
 use chrono::{Days, NaiveDate};
 use domain::engine::{
     assess_all, backtest, parse_compact, reconcile, AlertKey, AlertState, Assessment, EngineConfig, ExistingAlert, HistoryTable,
-    Position, SeriesId, SupplyOverrides, VariantBacktest, HOLDOUT_DAYS,
+    Position, SeriesId, VariantBacktest, HOLDOUT_DAYS,
 };
 use domain::RiskKind;
 use std::collections::HashMap;
@@ -55,6 +55,7 @@ pub async fn assess_shop(
     let t0 = worker::Date::now().as_millis();
     let settings = settings::get(db, shop_id).await?;
     let cfg = EngineConfig::from(&settings);
+    let lead_times = watch::resolver(db, shop_id).await?;
     let rows = alerts::positions(db, shop_id, variants).await?;
     let end = today.checked_sub_days(Days::new(1)).unwrap_or(today);
     let start = end.checked_sub_days(Days::new(HISTORY_DAYS - 1)).unwrap_or(end);
@@ -75,7 +76,7 @@ pub async fn assess_shop(
                 price_cents: r.price_cents,
                 cost_cents: r.cost_cents,
                 tracked: true,
-                supply: SupplyOverrides::default(),
+                supply: lead_times.resolve(r.variant_id, r.product_id, &r.vendor),
                 yearly_factor: r.yearly_factor,
             }
         })
@@ -94,7 +95,12 @@ pub async fn assess_shop(
 pub async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<&[i64]>, today: NaiveDate) -> Result<Summary, AppError> {
     let db = db(env)?;
     let t0 = worker::Date::now().as_millis();
-    let ShopAssessment { rows, assessments, table, read_ms } = assess_shop(&db, shop_id, variants, today).await?;
+    let ShopAssessment { rows, mut assessments, table, read_ms } = assess_shop(&db, shop_id, variants, today).await?;
+    // Kinds the merchant turned off open nothing, and their live alerts resolve.
+    let kinds = watch::kinds(&db, shop_id).await?;
+    for a in &mut assessments {
+        a.conditions.keep_only(kinds);
+    }
     let t1 = worker::Date::now().as_millis();
 
     let existing: Vec<ExistingAlert> = alerts::live(&db, shop_id, variants)

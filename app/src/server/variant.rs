@@ -3,6 +3,7 @@
 //! A fixed number of queries whatever the variant's history: no query per day or location.
 
 use super::recalc::assess_shop;
+use domain::watch::LeadTimeInput;
 use super::repo::{alerts, forecasts, sales, shops::ShopRow};
 use crate::api::variant::{ForecastError, LiveAlert, LocationStock, VariantPage, FUTURE_DAYS, PAST_DAYS};
 use crate::error::AppError;
@@ -35,6 +36,7 @@ pub async fn load(
     let latest = forecasts::latest(db, shop.id, variant_id).await?;
     let pattern = forecasts::pattern(db, shop.id, variant_id).await?;
     let shop_pattern = forecasts::pattern(db, shop.id, 0).await?;
+    let (own, product) = super::repo::watch::for_variant(db, shop.id, variant_id, first.product_id).await?;
 
     let past = past_days(from, today, &days);
     let z = a.explanation.z;
@@ -92,6 +94,9 @@ pub async fn load(
         shop_day_of_week: shop_pattern.as_ref().and_then(|p| parse7(&p.day_of_week)),
         week_of_year: pattern.as_ref().and_then(|p| serde_json::from_str(p.week_of_year.as_deref()?).ok()),
         pattern_fitted_at: pattern.map(|p| p.fitted_at),
+        product_id: first.product_id,
+        own_lead_time: LeadTimeInput::from_overrides(&own),
+        product_lead_time: LeadTimeInput::from_overrides(&product),
     })
 }
 

@@ -63,6 +63,15 @@ impl Conditions {
     fn set(&mut self, kind: RiskKind, c: Condition) {
         self.0[slot(kind)] = c;
     }
+    /// Drops the kinds the merchant turned off: they neither open nor hold, so a live
+    /// alert of such a kind resolves at this run.
+    pub fn keep_only(&mut self, kinds: crate::watch::KindSet) {
+        for kind in RiskKind::ALL {
+            if !kinds.contains(kind) {
+                self.set(kind, Condition::default());
+            }
+        }
+    }
 }
 
 fn slot(kind: RiskKind) -> usize {

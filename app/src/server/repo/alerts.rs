@@ -14,6 +14,7 @@ fn variant_filter(variants: Option<&[i64]>) -> JsValue {
 #[derive(Deserialize)]
 pub struct PositionRow {
     pub variant_id: i64,
+    pub product_id: i64,
     pub location_id: i64,
     pub on_hand: i64,
     pub incoming: i64,

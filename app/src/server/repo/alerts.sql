@@ -1,14 +1,14 @@
 -- The engine's inputs for one shop (optionally only some variants): every watched stock
--- level with its variant's price and cost, the names a purchase order needs, and the
+-- level (at a watched location) with its variant's price and cost, the names a purchase order needs, and the
 -- variant's stored yearly factor. ?1 shop, ?2 JSON array of variant ids or NULL.
-SELECT il.variant_id, il.location_id, il.available AS on_hand, il.incoming,
+SELECT il.variant_id, v.product_id, il.location_id, il.available AS on_hand, il.incoming,
        v.price_cents, COALESCE(v.cost_cents, 0) AS cost_cents,
        p.vendor, v.sku, p.title AS product_title, v.title AS variant_title, l.name AS location_name,
        sp.yearly_factor
 FROM inventory_levels il
 JOIN variants v ON v.shop_id = il.shop_id AND v.id = il.variant_id
 JOIN products p ON p.shop_id = v.shop_id AND p.id = v.product_id
-JOIN locations l ON l.shop_id = il.shop_id AND l.id = il.location_id AND l.active = 1
+JOIN locations l ON l.shop_id = il.shop_id AND l.id = il.location_id AND l.active = 1 AND l.watched = 1
 -- The Sunday refit's yearly factor: the nightly window is too short to measure it.
 LEFT JOIN seasonal_patterns sp ON sp.shop_id = il.shop_id AND sp.variant_id = il.variant_id
 WHERE il.shop_id = ?1

@@ -27,7 +27,7 @@ pub struct DigestShop {
 pub async fn shops_wanting_digests(db: &D1Database) -> Result<Vec<DigestShop>, AppError> {
     all(
         db,
-        "SELECT s.id AS shop_id, s.name, s.currency, s.utc_offset_minutes,
+        "SELECT s.id AS shop_id, s.name, s.currency, COALESCE(st.utc_offset_minutes, s.utc_offset_minutes) AS utc_offset_minutes,
                 st.digest_frequency, st.digest_recipients, st.quiet_hours_start, st.quiet_hours_end,
                 (SELECT MAX(d.window_end) FROM digest_log d WHERE d.shop_id = s.id) AS last_end
          FROM shops s JOIN settings st ON st.shop_id = s.id

@@ -14,5 +14,6 @@ pub mod sales;
 pub mod sales_import;
 pub mod settings;
 pub mod shops;
+pub mod watch;
 pub mod sync_runs;
 pub mod webhook_events;

@@ -90,7 +90,7 @@ pub fn mark_uninstalled(db: &D1Database, shop_id: i64, now: &str) -> Result<Vec<
 }
 
 /// Every table holding shop data, children first.
-const SHOP_TABLES: [&str; 14] = [
+const SHOP_TABLES: [&str; 15] = [
     "digest_log",
     "forecasts",
     "outbox",
@@ -104,6 +104,7 @@ const SHOP_TABLES: [&str; 14] = [
     "orders_seen",
     "sync_runs",
     "webhook_events",
+    "lead_times",
     "settings",
 ];
 

@@ -1,0 +1,358 @@
+//! What the merchant asks Stock Sentry to watch (alert kinds, locations, time zone) and
+//! supplier lead times finer than the shop default (per vendor, product or variant).
+//! Forms send text (`…Input`); parsing yields values the engine can use, or a message per
+//! field and nothing saved.
+
+use crate::engine::SupplyOverrides;
+use crate::settings::FieldError;
+use crate::RiskKind;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// The alert kinds a shop wants (a bit per `RiskKind::ALL` entry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindSet(u8);
+
+impl KindSet {
+    pub const ALL: Self = Self(0b1_1111);
+    pub const NONE: Self = Self(0);
+
+    fn bit(kind: RiskKind) -> u8 {
+        let i = RiskKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+        1 << i
+    }
+    pub fn contains(self, kind: RiskKind) -> bool {
+        self.0 & Self::bit(kind) != 0
+    }
+    pub fn with(self, kind: RiskKind) -> Self {
+        Self(self.0 | Self::bit(kind))
+    }
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    pub fn iter(self) -> impl Iterator<Item = RiskKind> {
+        RiskKind::ALL.into_iter().filter(move |k| self.contains(*k))
+    }
+    /// From the stored column (`out_of_stock,low_stock`); unknown names are ignored so a
+    /// kind retired from the code cannot break a shop's run.
+    pub fn from_list(s: &str) -> Self {
+        s.split(',').filter_map(|k| RiskKind::parse(k.trim())).fold(Self::NONE, Self::with)
+    }
+    pub fn to_list(self) -> String {
+        self.iter().map(RiskKind::as_str).collect::<Vec<_>>().join(",")
+    }
+}
+
+impl Default for KindSet {
+    fn default() -> Self {
+        Self::ALL
+    }
+}
+
+/// UTC offsets a shop can be in (minutes east of UTC), as time-zone pickers list them.
+pub const UTC_OFFSETS: [i32; 38] = [
+    -720, -660, -600, -570, -540, -480, -420, -360, -300, -240, -210, -180, -120, -60, 0, 60, 120, 180, 210, 240, 270, 300, 330,
+    345, 360, 390, 420, 480, 525, 540, 570, 600, 630, 660, 720, 765, 780, 840,
+];
+
+/// `UTC+05:30`, `UTC−03:00`, `UTC` — how the time-zone choice reads.
+pub fn offset_label(minutes: i32) -> String {
+    if minutes == 0 {
+        return "UTC".into();
+    }
+    let sign = if minutes < 0 { '−' } else { '+' };
+    let m = minutes.unsigned_abs();
+    format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
+}
+
+/// The "What to watch" form as posted: checked boxes arrive as `kind → "on"` and
+/// `location id → "on"` (unchecked boxes are not sent at all); the offset is `""` for the
+/// shop's own zone or minutes east of UTC.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WatchInput {
+    #[serde(default)]
+    pub kinds: BTreeMap<String, String>,
+    #[serde(default)]
+    pub locations: BTreeMap<String, String>,
+    #[serde(default)]
+    pub utc_offset: String,
+}
+
+/// What the shop watches, valid by construction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Watch {
+    pub kinds: KindSet,
+    /// Watched location ids, each one of the shop's.
+    pub locations: Vec<i64>,
+    /// `None`: the shop's own zone from Shopify.
+    pub utc_offset_minutes: Option<i32>,
+}
+
+impl WatchInput {
+    /// `shop_locations`: the shop's location ids; a box for any other id is refused (a
+    /// stale form, or someone else's location).
+    pub fn parse(&self, shop_locations: &[i64]) -> Result<Watch, Vec<FieldError>> {
+        let mut errs = Vec::new();
+        let mut kinds = KindSet::NONE;
+        for name in self.kinds.keys() {
+            match RiskKind::parse(name) {
+                Some(k) => kinds = kinds.with(k),
+                None => errs.push(FieldError::new("kinds", format!("“{name}” is not a kind of alert."))),
+            }
+        }
+        if kinds.is_empty() && errs.is_empty() {
+            errs.push(FieldError::new("kinds", "Choose at least one kind of alert. To stop emails, set the digest to Off."));
+        }
+        let mut locations = Vec::new();
+        for id in self.locations.keys() {
+            match id.parse::<i64>() {
+                Ok(id) if shop_locations.contains(&id) => locations.push(id),
+                _ => errs.push(FieldError::new("locations", "That location is not one of the shop's. Reload the page.")),
+            }
+        }
+        if locations.is_empty() && !shop_locations.is_empty() && !errs.iter().any(|e| e.field == "locations") {
+            errs.push(FieldError::new("locations", "Watch at least one location."));
+        }
+        let raw = self.utc_offset.trim();
+        let utc_offset_minutes = if raw.is_empty() {
+            None
+        } else {
+            match raw.parse::<i32>() {
+                Ok(m) if UTC_OFFSETS.contains(&m) => Some(m),
+                _ => {
+                    errs.push(FieldError::new("utc_offset", "Choose a time zone from the list."));
+                    None
+                }
+            }
+        };
+        if errs.is_empty() {
+            Ok(Watch { kinds, locations, utc_offset_minutes })
+        } else {
+            Err(errs)
+        }
+    }
+
+    pub fn from_watch(w: &Watch) -> Self {
+        Self {
+            kinds: w.kinds.iter().map(|k| (k.as_str().to_string(), "on".to_string())).collect(),
+            locations: w.locations.iter().map(|l| (l.to_string(), "on".to_string())).collect(),
+            utc_offset: w.utc_offset_minutes.map(|m| m.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+/// Which level a lead-time override applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Vendor,
+    Product,
+    Variant,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Vendor => "vendor",
+            Self::Product => "product",
+            Self::Variant => "variant",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Vendor, Self::Product, Self::Variant].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+pub mod bounds {
+    pub const LEAD_TIME_DAYS: (u32, u32) = crate::settings::bounds::LEAD_TIME_DAYS;
+    pub const LEAD_TIME_SD_DAYS: (f64, f64) = (0.0, 90.0);
+    pub const TARGET_COVER_DAYS: (u32, u32) = (1, 365);
+}
+
+/// A lead-time form: each field may be left empty to inherit the next level's value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LeadTimeInput {
+    #[serde(default)]
+    pub lead_time_days: String,
+    #[serde(default)]
+    pub lead_time_sd_days: String,
+    #[serde(default)]
+    pub target_cover_days: String,
+}
+
+impl LeadTimeInput {
+    /// The override, or a message per field. All fields empty is valid: it removes the
+    /// override (`SupplyOverrides::default()`).
+    pub fn parse(&self) -> Result<SupplyOverrides, Vec<FieldError>> {
+        let mut errs = Vec::new();
+        let whole = |field: &str, raw: &str, (lo, hi): (u32, u32), errs: &mut Vec<FieldError>| {
+            let raw = raw.trim();
+            if raw.is_empty() {
+                return None;
+            }
+            match raw.parse::<u32>() {
+                Ok(v) if (lo..=hi).contains(&v) => Some(v),
+                _ => {
+                    errs.push(FieldError::new(field, format!("Enter whole days from {lo} to {hi}, or leave empty to inherit.")));
+                    None
+                }
+            }
+        };
+        let lead_time_days = whole("lead_time_days", &self.lead_time_days, bounds::LEAD_TIME_DAYS, &mut errs);
+        let target_cover_days = whole("target_cover_days", &self.target_cover_days, bounds::TARGET_COVER_DAYS, &mut errs);
+        let sd = self.lead_time_sd_days.trim();
+        let lead_time_sd_days = if sd.is_empty() {
+            None
+        } else {
+            let (lo, hi) = bounds::LEAD_TIME_SD_DAYS;
+            match sd.parse::<f64>() {
+                Ok(v) if v.is_finite() && (lo..=hi).contains(&v) => Some(v),
+                _ => {
+                    errs.push(FieldError::new("lead_time_sd_days", format!("Enter days from {lo} to {hi}, or leave empty.")));
+                    None
+                }
+            }
+        };
+        if errs.is_empty() {
+            Ok(SupplyOverrides { lead_time_days, lead_time_sd_days, review_period_days: None, target_cover_days })
+        } else {
+            Err(errs)
+        }
+    }
+
+    pub fn from_overrides(o: &SupplyOverrides) -> Self {
+        Self {
+            lead_time_days: o.lead_time_days.map(|d| d.to_string()).unwrap_or_default(),
+            lead_time_sd_days: o.lead_time_sd_days.map(|d| d.to_string()).unwrap_or_default(),
+            target_cover_days: o.target_cover_days.map(|d| d.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+/// Whether an override sets nothing (and so need not be stored).
+pub fn is_empty(o: &SupplyOverrides) -> bool {
+    *o == SupplyOverrides::default()
+}
+
+/// A shop's lead-time overrides, resolved per variant field by field: the variant's own
+/// value, else its product's, else its vendor's, else the shop default (the engine's).
+#[derive(Debug, Clone, Default)]
+pub struct LeadTimes {
+    vendor: HashMap<String, SupplyOverrides>,
+    product: HashMap<i64, SupplyOverrides>,
+    variant: HashMap<i64, SupplyOverrides>,
+}
+
+impl LeadTimes {
+    /// Adds a stored row; a product or variant key that is not a number is skipped.
+    pub fn insert(&mut self, scope: Scope, key: &str, o: SupplyOverrides) {
+        match scope {
+            Scope::Vendor => {
+                self.vendor.insert(key.to_string(), o);
+            }
+            Scope::Product => {
+                if let Ok(id) = key.parse() {
+                    self.product.insert(id, o);
+                }
+            }
+            Scope::Variant => {
+                if let Ok(id) = key.parse() {
+                    self.variant.insert(id, o);
+                }
+            }
+        }
+    }
+
+    pub fn resolve(&self, variant_id: i64, product_id: i64, vendor: &str) -> SupplyOverrides {
+        let none = SupplyOverrides::default();
+        let v = self.variant.get(&variant_id).unwrap_or(&none);
+        let p = self.product.get(&product_id).unwrap_or(&none);
+        let s = self.vendor.get(vendor).unwrap_or(&none);
+        SupplyOverrides {
+            lead_time_days: v.lead_time_days.or(p.lead_time_days).or(s.lead_time_days),
+            lead_time_sd_days: v.lead_time_sd_days.or(p.lead_time_sd_days).or(s.lead_time_sd_days),
+            review_period_days: v.review_period_days.or(p.review_period_days).or(s.review_period_days),
+            target_cover_days: v.target_cover_days.or(p.target_cover_days).or(s.target_cover_days),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn on(keys: &[&str]) -> BTreeMap<String, String> {
+        keys.iter().map(|k| (k.to_string(), "on".to_string())).collect()
+    }
+
+    #[test]
+    fn kind_set_round_trips_through_the_stored_list() {
+        let s = KindSet::NONE.with(RiskKind::LowStock).with(RiskKind::OutOfStock);
+        assert_eq!(s.to_list(), "out_of_stock,low_stock");
+        assert_eq!(KindSet::from_list("low_stock, out_of_stock,retired_kind"), s);
+        assert!(!s.contains(RiskKind::Overstock));
+        assert_eq!(KindSet::from_list(&KindSet::ALL.to_list()), KindSet::ALL);
+    }
+
+    #[test]
+    fn watch_form_parses_checked_boxes() {
+        let input = WatchInput { kinds: on(&["low_stock", "reorder_now"]), locations: on(&["11"]), utc_offset: "330".into() };
+        let w = input.parse(&[11, 12]).unwrap();
+        assert_eq!(w.kinds, KindSet::NONE.with(RiskKind::LowStock).with(RiskKind::ReorderNow));
+        assert_eq!(w.locations, vec![11]);
+        assert_eq!(w.utc_offset_minutes, Some(330));
+        assert_eq!(WatchInput::from_watch(&w), input);
+    }
+
+    #[test]
+    fn watch_form_refuses_nothing_checked_foreign_locations_and_odd_offsets() {
+        let fields = |r: Result<Watch, Vec<FieldError>>| r.unwrap_err().into_iter().map(|e| e.field).collect::<Vec<_>>();
+        let none = WatchInput { utc_offset: String::new(), ..Default::default() };
+        assert_eq!(fields(none.parse(&[11])), vec!["kinds", "locations"]);
+        let foreign = WatchInput { kinds: on(&["low_stock"]), locations: on(&["99"]), utc_offset: "61".into() };
+        assert_eq!(fields(foreign.parse(&[11])), vec!["locations", "utc_offset"]);
+        let bad_kind = WatchInput { kinds: on(&["everything"]), locations: on(&["11"]), utc_offset: String::new() };
+        assert_eq!(fields(bad_kind.parse(&[11])), vec!["kinds"]);
+        // A shop with no locations yet (import not run) can still choose kinds.
+        let early = WatchInput { kinds: on(&["low_stock"]), ..Default::default() };
+        assert!(early.parse(&[]).is_ok());
+    }
+
+    #[test]
+    fn offsets_read_like_a_time_zone_picker() {
+        assert_eq!(offset_label(330), "UTC+05:30");
+        assert_eq!(offset_label(-210), "UTC−03:30");
+        assert_eq!(offset_label(0), "UTC");
+        assert!(UTC_OFFSETS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn lead_time_form_inherits_empty_fields_and_refuses_out_of_range() {
+        let o = LeadTimeInput { lead_time_days: " 21 ".into(), lead_time_sd_days: "2.5".into(), target_cover_days: String::new() }
+            .parse()
+            .unwrap();
+        assert_eq!(o, SupplyOverrides { lead_time_days: Some(21), lead_time_sd_days: Some(2.5), review_period_days: None, target_cover_days: None });
+        assert!(is_empty(&LeadTimeInput::default().parse().unwrap()));
+        let errs = LeadTimeInput { lead_time_days: "181".into(), lead_time_sd_days: "NaN".into(), target_cover_days: "0".into() }
+            .parse()
+            .unwrap_err();
+        let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["lead_time_days", "target_cover_days", "lead_time_sd_days"]);
+        assert_eq!(LeadTimeInput::from_overrides(&o).lead_time_days, "21");
+    }
+
+    #[test]
+    fn variant_beats_product_beats_vendor_field_by_field() {
+        let mut lt = LeadTimes::default();
+        lt.insert(Scope::Vendor, "Acme", SupplyOverrides { lead_time_days: Some(30), target_cover_days: Some(60), ..Default::default() });
+        lt.insert(Scope::Product, "7", SupplyOverrides { lead_time_days: Some(14), ..Default::default() });
+        lt.insert(Scope::Variant, "70", SupplyOverrides { lead_time_sd_days: Some(3.0), ..Default::default() });
+        lt.insert(Scope::Variant, "not-a-number", SupplyOverrides { lead_time_days: Some(1), ..Default::default() });
+        let r = lt.resolve(70, 7, "Acme");
+        assert_eq!(r.lead_time_days, Some(14));
+        assert_eq!(r.lead_time_sd_days, Some(3.0));
+        assert_eq!(r.target_cover_days, Some(60));
+        assert_eq!(lt.resolve(71, 8, "Acme").lead_time_days, Some(30));
+        assert_eq!(lt.resolve(71, 8, "acme"), SupplyOverrides::default(), "vendor names match exactly, as Shopify stores them");
+    }
+}

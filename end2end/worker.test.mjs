@@ -181,7 +181,7 @@ test('the reorder list groups what to order by vendor and downloads as a CSV pur
     assert.ok(o.lines.every((l) => l.suggested_qty > 0));
   }
   const lines = r.json.csv.trim().split('\r\n');
-  assert.equal(lines[0], 'vendor,sku,product,variant,location,on_hand,incoming,suggested_qty,unit_cost');
+  assert.equal(lines[0], 'vendor,sku,product,variant,location,on_hand,incoming,order_qty,unit_cost');
   assert.equal(lines.length - 1, r.json.orders.reduce((n, o) => n + o.lines.length, 0));
   // More days of cover, more to order.
   const longer = await serverFn('reorder', { cover_days: '90' });

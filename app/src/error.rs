@@ -29,12 +29,16 @@ pub enum AppError {
     Internal(String),
     #[error("Stock Sentry could not be reached: {0}")]
     Transport(String),
+    /// The request's arguments could not be read (a malformed form or body).
+    #[error("The request could not be read: {0}")]
+    Malformed(String),
 }
 
 impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Invalid(_) => 422,
+            Self::Malformed(_) => 400,
             Self::Unauthorized => 401,
             Self::NotFound(_) => 404,
             Self::Conflict(_) => 409,
@@ -56,6 +60,10 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::Transport(value.to_string())
+        match value {
+            // Only the server decodes arguments: a bad request, not a failure on our side.
+            ServerFnErrorErr::Args(m) => Self::Malformed(m),
+            other => Self::Transport(other.to_string()),
+        }
     }
 }

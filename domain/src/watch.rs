@@ -66,8 +66,8 @@ pub fn offset_label(minutes: i32) -> String {
 }
 
 /// The "What to watch" form as posted: checked boxes arrive as `kind → "on"` and
-/// `location id → "on"` (unchecked boxes are not sent at all); the offset is `""` for the
-/// shop's own zone or minutes east of UTC.
+/// `location_key(id) → "on"` (unchecked boxes are not sent at all); the offset is `""` for
+/// the shop's own zone or minutes east of UTC.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchInput {
     #[serde(default)]
@@ -76,6 +76,12 @@ pub struct WatchInput {
     pub locations: BTreeMap<String, String>,
     #[serde(default)]
     pub utc_offset: String,
+}
+
+/// A location's key in `WatchInput::locations`. Not the bare id: the form encoding reads
+/// a numeric bracket key (`watch[locations][123]`) as a list index.
+pub fn location_key(id: i64) -> String {
+    format!("id{id}")
 }
 
 /// What the shop watches, valid by construction.
@@ -105,7 +111,7 @@ impl WatchInput {
         }
         let mut locations = Vec::new();
         for id in self.locations.keys() {
-            match id.parse::<i64>() {
+            match id.strip_prefix("id").and_then(|i| i.parse::<i64>().ok()).ok_or(()) {
                 Ok(id) if shop_locations.contains(&id) => locations.push(id),
                 _ => errs.push(FieldError::new("locations", "That location is not one of the shop's. Reload the page.")),
             }
@@ -135,7 +141,7 @@ impl WatchInput {
     pub fn from_watch(w: &Watch) -> Self {
         Self {
             kinds: w.kinds.iter().map(|k| (k.as_str().to_string(), "on".to_string())).collect(),
-            locations: w.locations.iter().map(|l| (l.to_string(), "on".to_string())).collect(),
+            locations: w.locations.iter().map(|l| (location_key(*l), "on".to_string())).collect(),
             utc_offset: w.utc_offset_minutes.map(|m| m.to_string()).unwrap_or_default(),
         }
     }
@@ -296,7 +302,7 @@ mod tests {
 
     #[test]
     fn watch_form_parses_checked_boxes() {
-        let input = WatchInput { kinds: on(&["low_stock", "reorder_now"]), locations: on(&["11"]), utc_offset: "330".into() };
+        let input = WatchInput { kinds: on(&["low_stock", "reorder_now"]), locations: on(&["id11"]), utc_offset: "330".into() };
         let w = input.parse(&[11, 12]).unwrap();
         assert_eq!(w.kinds, KindSet::NONE.with(RiskKind::LowStock).with(RiskKind::ReorderNow));
         assert_eq!(w.locations, vec![11]);
@@ -309,9 +315,9 @@ mod tests {
         let fields = |r: Result<Watch, Vec<FieldError>>| r.unwrap_err().into_iter().map(|e| e.field).collect::<Vec<_>>();
         let none = WatchInput { utc_offset: String::new(), ..Default::default() };
         assert_eq!(fields(none.parse(&[11])), vec!["kinds", "locations"]);
-        let foreign = WatchInput { kinds: on(&["low_stock"]), locations: on(&["99"]), utc_offset: "61".into() };
+        let foreign = WatchInput { kinds: on(&["low_stock"]), locations: on(&["id99"]), utc_offset: "61".into() };
         assert_eq!(fields(foreign.parse(&[11])), vec!["locations", "utc_offset"]);
-        let bad_kind = WatchInput { kinds: on(&["everything"]), locations: on(&["11"]), utc_offset: String::new() };
+        let bad_kind = WatchInput { kinds: on(&["everything"]), locations: on(&["id11"]), utc_offset: String::new() };
         assert_eq!(fields(bad_kind.parse(&[11])), vec!["kinds"]);
         // A shop with no locations yet (import not run) can still choose kinds.
         let early = WatchInput { kinds: on(&["low_stock"]), ..Default::default() };

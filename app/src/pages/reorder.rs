@@ -1,10 +1,13 @@
 use crate::api::reorder::{reorder_list, Reorder, DEFAULT_COVER_DAYS};
 use crate::components::{error_notice::ErrorNotice, format::money};
+use domain::engine::reorder::{apply_quantities, parse_order_quantity, QuantityError, QuantityOverrides};
+use domain::engine::{purchase_order_csv, OrderLine, VendorOrder};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// Per vendor, what to order now and how much; the list downloads as a CSV purchase order.
+/// Per vendor, what to order now and how much; the merchant can change each quantity, and
+/// the list downloads as a CSV purchase order with those quantities.
 #[component]
 pub fn ReorderPage() -> impl IntoView {
     let query = use_query_map();
@@ -30,45 +33,125 @@ pub fn ReorderPage() -> impl IntoView {
     }
 }
 
+/// A data: link, so the download works before hydration and inside the admin's iframe;
+/// after hydration its href follows the edited quantities.
+fn csv_href(orders: &[VendorOrder]) -> String {
+    format!("data:text/csv;charset=utf-8,{}", urlencoding::encode(&purchase_order_csv(orders)))
+}
+
+/// "1 line", "3 lines".
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+/// A vendor name as a file name part: "Acme & Co." → "acme-co".
+fn file_slug(name: &str) -> String {
+    let lower = name.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    words.join("-")
+}
+
 #[component]
 fn ReorderBody(r: Reorder) -> impl IntoView {
     if r.orders.is_empty() {
         return view! { <p class="empty">"Nothing needs ordering today: every variant is above its reorder point."</p> }.into_any();
     }
-    // A data: link, so the download works before hydration and inside the admin's iframe.
-    let href = format!("data:text/csv;charset=utf-8,{}", urlencoding::encode(&r.csv));
+    // The merchant's valid quantities; the server-rendered page starts with none, so its
+    // links carry the suggested purchase order.
+    let overrides = RwSignal::new(QuantityOverrides::new());
+    let all = StoredValue::new(r.orders.clone());
+    let edited = Memo::new(move |_| overrides.with(|o| all.with_value(|orders| apply_quantities(orders, o))));
+    let cover_days = r.cover_days;
     let currency = r.currency.clone();
+    let summary = {
+        let currency = currency.clone();
+        move || {
+            edited.with(|orders| {
+                let lines: usize = orders.iter().map(|o| o.lines.len()).sum();
+                let total = orders.iter().fold(0i64, |t, o| t.saturating_add(o.total_cost_cents));
+                format!("{} from {} · {}", count(lines, "line"), count(orders.len(), "vendor"), money(total, &currency))
+            })
+        }
+    };
     view! {
-        <p><a class="button button-primary" href=href download=format!("reorder-{}-days.csv", r.cover_days)>"Download purchase order (CSV)"</a></p>
-        {r.orders.into_iter().map(|o| {
-            let currency = currency.clone();
-            view! {
-                <section class="section" aria-label=format!("Order from {}", o.vendor)>
-                    <h2>{o.vendor.clone()}" · "{o.lines.len()}" lines · "{money(o.total_cost_cents, &currency)}</h2>
-                    <div class="table-wrap" tabindex="0" role="region" aria-label=format!("Order lines from {}", o.vendor)>
-                        <table class="data-table">
-                            <thead><tr>
-                                <th scope="col">"Product"</th><th scope="col">"Location"</th>
-                                <th scope="col" class="num">"On hand"</th><th scope="col" class="num">"Incoming"</th>
-                                <th scope="col" class="num">"Order"</th><th scope="col" class="num">"Unit cost"</th>
-                            </tr></thead>
-                            <tbody>
-                                {o.lines.into_iter().map(|l| view! {
-                                    <tr>
-                                        <th scope="row"><span class="product">{l.product_title}</span><span class="variant">{l.variant_title}" · "{l.sku}</span></th>
-                                        <td>{l.location_name}</td>
-                                        <td class="num">{l.on_hand}</td>
-                                        <td class="num">{l.incoming}</td>
-                                        <td class="num"><strong>{l.suggested_qty}</strong></td>
-                                        <td class="num">{money(l.unit_cost_cents, &currency)}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                </section>
-            }
-        }).collect_view()}
+        <p class="reorder-summary" aria-live="polite">{summary}</p>
+        <p><a class="button button-primary" href=move || edited.with(|o| csv_href(o)) download=format!("reorder-{cover_days}-days.csv")>"Download purchase order (CSV)"</a></p>
+        {r.orders.into_iter().map(|o| view! { <VendorSection o overrides currency=currency.clone() cover_days/> }).collect_view()}
     }
     .into_any()
+}
+
+#[component]
+fn VendorSection(o: VendorOrder, overrides: RwSignal<QuantityOverrides>, currency: String, cover_days: u32) -> impl IntoView {
+    let vendor = o.vendor.clone();
+    let lines = o.lines.clone();
+    let order = Memo::new(move |_| overrides.with(|q| o.with_quantities(q)));
+    let heading = {
+        let currency = currency.clone();
+        move || order.with(|o| format!(" · {} · {}", count(o.lines.len(), "line"), money(o.total_cost_cents, &currency)))
+    };
+    let file = format!("reorder-{}-{cover_days}-days.csv", file_slug(&vendor));
+    view! {
+        <section class="section" aria-label=format!("Order from {vendor}")>
+            <h2>{vendor.clone()}{heading}</h2>
+            <p><a class="button" href=move || order.with(|o| csv_href(std::slice::from_ref(o))) download=file>"Download the order from "{vendor.clone()}" (CSV)"</a></p>
+            <div class="table-wrap" tabindex="0" role="region" aria-label=format!("Order lines from {vendor}")>
+                <table class="data-table">
+                    <thead><tr>
+                        <th scope="col">"Product"</th><th scope="col">"Location"</th>
+                        <th scope="col" class="num">"On hand"</th><th scope="col" class="num">"Incoming"</th>
+                        <th scope="col" class="num">"Suggested"</th><th scope="col" class="num">"Order"</th>
+                        <th scope="col" class="num">"Unit cost"</th><th scope="col" class="num">"Line total"</th>
+                    </tr></thead>
+                    <tbody>
+                        {lines.into_iter().map(|l| view! { <LineRow l overrides currency=currency.clone()/> }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn LineRow(l: OrderLine, overrides: RwSignal<QuantityOverrides>, currency: String) -> impl IntoView {
+    let key = (l.variant_id, l.location_id);
+    let suggested = l.suggested_qty;
+    let id = format!("qty-{}-{}", l.variant_id, l.location_id);
+    let error_id = format!("{id}-error");
+    let label = format!("Order quantity for {} — {} ({}) at {}", l.product_title, l.variant_title, l.sku, l.location_name);
+    // Only a valid entry reaches `overrides`, so the CSV keeps the last valid quantity
+    // while the field shows what was typed and says what is wrong with it.
+    let error = RwSignal::new(None::<QuantityError>);
+    let on_input = move |ev| match parse_order_quantity(&event_target_value(&ev)) {
+        Ok(qty) => {
+            error.set(None);
+            overrides.update(|o| {
+                o.insert(key, qty);
+            });
+        }
+        Err(e) => error.set(Some(e)),
+    };
+    let unit_cost = l.unit_cost_cents;
+    let line_total = {
+        let currency = currency.clone();
+        let line = l.clone();
+        move || money(line.cost_at(overrides.with(|o| o.get(&key).copied().unwrap_or(suggested))), &currency)
+    };
+    view! {
+        <tr>
+            <th scope="row"><span class="product">{l.product_title}</span><span class="variant">{l.variant_title}" · "{l.sku}</span></th>
+            <td>{l.location_name}</td>
+            <td class="num">{l.on_hand}</td>
+            <td class="num">{l.incoming}</td>
+            <td class="num">{suggested}</td>
+            <td class="num qty-cell">
+                <label class="visually-hidden" for=id.clone()>{label}</label>
+                <input id=id class="qty-input" type="number" min="0" step="1" value=suggested.to_string()
+                    aria-describedby=error_id.clone() aria-invalid=move || error.get().is_some().then_some("true") on:input=on_input/>
+                <span class="qty-error" id=error_id aria-live="polite">{move || error.get().map(|e| e.to_string())}</span>
+            </td>
+            <td class="num">{money(unit_cost, &currency)}</td>
+            <td class="num"><strong>{line_total}</strong></td>
+        </tr>
+    }
 }

@@ -4,7 +4,7 @@
 
 use crate::api::watch::{LeadTimeRow, SaveLeadTime, SaveWatch, WatchPage};
 use domain::settings::error_for;
-use domain::watch::{bounds, offset_label, LeadTimeInput, UTC_OFFSETS};
+use domain::watch::{bounds, location_key, offset_label, LeadTimeInput, UTC_OFFSETS};
 use domain::{FieldError, RiskKind};
 use leptos::prelude::*;
 
@@ -61,7 +61,7 @@ pub fn WatchForm(page: WatchPage) -> impl IntoView {
                                     let id = format!("location-{}", l.id);
                                     view! {
                                         <div class="check">
-                                            <input type="checkbox" id=id.clone() name=format!("watch[locations][{}]", l.id) checked=l.watched/>
+                                            <input type="checkbox" id=id.clone() name=format!("watch[locations][{}]", location_key(l.id)) checked=l.watched/>
                                             <label for=id>{l.name.clone()}</label>
                                         </div>
                                     }

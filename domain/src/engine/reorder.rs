@@ -77,12 +77,77 @@ pub fn reorder_suggestions<'a>(
         .into_iter()
         .map(|(vendor, mut lines)| {
             lines.sort_by(|a, b| (&a.sku, a.location_id, a.variant_id).cmp(&(&b.sku, b.location_id, b.variant_id)));
-            let total_cost_cents = lines
-                .iter()
-                .fold(0i64, |t, l| t.saturating_add(l.unit_cost_cents.saturating_mul(i64::from(l.suggested_qty))));
+            let total_cost_cents = total_cost(&lines);
             VendorOrder { vendor: vendor.to_string(), lines, total_cost_cents }
         })
         .collect()
+}
+
+/// The merchant's own quantities for some lines, by (variant id, location id); lines not
+/// in the map keep their suggested quantity.
+pub type QuantityOverrides = BTreeMap<(i64, i64), u32>;
+
+impl OrderLine {
+    /// What this line costs at `qty` units (saturating: costs come from the shop).
+    pub fn cost_at(&self, qty: u32) -> i64 {
+        self.unit_cost_cents.saturating_mul(i64::from(qty))
+    }
+}
+
+impl VendorOrder {
+    /// This order with the merchant's quantities: an overridden line carries its new
+    /// quantity in `suggested_qty` (sent as the CSV's `order_qty`), a line set to 0
+    /// is left out, and the total is recomputed. The vendor stays, even with no lines, so
+    /// a page can keep showing it.
+    pub fn with_quantities(&self, overrides: &QuantityOverrides) -> VendorOrder {
+        let lines: Vec<OrderLine> = self
+            .lines
+            .iter()
+            .filter_map(|l| {
+                let qty = overrides.get(&(l.variant_id, l.location_id)).copied().unwrap_or(l.suggested_qty);
+                (qty > 0).then(|| OrderLine { suggested_qty: qty, ..l.clone() })
+            })
+            .collect();
+        VendorOrder { vendor: self.vendor.clone(), total_cost_cents: total_cost(&lines), lines }
+    }
+}
+
+/// Every order with the merchant's quantities (see `VendorOrder::with_quantities`),
+/// leaving out vendors with nothing left to order: what `purchase_order_csv` should send.
+pub fn apply_quantities(orders: &[VendorOrder], overrides: &QuantityOverrides) -> Vec<VendorOrder> {
+    orders.iter().map(|o| o.with_quantities(overrides)).filter(|o| !o.lines.is_empty()).collect()
+}
+
+/// Why a typed order quantity was refused; the message is what the merchant reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum QuantityError {
+    /// Also what a browser's number input reports for text it cannot read ("5e"), so the
+    /// message asks for a number rather than saying the field is empty.
+    #[error("Enter a whole number of units (0 leaves the line out).")]
+    Empty,
+    #[error("The quantity cannot be negative.")]
+    Negative,
+    #[error("Enter a whole number of units.")]
+    NotWholeNumber,
+    #[error("That is more units than an order can hold.")]
+    TooLarge,
+}
+
+/// A quantity as the merchant typed it: a whole number of units, 0 or more.
+pub fn parse_order_quantity(text: &str) -> Result<u32, QuantityError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(QuantityError::Empty);
+    }
+    text.parse::<u32>().map_err(|e| match e.kind() {
+        std::num::IntErrorKind::PosOverflow => QuantityError::TooLarge,
+        _ if text.starts_with('-') && text[1..].parse::<f64>().is_ok() => QuantityError::Negative,
+        _ => QuantityError::NotWholeNumber,
+    })
+}
+
+fn total_cost(lines: &[OrderLine]) -> i64 {
+    lines.iter().fold(0i64, |t, l| t.saturating_add(l.cost_at(l.suggested_qty)))
 }
 
 /// RFC 4180 CSV (CRLF line ends), one row per line, with a header. Text is quoted when it
@@ -90,7 +155,7 @@ pub fn reorder_suggestions<'a>(
 /// `-`, `@` or a tab gets a leading `'` so a spreadsheet shows it instead of running it
 /// as a formula (product names are merchant- and sometimes supplier-typed).
 pub fn purchase_order_csv(orders: &[VendorOrder]) -> String {
-    let mut out = String::from("vendor,sku,product,variant,location,on_hand,incoming,suggested_qty,unit_cost\r\n");
+    let mut out = String::from("vendor,sku,product,variant,location,on_hand,incoming,order_qty,unit_cost\r\n");
     for order in orders {
         for l in &order.lines {
             for text in [&order.vendor, &l.sku, &l.product_title, &l.variant_title, &l.location_name] {
@@ -133,6 +198,57 @@ mod tests {
         assert_eq!(csv_text("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(csv_text("-5 sale"), "'-5 sale");
         assert_eq!(csv_text(""), "");
+    }
+
+    fn line(variant_id: i64, sku: &str, qty: u32, unit_cost_cents: i64) -> OrderLine {
+        OrderLine {
+            variant_id,
+            location_id: 7,
+            sku: sku.into(),
+            product_title: "Cap".into(),
+            variant_title: "Red".into(),
+            location_name: "Main".into(),
+            on_hand: 1,
+            incoming: 0,
+            suggested_qty: qty,
+            unit_cost_cents,
+        }
+    }
+
+    #[test]
+    fn edited_quantities_reach_the_purchase_order() {
+        let orders = vec![
+            VendorOrder { vendor: "Acme".into(), lines: vec![line(1, "CAP-1", 4, 250), line(2, "CAP-2", 3, 1_000)], total_cost_cents: 4_000 },
+            VendorOrder { vendor: "Zeta".into(), lines: vec![line(3, "TEE-1", 2, 999)], total_cost_cents: 1_998 },
+        ];
+        // CAP-1 raised to 777, CAP-2 and TEE-1 set to 0; an override for an unknown line is ignored.
+        let overrides = QuantityOverrides::from([((1, 7), 777), ((2, 7), 0), ((3, 7), 0), ((9, 9), 5)]);
+        let edited = apply_quantities(&orders, &overrides);
+        assert_eq!(edited.len(), 1, "a vendor with nothing left is left out");
+        assert_eq!(edited[0].total_cost_cents, 777 * 250);
+        assert_eq!(
+            purchase_order_csv(&edited),
+            "vendor,sku,product,variant,location,on_hand,incoming,order_qty,unit_cost\r\n\
+             Acme,CAP-1,Cap,Red,Main,1,0,777,2.50\r\n"
+        );
+        // The page keeps showing an emptied vendor, at no cost.
+        let zeta = orders[1].with_quantities(&overrides);
+        assert_eq!((zeta.lines.len(), zeta.total_cost_cents), (0, 0));
+        // No overrides: the suggestion as it was.
+        assert_eq!(apply_quantities(&orders, &QuantityOverrides::new()), orders);
+    }
+
+    #[test]
+    fn order_quantities_parse() {
+        assert_eq!(parse_order_quantity(" 12 "), Ok(12));
+        assert_eq!(parse_order_quantity("0"), Ok(0));
+        assert_eq!(parse_order_quantity(""), Err(QuantityError::Empty));
+        assert_eq!(parse_order_quantity("-3"), Err(QuantityError::Negative));
+        assert_eq!(parse_order_quantity("-0.5"), Err(QuantityError::Negative));
+        assert_eq!(parse_order_quantity("2.5"), Err(QuantityError::NotWholeNumber));
+        assert_eq!(parse_order_quantity("abc"), Err(QuantityError::NotWholeNumber));
+        assert_eq!(parse_order_quantity("1e3"), Err(QuantityError::NotWholeNumber));
+        assert_eq!(parse_order_quantity("99999999999"), Err(QuantityError::TooLarge));
     }
 
     #[test]

@@ -338,7 +338,7 @@ fn reorder_suggestions_per_vendor_as_csv() {
     let csv = purchase_order_csv(&orders);
     assert_eq!(
         csv,
-        "vendor,sku,product,variant,location,on_hand,incoming,suggested_qty,unit_cost\r\n\
+        "vendor,sku,product,variant,location,on_hand,incoming,order_qty,unit_cost\r\n\
          Acme,CAP-1,\"Trail Tee, \"\"organic\"\"\",M,Main,-2,0,51,12.34\r\n\
          Zeta Supply,TEE-M,\"Trail Tee, \"\"organic\"\"\",M,Main,15,5,29,10.00\r\n"
     );

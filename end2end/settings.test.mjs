@@ -1,0 +1,175 @@
+// Settings beyond the thresholds, in Debian's headless Chromium against local wrangler dev:
+// which alert kinds and locations to watch, the time zone, and lead times per vendor and
+// per variant — each asserted by what the merchant then sees and what D1 keeps.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { BASE, DEMO, serverFn, d1, until, ensureSynced } from './helpers.mjs';
+
+let browser;
+let context;
+let shopId;
+
+const LIVE = "state IN ('open', 'acknowledged', 'snoozed')";
+const ALL_KINDS = ['out_of_stock', 'reorder_now', 'low_stock', 'overstock', 'dead_stock'];
+
+/** Watches everything again (the state the other tests expect). */
+async function watchEverything() {
+  const locations = await d1(`SELECT id FROM locations WHERE shop_id = ${shopId}`);
+  const fields = { 'watch[utc_offset]': '' };
+  for (const k of ALL_KINDS) fields[`watch[kinds][${k}]`] = 'on';
+  for (const l of locations) fields[`watch[locations][id${l.id}]`] = 'on';
+  const r = await serverFn('settings/watch/save', fields);
+  assert.equal(r.status, 200, r.text);
+}
+
+before(async () => {
+  await ensureSynced(DEMO);
+  shopId = (await d1(`SELECT id FROM shops WHERE domain = '${DEMO}'`))[0].id;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/auth?shop=${DEMO}`);
+  await page.waitForURL(`${BASE}/app?**`);
+  await page.close();
+});
+
+after(async () => {
+  await watchEverything().catch(() => {});
+  await d1(`DELETE FROM lead_times WHERE shop_id = ${shopId}`).catch(() => {});
+  await browser?.close();
+});
+
+async function hydratedPage(path) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(BASE + path);
+  await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 20000 });
+  return { page, errors };
+}
+
+test('unchecked alert kinds and locations lose their alerts, and nothing is saved when every kind is unchecked', async () => {
+  const [loc] = await d1(`SELECT l.id, l.name FROM locations l WHERE l.shop_id = ${shopId} AND EXISTS (SELECT 1 FROM alerts a WHERE a.shop_id = l.shop_id AND a.location_id = l.id AND a.${LIVE} AND a.kind != 'overstock') ORDER BY l.id LIMIT 1`);
+  assert.ok(loc, 'a location with live alerts');
+  const overstock = await d1(`SELECT COUNT(*) AS n FROM alerts WHERE shop_id = ${shopId} AND kind = 'overstock' AND ${LIVE}`);
+  assert.ok(overstock[0].n > 0, 'the demo shop has overstock alerts');
+
+  const { page, errors } = await hydratedPage('/app/settings');
+  const form = page.locator('#watch-form');
+  // Every kind unchecked: refused at the field, nothing saved.
+  for (const label of ['Out of stock', 'Reorder now', 'Low stock', 'Overstock', 'Dead stock']) {
+    await form.getByLabel(label, { exact: true }).uncheck();
+  }
+  await form.getByRole('button', { name: 'Save what to watch' }).click();
+  await form.locator('#kinds-error').getByText('Choose at least one kind of alert').waitFor();
+  assert.equal((await serverFn('settings/watch')).json.input.kinds.overstock, 'on', 'nothing saved');
+
+  // All but Overstock, and not the chosen location; keyboard for one of them.
+  for (const label of ['Out of stock', 'Reorder now', 'Low stock', 'Dead stock']) {
+    await form.getByLabel(label, { exact: true }).check();
+  }
+  await form.getByLabel(loc.name, { exact: true }).focus();
+  await page.keyboard.press('Space');
+  assert.equal(await form.getByLabel(loc.name, { exact: true }).isChecked(), false);
+  await form.getByRole('button', { name: 'Save what to watch' }).click();
+  await page.getByText('Saved. Alerts are being recalculated now.').waitFor();
+
+  await until('overstock and the location\'s alerts resolved', async () => {
+    const r = await d1(`SELECT COUNT(*) AS n FROM alerts WHERE shop_id = ${shopId} AND ${LIVE} AND (kind = 'overstock' OR location_id = ${loc.id})`);
+    return r[0].n === 0;
+  }, { timeoutMs: 90000, everyMs: 1000 });
+  const still = await d1(`SELECT COUNT(*) AS n FROM alerts WHERE shop_id = ${shopId} AND ${LIVE}`);
+  assert.ok(still[0].n > 0, 'the other kinds and locations keep their alerts');
+
+  // The choice survives a reload, and the dashboard no longer lists the location's alerts.
+  await page.reload();
+  await page.waitForSelector('.app[data-hydrated="true"]');
+  assert.equal(await page.locator('#watch-form').getByLabel('Overstock', { exact: true }).isChecked(), false);
+  assert.equal(await page.locator('#watch-form').getByLabel(loc.name, { exact: true }).isChecked(), false);
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  // Watching again brings them back at the recalculation.
+  await watchEverything();
+  await until('overstock alerts back', async () => {
+    const r = await d1(`SELECT COUNT(*) AS n FROM alerts WHERE shop_id = ${shopId} AND kind = 'overstock' AND ${LIVE}`);
+    return r[0].n > 0;
+  }, { timeoutMs: 90000, everyMs: 1000 });
+});
+
+test('the time zone is chosen from a list and kept; a value not on the list is refused', async () => {
+  const { page, errors } = await hydratedPage('/app/settings');
+  await page.getByLabel("Time zone for quiet hours and the digest's day").selectOption({ label: 'UTC+05:30' });
+  await page.getByRole('button', { name: 'Save what to watch' }).click();
+  await page.getByText('Saved. Alerts are being recalculated now.').waitFor();
+  assert.equal((await serverFn('settings/watch')).json.input.utc_offset, '330');
+  await page.close();
+  const forged = await serverFn('settings/watch/save', { 'watch[kinds][low_stock]': 'on', 'watch[utc_offset]': '61' });
+  assert.equal(forged.status, 422, forged.text);
+  assert.equal((await serverFn('settings/watch')).json.input.utc_offset, '330', 'nothing saved');
+  assert.deepEqual(errors, []);
+  await watchEverything();
+});
+
+test('a vendor lead time reaches its variants, a variant\'s own beats it, and both can be removed', async () => {
+  const [v] = await d1(`SELECT a.variant_id, a.location_id, p.vendor FROM alerts a JOIN variants v ON v.shop_id = a.shop_id AND v.id = a.variant_id JOIN products p ON p.shop_id = v.shop_id AND p.id = v.product_id WHERE a.shop_id = ${shopId} AND a.${LIVE} AND p.vendor != '' ORDER BY a.urgency DESC LIMIT 1`);
+  assert.ok(v, 'an alerting variant with a vendor');
+
+  const { page, errors } = await hydratedPage('/app/settings');
+  const add = page.locator('#vendor-lead-time-form');
+  await add.getByLabel('Vendor').selectOption(v.vendor);
+  await add.getByLabel('Lead time (days)').fill('abc');
+  await add.getByRole('button', { name: 'Save vendor lead time' }).click();
+  await add.getByText('Enter whole days from 0 to 180').waitFor();
+  assert.equal((await d1(`SELECT COUNT(*) AS n FROM lead_times WHERE shop_id = ${shopId}`))[0].n, 0, 'nothing saved');
+  await add.getByLabel('Lead time (days)').fill('45');
+  await add.getByRole('button', { name: 'Save vendor lead time' }).click();
+  const row = page.locator('table.lead-times tr', { hasText: v.vendor });
+  await row.getByText('45 days').waitFor();
+  await page.close();
+
+  // The variant page computes with the vendor's 45 days.
+  const vp = await hydratedPage(`/app/variants/${v.variant_id}?location=${v.location_id}`);
+  const leadTime = () => vp.page.locator('dl.facts div').filter({ has: vp.page.locator('dt', { hasText: /^Lead time$/ }) }).locator('dd');
+  await until('45 days in use', async () => (await leadTime().innerText()) === '45 days');
+  assert.match(await vp.page.locator('#supplier-h + p').innerText(), new RegExp(`Supplier \\(vendor\\): ${v.vendor.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\. Lead time in use: 45 days`));
+  // Its own lead time beats the vendor's.
+  const own = vp.page.locator('#variant-lead-time-form');
+  await own.getByLabel('Lead time (days)').fill('3');
+  await own.getByRole('button', { name: 'Save for this variant' }).click();
+  await vp.page.getByText('Lead time saved. The numbers above use it.').waitFor();
+  await until('3 days in use', async () => (await leadTime().innerText()) === '3 days');
+  assert.equal(await vp.page.locator('#variant-lead-time-form').getByLabel('Lead time (days)').inputValue(), '3');
+  assert.deepEqual(vp.errors, []);
+  await vp.page.close();
+
+  // Both listed in Settings; removing them (by keyboard) restores the default.
+  const again = await hydratedPage('/app/settings');
+  const list = again.page.locator('table.lead-times');
+  await list.locator('tr', { hasText: 'variant:' }).waitFor();
+  for (;;) {
+    const remove = list.getByRole('button', { name: /^Remove the lead time of/ });
+    if ((await remove.count()) === 0) break;
+    const before = await remove.count();
+    await remove.first().focus();
+    await again.page.keyboard.press('Enter');
+    await until('row removed', async () => (await list.getByRole('button', { name: /^Remove the lead time of/ }).count()) < before || (await again.page.getByText('No overrides: every variant uses the default lead time.').count()) > 0);
+  }
+  await again.page.getByText('No overrides: every variant uses the default lead time.').waitFor();
+  assert.equal((await d1(`SELECT COUNT(*) AS n FROM lead_times WHERE shop_id = ${shopId}`))[0].n, 0);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(again.errors, []);
+  await again.page.close();
+});
+
+test('a lead time for something that is not the shop\'s is refused', async () => {
+  const r = await serverFn('settings/lead_time/save', { scope: 'variant', key: '999999999', lead_time_days: '10', lead_time_sd_days: '', target_cover_days: '' });
+  assert.equal(r.status, 404, r.text);
+  const bad = await serverFn('settings/lead_time/save', { scope: 'supplier', key: 'x', lead_time_days: '10', lead_time_sd_days: '', target_cover_days: '' });
+  assert.equal(bad.status, 422, bad.text);
+  assert.equal((await d1(`SELECT COUNT(*) AS n FROM lead_times WHERE shop_id = ${shopId}`))[0].n, 0);
+});

@@ -66,6 +66,9 @@ const withToken = (req) => {
 };
 
 const phases = [
+  // The harness's own ceiling: a static asset, answered by wrangler dev's asset server
+  // without running the Worker. No Worker route can be faster than this on this machine.
+  { name: 'baseline: static asset (GET /pkg/stock_sentry.css)', connections: CONNECTIONS, requests: [{ method: 'GET', path: '/pkg/stock_sentry.css' }] },
   { name: 'dashboard SSR (GET /app)', connections: CONNECTIONS, requests: [{ method: 'GET', path: '/app', setupRequest: withToken }] },
   {
     name: 'server fn (POST /api/settings)',

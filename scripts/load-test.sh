@@ -6,6 +6,8 @@
 # DURATION seconds (default 10, at most 15).
 # Usage: scripts/build.sh first, then scripts/load-test.sh [--persist-to DIR]
 #   default: a fresh state dir, migrated and seeded with the demo shop. Env: DURATION, CONNECTIONS.
+# Rate limiting is off for the run: one shop's 600 requests a minute would otherwise turn
+# the measurement into a test of the budget (ops.test.mjs tests the limiter).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -29,6 +31,7 @@ echo "[load] fake Shopify on :$FAKE_PORT, wrangler dev on :$PORT (state $STATE, 
 FAKE=$(FAKE_PORT=$FAKE_PORT scripts/start-fake-shopify.sh "http://127.0.0.1:$PORT" "$WORK/fake-shopify.log")
 wrangler dev --local --ip 127.0.0.1 --port "$PORT" --inspector-port "$INSPECT" --persist-to "$STATE" \
   --var "APP_URL:http://127.0.0.1:$PORT" \
+  --var "FEATURE_RATE_LIMIT:false" \
   --var "SHOPIFY_SHOP_BASE:http://127.0.0.1:$FAKE_PORT/shops/{shop}" \
   --var "APP_BRIDGE_URL:http://127.0.0.1:$FAKE_PORT/app-bridge.js" \
   --show-interactive-dev-session=false >"$WORK/wrangler.log" 2>&1 &

@@ -3,6 +3,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 
 export const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8799';
 export const FAKE = process.env.FAKE_URL ?? 'http://127.0.0.1:8788';
@@ -84,6 +85,24 @@ export async function fake(path, body) {
   const text = await res.text();
   if (!res.ok) throw new Error(`fake ${path}: ${res.status} ${text}`);
   return JSON.parse(text);
+}
+
+/**
+ * `fake` for calls that run for minutes (a 10,000-webhook burst): node:http without the
+ * five-minute header timeout of `fetch`.
+ */
+export function fakeLong(path, body) {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    const req = httpRequest(FAKE + path, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`fake ${path}: ${res.statusCode} ${text}`))));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 /** Posts a webhook signed like Shopify (or not, with `secret`). */

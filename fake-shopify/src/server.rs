@@ -672,17 +672,19 @@ struct BurstBody {
     #[serde(default)]
     duplicate_percent: u32,
     seed: Option<u64>,
+    /// Deliveries in flight at once (default 1: one after another).
+    parallel: Option<usize>,
 }
 
 async fn burst(State(app): State<AppState>, Json(b): Json<BurstBody>) -> ApiResult<Json<Value>> {
-    if b.count == 0 || b.count > 5000 || b.duplicate_percent > 100 {
-        return Err(ApiError::BadRequest("count must be 1..=5000 and duplicate_percent 0..=100".into()));
+    if b.count == 0 || b.count > 20_000 || b.duplicate_percent > 100 || b.parallel.is_some_and(|p| p == 0 || p > 64) {
+        return Err(ApiError::BadRequest("count must be 1..=20000, duplicate_percent 0..=100 and parallel 1..=64".into()));
     }
     let plan = {
         let mut s = shop!(app, &b.shop);
         webhook::burst(&mut s, b.count, b.duplicate_percent, b.seed, Utc::now())?
     };
-    let deliveries = webhook::send_all(&app, &b.shop, plan.outgoing).await?;
+    let deliveries = webhook::send_parallel(&app, &b.shop, plan.outgoing, b.parallel.unwrap_or(1)).await?;
     Ok(Json(json!({ "sent": deliveries, "expected": plan.expected })))
 }
 

@@ -183,8 +183,12 @@ impl ShopState {
         self.catalog.products.iter().find(|p| p.id == id)
     }
 
+    /// When the catalogue and stock were last touched before the app arrived: the start of
+    /// the day before the last sales day, so any event of the last day (a burst backdated by
+    /// hours, just after midnight) is newer, as it would be in a real shop.
     pub fn updated_at_default(&self) -> DateTime<Utc> {
-        self.catalog.sales.iter().map(|s| s.day).max().unwrap_or(DateTime::<Utc>::UNIX_EPOCH.date_naive()).and_time(chrono::NaiveTime::MIN).and_utc()
+        let last = self.catalog.sales.iter().map(|s| s.day).max().unwrap_or(DateTime::<Utc>::UNIX_EPOCH.date_naive());
+        last.pred_opt().unwrap_or(last).and_time(chrono::NaiveTime::MIN).and_utc()
     }
 }
 

@@ -247,51 +247,78 @@ pub fn burst(s: &mut ShopState, count: usize, duplicate_percent: u32, seed: Opti
 pub async fn send_all(app: &AppState, domain: &str, out: Vec<Outgoing>) -> Result<Vec<Delivery>, ApiError> {
     let mut deliveries = Vec::with_capacity(out.len());
     for o in out {
-        let uri = {
-            let s = app.lock(domain).ok_or_else(|| ApiError::UnknownShop(domain.to_string()))??;
-            let wanted = o.topic.graphql_enum();
-            s.subscriptions
-                .iter()
-                .find(|(_, t, _)| Some(t.as_str()) == wanted)
-                .map(|(_, _, u)| u.clone())
-                .unwrap_or_else(|| format!("{}{}", app.cfg.app_url.trim_end_matches('/'), o.topic.path()))
-        };
-        let hmac = crypto::webhook_hmac(&app.cfg.api_secret, &o.body);
-        let triggered_at = o.triggered_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        let result = app
-            .http
-            .post(&uri)
-            .header("content-type", "application/json")
-            .header(headers::HMAC_SHA256, hmac)
-            .header(headers::TOPIC, o.topic.as_str())
-            .header(headers::SHOP_DOMAIN, domain)
-            .header(headers::WEBHOOK_ID, &o.webhook_id)
-            .header(headers::EVENT_ID, &o.event_id)
-            .header(headers::API_VERSION, API_VERSION)
-            .header(headers::TRIGGERED_AT, &triggered_at)
-            .body(o.body.clone())
-            .send()
-            .await;
-        let (status, error) = match result {
-            Ok(r) => (Some(r.status().as_u16()), None),
-            Err(e) => (None, Some(e.to_string())),
-        };
-        let d = Delivery {
-            topic: o.topic.as_str().to_string(),
-            webhook_id: o.webhook_id,
-            event_id: o.event_id,
-            triggered_at,
-            duplicate: o.duplicate,
-            status,
-            error,
-        };
-        if let Some(Ok(mut s)) = app.lock(domain) {
-            if s.deliveries.len() >= 10_000 {
-                s.deliveries.drain(..1000);
-            }
-            s.deliveries.push(d.clone());
-        }
-        deliveries.push(d);
+        deliveries.push(deliver(app, domain, o).await?);
     }
     Ok(deliveries)
+}
+
+/// Sends the webhooks with up to `parallel` deliveries in flight, as Shopify's delivery
+/// does for a busy shop (arrival order is then not sending order, duplicates may race each
+/// other). The returned list keeps `out`'s order.
+pub async fn send_parallel(app: &AppState, domain: &str, out: Vec<Outgoing>, parallel: usize) -> Result<Vec<Delivery>, ApiError> {
+    let mut results: Vec<Option<Delivery>> = vec![None; out.len()];
+    let mut pending = out.into_iter().enumerate();
+    let mut running = tokio::task::JoinSet::new();
+    loop {
+        while running.len() < parallel.max(1) {
+            let Some((i, o)) = pending.next() else { break };
+            let (app, domain) = (app.clone(), domain.to_string());
+            running.spawn(async move { (i, deliver(&app, &domain, o).await) });
+        }
+        match running.join_next().await {
+            Some(Ok((i, d))) => results[i] = Some(d?),
+            Some(Err(e)) => return Err(ApiError::Internal(format!("delivery task: {e}"))),
+            None => break,
+        }
+    }
+    Ok(results.into_iter().flatten().collect())
+}
+
+/// One delivery, signed and POSTed; its outcome is logged in the shop's delivery log.
+async fn deliver(app: &AppState, domain: &str, o: Outgoing) -> Result<Delivery, ApiError> {
+    let uri = {
+        let s = app.lock(domain).ok_or_else(|| ApiError::UnknownShop(domain.to_string()))??;
+        let wanted = o.topic.graphql_enum();
+        s.subscriptions
+            .iter()
+            .find(|(_, t, _)| Some(t.as_str()) == wanted)
+            .map(|(_, _, u)| u.clone())
+            .unwrap_or_else(|| format!("{}{}", app.cfg.app_url.trim_end_matches('/'), o.topic.path()))
+    };
+    let hmac = crypto::webhook_hmac(&app.cfg.api_secret, &o.body);
+    let triggered_at = o.triggered_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let result = app
+        .http
+        .post(&uri)
+        .header("content-type", "application/json")
+        .header(headers::HMAC_SHA256, hmac)
+        .header(headers::TOPIC, o.topic.as_str())
+        .header(headers::SHOP_DOMAIN, domain)
+        .header(headers::WEBHOOK_ID, &o.webhook_id)
+        .header(headers::EVENT_ID, &o.event_id)
+        .header(headers::API_VERSION, API_VERSION)
+        .header(headers::TRIGGERED_AT, &triggered_at)
+        .body(o.body.clone())
+        .send()
+        .await;
+    let (status, error) = match result {
+        Ok(r) => (Some(r.status().as_u16()), None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let d = Delivery {
+        topic: o.topic.as_str().to_string(),
+        webhook_id: o.webhook_id,
+        event_id: o.event_id,
+        triggered_at,
+        duplicate: o.duplicate,
+        status,
+        error,
+    };
+    if let Some(Ok(mut s)) = app.lock(domain) {
+        if s.deliveries.len() >= 10_000 {
+            s.deliveries.drain(..1000);
+        }
+        s.deliveries.push(d.clone());
+    }
+    Ok(d)
 }

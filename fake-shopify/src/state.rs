@@ -83,8 +83,10 @@ pub struct Delivery {
     pub event_id: String,
     pub triggered_at: String,
     pub duplicate: bool,
+    /// The last attempt's status (or connection error) and how many attempts were made.
     pub status: Option<u16>,
     pub error: Option<String>,
+    pub attempts: u32,
 }
 
 #[derive(Debug, Clone)]

@@ -243,6 +243,9 @@ pub fn burst(s: &mut ShopState, count: usize, duplicate_percent: u32, seed: Opti
     Ok(BurstPlan { outgoing: out, expected })
 }
 
+/// Attempts per delivery before the fake gives up on it.
+const DELIVERY_ATTEMPTS: u32 = 4;
+
 /// Sends each webhook in order and records the outcome in the shop's delivery log.
 pub async fn send_all(app: &AppState, domain: &str, out: Vec<Outgoing>) -> Result<Vec<Delivery>, ApiError> {
     let mut deliveries = Vec::with_capacity(out.len());
@@ -287,24 +290,36 @@ async fn deliver(app: &AppState, domain: &str, o: Outgoing) -> Result<Delivery, 
     };
     let hmac = crypto::webhook_hmac(&app.cfg.api_secret, &o.body);
     let triggered_at = o.triggered_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let result = app
-        .http
-        .post(&uri)
-        .header("content-type", "application/json")
-        .header(headers::HMAC_SHA256, hmac)
-        .header(headers::TOPIC, o.topic.as_str())
-        .header(headers::SHOP_DOMAIN, domain)
-        .header(headers::WEBHOOK_ID, &o.webhook_id)
-        .header(headers::EVENT_ID, &o.event_id)
-        .header(headers::API_VERSION, API_VERSION)
-        .header(headers::TRIGGERED_AT, &triggered_at)
-        .body(o.body.clone())
-        .send()
-        .await;
-    let (status, error) = match result {
-        Ok(r) => (Some(r.status().as_u16()), None),
-        Err(e) => (None, Some(e.to_string())),
-    };
+    // Like Shopify, a failed delivery (no answer, 429 or 5xx) is sent again with the same
+    // webhook id; Shopify spreads its retries over hours, the fake over about three seconds.
+    let (mut status, mut error, mut attempts) = (None, None, 0);
+    while attempts < DELIVERY_ATTEMPTS {
+        if attempts > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(200 << attempts)).await;
+        }
+        attempts += 1;
+        let result = app
+            .http
+            .post(&uri)
+            .header("content-type", "application/json")
+            .header(headers::HMAC_SHA256, &hmac)
+            .header(headers::TOPIC, o.topic.as_str())
+            .header(headers::SHOP_DOMAIN, domain)
+            .header(headers::WEBHOOK_ID, &o.webhook_id)
+            .header(headers::EVENT_ID, &o.event_id)
+            .header(headers::API_VERSION, API_VERSION)
+            .header(headers::TRIGGERED_AT, &triggered_at)
+            .body(o.body.clone())
+            .send()
+            .await;
+        (status, error) = match result {
+            Ok(r) => (Some(r.status().as_u16()), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        if matches!(status, Some(s) if s != 429 && s < 500) {
+            break;
+        }
+    }
     let d = Delivery {
         topic: o.topic.as_str().to_string(),
         webhook_id: o.webhook_id,
@@ -313,6 +328,7 @@ async fn deliver(app: &AppState, domain: &str, o: Outgoing) -> Result<Delivery, 
         duplicate: o.duplicate,
         status,
         error,
+        attempts,
     };
     if let Some(Ok(mut s)) = app.lock(domain) {
         if s.deliveries.len() >= 10_000 {

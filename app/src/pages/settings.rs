@@ -80,7 +80,7 @@ fn DigestForm(initial: domain::digest::DigestSettingsInput) -> impl IntoView {
                             value=initial.quiet_hours_end.clone() aria-describedby="quiet_hours-error"/>
                     </div>
                 </div>
-                <p class="field-hint">"In the shop's time zone. No digest is sent in these hours; what happened waits for the next one. Leave both empty for none."</p>
+                <p class="field-hint">"In the time zone chosen under What to watch. No digest is sent in these hours; what happened waits for the next one. Leave both empty for none."</p>
                 <p class="field-error" id="quiet_hours-error" aria-live="polite">{message("quiet_hours")}</p>
             </fieldset>
             <div class="form-actions">

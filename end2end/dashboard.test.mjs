@@ -4,8 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { BASE, DEMO, get, serverFn, ensureSynced, until, sessionToken } from './helpers.mjs';
+import { BASE, DEMO, get, serverFn, ensureSynced, until, sessionToken, launchBrowser, signedInContext, hydratedPage as openHydrated } from './helpers.mjs';
 
 const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
 const KIND_LABELS = { out_of_stock: 'Out of stock', reorder_now: 'Reorder now', low_stock: 'Low stock', overstock: 'Overstock', dead_stock: 'Dead stock' };
@@ -21,16 +20,8 @@ async function snapshot() {
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${BASE}/auth?shop=${DEMO}`);
-  await page.waitForURL(`${BASE}/app?**`);
-  await page.close();
+  browser = await launchBrowser();
+  context = await signedInContext(browser);
   await ensureSynced(DEMO);
   // The recalculation that follows the import fills the list; wait until it stops moving.
   let last;
@@ -47,14 +38,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function hydratedPage(path) {
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(BASE + path);
-  await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 20000 });
-  return { page, errors };
-}
+const hydratedPage = (path) => openHydrated(context, path);
 
 /** What the merchant sees in each visible row of the list. */
 async function visibleRows(page) {

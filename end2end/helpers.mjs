@@ -178,3 +178,33 @@ export async function ensureSynced(shop = DEMO) {
     return runs.length === 2 && runs.every((x) => x.status === 'done') ? runs : undefined;
   }, { timeoutMs: 180000, everyMs: 1000 });
 }
+
+/** Debian's headless Chromium (never a downloaded browser), without background services. */
+export async function launchBrowser() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A plain browser session signed in to `shop` through OAuth (the fake approves at once). */
+export async function signedInContext(browser, { shop = DEMO, ...options } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/auth?shop=${shop}`);
+  await page.waitForURL(`${BASE}/app?**`);
+  await page.close();
+  return context;
+}
+
+/** Opens `path` in `context` and waits for hydration; `errors` collects page errors. */
+export async function hydratedPage(context, path) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(BASE + path);
+  await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 20000 });
+  return { page, errors };
+}

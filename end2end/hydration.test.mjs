@@ -3,8 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { BASE, FAKE, DEMO, serverFn, ensureSynced, DEFAULT_SETTINGS } from './helpers.mjs';
+import { BASE, FAKE, DEMO, serverFn, ensureSynced, DEFAULT_SETTINGS, launchBrowser, signedInContext } from './helpers.mjs';
 
 const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
 let browser;
@@ -12,18 +11,10 @@ let context; // a plain browser tab, signed in through OAuth
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   await serverFn('save_settings', DEFAULT_SETTINGS);
   // Outside the admin, a merchant signs in with OAuth: the fake Shopify approves at once.
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${BASE}/auth?shop=${DEMO}`);
-  await page.waitForURL(`${BASE}/app?**`);
-  await page.close();
+  context = await signedInContext(browser);
   await ensureSynced(DEMO);
 });
 

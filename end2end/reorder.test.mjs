@@ -5,8 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { BASE, DEMO, get, ensureSynced, until } from './helpers.mjs';
+import { BASE, DEMO, get, ensureSynced, until, launchBrowser, signedInContext } from './helpers.mjs';
 
 const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
 const HEADER = 'vendor,sku,product,variant,location,on_hand,incoming,order_qty,unit_cost';
@@ -17,16 +16,8 @@ let context; // a plain browser tab, signed in through OAuth
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   await ensureSynced(DEMO);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  await page.goto(`${BASE}/auth?shop=${DEMO}`);
-  await page.waitForURL(`${BASE}/app?**`);
-  await page.close();
+  browser = await launchBrowser();
+  context = await signedInContext(browser, { acceptDownloads: true });
 });
 
 after(async () => {

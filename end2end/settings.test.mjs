@@ -3,8 +3,7 @@
 // per variant — each asserted by what the merchant then sees and what D1 keeps.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { BASE, DEMO, serverFn, d1, until, ensureSynced } from './helpers.mjs';
+import { BASE, DEMO, serverFn, d1, until, ensureSynced, launchBrowser, signedInContext, hydratedPage as openHydrated } from './helpers.mjs';
 
 let browser;
 let context;
@@ -26,15 +25,8 @@ async function watchEverything() {
 before(async () => {
   await ensureSynced(DEMO);
   shopId = (await d1(`SELECT id FROM shops WHERE domain = '${DEMO}'`))[0].id;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${BASE}/auth?shop=${DEMO}`);
-  await page.waitForURL(`${BASE}/app?**`);
-  await page.close();
+  browser = await launchBrowser();
+  context = await signedInContext(browser);
 });
 
 after(async () => {
@@ -43,14 +35,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function hydratedPage(path) {
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(BASE + path);
-  await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 20000 });
-  return { page, errors };
-}
+const hydratedPage = (path) => openHydrated(context, path);
 
 test('unchecked alert kinds and locations lose their alerts, and nothing is saved when every kind is unchecked', async () => {
   const [loc] = await d1(`SELECT l.id, l.name FROM locations l WHERE l.shop_id = ${shopId} AND EXISTS (SELECT 1 FROM alerts a WHERE a.shop_id = l.shop_id AND a.location_id = l.id AND a.${LIVE} AND a.kind != 'overstock') ORDER BY l.id LIMIT 1`);

@@ -4,8 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { BASE, DEMO, OTHER, get, serverFn, d1, until, ensureSynced } from './helpers.mjs';
+import { BASE, DEMO, OTHER, get, serverFn, d1, until, ensureSynced, launchBrowser, signedInContext } from './helpers.mjs';
 
 const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
 let browser;
@@ -35,15 +34,8 @@ before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   await ensureSynced(DEMO);
   shopId = (await d1(`SELECT id FROM shops WHERE domain = '${DEMO}'`))[0].id;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${BASE}/auth?shop=${DEMO}`);
-  await page.waitForURL(`${BASE}/app?**`);
-  await page.close();
+  browser = await launchBrowser();
+  context = await signedInContext(browser);
 });
 
 after(async () => {

@@ -44,18 +44,21 @@ async fn default_location(db: &D1Database, shop_id: i64) -> Result<Option<i64>, 
     Ok(row.and_then(|r| r.id))
 }
 
-pub async fn apply(env: &worker::Env, w: &WebhookMessage) -> Result<(), AppError> {
+/// Applies one webhook (at most once, whatever the redeliveries). Returns the shop and the
+/// variants whose stock or sales it changed, for the caller to recalculate: the consumer
+/// gathers a whole batch's variants into one recalculation per shop.
+pub async fn apply(env: &worker::Env, w: &WebhookMessage) -> Result<Option<(i64, Vec<i64>)>, AppError> {
     let topic = Topic::parse(&w.topic).map_err(|e| internal("webhook topic", e))?;
     let event = parse(topic, w.body.as_bytes()).map_err(|e| internal("webhook payload", e))?;
     let domain = ShopDomain::parse(&w.shop).map_err(|e| internal("webhook shop", e))?;
     let db = db(env)?;
     if webhook_events::already_applied(&db, &w.webhook_id).await? {
-        return Ok(());
+        return Ok(None);
     }
     let Some(shop) = shops::by_domain_any(&db, &domain).await? else {
         // A shop we never installed (or already erased): nothing to apply.
         worker::console_log!("{}", serde_json::json!({"level": "info", "event": "webhook_unknown_shop", "shop": w.shop, "topic": w.topic}));
-        return Ok(());
+        return Ok(None);
     };
     let now = now_rfc3339();
     let received = w.triggered_at.clone().unwrap_or_else(|| now.clone());
@@ -123,7 +126,7 @@ pub async fn apply(env: &worker::Env, w: &WebhookMessage) -> Result<(), AppError
             all.extend(shops::redact(&db, shop.id)?);
             batch(&db, all).await?;
             worker::console_log!("{}", serde_json::json!({"level": "info", "event": "shop_redacted", "shop": w.shop}));
-            return Ok(());
+            return Ok(None);
         }
     };
     let mut all = changes;
@@ -137,12 +140,9 @@ pub async fn apply(env: &worker::Env, w: &WebhookMessage) -> Result<(), AppError
         }
         _ => Vec::new(),
     };
-    if !touched.is_empty() {
-        app::server::queue::recalculate(env, shop.id, Some(touched)).await?;
-    }
     worker::console_log!(
         "{}",
         serde_json::json!({"level": "info", "event": "webhook_applied", "topic": w.topic, "webhook_id": w.webhook_id, "shop": w.shop})
     );
-    Ok(())
+    Ok((!touched.is_empty()).then_some((shop.id, touched)))
 }

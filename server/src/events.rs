@@ -9,9 +9,24 @@ pub fn validate(topic: &str, body: &[u8]) -> Result<(), String> {
 use app::server::faults::{self, Fault};
 use app::server::metrics;
 use domain::jobs::WebhookMessage;
+use std::collections::{BTreeMap, BTreeSet};
 use worker::{MessageBatch, MessageExt};
 
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
+    // Real-time alerts: the variants the batch changed, recalculated once per shop after
+    // it (not once per webhook: a burst would queue thousands of small recalculations).
+    let mut touched: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
+    let outcome = apply_all(&batch, env, &mut touched).await;
+    for (shop_id, variants) in touched {
+        if let Err(e) = app::server::queue::recalculate(env, shop_id, Some(variants.into_iter().collect())).await {
+            // Applied and acknowledged already; the nightly run recalculates what this missed.
+            worker::console_error!("{}", serde_json::json!({"level": "error", "event": "recalculate_enqueue_failed", "shop_id": shop_id, "error": e.to_string()}));
+        }
+    }
+    outcome
+}
+
+async fn apply_all(batch: &MessageBatch<serde_json::Value>, env: &worker::Env, touched: &mut BTreeMap<i64, BTreeSet<i64>>) -> worker::Result<()> {
     for message in batch.messages()? {
         let started = worker::Date::now().as_millis();
         let decoded = serde_json::from_value::<WebhookMessage>(message.body().clone());
@@ -21,7 +36,11 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
         };
         let outcome = match (&decoded, fault) {
             (Ok(_), Some(Fault::Fail | Fault::FailOnce)) => Err("injected fault".to_string()),
-            (Ok(w), _) => crate::apply::apply(env, w).await.map_err(|e| e.to_string()),
+            (Ok(w), _) => crate::apply::apply(env, w).await.map_err(|e| e.to_string()).map(|changed| {
+                if let Some((shop_id, variants)) = changed {
+                    touched.entry(shop_id).or_default().extend(variants);
+                }
+            }),
             (Err(e), _) => Err(format!("undecodable event message: {e}")),
         };
         let (shop, topic) = decoded.as_ref().map_or(("", ""), |w| (w.shop.as_str(), w.topic.as_str()));

@@ -1,6 +1,7 @@
 use crate::api::variant::{variant_detail, VariantPage};
 use crate::api::watch::SaveLeadTime;
 use super::settings_watch::LeadTimeFields;
+use domain::watch::LeadTimeInput;
 use crate::components::alert_table::variant_href;
 use crate::components::charts::{DemandChart, StockChart, WeekdayChart};
 use crate::components::error_notice::ErrorNotice;
@@ -211,21 +212,6 @@ fn peak_and_low(w: &[f64]) -> (usize, usize) {
 /// after which the page reloads its numbers, computed with the new lead time.
 #[component]
 fn SupplierForm(v: VariantPage, on_saved: Callback<()>, saved: RwSignal<bool>) -> impl IntoView {
-    let own = ServerAction::<SaveLeadTime>::new();
-    let product = ServerAction::<SaveLeadTime>::new();
-    for action in [own, product] {
-        Effect::new(move |_| {
-            if let Some(Ok(_)) = action.value().get() {
-                on_saved.run(());
-            }
-        });
-    }
-    let errors = move |a: ServerAction<SaveLeadTime>| {
-        Signal::derive(move || a.value().get().and_then(|r| r.err()).map(|e| e.field_errors().to_vec()).unwrap_or_default())
-    };
-    let failure = move |a: ServerAction<SaveLeadTime>| {
-        move || a.value().get().and_then(|r| r.err()).map(|e| view! { <p class="banner banner-critical" role="alert">{e.to_string()}</p> })
-    };
     let e = v.explanation;
     view! {
         <section class="section" aria-labelledby="supplier-h">
@@ -235,31 +221,37 @@ fn SupplierForm(v: VariantPage, on_saved: Callback<()>, saved: RwSignal<bool>) -
                 "Empty fields inherit from the product, then the vendor, then "<a href="/app/settings#lead-times">"Settings"</a>"."
             </p>
             {move || saved.get().then(|| view! { <p class="banner banner-success" role="status">"Lead time saved. The numbers above use it."</p> })}
-            <ActionForm action=own attr:class="form" attr:novalidate=true attr:id="variant-lead-time-form">
-                <input type="hidden" name="scope" value="variant"/>
-                <input type="hidden" name="key" value=v.variant_id.to_string()/>
-                <div class="field-row">
-                    <LeadTimeFields initial=v.own_lead_time.clone() errors=errors(own) prefix="variant"/>
-                </div>
-                <div class="form-actions">
-                    <button type="submit" class="button button-primary" disabled=move || own.pending().get()>"Save for this variant"</button>
-                </div>
-                {failure(own)}
-            </ActionForm>
+            <LeadTimeForm scope="variant" key=v.variant_id initial=v.own_lead_time.clone() label="Save for this variant" primary=true on_saved/>
             <details class="product-lead-time">
                 <summary>{format!("For every variant of {}", v.product_title)}</summary>
-                <ActionForm action=product attr:class="form" attr:novalidate=true attr:id="product-lead-time-form">
-                    <input type="hidden" name="scope" value="product"/>
-                    <input type="hidden" name="key" value=v.product_id.to_string()/>
-                    <div class="field-row">
-                        <LeadTimeFields initial=v.product_lead_time.clone() errors=errors(product) prefix="product"/>
-                    </div>
-                    <div class="form-actions">
-                        <button type="submit" class="button" disabled=move || product.pending().get()>"Save for the product"</button>
-                    </div>
-                    {failure(product)}
-                </ActionForm>
+                <LeadTimeForm scope="product" key=v.product_id initial=v.product_lead_time.clone() label="Save for the product" primary=false on_saved/>
             </details>
         </section>
+    }
+}
+
+/// One override form (`scope` "variant" or "product", `key` its id), its errors at the fields.
+#[component]
+fn LeadTimeForm(scope: &'static str, key: i64, initial: LeadTimeInput, label: &'static str, primary: bool, on_saved: Callback<()>) -> impl IntoView {
+    let action = ServerAction::<SaveLeadTime>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            on_saved.run(());
+        }
+    });
+    let errors = Signal::derive(move || action.value().get().and_then(|r| r.err()).map(|e| e.field_errors().to_vec()).unwrap_or_default());
+    let failure = move || action.value().get().and_then(|r| r.err()).map(|e| view! { <p class="banner banner-critical" role="alert">{e.to_string()}</p> });
+    view! {
+        <ActionForm action attr:class="form" attr:novalidate=true attr:id=format!("{scope}-lead-time-form")>
+            <input type="hidden" name="scope" value=scope/>
+            <input type="hidden" name="key" value=key.to_string()/>
+            <div class="field-row">
+                <LeadTimeFields initial errors prefix=scope/>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class=if primary { "button button-primary" } else { "button" } disabled=move || action.pending().get()>{label}</button>
+            </div>
+            {failure}
+        </ActionForm>
     }
 }

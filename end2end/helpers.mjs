@@ -146,6 +146,13 @@ export async function d1(sql) {
   throw last;
 }
 
+/** Runs `wrangler kv key …` against local KV (the KV binding); returns its stdout. */
+export function kv(...args) {
+  const all = ['kv', 'key', ...args, '--binding', 'KV', '--local'];
+  if (process.env.D1_STATE) all.push('--persist-to', process.env.D1_STATE);
+  return execFileSync(`${ROOT}node_modules/.bin/wrangler`, all, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+}
+
 export async function until(what, fn, { timeoutMs = 30000, everyMs = 300 } = {}) {
   const deadline = Date.now() + timeoutMs;
   let last;

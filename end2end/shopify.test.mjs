@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { before } from 'node:test';
 import {
-  BASE, FAKE, DEMO, OTHER, API_KEY, get, serverFn, fake, fakeLong, webhook, d1, until, forgeToken, ensureSynced,
+  BASE, FAKE, DEMO, OTHER, API_KEY, get, serverFn, fake, fakeLong, webhook, d1, kv, until, forgeToken, ensureSynced,
 } from './helpers.mjs';
 
 const syncDone = ensureSynced;
@@ -178,6 +178,37 @@ test('the sync survives 429s, 5xx and throttling from Shopify', async () => {
   await syncDone(OTHER);
   const faults = await fake(`/_fake/faults?shop=${OTHER}`);
   assert.equal((faults.faults ?? faults).length ?? 0, 0, 'every injected fault was consumed');
+});
+
+/** Starts a sync of `shop` and waits until it has run to the end. */
+async function syncAgain(shop) {
+  assert.equal((await serverFn('sync/start', {}, { shop })).status, 200);
+  await until('a new sync to start', async () => (await serverFn('sync/status', {}, { shop })).json.some((x) => x.status === 'running'), { timeoutMs: 60000 });
+  await syncDone(shop);
+}
+
+test('a sync reads locations through the KV API cache, fresh for five minutes', async () => {
+  const id = await shopId(OTHER);
+  // From an empty cache (an earlier test's sync may have filled it minutes ago).
+  for (const k of JSON.parse(kv('list', '--prefix', `api:${OTHER}:`))) kv('delete', k.name);
+  await syncAgain(OTHER);
+  const keys = JSON.parse(kv('list', '--prefix', `api:${OTHER}:`));
+  assert.equal(keys.length, 1, 'one cached read: the locations page');
+  const ttl = keys[0].expiration - Date.now() / 1000;
+  assert.ok(ttl > 200 && ttl <= 301, `expires in about five minutes (${ttl.toFixed(0)} s)`);
+  const cached = JSON.parse(kv('get', keys[0].name));
+  const names = (await d1(`SELECT name FROM locations WHERE shop_id = ${id} ORDER BY name`)).map((l) => l.name);
+  assert.deepEqual(cached.locations.nodes.map((l) => l.name).sort(), names);
+  // The next sync within five minutes takes them from the cache, not from Shopify: a name
+  // changed in the cache is the name D1 gets.
+  cached.locations.nodes[0].name = 'Cached Location';
+  kv('put', keys[0].name, JSON.stringify(cached), '--ttl', '300');
+  await syncAgain(OTHER);
+  assert.equal((await d1(`SELECT COUNT(*) AS n FROM locations WHERE shop_id = ${id} AND name = 'Cached Location'`))[0].n, 1);
+  // Forgotten, the next sync asks Shopify again.
+  kv('delete', keys[0].name);
+  await syncAgain(OTHER);
+  assert.deepEqual((await d1(`SELECT name FROM locations WHERE shop_id = ${id} ORDER BY name`)).map((l) => l.name), names);
 });
 
 test('a Shopify outage during a sync is retried, then shown as failed; the data stays', async () => {

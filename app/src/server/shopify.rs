@@ -121,6 +121,12 @@ pub async fn graphql<T: DeserializeOwned>(
     query: &str,
     variables: Value,
 ) -> Result<T, ShopifyError> {
+    let data = graphql_data(cfg, shop, access_token, query, &variables).await?;
+    serde_json::from_value(data).map_err(|e| ShopifyError::Decode(e.to_string()))
+}
+
+/// `data` of one Admin GraphQL document, errors refused.
+async fn graphql_data(cfg: &AppConfig, shop: &ShopDomain, access_token: &str, query: &str, variables: &Value) -> Result<Value, ShopifyError> {
     let url = cfg.shop_url(shop, &format!("/admin/api/{API_VERSION}/graphql.json"));
     let body = serde_json::json!({"query": query, "variables": variables}).to_string();
     let text = post(&url, &[("Content-Type", "application/json"), ("X-Shopify-Access-Token", access_token)], &body, throttled).await?;
@@ -128,8 +134,38 @@ pub async fn graphql<T: DeserializeOwned>(
     if let Some(errs) = v.get("errors").filter(|e| !e.is_null()) {
         return Err(ShopifyError::GraphQl(errs.to_string()));
     }
-    let data = v.get("data").cloned().unwrap_or(Value::Null);
-    serde_json::from_value(data).map_err(|e| ShopifyError::Decode(e.to_string()))
+    Ok(v.get("data").cloned().unwrap_or(Value::Null))
+}
+
+/// A read through the KV API cache (`API_CACHE_TTL_SECS`, switched by `FEATURE_CACHE`):
+/// the same document with the same variables for the same shop is answered from KV for
+/// five minutes, sparing the shop's API budget when a failed sync is retried. Only for
+/// reads whose five-minute staleness a merchant can live with (locations), never for
+/// polling. A KV failure falls through to Shopify: the cache may only save calls.
+pub async fn graphql_cached<T: DeserializeOwned>(
+    env: &worker::Env,
+    cfg: &AppConfig,
+    shop: &ShopDomain,
+    access_token: &str,
+    query: &str,
+    variables: Value,
+) -> Result<T, ShopifyError> {
+    use domain::shopify::admin::{api_cache_key, API_CACHE_TTL_SECS};
+    let kv = if super::features::enabled(env, super::features::CACHE) { env.kv(super::bindings::KV).ok() } else { None };
+    let key = api_cache_key(shop.as_str(), query, &variables);
+    let decode = |data: Value| serde_json::from_value(data).map_err(|e| ShopifyError::Decode(e.to_string()));
+    if let Some(kv) = &kv {
+        if let Ok(Some(hit)) = kv.get(&key).json::<Value>().await {
+            return decode(hit);
+        }
+    }
+    let data = graphql_data(cfg, shop, access_token, query, &variables).await?;
+    if let Some(kv) = &kv {
+        if let Ok(put) = kv.put(&key, data.to_string()) {
+            let _ = put.expiration_ttl(API_CACHE_TTL_SECS).execute().await;
+        }
+    }
+    decode(data)
 }
 
 #[derive(serde::Deserialize)]

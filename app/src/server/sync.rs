@@ -70,7 +70,7 @@ async fn try_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError> {
     match *step {
         SyncStep::Start { shop_id, orders_days } => {
             let Some(shop) = load_shop(&db, &cfg, shop_id).await? else { return Ok(()) };
-            sync_locations(&cfg, &db, &shop).await?;
+            sync_locations(env, &cfg, &db, &shop).await?;
             let run_id = start_export(&cfg, &db, &shop, "catalog", CATALOG_BULK_QUERY, orders_days).await?;
             enqueue(env, SyncStep::Poll { shop_id, run_id, polls: 0 }, POLL_DELAY_SECS).await
         }
@@ -200,12 +200,13 @@ async fn fail(db: &D1Database, run_id: i64, why: &str) -> Result<(), AppError> {
     sync_runs::fail(db, run_id, why, &now_rfc3339()).await
 }
 
-async fn sync_locations(cfg: &AppConfig, db: &D1Database, shop: &Shop) -> Result<(), AppError> {
+async fn sync_locations(env: &worker::Env, cfg: &AppConfig, db: &D1Database, shop: &Shop) -> Result<(), AppError> {
     let mut after: Option<String> = None;
     let mut all = Vec::new();
     loop {
+        // Through the API cache: a sync retried within minutes does not read them again.
         let page: LocationsData =
-            shopify::graphql(cfg, &shop.domain, &shop.token, LOCATIONS_QUERY, serde_json::json!({"first": 100, "after": after}))
+            shopify::graphql_cached(env, cfg, &shop.domain, &shop.token, LOCATIONS_QUERY, serde_json::json!({"first": 100, "after": after}))
                 .await?;
         all.extend(page.locations.nodes.into_iter().filter(|l| l.is_active));
         match page.locations.page_info.end_cursor.filter(|_| page.locations.page_info.has_next_page) {

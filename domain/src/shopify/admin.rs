@@ -111,6 +111,22 @@ impl Gid {
 }
 
 /// The numeric tail of a global id, if it is one.
+/// Seconds a cached Admin API read stays fresh (the KV API cache).
+pub const API_CACHE_TTL_SECS: u64 = 300;
+
+/// The KV key of a cached Admin API read: per shop, per document and variables (hashed, so
+/// a key stays short whatever the query), never per access token.
+pub fn api_cache_key(shop: &str, query: &str, variables: &Value) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(query.as_bytes());
+    h.update([0]);
+    h.update(variables.to_string().as_bytes());
+    let digest = h.finalize();
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("api:{shop}:{hex}")
+}
+
 pub fn numeric_id(gid: &str) -> Option<i64> {
     Gid::parse(gid).ok().map(|g| g.id)
 }
@@ -755,6 +771,17 @@ pub fn retry_delay(attempt: u32, kind: ResponseKind, throttle: Option<&ThrottleS
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn api_cache_keys_separate_shops_documents_and_variables() {
+        let q = "query($first: Int) { locations(first: $first) { nodes { id } } }";
+        let a = api_cache_key("a.myshopify.com", q, &json!({"first": 100}));
+        assert!(a.starts_with("api:a.myshopify.com:") && a.len() == "api:a.myshopify.com:".len() + 32);
+        assert_eq!(a, api_cache_key("a.myshopify.com", q, &json!({"first": 100})), "stable");
+        assert_ne!(a, api_cache_key("b.myshopify.com", q, &json!({"first": 100})));
+        assert_ne!(a, api_cache_key("a.myshopify.com", q, &json!({"first": 50})));
+        assert_ne!(a, api_cache_key("a.myshopify.com", "{ shop { id } }", &json!({"first": 100})));
+    }
 
     #[test]
     fn gids_parse_and_build() {

@@ -52,14 +52,17 @@ pub async fn apply(env: &worker::Env, w: &WebhookMessage) -> Result<Option<(i64,
     let event = parse(topic, w.body.as_bytes()).map_err(|e| internal("webhook payload", e))?;
     let domain = ShopDomain::parse(&w.shop).map_err(|e| internal("webhook shop", e))?;
     let db = db(env)?;
-    if webhook_events::already_applied(&db, &w.webhook_id).await? {
-        return Ok(None);
-    }
+    let applied_before = webhook_events::already_applied(&db, &w.webhook_id).await?;
     let Some(shop) = shops::by_domain_any(&db, &domain).await? else {
         // A shop we never installed (or already erased): nothing to apply.
         worker::console_log!("{}", serde_json::json!({"level": "info", "event": "webhook_unknown_shop", "shop": w.shop, "topic": w.topic}));
         return Ok(None);
     };
+    if applied_before {
+        // A redelivery writes nothing, but its variants are recalculated again: the first
+        // delivery may have been applied and then lost before its recalculation was queued.
+        return Ok(touched(&db, shop.id, &event).await?.map(|t| (shop.id, t)));
+    }
     let now = now_rfc3339();
     let received = w.triggered_at.clone().unwrap_or_else(|| now.clone());
     let ledger = webhook_events::record(&db, &w.webhook_id, shop.id, &w.topic, &received, &now)?;
@@ -132,17 +135,19 @@ pub async fn apply(env: &worker::Env, w: &WebhookMessage) -> Result<Option<(i64,
     let mut all = changes;
     all.push(ledger);
     batch(&db, all).await?;
-    // Real-time alerts: what changed stock or sales is recalculated at once.
-    let touched: Vec<i64> = match &event {
-        WebhookEvent::OrderCreated(o) => o.line_items.iter().filter_map(|l| l.variant_id).collect(),
-        WebhookEvent::InventoryLevelUpdated(l) => {
-            catalog::variant_for_item(&db, shop.id, l.inventory_item_id).await?.into_iter().collect()
-        }
-        _ => Vec::new(),
-    };
     worker::console_log!(
         "{}",
         serde_json::json!({"level": "info", "event": "webhook_applied", "topic": w.topic, "webhook_id": w.webhook_id, "shop": w.shop})
     );
-    Ok((!touched.is_empty()).then_some((shop.id, touched)))
+    Ok(touched(&db, shop.id, &event).await?.map(|t| (shop.id, t)))
+}
+
+/// Real-time alerts: the variants whose stock or sales the event changes, if any.
+async fn touched(db: &D1Database, shop_id: i64, event: &WebhookEvent) -> Result<Option<Vec<i64>>, AppError> {
+    let variants: Vec<i64> = match event {
+        WebhookEvent::OrderCreated(o) => o.line_items.iter().filter_map(|l| l.variant_id).collect(),
+        WebhookEvent::InventoryLevelUpdated(l) => catalog::variant_for_item(db, shop_id, l.inventory_item_id).await?.into_iter().collect(),
+        _ => Vec::new(),
+    };
+    Ok((!variants.is_empty()).then_some(variants))
 }

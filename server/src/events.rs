@@ -16,17 +16,33 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
     // Real-time alerts: the variants the batch changed, recalculated once per shop after
     // it (not once per webhook: a burst would queue thousands of small recalculations).
     let mut touched: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
-    let outcome = apply_all(&batch, env, &mut touched).await;
+    let mut applied = Vec::new();
+    let outcome = apply_all(&batch, env, &mut touched, &mut applied).await;
+    let mut queued = true;
     for (shop_id, variants) in touched {
         if let Err(e) = app::server::queue::recalculate(env, shop_id, Some(variants.into_iter().collect())).await {
-            // Applied and acknowledged already; the nightly run recalculates what this missed.
             worker::console_error!("{}", serde_json::json!({"level": "error", "event": "recalculate_enqueue_failed", "shop_id": shop_id, "error": e.to_string()}));
+            queued = false;
+        }
+    }
+    // Acknowledged once their recalculation is queued; otherwise redelivered, and a
+    // redelivered webhook that was already applied queues its variants' recalculation again.
+    for message in applied {
+        if queued {
+            message.ack();
+        } else {
+            message.retry();
         }
     }
     outcome
 }
 
-async fn apply_all(batch: &MessageBatch<serde_json::Value>, env: &worker::Env, touched: &mut BTreeMap<i64, BTreeSet<i64>>) -> worker::Result<()> {
+async fn apply_all(
+    batch: &MessageBatch<serde_json::Value>,
+    env: &worker::Env,
+    touched: &mut BTreeMap<i64, BTreeSet<i64>>,
+    applied: &mut Vec<worker::Message<serde_json::Value>>,
+) -> worker::Result<()> {
     for message in batch.messages()? {
         let started = worker::Date::now().as_millis();
         let decoded = serde_json::from_value::<WebhookMessage>(message.body().clone());
@@ -51,7 +67,7 @@ async fn apply_all(batch: &MessageBatch<serde_json::Value>, env: &worker::Env, t
                     return Err(worker::Error::RustError("injected crash after apply".into()));
                 }
                 metrics::record(env, "webhook_applied", shop, topic, (worker::Date::now().as_millis() - started) as f64);
-                message.ack()
+                applied.push(message);
             }
             Err(error) => {
                 worker::console_error!(

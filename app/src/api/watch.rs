@@ -96,6 +96,14 @@ pub async fn save_lead_time(
         if key.is_empty() {
             return Err(AppError::Invalid(vec![domain::FieldError::new("key", "Choose what this lead time applies to.")]));
         }
+        // Product and variant ids in one spelling ("7", never "007"), as the resolver reads them.
+        let key = match scope {
+            Scope::Vendor => key,
+            Scope::Product | Scope::Variant => key
+                .parse::<i64>()
+                .map(|id| id.to_string())
+                .map_err(|_| AppError::Invalid(vec![domain::FieldError::new("key", "Not a product or variant of the shop.")]))?,
+        };
         let o = LeadTimeInput { lead_time_days, lead_time_sd_days, target_cover_days }.parse().map_err(AppError::Invalid)?;
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;

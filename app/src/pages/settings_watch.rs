@@ -105,16 +105,20 @@ pub fn WatchForm(page: WatchPage) -> impl IntoView {
 #[component]
 pub fn LeadTimesForm(page: WatchPage) -> impl IntoView {
     let save = ServerAction::<SaveLeadTime>::new();
-    let initial = page.lead_times.clone();
-    let list = Signal::derive(move || match save.value().get() {
-        Some(Ok(rows)) => rows,
-        _ => initial.clone(),
+    // The last list the server returned; a refused save leaves it as it was.
+    let list = RwSignal::new(page.lead_times.clone());
+    Effect::new(move |_| {
+        if let Some(Ok(rows)) = save.value().get() {
+            list.set(rows);
+        }
     });
+    let list = Signal::from(list);
     let errors = move || save.value().get().and_then(|r| r.err()).map(|e| e.field_errors().to_vec()).unwrap_or_default();
     let failure = move || {
         save.value().get().and_then(|r| r.err()).map(|e| view! { <p class="banner banner-critical" role="alert">{e.to_string()}</p> })
     };
     let default_days = page.default_lead_time_days;
+    let no_vendors = page.vendors.is_empty();
     view! {
         <section class="form form-section" aria-labelledby="lead-times-h" id="lead-times">
             <h2 id="lead-times-h">"Lead times by vendor and product"</h2>
@@ -123,7 +127,8 @@ pub fn LeadTimesForm(page: WatchPage) -> impl IntoView {
                 "Set a product's or a variant's from its page."
             </p>
             <LeadTimeList rows=list save=save/>
-            <ActionForm action=save attr:novalidate=true attr:class="lead-time-add" attr:id="vendor-lead-time-form">
+            {no_vendors.then(|| view! { <p class="empty">"No vendors yet: they arrive with your products at the first sync."</p> })}
+            <ActionForm action=save attr:hidden=no_vendors attr:novalidate=true attr:class="lead-time-add" attr:id="vendor-lead-time-form">
                 <input type="hidden" name="scope" value="vendor"/>
                 <div class="field-row">
                     <div class="field">

@@ -32,14 +32,16 @@ pub fn VariantDetailPage() -> impl IntoView {
     });
     view! {
         <Title text="Variant · Stock Sentry"/>
-        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading the variant…"</p> }>
+        // A Transition: a refetch after the supplier form saves keeps the page on screen
+        // (focus, the open <details>) until the new numbers arrive.
+        <Transition fallback=|| view! { <p class="muted" role="status">"Loading the variant…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(v) => view! { <VariantBody v on_saved=Callback::new(move |_| { saved.set(true); data.refetch(); }) saved/> }.into_any(),
                     Err(e) => view! { <h1>"Variant"</h1><ErrorNotice error=e/><p><a href="/app">"Back to the dashboard"</a></p> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -155,8 +155,9 @@ pub async fn graphql_cached<T: DeserializeOwned>(
     let key = api_cache_key(shop.as_str(), query, &variables);
     let decode = |data: Value| serde_json::from_value(data).map_err(|e| ShopifyError::Decode(e.to_string()));
     if let Some(kv) = &kv {
-        if let Ok(Some(hit)) = kv.get(&key).json::<Value>().await {
-            return decode(hit);
+        // An entry that no longer decodes (the type changed, not the query) is a miss.
+        if let Some(v) = kv.get(&key).json::<Value>().await.ok().flatten().and_then(|hit| decode(hit).ok()) {
+            return Ok(v);
         }
     }
     let data = graphql_data(cfg, shop, access_token, query, &variables).await?;

@@ -110,7 +110,6 @@ impl Gid {
     }
 }
 
-/// The numeric tail of a global id, if it is one.
 /// Seconds a cached Admin API read stays fresh (the KV API cache).
 pub const API_CACHE_TTL_SECS: u64 = 300;
 
@@ -127,6 +126,7 @@ pub fn api_cache_key(shop: &str, query: &str, variables: &Value) -> String {
     format!("api:{shop}:{hex}")
 }
 
+/// The numeric tail of a global id, if it is one.
 pub fn numeric_id(gid: &str) -> Option<i64> {
     Gid::parse(gid).ok().map(|g| g.id)
 }

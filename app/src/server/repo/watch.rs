@@ -85,7 +85,8 @@ pub async fn save(db: &D1Database, shop_id: i64, w: &Watch, now: &str) -> Result
             )?,
             prepare(
                 db,
-                "UPDATE locations SET watched = (id IN (SELECT value FROM json_each(?2))) WHERE shop_id = ?1",
+                // Active ones only: an inactive location keeps its choice for when it returns.
+                "UPDATE locations SET watched = (id IN (SELECT value FROM json_each(?2))) WHERE shop_id = ?1 AND active = 1",
                 &[int(shop_id), text(&watched)],
             )?,
         ],

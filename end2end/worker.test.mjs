@@ -108,6 +108,26 @@ test('unknown routes and articles are real 404 pages', async () => {
   }
 });
 
+test('help pages are kept in the edge cache per deploy; app pages and 404s never are', async () => {
+  // A URL no earlier request used, so the first answer is rendered by the app.
+  const path = `/help/how-alerts-work?probe=${crypto.randomUUID()}`;
+  const first = await get(path, { shop: null });
+  assert.equal(first.res.status, 200);
+  assert.equal(first.res.headers.get('x-edge-cache'), 'miss');
+  const second = await get(path, { shop: null });
+  assert.equal(second.res.status, 200);
+  assert.equal(second.res.headers.get('x-edge-cache'), 'hit');
+  assert.equal(second.text, first.text);
+  assert.match(second.res.headers.get('cache-control'), /public, max-age=300, s-maxage=3600/);
+  assert.match(second.res.headers.get('content-security-policy') ?? '', /frame-ancestors/);
+  for (const [p, shop] of [['/app', undefined], ['/help/no-such-article', null]]) {
+    for (let i = 0; i < 2; i++) {
+      const r = await get(p, { shop });
+      assert.equal(r.res.headers.get('x-edge-cache'), null, `${p} is never served from the edge cache`);
+    }
+  }
+});
+
 test('an unknown server function is refused, not a crash', async () => {
   const r = await serverFn('no_such_function');
   assert.ok(r.status >= 400 && r.status < 500, `status ${r.status}`);

@@ -2,14 +2,16 @@
 //! with its ledger row, so it applies completely, once, or not at all (and is retried).
 
 use app::error::AppError;
-use app::server::context::{db, internal, now_rfc3339};
+use app::server::context::{internal, now_rfc3339};
 use app::server::d1::{batch, first, int};
-use app::server::repo::{catalog, inventory, sales, shops, webhook_events};
+use app::server::repo::shops::{self, ShopRow};
+use app::server::repo::{catalog, inventory, sales, webhook_events};
 use domain::jobs::WebhookMessage;
 use domain::shopify::admin::money_to_cents;
 use domain::shopify::webhooks::{parse, Topic, WebhookEvent};
 use domain::ShopDomain;
 use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
 use worker::{D1Database, D1PreparedStatement};
 
 fn utc(t: &chrono::DateTime<chrono::Utc>) -> String {
@@ -44,28 +46,54 @@ async fn default_location(db: &D1Database, shop_id: i64) -> Result<Option<i64>, 
     Ok(row.and_then(|r| r.id))
 }
 
-/// Applies one webhook (at most once, whatever the redeliveries). Returns the shop and the
-/// variants whose stock or sales it changed, for the caller to recalculate: the consumer
-/// gathers a whole batch's variants into one recalculation per shop.
-pub async fn apply(env: &worker::Env, w: &WebhookMessage) -> Result<Option<(i64, Vec<i64>)>, AppError> {
+/// What a batch's webhooks share, read once for the whole batch rather than per webhook.
+pub struct BatchView {
+    /// Webhook ids in the ledger, and those this batch has applied so far.
+    applied: HashSet<String>,
+    /// Shops by domain.
+    shops: HashMap<String, ShopRow>,
+}
+
+impl BatchView {
+    pub async fn load(db: &D1Database, messages: &[&WebhookMessage]) -> Result<Self, AppError> {
+        let ids: Vec<&str> = messages.iter().map(|w| w.webhook_id.as_str()).collect();
+        // As `apply` looks them up: parsed (normalised); an unparseable one is refused there.
+        let mut domains: Vec<String> = messages.iter().filter_map(|w| ShopDomain::parse(&w.shop).ok()).map(|d| d.as_str().to_string()).collect();
+        domains.sort_unstable();
+        domains.dedup();
+        let domains: Vec<&str> = domains.iter().map(String::as_str).collect();
+        let applied = webhook_events::applied_among(db, &ids).await?;
+        let shops = shops::by_domains_any(db, &domains).await?.into_iter().map(|s| (s.domain.clone(), s)).collect();
+        Ok(Self { applied, shops })
+    }
+}
+
+/// What one webhook changed, for the caller to recalculate: the consumer gathers a whole
+/// batch's variants (and the variants of its inventory items) into one recalculation per shop.
+pub struct Touched {
+    pub shop_id: i64,
+    pub variants: Vec<i64>,
+    pub inventory_items: Vec<i64>,
+}
+
+/// Applies one webhook (at most once, whatever the redeliveries).
+pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view: &mut BatchView) -> Result<Option<Touched>, AppError> {
     let topic = Topic::parse(&w.topic).map_err(|e| internal("webhook topic", e))?;
     let event = parse(topic, w.body.as_bytes()).map_err(|e| internal("webhook payload", e))?;
     let domain = ShopDomain::parse(&w.shop).map_err(|e| internal("webhook shop", e))?;
-    let db = db(env)?;
-    let applied_before = webhook_events::already_applied(&db, &w.webhook_id).await?;
-    let Some(shop) = shops::by_domain_any(&db, &domain).await? else {
+    let Some(shop) = view.shops.get(domain.as_str()).cloned() else {
         // A shop we never installed (or already erased): nothing to apply.
         worker::console_log!("{}", serde_json::json!({"level": "info", "event": "webhook_unknown_shop", "shop": w.shop, "topic": w.topic}));
         return Ok(None);
     };
-    if applied_before {
+    if view.applied.contains(&w.webhook_id) {
         // A redelivery writes nothing, but its variants are recalculated again: the first
         // delivery may have been applied and then lost before its recalculation was queued.
-        return Ok(touched(&db, shop.id, &event).await?.map(|t| (shop.id, t)));
+        return Ok(touched(shop.id, &event));
     }
     let now = now_rfc3339();
     let received = w.triggered_at.clone().unwrap_or_else(|| now.clone());
-    let ledger = webhook_events::record(&db, &w.webhook_id, shop.id, &w.topic, &received, &now)?;
+    let ledger = webhook_events::record(db, &w.webhook_id, shop.id, &w.topic, &received, &now)?;
     let changes: Vec<D1PreparedStatement> = match &event {
         WebhookEvent::OrderCreated(o) => {
             if o.cancelled_at.is_some() {
@@ -73,7 +101,7 @@ pub async fn apply(env: &worker::Env, w: &WebhookMessage) -> Result<Option<(i64,
             } else {
                 let location = match o.location_id.or_else(|| o.fulfillments.iter().find_map(|f| f.location_id)) {
                     Some(l) => Some(l),
-                    None => default_location(&db, shop.id).await?,
+                    None => default_location(db, shop.id).await?,
                 };
                 let day = local_day(&w.body, "created_at").unwrap_or_else(|| o.created_at.format("%Y-%m-%d").to_string());
                 let lines: Vec<sales::OrderLine> = o
@@ -82,7 +110,7 @@ pub async fn apply(env: &worker::Env, w: &WebhookMessage) -> Result<Option<(i64,
                     .filter_map(|l| Some(sales::OrderLine { variant_id: l.variant_id?, quantity: l.quantity }))
                     .collect();
                 match location {
-                    Some(location) => sales::add_order(&db, shop.id, o.id, location, &day, &lines)?,
+                    Some(location) => sales::add_order(db, shop.id, o.id, location, &day, &lines)?,
                     None => return Err(internal("orders/create", "shop has no location yet")),
                 }
             }
@@ -108,46 +136,54 @@ pub async fn apply(env: &worker::Env, w: &WebhookMessage) -> Result<Option<(i64,
                 status: p.status.as_deref().unwrap_or("active"),
                 updated_at: &updated,
             };
-            catalog::upsert_product(&db, shop.id, &row, &variants)?
+            catalog::upsert_product(db, shop.id, &row, &variants)?
         }
-        WebhookEvent::ProductDeleted(p) => catalog::delete_product(&db, shop.id, p.id)?,
+        WebhookEvent::ProductDeleted(p) => catalog::delete_product(db, shop.id, p.id)?,
         WebhookEvent::InventoryLevelUpdated(l) => match l.available {
             // A level without `available` (untracked inventory) changes nothing we watch.
             None => Vec::new(),
             Some(available) => {
                 let day = local_day(&w.body, "updated_at").unwrap_or_else(|| l.updated_at.format("%Y-%m-%d").to_string());
-                inventory::set_level(&db, shop.id, l.inventory_item_id, l.location_id, available, &utc(&l.updated_at), &day)?
+                inventory::set_level(db, shop.id, l.inventory_item_id, l.location_id, available, &utc(&l.updated_at), &day)?
             }
         },
-        WebhookEvent::AppUninstalled(_) => shops::mark_uninstalled(&db, shop.id, &now)?,
+        WebhookEvent::AppUninstalled(_) => shops::mark_uninstalled(db, shop.id, &now)?,
         // Stock Sentry stores no customer data: there is nothing to report or erase, and
         // the ledger row records that the request was honoured.
         WebhookEvent::CustomersDataRequest(_) | WebhookEvent::CustomersRedact(_) => Vec::new(),
         WebhookEvent::ShopRedact(_) => {
             // The ledger row goes first so the erase removes it too: nothing of the shop stays.
             let mut all = vec![ledger];
-            all.extend(shops::redact(&db, shop.id)?);
-            batch(&db, all).await?;
-            worker::console_log!("{}", serde_json::json!({"level": "info", "event": "shop_redacted", "shop": w.shop}));
+            all.extend(shops::redact(db, shop.id)?);
+            batch(db, all).await?;
+            view.shops.remove(domain.as_str());
+            // The D1 erase is what Shopify's request is about; a KV hiccup here only leaves
+            // entries that expire within five minutes, so it is logged, not retried.
+            let cached = app::server::shopify::forget_cached(env, &domain).await;
+            if let Err(e) = &cached {
+                worker::console_error!("{}", serde_json::json!({"level": "error", "event": "shop_redact_cache_failed", "shop": w.shop, "error": e}));
+            }
+            worker::console_log!("{}", serde_json::json!({"level": "info", "event": "shop_redacted", "shop": w.shop, "cache_entries": cached.unwrap_or(0)}));
             return Ok(None);
         }
     };
     let mut all = changes;
     all.push(ledger);
-    batch(&db, all).await?;
+    batch(db, all).await?;
+    view.applied.insert(w.webhook_id.clone());
     worker::console_log!(
         "{}",
         serde_json::json!({"level": "info", "event": "webhook_applied", "topic": w.topic, "webhook_id": w.webhook_id, "shop": w.shop})
     );
-    Ok(touched(&db, shop.id, &event).await?.map(|t| (shop.id, t)))
+    Ok(touched(shop.id, &event))
 }
 
-/// Real-time alerts: the variants whose stock or sales the event changes, if any.
-async fn touched(db: &D1Database, shop_id: i64, event: &WebhookEvent) -> Result<Option<Vec<i64>>, AppError> {
-    let variants: Vec<i64> = match event {
-        WebhookEvent::OrderCreated(o) => o.line_items.iter().filter_map(|l| l.variant_id).collect(),
-        WebhookEvent::InventoryLevelUpdated(l) => catalog::variant_for_item(db, shop_id, l.inventory_item_id).await?.into_iter().collect(),
-        _ => Vec::new(),
+/// Real-time alerts: the variants (or inventory items) whose stock or sales the event changes.
+fn touched(shop_id: i64, event: &WebhookEvent) -> Option<Touched> {
+    let (variants, inventory_items) = match event {
+        WebhookEvent::OrderCreated(o) => (o.line_items.iter().filter_map(|l| l.variant_id).collect(), Vec::new()),
+        WebhookEvent::InventoryLevelUpdated(l) => (Vec::new(), vec![l.inventory_item_id]),
+        _ => return None,
     };
-    Ok((!variants.is_empty()).then_some(variants))
+    Some(Touched { shop_id, variants, inventory_items })
 }

@@ -8,19 +8,39 @@ pub fn validate(topic: &str, body: &[u8]) -> Result<(), String> {
 
 use app::server::faults::{self, Fault};
 use app::server::metrics;
+use app::server::{context, repo::catalog};
+use crate::apply::BatchView;
 use domain::jobs::WebhookMessage;
 use std::collections::{BTreeMap, BTreeSet};
 use worker::{MessageBatch, MessageExt};
 
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
+    let messages = batch.messages()?;
+    let decoded: Vec<_> = messages.iter().map(|m| serde_json::from_value::<WebhookMessage>(m.body().clone())).collect();
+    let db = context::db(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    // The ledger and the shops, read once for the batch; if that fails, the whole batch is
+    // redelivered.
+    let ok: Vec<&WebhookMessage> = decoded.iter().filter_map(|d| d.as_ref().ok()).collect();
+    let mut view = BatchView::load(&db, &ok).await.map_err(|e| worker::Error::RustError(e.to_string()))?;
     // Real-time alerts: the variants the batch changed, recalculated once per shop after
     // it (not once per webhook: a burst would queue thousands of small recalculations).
-    let mut touched: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
+    let mut touched: BTreeMap<i64, (BTreeSet<i64>, BTreeSet<i64>)> = BTreeMap::new();
     let mut applied = Vec::new();
-    let outcome = apply_all(&batch, env, &mut touched, &mut applied).await;
+    let outcome = apply_all(messages, decoded, &db, env, &mut view, &mut touched, &mut applied).await;
     let mut queued = true;
-    for (shop_id, variants) in touched {
-        if let Err(e) = app::server::queue::recalculate(env, shop_id, Some(variants.into_iter().collect())).await {
+    for (shop_id, (mut variants, items)) in touched {
+        let items: Vec<i64> = items.into_iter().collect();
+        let enqueued = match catalog::variants_for_items(&db, shop_id, &items).await {
+            Ok(of_items) => {
+                variants.extend(of_items);
+                if variants.is_empty() {
+                    continue;
+                }
+                app::server::queue::recalculate(env, shop_id, Some(variants.into_iter().collect())).await
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = enqueued {
             worker::console_error!("{}", serde_json::json!({"level": "error", "event": "recalculate_enqueue_failed", "shop_id": shop_id, "error": e.to_string()}));
             queued = false;
         }
@@ -37,24 +57,30 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
     outcome
 }
 
+type Decoded = Result<WebhookMessage, serde_json::Error>;
+
 async fn apply_all(
-    batch: &MessageBatch<serde_json::Value>,
+    messages: Vec<worker::Message<serde_json::Value>>,
+    decoded: Vec<Decoded>,
+    db: &worker::D1Database,
     env: &worker::Env,
-    touched: &mut BTreeMap<i64, BTreeSet<i64>>,
+    view: &mut BatchView,
+    touched: &mut BTreeMap<i64, (BTreeSet<i64>, BTreeSet<i64>)>,
     applied: &mut Vec<worker::Message<serde_json::Value>>,
 ) -> worker::Result<()> {
-    for message in batch.messages()? {
+    for (message, decoded) in messages.into_iter().zip(decoded) {
         let started = worker::Date::now().as_millis();
-        let decoded = serde_json::from_value::<WebhookMessage>(message.body().clone());
         let fault = match &decoded {
             Ok(w) => faults::take(env, &w.webhook_id).await,
             Err(_) => None,
         };
         let outcome = match (&decoded, fault) {
             (Ok(_), Some(Fault::Fail | Fault::FailOnce)) => Err("injected fault".to_string()),
-            (Ok(w), _) => crate::apply::apply(env, w).await.map_err(|e| e.to_string()).map(|changed| {
-                if let Some((shop_id, variants)) = changed {
-                    touched.entry(shop_id).or_default().extend(variants);
+            (Ok(w), _) => crate::apply::apply(db, env, w, view).await.map_err(|e| e.to_string()).map(|changed| {
+                if let Some(t) = changed {
+                    let entry = touched.entry(t.shop_id).or_default();
+                    entry.0.extend(t.variants);
+                    entry.1.extend(t.inventory_items);
                 }
             }),
             (Err(e), _) => Err(format!("undecodable event message: {e}")),

@@ -3,6 +3,7 @@
 mod apply;
 mod cron;
 mod dead_letters;
+mod edge_cache;
 mod events;
 mod headers;
 mod health;

@@ -2,7 +2,7 @@
 //! isolate. The Worker `Env` travels in each request's extensions, where server functions
 //! find it (`app::server::context::worker_env`).
 
-use app::{app::OUTPUT_NAME, shell, App};
+use app::{app::OUTPUT_NAME, server::features, shell, App};
 use axum::{
     body::Body,
     http::Response,
@@ -45,10 +45,23 @@ fn build() -> Router {
 pub async fn handle(mut req: HttpRequest, env: worker::Env) -> worker::Result<Response<Body>> {
     let frame_ancestors = crate::headers::frame_ancestors(&req, &env);
     let public_page = req.method() == axum::http::Method::GET && crate::headers::is_public_help(req.uri().path());
+    // Public help pages go through the edge cache (keyed per deploy) where caching is on.
+    let cache_key = public_page
+        .then(|| features::enabled(&env, features::CACHE).then(|| crate::edge_cache::version(&env)).flatten())
+        .flatten()
+        .map(|version| crate::edge_cache::key(&req, &version));
+    if let Some(key) = &cache_key {
+        if let Some(hit) = crate::edge_cache::lookup(key).await {
+            return Ok(hit);
+        }
+    }
     req.extensions_mut().insert(Arc::new(env));
     let mut router = ROUTER.with(|r| r.get_or_init(build).clone());
     let mut res = router.call(req.map(Body::new)).await?;
     crate::headers::secure(&mut res, &frame_ancestors);
     crate::headers::caching(&mut res, public_page);
-    Ok(res)
+    match cache_key {
+        Some(key) if res.status().is_success() => Ok(crate::edge_cache::store(&key, res).await),
+        _ => Ok(res),
+    }
 }

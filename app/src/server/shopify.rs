@@ -169,6 +169,30 @@ pub async fn graphql_cached<T: DeserializeOwned>(
     decode(data)
 }
 
+/// shop/redact: the shop's cached API reads are erased with the rest of its data rather
+/// than left to expire. Returns how many entries went.
+pub async fn forget_cached(env: &worker::Env, shop: &ShopDomain) -> Result<usize, String> {
+    let kv = env.kv(super::bindings::KV).map_err(|e| e.to_string())?;
+    let prefix = domain::shopify::admin::api_cache_prefix(shop.as_str());
+    let mut cursor: Option<String> = None;
+    let mut deleted = 0;
+    loop {
+        let mut list = kv.list().prefix(prefix.clone());
+        if let Some(c) = cursor.take() {
+            list = list.cursor(c);
+        }
+        let page = list.execute().await.map_err(|e| e.to_string())?;
+        for key in &page.keys {
+            kv.delete(&key.name).await.map_err(|e| e.to_string())?;
+            deleted += 1;
+        }
+        match page.cursor.filter(|c| !page.list_complete && !c.is_empty()) {
+            Some(c) => cursor = Some(c),
+            None => return Ok(deleted),
+        }
+    }
+}
+
 #[derive(serde::Deserialize)]
 pub struct AccessToken {
     pub access_token: String,

@@ -123,7 +123,12 @@ pub fn api_cache_key(shop: &str, query: &str, variables: &Value) -> String {
     h.update(variables.to_string().as_bytes());
     let digest = h.finalize();
     let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    format!("api:{shop}:{hex}")
+    format!("{}{hex}", api_cache_prefix(shop))
+}
+
+/// Every API cache key of one shop starts with this (shop/redact deletes them all).
+pub fn api_cache_prefix(shop: &str) -> String {
+    format!("api:{shop}:")
 }
 
 /// The numeric tail of a global id, if it is one.
@@ -777,6 +782,9 @@ mod tests {
         let q = "query($first: Int) { locations(first: $first) { nodes { id } } }";
         let a = api_cache_key("a.myshopify.com", q, &json!({"first": 100}));
         assert!(a.starts_with("api:a.myshopify.com:") && a.len() == "api:a.myshopify.com:".len() + 32);
+        // shop/redact deletes by prefix: one shop's prefix never covers another shop's keys.
+        assert!(a.starts_with(&api_cache_prefix("a.myshopify.com")));
+        assert!(!api_cache_key("a.myshopify.com.b.myshopify.com", q, &json!({})).starts_with(&api_cache_prefix("a.myshopify.com")));
         assert_eq!(a, api_cache_key("a.myshopify.com", q, &json!({"first": 100})), "stable");
         assert_ne!(a, api_cache_key("b.myshopify.com", q, &json!({"first": 100})));
         assert_ne!(a, api_cache_key("a.myshopify.com", q, &json!({"first": 50})));

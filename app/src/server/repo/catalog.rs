@@ -99,13 +99,17 @@ struct VariantId {
     id: i64,
 }
 
-/// The variant holding an inventory item (inventory webhooks name the item).
-pub async fn variant_for_item(db: &D1Database, shop_id: i64, inventory_item_id: i64) -> Result<Option<i64>, AppError> {
-    let row: Option<VariantId> = crate::server::d1::first(
+/// The variants of some inventory items (what a batch of inventory webhooks touched).
+pub async fn variants_for_items(db: &D1Database, shop_id: i64, inventory_item_ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    if inventory_item_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let items = serde_json::to_string(inventory_item_ids).map_err(|e| crate::server::context::internal("inventory items", e))?;
+    let rows: Vec<VariantId> = crate::server::d1::all(
         db,
-        "SELECT id FROM variants WHERE shop_id = ?1 AND inventory_item_id = ?2",
-        &[int(shop_id), int(inventory_item_id)],
+        "SELECT id FROM variants WHERE shop_id = ?1 AND inventory_item_id IN (SELECT value FROM json_each(?2))",
+        &[int(shop_id), text(&items)],
     )
     .await?;
-    Ok(row.map(|r| r.id))
+    Ok(rows.into_iter().map(|r| r.id).collect())
 }

@@ -75,8 +75,20 @@ pub async fn sealed_token(db: &D1Database, shop_id: i64) -> Result<Option<String
 }
 
 /// A shop by domain even if uninstalled (compliance webhooks arrive after uninstall).
-pub async fn by_domain_any(db: &D1Database, domain: &ShopDomain) -> Result<Option<ShopRow>, AppError> {
-    first(db, "SELECT id, domain, name, currency, access_token IS NOT NULL AS has_token FROM shops WHERE domain = ?1", &[text(domain.as_str())]).await
+/// The shops of a batch of webhooks, installed or not (an uninstalled shop's data still
+/// takes its webhooks until shop/redact): one query for the batch.
+pub async fn by_domains_any(db: &D1Database, domains: &[&str]) -> Result<Vec<ShopRow>, AppError> {
+    if domains.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = serde_json::to_string(domains).map_err(|e| crate::server::context::internal("shop domains", e))?;
+    crate::server::d1::all(
+        db,
+        "SELECT id, domain, name, currency, access_token IS NOT NULL AS has_token FROM shops
+         WHERE domain IN (SELECT value FROM json_each(?1))",
+        &[text(&list)],
+    )
+    .await
 }
 
 /// `app/uninstalled`: the token is revoked by Shopify, so drop it; data stays until

@@ -1,19 +1,30 @@
 //! The ledger of applied webhooks: "applied once" is decided here.
 
 use crate::error::AppError;
-use crate::server::d1::{first, int, prepare, text};
+use crate::server::context::internal;
+use crate::server::d1::{all, int, prepare, text};
+use std::collections::HashSet;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
 
 #[derive(Deserialize)]
 struct Seen {
-    #[allow(dead_code)]
-    one: i64,
+    webhook_id: String,
 }
 
-pub async fn already_applied(db: &D1Database, webhook_id: &str) -> Result<bool, AppError> {
-    let row: Option<Seen> = first(db, "SELECT 1 AS one FROM webhook_events WHERE webhook_id = ?1", &[text(webhook_id)]).await?;
-    Ok(row.is_some())
+/// Which of a batch's webhook ids the ledger already holds: one query for the batch.
+pub async fn applied_among(db: &D1Database, webhook_ids: &[&str]) -> Result<HashSet<String>, AppError> {
+    if webhook_ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let ids = serde_json::to_string(webhook_ids).map_err(|e| internal("webhook ids", e))?;
+    let rows: Vec<Seen> = all(
+        db,
+        "SELECT webhook_id FROM webhook_events WHERE webhook_id IN (SELECT value FROM json_each(?1))",
+        &[text(&ids)],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.webhook_id).collect())
 }
 
 /// Goes in the same batch as the webhook's changes: a concurrent duplicate makes the

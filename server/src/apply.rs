@@ -18,16 +18,6 @@ fn utc(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// The shop-local day of a timestamp field as Shopify sent it: Shopify writes times in the
-/// shop's own time zone (`2026-11-25T21:40:00-05:00`), so its date part is the local day,
-/// daylight saving included, without a time-zone database.
-fn local_day(body: &str, field: &str) -> Option<String> {
-    let v: serde_json::Value = serde_json::from_str(body).ok()?;
-    let raw = v.get(field)?.as_str()?;
-    chrono::DateTime::parse_from_rfc3339(raw).ok()?;
-    raw.get(..10).map(str::to_string)
-}
-
 #[derive(Deserialize)]
 struct Loc {
     id: Option<i64>,
@@ -52,6 +42,8 @@ pub struct BatchView {
     applied: HashSet<String>,
     /// Shops by domain.
     shops: HashMap<String, ShopRow>,
+    /// Each shop's default location, read at its first location-less order in the batch.
+    default_locations: HashMap<i64, Option<i64>>,
 }
 
 impl BatchView {
@@ -64,7 +56,7 @@ impl BatchView {
         let domains: Vec<&str> = domains.iter().map(String::as_str).collect();
         let applied = webhook_events::applied_among(db, &ids).await?;
         let shops = shops::by_domains_any(db, &domains).await?.into_iter().map(|s| (s.domain.clone(), s)).collect();
-        Ok(Self { applied, shops })
+        Ok(Self { applied, shops, default_locations: HashMap::new() })
     }
 }
 
@@ -101,9 +93,17 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
             } else {
                 let location = match o.location_id.or_else(|| o.fulfillments.iter().find_map(|f| f.location_id)) {
                     Some(l) => Some(l),
-                    None => default_location(db, shop.id).await?,
+                    None => match view.default_locations.get(&shop.id) {
+                        Some(&known) => known,
+                        None => {
+                            let found = default_location(db, shop.id).await?;
+                            view.default_locations.insert(shop.id, found);
+                            found
+                        }
+                    },
                 };
-                let day = local_day(&w.body, "created_at").unwrap_or_else(|| o.created_at.format("%Y-%m-%d").to_string());
+                // Shopify writes the time in the shop's zone: its date is the shop's day of the sale.
+                let day = o.created_at.date_naive().to_string();
                 let lines: Vec<sales::OrderLine> = o
                     .line_items
                     .iter()
@@ -143,8 +143,8 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
             // A level without `available` (untracked inventory) changes nothing we watch.
             None => Vec::new(),
             Some(available) => {
-                let day = local_day(&w.body, "updated_at").unwrap_or_else(|| l.updated_at.format("%Y-%m-%d").to_string());
-                inventory::set_level(db, shop.id, l.inventory_item_id, l.location_id, available, &utc(&l.updated_at), &day)?
+                let day = l.updated_at.date_naive().to_string();
+                inventory::set_level(db, shop.id, l.inventory_item_id, l.location_id, available, &utc(&l.updated_at.with_timezone(&chrono::Utc)), &day)?
             }
         },
         WebhookEvent::AppUninstalled(_) => shops::mark_uninstalled(db, shop.id, &now)?,

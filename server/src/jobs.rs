@@ -85,7 +85,8 @@ async fn run(env: &worker::Env, db: &D1Database, job: &JobMessage) -> Result<(),
 
 async fn refit(env: &worker::Env, shop_id: i64) -> Result<(), AppError> {
     let started = worker::Date::now().as_millis();
-    let patterns = app::server::seasonal::refit(env, shop_id, context::today()).await?;
+    let today = shops::local_today(&context::db(env)?, shop_id).await?;
+    let patterns = app::server::seasonal::refit(env, shop_id, today).await?;
     worker::console_log!(
         "{}",
         serde_json::json!({"level": "info", "event": "seasonality_refitted", "shop_id": shop_id,
@@ -96,7 +97,9 @@ async fn refit(env: &worker::Env, shop_id: i64) -> Result<(), AppError> {
 
 async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<Vec<i64>>) -> Result<(), AppError> {
     let started = worker::Date::now().as_millis();
-    let summary = app::server::recalc::recalculate(env, shop_id, variants.as_deref(), context::today()).await?;
+    // The shop's own day: its sales are counted in shop-local days.
+    let today = shops::local_today(&context::db(env)?, shop_id).await?;
+    let summary = app::server::recalc::recalculate(env, shop_id, variants.as_deref(), today).await?;
     worker::console_log!(
         "{}",
         serde_json::json!({"level": "info", "event": "alerts_recalculated", "shop_id": shop_id,

@@ -56,7 +56,7 @@ pub async fn get_dashboard(
     q: Option<String>,
     page: Option<String>,
 ) -> Result<Dashboard, AppError> {
-    use crate::server::context::{current_shop, db, run, today, worker_env};
+    use crate::server::context::{current_shop, db, run, today_at, worker_env};
     let fields = [("kind", kind), ("location", location), ("vendor", vendor), ("product_type", product_type), ("state", state), ("q", q), ("page", page)];
     let filter = AlertFilter::from_pairs(fields.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))));
     run(async move {
@@ -70,7 +70,7 @@ pub async fn get_dashboard(
             shop_name: shop.name,
             shop_domain: shop.domain,
             currency: shop.currency,
-            today: today(),
+            today: today_at(shop.utc_offset_minutes),
             summaries: d.summaries,
             live: d.live,
             filter,

@@ -18,12 +18,12 @@ pub struct Reorder {
 /// What to order now, per vendor, from the engine's reorder points and forecasts.
 #[server(endpoint = "reorder")]
 pub async fn reorder_list(cover_days: Option<u32>) -> Result<Reorder, AppError> {
-    use crate::server::context::{current_shop, db, run, today, worker_env};
+    use crate::server::context::{current_shop, db, run, today_at, worker_env};
     run(async move {
         let cover_days = cover_days.unwrap_or(DEFAULT_COVER_DAYS).clamp(1, 365);
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        let today = today();
+        let today = today_at(shop.utc_offset_minutes);
         let crate::server::recalc::ShopAssessment { rows, assessments, .. } =
             crate::server::recalc::assess_shop(&db(&env)?, shop.id, None, today).await?;
         let labels: Vec<domain::engine::Labels> = rows

@@ -76,12 +76,12 @@ pub struct VariantPage {
 /// forecast error.
 #[server(endpoint = "variant")]
 pub async fn variant_detail(variant_id: i64, location_id: Option<i64>) -> Result<VariantPage, AppError> {
-    use crate::server::context::{current_shop, db, run, today, worker_env};
+    use crate::server::context::{current_shop, db, run, today_at, worker_env};
     run(async move {
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
         let db = db(&env)?;
-        let today = today();
+        let today = today_at(shop.utc_offset_minutes);
         crate::server::variant::load(&db, &shop, variant_id, location_id, today).await
     })
     .await

@@ -77,9 +77,14 @@ pub async fn current_shop(env: &worker::Env) -> Result<shops::ShopRow, AppError>
 
 /// Today in UTC, from the Worker's clock.
 pub fn today() -> chrono::NaiveDate {
-    chrono::DateTime::from_timestamp_millis(worker::Date::now().as_millis() as i64)
-        .map(|t| t.date_naive())
-        .unwrap_or_default()
+    today_at(0)
+}
+
+/// Today at `utc_offset_minutes` east of UTC (a shop's own day), from the Worker's clock.
+pub fn today_at(utc_offset_minutes: i32) -> chrono::NaiveDate {
+    use domain::engine::calendar::{local_date, UtcOffset};
+    let offset = UtcOffset::from_minutes(utc_offset_minutes).unwrap_or(UtcOffset::UTC);
+    local_date(worker::Date::now().as_millis() as i64 / 1000, offset).unwrap_or_default()
 }
 
 pub fn now_rfc3339() -> String {

@@ -1,17 +1,16 @@
 //! Calls to a shop's Admin API and OAuth endpoints over `fetch`, with retries: a 429, a
-//! 5xx, a network error or a THROTTLED GraphQL error is retried with exponential backoff
-//! (3 attempts in all, honouring `Retry-After`); anything else fails at once.
+//! 5xx, a network error or a THROTTLED GraphQL error is retried (3 attempts in all) with the
+//! waits `domain::shopify::admin::retry_delay` gives; anything else fails at once.
 
 use super::config::AppConfig;
 use crate::error::AppError;
+use domain::shopify::admin::{classify_graphql, retry_delay, ResponseKind};
 use domain::shopify::API_VERSION;
 use domain::ShopDomain;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::time::Duration;
 use worker::wasm_bindgen::JsValue;
-
-pub const MAX_ATTEMPTS: u32 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ShopifyError {
@@ -46,71 +45,52 @@ impl From<ShopifyError> for AppError {
     }
 }
 
-enum Outcome {
-    Done(String),
-    Retry { after_ms: Option<u64>, err: ShopifyError },
-    Fail(ShopifyError),
+/// One POST: status, `Retry-After` and body, or the transport error.
+async fn send_once(url: &str, headers: &[(&str, &str)], body: &str) -> Result<(u16, Option<String>, String), worker::Error> {
+    let h = worker::Headers::new();
+    for (k, v) in headers {
+        h.set(k, v)?;
+    }
+    let mut init = worker::RequestInit::new();
+    init.with_method(worker::Method::Post).with_headers(h).with_body(Some(JsValue::from_str(body)));
+    let req = worker::Request::new_with_init(url, &init)?;
+    let mut resp = worker::Fetch::Request(req).send().await?;
+    let status = resp.status_code();
+    let retry_after = resp.headers().get("Retry-After").ok().flatten();
+    Ok((status, retry_after, resp.text().await?))
 }
 
-async fn send_once(url: &str, headers: &[(&str, &str)], body: &str) -> Outcome {
-    let result = async {
-        let h = worker::Headers::new();
-        for (k, v) in headers {
-            h.set(k, v)?;
-        }
-        let mut init = worker::RequestInit::new();
-        init.with_method(worker::Method::Post).with_headers(h).with_body(Some(JsValue::from_str(body)));
-        let req = worker::Request::new_with_init(url, &init)?;
-        let mut resp = worker::Fetch::Request(req).send().await?;
-        let status = resp.status_code();
-        let retry_after = resp.headers().get("Retry-After").ok().flatten().and_then(|v| v.parse::<f64>().ok());
-        let text = resp.text().await?;
-        Ok::<_, worker::Error>((status, retry_after, text))
-    }
-    .await;
-    match result {
-        Err(e) => Outcome::Retry { after_ms: None, err: ShopifyError::Network(e.to_string()) },
-        Ok((status, retry_after, text)) => match status {
-            200..=299 => Outcome::Done(text),
-            429 | 500..=599 => Outcome::Retry {
-                after_ms: retry_after.map(|s| (s * 1000.0) as u64),
-                err: ShopifyError::Status { status, body: text.chars().take(200).collect() },
-            },
-            _ => Outcome::Fail(ShopifyError::Status { status, body: text.chars().take(200).collect() }),
-        },
-    }
-}
-
-/// POSTs `body` with retries. `is_throttled` inspects a 200 body for GraphQL throttling.
-async fn post(url: &str, headers: &[(&str, &str)], body: &str, is_throttled: fn(&str) -> bool) -> Result<String, ShopifyError> {
-    let mut last = ShopifyError::Network("not attempted".into());
-    for attempt in 0..MAX_ATTEMPTS {
-        let (after_ms, err) = match send_once(url, headers, body).await {
-            Outcome::Done(text) if is_throttled(&text) => (None, ShopifyError::Throttled),
-            Outcome::Done(text) => return Ok(text),
-            Outcome::Retry { after_ms, err } => (after_ms, err),
-            Outcome::Fail(err) => return Err(err),
+/// POSTs `body`, retrying as `domain::shopify::admin::retry_delay` says (one policy for every
+/// Admin API call: exponential backoff, `Retry-After`, and for a THROTTLED GraphQL answer
+/// the time the bucket needs to refill). `graphql` reads 200 bodies for throttling.
+async fn post(url: &str, headers: &[(&str, &str)], body: &str, graphql: bool) -> Result<String, ShopifyError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let (kind, bucket, err) = match send_once(url, headers, body).await {
+            Err(e) => (ResponseKind::Network, None, ShopifyError::Network(e.to_string())),
+            Ok((status, retry_after, text)) => {
+                let (kind, bucket) = if graphql {
+                    classify_graphql(status, retry_after.as_deref(), &text)
+                } else {
+                    (ResponseKind::from_status(status, retry_after.as_deref()), None)
+                };
+                match kind {
+                    ResponseKind::Success => return Ok(text),
+                    ResponseKind::Throttled { .. } => (kind, bucket, ShopifyError::Throttled),
+                    _ => (kind, bucket, ShopifyError::Status { status, body: text.chars().take(200).collect() }),
+                }
+            }
+        };
+        let Some(wait_ms) = retry_delay(attempt, kind, bucket.as_ref()) else {
+            return Err(err);
         };
         worker::console_warn!(
             "{}",
-            serde_json::json!({"level": "warn", "event": "shopify_retry", "attempt": attempt + 1, "error": err.to_string()})
+            serde_json::json!({"level": "warn", "event": "shopify_retry", "attempt": attempt, "wait_ms": wait_ms, "error": err.to_string()})
         );
-        last = err;
-        if attempt + 1 < MAX_ATTEMPTS {
-            // 500 ms, 1 s, … unless Shopify said how long to wait (capped at 10 s).
-            let backoff = 500 * 2u64.pow(attempt);
-            worker::Delay::from(Duration::from_millis(after_ms.unwrap_or(backoff).min(10_000))).await;
-        }
+        worker::Delay::from(Duration::from_millis(wait_ms)).await;
     }
-    Err(last)
-}
-
-fn throttled(body: &str) -> bool {
-    serde_json::from_str::<Value>(body)
-        .ok()
-        .and_then(|v| v.get("errors").cloned())
-        .and_then(|e| e.as_array().cloned())
-        .is_some_and(|errs| errs.iter().any(|e| e.pointer("/extensions/code").and_then(Value::as_str) == Some("THROTTLED")))
 }
 
 /// Runs one Admin GraphQL document; returns `data` decoded as `T`.
@@ -129,7 +109,7 @@ pub async fn graphql<T: DeserializeOwned>(
 async fn graphql_data(cfg: &AppConfig, shop: &ShopDomain, access_token: &str, query: &str, variables: &Value) -> Result<Value, ShopifyError> {
     let url = cfg.shop_url(shop, &format!("/admin/api/{API_VERSION}/graphql.json"));
     let body = serde_json::json!({"query": query, "variables": variables}).to_string();
-    let text = post(&url, &[("Content-Type", "application/json"), ("X-Shopify-Access-Token", access_token)], &body, throttled).await?;
+    let text = post(&url, &[("Content-Type", "application/json"), ("X-Shopify-Access-Token", access_token)], &body, true).await?;
     let v: Value = serde_json::from_str(&text).map_err(|e| ShopifyError::Decode(e.to_string()))?;
     if let Some(errs) = v.get("errors").filter(|e| !e.is_null()) {
         return Err(ShopifyError::GraphQl(errs.to_string()));
@@ -222,7 +202,7 @@ pub async fn exchange_session_token(cfg: &AppConfig, shop: &ShopDomain, session_
 
 async fn access_token(cfg: &AppConfig, shop: &ShopDomain, body: &str) -> Result<AccessToken, ShopifyError> {
     let url = cfg.shop_url(shop, "/admin/oauth/access_token");
-    let text = post(&url, &[("Content-Type", "application/json"), ("Accept", "application/json")], body, |_| false)
+    let text = post(&url, &[("Content-Type", "application/json"), ("Accept", "application/json")], body, false)
         .await
         .map_err(|e| match e {
             // invalid_grant, invalid_subject_token, invalid_client…: not worth retrying.

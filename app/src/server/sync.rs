@@ -155,8 +155,9 @@ async fn import_orders_range(
     }
     let text = std::str::from_utf8(&bytes[..take]).map_err(|e| internal("orders export", e))?;
     let orders = parse_orders_jsonl(text).map_err(|e| internal("orders export", e))?;
-    let primary = shops::primary_location(db, shop_id).await?;
-    let rows = domain::shopify::admin::daily_totals(&orders, primary);
+    let frame = shops::sales_frame(db, shop_id).await?;
+    let zone = domain::engine::UtcOffset::from_minutes(frame.utc_offset_minutes).unwrap_or(domain::engine::UtcOffset::UTC);
+    let rows = domain::shopify::admin::daily_totals(&orders, frame.primary_location_id, zone);
     let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
     let mut statements = sales_import::stage(db, run.id, part, &rows)?;
     statements.extend(bulk::orders_seen(db, shop_id, &ids)?);

@@ -10,6 +10,7 @@
 //!   children may come before their parent), parsed here into typed records;
 //! - `retry_delay` is the one retry/backoff policy for every Admin API call.
 
+use crate::engine::calendar::{local_date, UtcOffset};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -735,6 +736,23 @@ impl ResponseKind {
     }
 }
 
+/// Classifies one Admin GraphQL answer for `retry_delay`: by HTTP status first; a 2xx whose
+/// `errors` say THROTTLED is `Throttled`, with the bucket's state when Shopify reported it.
+pub fn classify_graphql(status: u16, retry_after: Option<&str>, body: &str) -> (ResponseKind, Option<ThrottleStatus>) {
+    let kind = ResponseKind::from_status(status, retry_after);
+    if kind != ResponseKind::Success {
+        return (kind, None);
+    }
+    match serde_json::from_str::<GraphqlResponse<serde::de::IgnoredAny>>(body) {
+        Ok(r) if r.is_throttled() => {
+            let cost = r.cost();
+            let requested_cost = cost.map_or(0.0, |c| c.requested_query_cost);
+            (ResponseKind::Throttled { requested_cost }, cost.map(|c| c.throttle_status))
+        }
+        _ => (kind, None),
+    }
+}
+
 /// Attempts per call, the first included.
 pub const MAX_ATTEMPTS: u32 = 3;
 /// The delay after the first failed attempt; doubled after each further one.
@@ -789,6 +807,28 @@ mod tests {
         assert_ne!(a, api_cache_key("b.myshopify.com", q, &json!({"first": 100})));
         assert_ne!(a, api_cache_key("a.myshopify.com", q, &json!({"first": 50})));
         assert_ne!(a, api_cache_key("a.myshopify.com", "{ shop { id } }", &json!({"first": 100})));
+    }
+
+    #[test]
+    fn graphql_answers_classify_for_the_retry_policy() {
+        let throttled = r#"{"errors":[{"message":"Throttled","extensions":{"code":"THROTTLED","documentation":"https://shopify.dev/api/usage/rate-limits"}}],
+            "extensions":{"cost":{"requestedQueryCost":752,"actualQueryCost":null,
+            "throttleStatus":{"maximumAvailable":2000.0,"currentlyAvailable":52,"restoreRate":100.0}}}}"#;
+        let (kind, bucket) = classify_graphql(200, None, throttled);
+        assert_eq!(kind, ResponseKind::Throttled { requested_cost: 752.0 });
+        let bucket = bucket.expect("throttle status");
+        // 700 points missing at 100 points/s: wait 7 s rather than the 500 ms backoff.
+        assert_eq!(retry_delay(1, kind, Some(&bucket)), Some(7000));
+        assert_eq!(classify_graphql(200, None, r#"{"data":{"shop":{"name":"x"}}}"#), (ResponseKind::Success, None));
+        // A field error is not throttling: the caller reports it, nothing is retried.
+        assert_eq!(classify_graphql(200, None, r#"{"errors":[{"message":"Field 'x' doesn't exist"}]}"#).0, ResponseKind::Success);
+        assert_eq!(classify_graphql(429, Some("2.5"), "").0, ResponseKind::TooManyRequests { retry_after_secs: Some(2.5) });
+        assert_eq!(retry_delay(1, classify_graphql(429, Some("2.5"), "").0, None), Some(2500));
+        assert_eq!(classify_graphql(503, None, "<html>").0, ResponseKind::ServerError);
+        assert_eq!(classify_graphql(401, None, "").0, ResponseKind::ClientError);
+        // Throttled without a cost extension still backs off exponentially.
+        let bare = r#"{"errors":[{"message":"Throttled","extensions":{"code":"THROTTLED"}}]}"#;
+        assert_eq!(retry_delay(2, classify_graphql(200, None, bare).0, None), Some(1000));
     }
 
     #[test]
@@ -1071,12 +1111,16 @@ pub struct DayTotal {
 /// Folds orders into daily totals: cancelled orders count nothing, an order without a
 /// location of its own counts at `default_location` (skipped if there is none), and
 /// refunded units count as returns on the day of the (first) refund.
-pub fn daily_totals(orders: &[OrderRecord], default_location: Option<i64>) -> Vec<DayTotal> {
+///
+/// Days are the shop's own (`offset` east of UTC): GraphQL times are UTC, while webhooks
+/// carry shop-local times, and both must land an order on the same day.
+pub fn daily_totals(orders: &[OrderRecord], default_location: Option<i64>, offset: UtcOffset) -> Vec<DayTotal> {
+    let shop_day = |t: &DateTime<Utc>| local_date(t.timestamp(), offset).unwrap_or_else(|_| t.date_naive()).format("%Y-%m-%d").to_string();
     let mut days: std::collections::BTreeMap<(i64, i64, String), (i64, i64)> = Default::default();
     for o in orders.iter().filter(|o| o.cancelled_at.is_none()) {
         let Some(location) = o.location_id.or(default_location) else { continue };
-        let day = o.created_at.format("%Y-%m-%d").to_string();
-        let refund_day = o.refunds.first().map(|r| r.created_at.format("%Y-%m-%d").to_string());
+        let day = shop_day(&o.created_at);
+        let refund_day = o.refunds.first().map(|r| shop_day(&r.created_at));
         for li in &o.line_items {
             let Some(variant) = li.variant_id else { continue };
             days.entry((variant, location, day.clone())).or_default().0 += li.quantity.max(0);
@@ -1095,4 +1139,56 @@ pub fn daily_totals(orders: &[OrderRecord], default_location: Option<i64>) -> Ve
             units_returned,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod daily_totals_tests {
+    use super::*;
+
+    fn at(rfc3339: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&Utc)
+    }
+
+    fn order(id: i64, created: &str, location: Option<i64>, qty: i64, refunded: i64, refund_at: Option<&str>) -> OrderRecord {
+        OrderRecord {
+            id,
+            name: format!("#{id}"),
+            created_at: at(created),
+            cancelled_at: None,
+            location_id: location,
+            line_items: vec![LineItemRecord { id: id * 10, variant_id: Some(7), sku: None, quantity: qty, refunded_quantity: refunded, unit_price_cents: Some(1000) }],
+            refunds: refund_at.map(|r| RefundRecord { id: id * 100, created_at: at(r) }).into_iter().collect(),
+        }
+    }
+
+    fn days(rows: &[DayTotal]) -> Vec<(&str, i64, i64)> {
+        rows.iter().map(|r| (r.day.as_str(), r.units_sold, r.units_returned)).collect()
+    }
+
+    #[test]
+    fn orders_count_on_the_shops_own_day() {
+        // 23:30 UTC on 1 March is 2 March in Auckland (+13:00) and still 1 March in New York.
+        let orders = [order(1, "2028-03-01T23:30:00Z", Some(5), 2, 0, None), order(2, "2028-03-01T10:00:00Z", Some(5), 1, 0, None)];
+        let utc = daily_totals(&orders, None, UtcOffset::UTC);
+        assert_eq!(days(&utc), [("2028-03-01", 3, 0)]);
+        let auckland = daily_totals(&orders, None, UtcOffset::from_minutes(13 * 60).unwrap());
+        assert_eq!(days(&auckland), [("2028-03-01", 1, 0), ("2028-03-02", 2, 0)]);
+        // Across the date line the other way, a leap day: 05:00 UTC on 1 March is 29 February at -11:00.
+        let pago = daily_totals(&[order(3, "2028-03-01T05:00:00Z", Some(5), 4, 0, None)], None, UtcOffset::from_minutes(-11 * 60).unwrap());
+        assert_eq!(days(&pago), [("2028-02-29", 4, 0)]);
+    }
+
+    #[test]
+    fn refunds_cancellations_and_locations() {
+        let mut cancelled = order(4, "2028-01-10T12:00:00Z", Some(5), 9, 0, None);
+        cancelled.cancelled_at = Some(at("2028-01-10T13:00:00Z"));
+        let refunded = order(5, "2028-01-10T12:00:00Z", None, 3, 2, Some("2028-01-11T23:00:00Z"));
+        let rows = daily_totals(&[cancelled.clone(), refunded.clone()], Some(8), UtcOffset::from_minutes(120).unwrap());
+        // The cancelled order counts nothing; the location-less one counts at the default;
+        // the refund lands on its own local day (01:00 on the 12th at +02:00).
+        assert_eq!(rows.iter().map(|r| r.location_id).collect::<Vec<_>>(), [8, 8]);
+        assert_eq!(days(&rows), [("2028-01-10", 3, 0), ("2028-01-12", 0, 2)]);
+        // Without a default location, an order without one is skipped rather than misplaced.
+        assert!(daily_totals(&[refunded], None, UtcOffset::UTC).is_empty());
+    }
 }

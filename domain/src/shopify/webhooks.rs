@@ -5,7 +5,7 @@
 //! needs are typed; every other field is ignored, so new fields never break parsing. Ids are
 //! integers; `admin_graphql_api_id` carries the GID. Authentication (HMAC) is `super::auth`'s job.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -150,7 +150,8 @@ pub struct OrderPayload {
     pub admin_graphql_api_id: String,
     #[serde(default)]
     pub name: Option<String>,
-    pub created_at: DateTime<Utc>,
+    /// As Shopify wrote it, in the shop's time zone: its date is the shop's day of the sale.
+    pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<Utc>,
     #[serde(default)]
     pub cancelled_at: Option<DateTime<Utc>>,
@@ -259,7 +260,8 @@ pub struct InventoryLevelPayload {
     pub location_id: i64,
     /// Null when the item is not tracked at the location.
     pub available: Option<i64>,
-    pub updated_at: DateTime<Utc>,
+    /// As Shopify wrote it, in the shop's time zone: its date is the shop's day.
+    pub updated_at: DateTime<FixedOffset>,
     #[serde(default)]
     pub admin_graphql_api_id: Option<String>,
 }
@@ -409,7 +411,9 @@ mod tests {
         let body = br##"{"id":820982911946154508,"admin_graphql_api_id":"gid://shopify/Order/820982911946154508","app_id":null,"name":"#9999","email":"jon@example.com","created_at":"2025-11-25T16:15:47-05:00","updated_at":"2025-11-25T16:15:47-05:00","cancelled_at":null,"currency":"USD","location_id":null,"total_price":"74.97","line_items":[{"id":866550311766439020,"admin_graphql_api_id":"gid://shopify/LineItem/866550311766439020","variant_id":45000000000001,"product_id":8000000000000,"sku":"T-S-000-S","quantity":3,"price":"24.99","title":"Trail Black T-Shirt","properties":[]},{"id":141249953214522974,"variant_id":null,"product_id":null,"sku":null,"quantity":1,"price":"0.00"}],"fulfillments":[],"refunds":[],"customer":{"id":115310627314723954}}"##;
         let WebhookEvent::OrderCreated(o) = parse(Topic::OrdersCreate, body).unwrap() else { panic!("wrong variant") };
         assert_eq!(o.id, 820_982_911_946_154_508);
-        assert_eq!(o.created_at.to_rfc3339(), "2025-11-25T21:15:47+00:00");
+        assert_eq!(o.created_at.with_timezone(&Utc).to_rfc3339(), "2025-11-25T21:15:47+00:00");
+        // 21:15 UTC is still the 25th in the shop (-05:00): the sale's day is the local one.
+        assert_eq!(o.created_at.date_naive().to_string(), "2025-11-25");
         assert_eq!(o.line_items[0].variant_id, Some(45_000_000_000_001));
         assert_eq!(o.line_items[0].quantity, 3);
         assert_eq!(o.line_items[1].variant_id, None);
@@ -442,6 +446,10 @@ mod tests {
         let untracked = br#"{"inventory_item_id":1,"location_id":2,"available":null,"updated_at":"2025-11-25T00:00:00Z"}"#;
         let WebhookEvent::InventoryLevelUpdated(l) = parse(Topic::InventoryLevelsUpdate, untracked).unwrap() else { panic!("wrong variant") };
         assert_eq!(l.available, None);
+        // 22:30 in New York is 03:30 UTC the next day: the level is the shop's 25th.
+        let late = br#"{"inventory_item_id":1,"location_id":2,"available":4,"updated_at":"2025-11-25T22:30:00-05:00"}"#;
+        let WebhookEvent::InventoryLevelUpdated(l) = parse(Topic::InventoryLevelsUpdate, late).unwrap() else { panic!("wrong variant") };
+        assert_eq!((l.updated_at.date_naive().to_string(), l.updated_at.with_timezone(&Utc).date_naive().to_string()), ("2025-11-25".into(), "2025-11-26".into()));
     }
 
     #[test]

@@ -12,12 +12,15 @@ pub struct ShopRow {
     pub currency: String,
     /// 1 when an offline access token is stored (the app can call Shopify for this shop).
     pub has_token: i64,
+    /// Minutes east of UTC (Shopify's `timezoneOffsetMinutes`): sales days are shop-local.
+    #[serde(default)]
+    pub utc_offset_minutes: i32,
 }
 
 pub async fn by_domain(db: &D1Database, domain: &ShopDomain) -> Result<Option<ShopRow>, AppError> {
     first(
         db,
-        "SELECT id, domain, name, currency, access_token IS NOT NULL AS has_token FROM shops WHERE domain = ?1 AND uninstalled_at IS NULL",
+        "SELECT id, domain, name, currency, access_token IS NOT NULL AS has_token, utc_offset_minutes FROM shops WHERE domain = ?1 AND uninstalled_at IS NULL",
         &[text(domain.as_str())],
     )
     .await
@@ -84,7 +87,7 @@ pub async fn by_domains_any(db: &D1Database, domains: &[&str]) -> Result<Vec<Sho
     let list = serde_json::to_string(domains).map_err(|e| crate::server::context::internal("shop domains", e))?;
     crate::server::d1::all(
         db,
-        "SELECT id, domain, name, currency, access_token IS NOT NULL AS has_token FROM shops
+        "SELECT id, domain, name, currency, access_token IS NOT NULL AS has_token, utc_offset_minutes FROM shops
          WHERE domain IN (SELECT value FROM json_each(?1))",
         &[text(&list)],
     )
@@ -145,13 +148,22 @@ pub async fn domain_of(db: &D1Database, shop_id: i64) -> Result<Option<ShopDomai
 }
 
 #[derive(Deserialize)]
-struct Primary {
-    primary_location_id: Option<i64>,
+pub struct SalesFrame {
+    pub primary_location_id: Option<i64>,
+    #[serde(default)]
+    pub utc_offset_minutes: i32,
 }
 
-pub async fn primary_location(db: &D1Database, shop_id: i64) -> Result<Option<i64>, AppError> {
-    let row: Option<Primary> = first(db, "SELECT primary_location_id FROM shops WHERE id = ?1", &[int(shop_id)]).await?;
-    Ok(row.and_then(|r| r.primary_location_id))
+/// Where orders without a location count (the primary location), and the shop's UTC offset.
+pub async fn sales_frame(db: &D1Database, shop_id: i64) -> Result<SalesFrame, AppError> {
+    let row: Option<SalesFrame> =
+        first(db, "SELECT primary_location_id, utc_offset_minutes FROM shops WHERE id = ?1", &[int(shop_id)]).await?;
+    Ok(row.unwrap_or(SalesFrame { primary_location_id: None, utc_offset_minutes: 0 }))
+}
+
+/// The shop's own day now: the day its sales are counted in.
+pub async fn local_today(db: &D1Database, shop_id: i64) -> Result<chrono::NaiveDate, AppError> {
+    Ok(crate::server::context::today_at(sales_frame(db, shop_id).await?.utc_offset_minutes))
 }
 
 #[derive(Deserialize)]

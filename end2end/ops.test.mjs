@@ -5,7 +5,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { DEMO, OTHER, serverFn, webhook, d1, until, ensureSynced } from './helpers.mjs';
+import { DEMO, OTHER, serverFn, webhook, d1, kv, until, ensureSynced } from './helpers.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 let shopId;
@@ -92,6 +92,28 @@ test('a poison message ends in the dead-letter queue, applies nothing, and the o
   assert.match(listing, new RegExp(`#${dead.id} .*stock-sentry-events.*-dlq`));
   assert.ok(listing.includes(id), 'the operator sees the webhook id');
   wrangler(['kv', 'key', 'delete', `fault:${id}`, '--binding', 'KV']);
+});
+
+test('an order too large for a queue message is applied whole, exactly once', async () => {
+  const before = await unitsToday();
+  const big = order(1);
+  // 1,500 line items, as a wholesale order can have: several times a queue message's 128 KB.
+  big.line_items = Array.from({ length: 1500 }, (_, i) => ({
+    id: big.id * 10 + i, admin_graphql_api_id: `gid://shopify/LineItem/${big.id * 10 + i}`, variant_id: line.variant_id,
+    product_id: null, sku: null, quantity: 1, price: '10.00', title: 'Trail running shirt, organic cotton', properties: [],
+  }));
+  assert.ok(JSON.stringify(big).length > 200_000);
+  const id = crypto.randomUUID();
+  const r = await webhook('orders/create', big, { id });
+  assert.equal(r.status, 200, r.text);
+  // Its body waits in KV under the shop's prefix (shop/redact erases it with the rest).
+  assert.equal(JSON.parse(kv('get', `webhook-body:${DEMO}:${id}`)).id, big.id);
+  await until('the large order applied', async () => (await applied([id])) === 1, { timeoutMs: 90000, everyMs: 1000 });
+  await until('its 1,500 units counted', async () => (await unitsToday()) - before === 1500, { timeoutMs: 30000, everyMs: 1000 });
+  // Shopify delivering it again changes nothing.
+  assert.equal((await webhook('orders/create', big, { id })).status, 200);
+  await new Promise((res) => setTimeout(res, 3000));
+  assert.equal(await unitsToday() - before, 1500);
 });
 
 test('server functions are budgeted per shop: 429 with Retry-After, other shops and webhooks unaffected', async () => {

@@ -252,8 +252,10 @@ test('shop/redact erases every row of the shop; compliance requests are acknowle
   });
   const [{ n: kept }] = await d1(`SELECT COUNT(*) AS n FROM variants WHERE shop_id = ${id}`);
   assert.ok(kept > 0);
-  // A cached API read of the shop goes with its data, not five minutes later.
+  // A cached API read of the shop, and a large webhook body still waiting for the consumer,
+  // go with its data, not when they expire.
   kv('put', `api:${OTHER}:redact-probe`, '{}', '--ttl', '300');
+  kv('put', `webhook-body:${OTHER}:redact-probe`, '{"id":1}', '--ttl', '300');
   await fake('/_fake/webhook', { shop: OTHER, topic: 'shop/redact' });
   const tables = ['daily_sales', 'inventory_levels', 'variants', 'products', 'locations', 'alerts', 'orders_seen', 'sync_runs', 'webhook_events', 'settings'];
   await until('shop erased', async () => (await d1(`SELECT COUNT(*) AS n FROM shops WHERE id = ${id}`))[0].n === 0);
@@ -262,6 +264,7 @@ test('shop/redact erases every row of the shop; compliance requests are acknowle
     assert.equal(n, 0, `${t} still holds rows of the erased shop`);
   }
   await until('cached API reads erased', async () => JSON.parse(kv('list', '--prefix', `api:${OTHER}:`)).length === 0);
+  assert.deepEqual(JSON.parse(kv('list', '--prefix', `webhook-body:${OTHER}:`)), [], 'waiting webhook bodies erased');
   const demo = await shopId(DEMO);
   const [{ n: untouched }] = await d1(`SELECT COUNT(*) AS n FROM variants WHERE shop_id = ${demo}`);
   assert.ok(untouched > 0, 'the other shop keeps its data');

@@ -94,6 +94,37 @@ mod tests {
         let u = Utc.with_ymd_and_hms(2026, 11, 25, 2, 0, 3).unwrap();
         assert_eq!(slot(JobKind::RecalculateAlerts, t), slot(JobKind::RecalculateAlerts, u));
     }
+
+    fn webhook(body: String) -> WebhookMessage {
+        WebhookMessage { shop: "a.myshopify.com".into(), topic: "orders/create".into(), webhook_id: "w-1".into(), triggered_at: None, body, body_key: None }
+    }
+
+    #[test]
+    fn webhooks_too_large_for_a_queue_message_leave_their_body_behind() {
+        let small = r#"{"id":1,"line_items":[]}"#.to_string();
+        let mut m = webhook(small.clone());
+        assert_eq!(m.spill_large_body(), None);
+        assert_eq!((m.body.as_str(), m.body_key.as_deref()), (small.as_str(), None));
+        // Not in the queued JSON at all when absent: older consumers read the same messages.
+        assert!(!serde_json::to_string(&m).unwrap().contains("body_key"));
+
+        // 60 KB of quotes escapes to 120 KB: measured, it does not fit.
+        let quoted = format!("[{}]", vec!["\"a\""; 20_000].join(","));
+        assert!(quoted.len() < MAX_QUEUED_WEBHOOK_BYTES);
+        let mut m = webhook(quoted.clone());
+        let (key, body) = m.spill_large_body().expect("spilled");
+        assert_eq!((key.as_str(), body), ("webhook-body:a.myshopify.com:w-1", quoted));
+        assert!(key.starts_with(&webhook_body_prefix("a.myshopify.com")) && !key.starts_with(&webhook_body_prefix("b.myshopify.com")));
+        assert!(m.body.is_empty() && m.body_key.as_deref() == Some(key.as_str()));
+        assert!(serde_json::to_string(&m).unwrap().len() < 1024);
+        let back: WebhookMessage = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
+        assert_eq!(back, m);
+
+        // Just under the line after escaping: kept whole.
+        let plain = "x".repeat(MAX_QUEUED_WEBHOOK_BYTES - 200);
+        let mut m = webhook(format!("\"{plain}\""));
+        assert_eq!(m.spill_large_body(), None);
+    }
 }
 
 /// Everything on the "jobs" queue: a cron run, or one step of a shop's sync.
@@ -151,6 +182,34 @@ pub struct WebhookMessage {
     pub topic: String,
     pub webhook_id: String,
     pub triggered_at: Option<String>,
-    /// The raw JSON body, as signed by Shopify.
+    /// The raw JSON body, as signed by Shopify; empty while a body too large for a queue
+    /// message waits in KV under `body_key`.
     pub body: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_key: Option<String>,
+
+}
+
+/// A queue message may hold 128 KB; a webhook whose message would pass this (with room for
+/// the queue's own envelope) travels without its body, which waits in KV.
+pub const MAX_QUEUED_WEBHOOK_BYTES: usize = 100 * 1024;
+
+/// Where a shop's large webhook bodies wait in KV (`shop/redact` erases the prefix).
+pub fn webhook_body_prefix(shop: &str) -> String {
+    format!("webhook-body:{shop}:")
+}
+
+impl WebhookMessage {
+    /// Takes a body too large for a queue message out of the message, leaving the KV key it
+    /// is to be stored under; returns `(key, body)`, or `None` when the message fits as it is.
+    pub fn spill_large_body(&mut self) -> Option<(String, String)> {
+        // Escaped into a JSON string, a JSON body at most doubles: most need no measuring.
+        let fits_surely = self.body.len() * 2 + 1024 <= MAX_QUEUED_WEBHOOK_BYTES;
+        if fits_surely || serde_json::to_string(self).map_or(usize::MAX, |m| m.len()) <= MAX_QUEUED_WEBHOOK_BYTES {
+            return None;
+        }
+        let key = format!("{}{}", webhook_body_prefix(&self.shop), self.webhook_id);
+        self.body_key = Some(key.clone());
+        Some((key, std::mem::take(&mut self.body)))
+    }
 }

@@ -340,9 +340,9 @@ async fn webhook_burst_is_signed_duplicated_and_shuffled() {
         assert!(!r.headers["x-shopify-event-id"].is_empty());
         *ids.entry(r.headers["x-shopify-webhook-id"].clone()).or_default() += 1;
         if let WebhookEvent::InventoryLevelUpdated(l) = webhooks::parse(topic, &r.body).unwrap() {
-            let e = latest.entry((l.inventory_item_id, l.location_id)).or_insert((l.updated_at, l.available));
+            let e = latest.entry((l.inventory_item_id, l.location_id)).or_insert((l.updated_at.with_timezone(&chrono::Utc), l.available));
             if l.updated_at > e.0 {
-                *e = (l.updated_at, l.available);
+                *e = (l.updated_at.with_timezone(&chrono::Utc), l.available);
             }
         }
     }

@@ -16,7 +16,9 @@ use worker::{MessageBatch, MessageExt};
 
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
     let messages = batch.messages()?;
-    let decoded: Vec<_> = messages.iter().map(|m| serde_json::from_value::<WebhookMessage>(m.body().clone())).collect();
+    let mut decoded: Vec<Decoded> =
+        messages.iter().map(|m| serde_json::from_value::<WebhookMessage>(m.body().clone()).map_err(|e| format!("undecodable event message: {e}"))).collect();
+    fetch_large_bodies(env, &mut decoded).await;
     let db = context::db(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
     // The ledger and the shops, read once for the batch; if that fails, the whole batch is
     // redelivered.
@@ -57,7 +59,29 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
     outcome
 }
 
-type Decoded = Result<WebhookMessage, serde_json::Error>;
+type Decoded = Result<WebhookMessage, String>;
+
+/// Puts back the bodies that were too large for the queue and wait in KV. A body that
+/// cannot be read leaves its message failed: retried, and dead-lettered in the end.
+async fn fetch_large_bodies(env: &worker::Env, decoded: &mut [Decoded]) {
+    for d in decoded.iter_mut() {
+        let Ok(w) = d else { continue };
+        let Some(key) = w.body_key.clone() else { continue };
+        let body = match env.kv(app::server::bindings::KV) {
+            Ok(kv) => kv.get(&key).text().await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        *d = match body {
+            Ok(Some(body)) => {
+                w.body = body;
+                w.body_key = None;
+                continue;
+            }
+            Ok(None) => Err(format!("webhook {} body missing from KV ({key})", w.webhook_id)),
+            Err(e) => Err(format!("webhook {} body unreadable ({key}): {e}", w.webhook_id)),
+        };
+    }
+}
 
 async fn apply_all(
     messages: Vec<worker::Message<serde_json::Value>>,
@@ -83,7 +107,7 @@ async fn apply_all(
                     entry.1.extend(t.inventory_items);
                 }
             }),
-            (Err(e), _) => Err(format!("undecodable event message: {e}")),
+            (Err(e), _) => Err(e.clone()),
         };
         let (shop, topic) = decoded.as_ref().map_or(("", ""), |w| (w.shop.as_str(), w.topic.as_str()));
         match outcome {

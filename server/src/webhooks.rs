@@ -17,6 +17,10 @@ use std::sync::Arc;
 /// D1's webhook_events table catches anything older).
 const DEDUP_TTL_SECS: u64 = 48 * 3600;
 
+/// How long a large webhook's body waits in KV: longer than a message can stay queued
+/// (4 days) with its retries.
+const BODY_TTL_SECS: u64 = 7 * 24 * 3600;
+
 fn answer(status: StatusCode, text: &'static str) -> Response<Body> {
     Response::builder().status(status).body(Body::from(text)).unwrap_or_default()
 }
@@ -73,13 +77,27 @@ pub async fn receive(Extension(env): Extension<Arc<worker::Env>>, parts: Parts, 
             metrics::record(&env, "webhook_duplicate", shop.as_str(), &topic, 0.0);
             return answer(StatusCode::OK, "duplicate");
         }
-        let message = WebhookMessage {
+        let mut message = WebhookMessage {
             shop: shop.to_string(),
             topic: topic.clone(),
             webhook_id: webhook_id.clone(),
             triggered_at: h("x-shopify-triggered-at"),
             body: String::from_utf8_lossy(&body).into_owned(),
+            body_key: None,
         };
+        if let Some((key, large)) = message.spill_large_body() {
+            // Too large for a queue message: the body waits in KV for the consumer.
+            let bytes = large.len();
+            let stored = match kv.put(&key, large) {
+                Ok(put) => put.expiration_ttl(BODY_TTL_SECS).execute().await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = stored {
+                log("error", "webhook_body_store_failed", serde_json::json!({"webhook_id": webhook_id, "error": e.to_string()}));
+                return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
+            }
+            log("info", "webhook_body_in_kv", serde_json::json!({"webhook_id": webhook_id, "topic": topic, "bytes": bytes}));
+        }
         let queued = match env.queue(bindings::EVENTS_QUEUE) {
             Ok(q) => q.send(&message).await,
             Err(e) => Err(e),

@@ -149,11 +149,19 @@ pub async fn graphql_cached<T: DeserializeOwned>(
     decode(data)
 }
 
-/// shop/redact: the shop's cached API reads are erased with the rest of its data rather
+/// shop/redact: the shop's cached API reads and waiting webhook bodies are erased with the rest of its data rather
 /// than left to expire. Returns how many entries went.
 pub async fn forget_cached(env: &worker::Env, shop: &ShopDomain) -> Result<usize, String> {
     let kv = env.kv(super::bindings::KV).map_err(|e| e.to_string())?;
-    let prefix = domain::shopify::admin::api_cache_prefix(shop.as_str());
+    let mut deleted = 0;
+    // Cached Admin API answers, and large webhook bodies still waiting for the consumer.
+    for prefix in [domain::shopify::admin::api_cache_prefix(shop.as_str()), domain::jobs::webhook_body_prefix(shop.as_str())] {
+        deleted += forget_prefix(&kv, prefix).await?;
+    }
+    Ok(deleted)
+}
+
+async fn forget_prefix(kv: &worker::kv::KvStore, prefix: String) -> Result<usize, String> {
     let mut cursor: Option<String> = None;
     let mut deleted = 0;
     loop {

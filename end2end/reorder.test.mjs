@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { BASE, DEMO, get, ensureSynced, until, launchBrowser, signedInContext } from './helpers.mjs';
+import { BASE, DEMO, get, serverFn, ensureSynced, until, launchBrowser, signedInContext } from './helpers.mjs';
 
 const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
 const HEADER = 'vendor,sku,product,variant,location,on_hand,incoming,order_qty,unit_cost';
@@ -49,7 +49,7 @@ async function download(page, link) {
     await page.keyboard.press('Enter');
   })()]);
   assert.equal(await file.failure(), null);
-  assert.match(file.suggestedFilename(), /^reorder-.*\d+-days\.csv$/);
+  assert.match(file.suggestedFilename(), /^reorder(-[a-z0-9-]+)?\.csv$/);
   return readFileSync(await file.path(), 'utf8');
 }
 
@@ -137,4 +137,42 @@ test('edited quantities reach the totals and the CSV; 0 leaves a line out; a non
   await page.screenshot({ path: `${ARTIFACTS}reorder-edited.png`, fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('each line covers its own variant\'s days unless the page names one number for all', async () => {
+  const list = async (query = '') => {
+    const { res, text } = await get(`/app/reorder${query}`);
+    assert.equal(res.status, 200);
+    const [, href] = text.match(/href="(data:text\/csv;charset=utf-8,[^"]*)"/);
+    const ids = [...text.matchAll(/<input[^>]*id="qty-(\d+)-(\d+)"/g)].map((m) => ({ variant: m[1], location: m[2] }));
+    const rows = parseCsv(decodeHref(href)).slice(1).map((r, i) => ({ ...ids[i], sku: r[1], qty: Number(r[QTY]) }));
+    return { text, rows };
+  };
+  const key = (r) => `${r.variant}@${r.location}`;
+  const own = await list();
+  assert.ok(own.text.includes('download="reorder.csv"'), 'no page-wide number: the file says none');
+  const year = await list('?cover=365');
+  assert.ok(year.text.includes('download="reorder-365-days.csv"'));
+  assert.ok(own.rows.length >= 2 && own.rows.every((r) => r.variant));
+  for (const r of own.rows) {
+    const y = year.rows.find((x) => key(x) === key(r));
+    assert.ok(y && y.qty >= r.qty, `a year of cover orders at least as much for ${r.sku}`);
+  }
+  // One variant set to cover a year (Settings → lead times): its line orders for a year,
+  // the others keep their own days.
+  const [target] = own.rows;
+  const save = (days) => serverFn('settings/lead_time/save', { scope: 'variant', key: target.variant, lead_time_days: '', lead_time_sd_days: '', target_cover_days: days });
+  assert.equal((await save('365')).status, 200);
+  try {
+    const after = await list();
+    const mine = after.rows.filter((r) => r.variant === target.variant);
+    assert.ok(mine.length >= 1);
+    for (const r of mine) assert.equal(r.qty, year.rows.find((x) => key(x) === key(r)).qty, `${r.sku} covers a year`);
+    for (const r of after.rows.filter((x) => x.variant !== target.variant)) {
+      assert.equal(r.qty, own.rows.find((x) => key(x) === key(r)).qty, `${r.sku} keeps its own cover`);
+    }
+  } finally {
+    assert.equal((await save('')).status, 200);
+  }
+  assert.deepEqual((await list()).rows, own.rows, 'the override removed, the list is as before');
 });

@@ -3,12 +3,10 @@ use domain::engine::VendorOrder;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Days of cover a purchase order aims for beyond the lead time, unless the merchant asks.
-pub const DEFAULT_COVER_DAYS: u32 = 30;
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reorder {
-    pub cover_days: u32,
+    /// Days of cover the merchant asked for on the page; `None`: each variant's own.
+    pub cover_days: Option<u32>,
     pub currency: String,
     pub orders: Vec<VendorOrder>,
     /// The same lines as a draft purchase order (CSV), ready to download.
@@ -20,7 +18,7 @@ pub struct Reorder {
 pub async fn reorder_list(cover_days: Option<u32>) -> Result<Reorder, AppError> {
     use crate::server::context::{current_shop, db, run, today_at, worker_env};
     run(async move {
-        let cover_days = cover_days.unwrap_or(DEFAULT_COVER_DAYS).clamp(1, 365);
+        let cover_days = cover_days.map(|d| d.clamp(1, 365));
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
         let today = today_at(shop.utc_offset_minutes);

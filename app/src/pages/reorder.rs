@@ -1,6 +1,7 @@
-use crate::api::reorder::{reorder_list, Reorder, DEFAULT_COVER_DAYS};
+use crate::api::reorder::{reorder_list, Reorder};
 use crate::components::{error_notice::ErrorNotice, format::money};
 use domain::engine::reorder::{apply_quantities, parse_order_quantity, QuantityError, QuantityOverrides};
+use domain::engine::config::DEFAULT_TARGET_COVER_DAYS;
 use domain::engine::{purchase_order_csv, OrderLine, VendorOrder};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,8 +20,12 @@ pub fn ReorderPage() -> impl IntoView {
         <p class="muted">"Variants at or below their reorder point, with quantities that cover the supplier lead time and the days below, counting stock already on its way."</p>
         <form method="get" action="/app/reorder" class="cover-form">
             <label for="cover">"Days of cover after delivery"</label>
-            <input id="cover" name="cover" type="number" min="1" max="365" value=move || cover().unwrap_or(DEFAULT_COVER_DAYS).to_string()/>
+            <input id="cover" name="cover" type="number" min="1" max="365" placeholder="Each variant's own" aria-describedby="cover-hint"
+                value=move || cover().map(|d| d.to_string()).unwrap_or_default()/>
             <button type="submit" class="button">"Update"</button>
+            <p class="field-hint" id="cover-hint">
+                {format!("Empty: each variant covers its own days ({DEFAULT_TARGET_COVER_DAYS} unless \u{201c}An order covers\u{201d} is set for its vendor, product or variant in Settings).")}
+            </p>
         </form>
         <Suspense fallback=|| view! { <p class="muted" role="status">"Working out what to order…"</p> }>
             {move || Suspend::new(async move {
@@ -42,6 +47,14 @@ fn csv_href(orders: &[VendorOrder]) -> String {
 /// "1 line", "3 lines".
 fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+/// "reorder.csv", "reorder-acme-co-45-days.csv": the vendor's, and the days of cover when
+/// the merchant chose them for the whole page.
+fn file_name(vendor: Option<&str>, cover_days: Option<u32>) -> String {
+    let vendor = vendor.map(file_slug).filter(|s| !s.is_empty()).map(|s| format!("-{s}")).unwrap_or_default();
+    let days = cover_days.map(|d| format!("-{d}-days")).unwrap_or_default();
+    format!("reorder{vendor}{days}.csv")
 }
 
 /// A vendor name as a file name part: "Acme & Co." → "acme-co".
@@ -75,14 +88,14 @@ fn ReorderBody(r: Reorder) -> impl IntoView {
     };
     view! {
         <p class="reorder-summary" aria-live="polite">{summary}</p>
-        <p><a class="button button-primary" href=move || edited.with(|o| csv_href(o)) download=format!("reorder-{cover_days}-days.csv")>"Download purchase order (CSV)"</a></p>
+        <p><a class="button button-primary" href=move || edited.with(|o| csv_href(o)) download=file_name(None, cover_days)>"Download purchase order (CSV)"</a></p>
         {r.orders.into_iter().map(|o| view! { <VendorSection o overrides currency=currency.clone() cover_days/> }).collect_view()}
     }
     .into_any()
 }
 
 #[component]
-fn VendorSection(o: VendorOrder, overrides: RwSignal<QuantityOverrides>, currency: String, cover_days: u32) -> impl IntoView {
+fn VendorSection(o: VendorOrder, overrides: RwSignal<QuantityOverrides>, currency: String, cover_days: Option<u32>) -> impl IntoView {
     let vendor = o.vendor.clone();
     let lines = o.lines.clone();
     let order = Memo::new(move |_| overrides.with(|q| o.with_quantities(q)));
@@ -90,7 +103,7 @@ fn VendorSection(o: VendorOrder, overrides: RwSignal<QuantityOverrides>, currenc
         let currency = currency.clone();
         move || order.with(|o| format!(" · {} · {}", count(o.lines.len(), "line"), money(o.total_cost_cents, &currency)))
     };
-    let file = format!("reorder-{}-{cover_days}-days.csv", file_slug(&vendor));
+    let file = file_name(Some(&vendor), cover_days);
     view! {
         <section class="section" aria-label=format!("Order from {vendor}")>
             <h2>{vendor.clone()}{heading}</h2>

@@ -42,11 +42,15 @@ pub struct VendorOrder {
 
 /// What to order now, by vendor (alphabetical), lines by SKU then location. A line is a
 /// tracked variant whose stock position is at or below its reorder point; its quantity
-/// brings on hand + incoming up to the demand over the lead time plus `cover_days`
+/// brings on hand + incoming up to the demand over the lead time plus the days of cover
 /// beyond it, plus safety stock. Lines that would order nothing are left out.
+///
+/// The days of cover are `cover_days` for every line when the merchant names them, else each
+/// variant's own (its "an order covers" setting, at least its review period): then every
+/// quantity is the engine's own suggestion, as the alerts and the variant page show it.
 pub fn reorder_suggestions<'a>(
     items: impl IntoIterator<Item = (&'a Labels, &'a Assessment)>,
-    cover_days: u32,
+    cover_days: Option<u32>,
     today: NaiveDate,
 ) -> Vec<VendorOrder> {
     let mut by_vendor: BTreeMap<&str, Vec<OrderLine>> = BTreeMap::new();
@@ -55,7 +59,8 @@ pub fn reorder_suggestions<'a>(
             continue;
         }
         let e = &a.explanation;
-        let horizon = e.lead_time_days.saturating_add(cover_days);
+        let cover = cover_days.unwrap_or(e.target_cover_days.max(e.review_period_days));
+        let horizon = e.lead_time_days.saturating_add(cover);
         let qty = order_quantity(a.forecast.over(today, horizon) + a.plan.safety_stock, a.stock_position);
         if qty == 0 {
             continue;

@@ -329,7 +329,7 @@ fn reorder_suggestions_per_vendor_as_csv() {
     p.variant_id = 2;
     p.cost_cents = 1_234;
     let out = run(p, steady());
-    let orders = reorder_suggestions([(&la, &low), (&lb, &out), (&lc, &fine)], 14, today());
+    let orders = reorder_suggestions([(&la, &low), (&lb, &out), (&lc, &fine)], Some(14), today());
     assert_eq!(orders.iter().map(|o| o.vendor.as_str()).collect::<Vec<_>>(), ["Acme", "Zeta Supply"]);
     // 2/day × (7 + 14) + ss 6.53 = 48.53; from position 20 → 29, from −2 → 51.
     assert_eq!(orders[1].lines[0].suggested_qty, 29);
@@ -342,6 +342,19 @@ fn reorder_suggestions_per_vendor_as_csv() {
          Acme,CAP-1,\"Trail Tee, \"\"organic\"\"\",M,Main,-2,0,51,12.34\r\n\
          Zeta Supply,TEE-M,\"Trail Tee, \"\"organic\"\"\",M,Main,15,5,29,10.00\r\n"
     );
+    // Without a page-wide number, each line covers its variant's own days: exactly the
+    // engine's suggestion; a variant that orders for longer gets more.
+    let own = reorder_suggestions([(&la, &low), (&lb, &out)], None, today());
+    assert_eq!(own[1].lines[0].suggested_qty, low.plan.suggested_qty);
+    assert_eq!(own[0].lines[0].suggested_qty, out.plan.suggested_qty);
+    let cover = low.explanation.target_cover_days.max(low.explanation.review_period_days);
+    assert_eq!(own, reorder_suggestions([(&la, &low), (&lb, &out)], Some(cover), today()));
+    let mut p = position(15, 5);
+    p.supply.target_cover_days = Some(cover + 30);
+    let longer = run(p, steady());
+    let more = reorder_suggestions([(&la, &longer)], None, today());
+    // 30 more days at 2 a day.
+    assert_eq!(more[0].lines[0].suggested_qty, own[1].lines[0].suggested_qty + 60);
 }
 
 /// The demo shop end to end: every number finite, every kind of alert present, and the

@@ -24,7 +24,11 @@ async function fireFresh(cron, job) {
     const used = await d1(`SELECT 1 FROM job_runs WHERE slot = '${job}@${minute}Z'`);
     if (used.length === 0) {
       await fire(cron);
-      return until(`${job} run`, async () => (await d1(`SELECT status FROM job_runs WHERE slot = '${job}@${minute}Z' AND status = 'done'`)).length > 0, { timeoutMs: 120000, everyMs: 1000 });
+      // The Worker names the slot by its own clock: a firing at the end of a minute can
+      // land in the next one.
+      const next = new Date(Date.parse(`${minute}:00Z`) + 60000).toISOString().slice(0, 16);
+      const slots = `'${job}@${minute}Z', '${job}@${next}Z'`;
+      return until(`${job} run`, async () => (await d1(`SELECT status FROM job_runs WHERE slot IN (${slots}) AND status = 'done'`)).length > 0, { timeoutMs: 120000, everyMs: 1000 });
     }
     await new Promise((r) => setTimeout(r, 2000));
   }

@@ -108,7 +108,7 @@ mod tests {
         // Not in the queued JSON at all when absent: older consumers read the same messages.
         assert!(!serde_json::to_string(&m).unwrap().contains("body_key"));
 
-        // 60 KB of quotes escapes to 120 KB: measured, it does not fit.
+        // 80 KB of short quoted strings escapes to 120 KB: measured, it does not fit.
         let quoted = format!("[{}]", vec!["\"a\""; 20_000].join(","));
         assert!(quoted.len() < MAX_QUEUED_WEBHOOK_BYTES);
         let mut m = webhook(quoted.clone());

@@ -152,18 +152,15 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
         // the ledger row records that the request was honoured.
         WebhookEvent::CustomersDataRequest(_) | WebhookEvent::CustomersRedact(_) => Vec::new(),
         WebhookEvent::ShopRedact(_) => {
+            // KV first (cached API answers, waiting webhook bodies): if that fails, the
+            // message is retried while the shop is still known, so nothing is left behind.
+            let cached = app::server::shopify::forget_cached(env, &domain).await.map_err(|e| internal("shop/redact KV erase", e))?;
             // The ledger row goes first so the erase removes it too: nothing of the shop stays.
             let mut all = vec![ledger];
             all.extend(shops::redact(db, shop.id)?);
             batch(db, all).await?;
             view.shops.remove(domain.as_str());
-            // The D1 erase is what Shopify's request is about; a KV hiccup here only leaves
-            // entries that expire within five minutes, so it is logged, not retried.
-            let cached = app::server::shopify::forget_cached(env, &domain).await;
-            if let Err(e) = &cached {
-                worker::console_error!("{}", serde_json::json!({"level": "error", "event": "shop_redact_cache_failed", "shop": w.shop, "error": e}));
-            }
-            worker::console_log!("{}", serde_json::json!({"level": "info", "event": "shop_redacted", "shop": w.shop, "cache_entries": cached.unwrap_or(0)}));
+            worker::console_log!("{}", serde_json::json!({"level": "info", "event": "shop_redacted", "shop": w.shop, "cache_entries": cached}));
             return Ok(None);
         }
     };

@@ -12,12 +12,12 @@ use app::server::{context, repo::catalog};
 use crate::apply::BatchView;
 use domain::jobs::WebhookMessage;
 use std::collections::{BTreeMap, BTreeSet};
-use worker::{MessageBatch, MessageExt};
+use worker::{MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
     let messages = batch.messages()?;
     let mut decoded: Vec<Decoded> =
-        messages.iter().map(|m| serde_json::from_value::<WebhookMessage>(m.body().clone()).map_err(|e| format!("undecodable event message: {e}"))).collect();
+        messages.iter().map(|m| serde_json::from_value::<WebhookMessage>(m.body().clone()).map_err(|e| Unready::Undecodable(format!("undecodable event message: {e}")))).collect();
     fetch_large_bodies(env, &mut decoded).await;
     let db = context::db(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
     // The ledger and the shops, read once for the batch; if that fails, the whole batch is
@@ -59,7 +59,19 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
     outcome
 }
 
-type Decoded = Result<WebhookMessage, String>;
+/// Why a message cannot be applied yet.
+enum Unready {
+    Undecodable(String),
+    /// Its body, too large for the queue, is not readable in KV (yet: KV is eventually
+    /// consistent across locations, so a body written a moment ago may not show here).
+    BodyPending(String),
+}
+
+type Decoded = Result<WebhookMessage, Unready>;
+
+/// How long a message whose body is not yet visible in KV waits before it is tried again:
+/// KV shows a write everywhere within about a minute.
+const BODY_PENDING_DELAY_SECS: u32 = 60;
 
 /// Puts back the bodies that were too large for the queue and wait in KV. A body that
 /// cannot be read leaves its message failed: retried, and dead-lettered in the end.
@@ -77,8 +89,8 @@ async fn fetch_large_bodies(env: &worker::Env, decoded: &mut [Decoded]) {
                 w.body_key = None;
                 continue;
             }
-            Ok(None) => Err(format!("webhook {} body missing from KV ({key})", w.webhook_id)),
-            Err(e) => Err(format!("webhook {} body unreadable ({key}): {e}", w.webhook_id)),
+            Ok(None) => Err(Unready::BodyPending(format!("webhook {} body not in KV yet ({key})", w.webhook_id))),
+            Err(e) => Err(Unready::BodyPending(format!("webhook {} body unreadable ({key}): {e}", w.webhook_id))),
         };
     }
 }
@@ -107,7 +119,7 @@ async fn apply_all(
                     entry.1.extend(t.inventory_items);
                 }
             }),
-            (Err(e), _) => Err(e.clone()),
+            (Err(Unready::Undecodable(e) | Unready::BodyPending(e)), _) => Err(e.clone()),
         };
         let (shop, topic) = decoded.as_ref().map_or(("", ""), |w| (w.shop.as_str(), w.topic.as_str()));
         match outcome {
@@ -126,7 +138,11 @@ async fn apply_all(
                         "error": error})
                 );
                 metrics::record(env, "webhook_apply_failed", shop, topic, 0.0);
-                message.retry();
+                if matches!(decoded, Err(Unready::BodyPending(_))) {
+                    message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(BODY_PENDING_DELAY_SECS).build());
+                } else {
+                    message.retry();
+                }
             }
         }
     }

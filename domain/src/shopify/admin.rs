@@ -716,7 +716,7 @@ pub enum ResponseKind {
     Throttled { requested_cost: f64 },
     /// HTTP 429, with the `Retry-After` header in seconds if present.
     TooManyRequests { retry_after_secs: Option<f64> },
-    /// HTTP 500, 502, 503, 504.
+    /// Any HTTP 5xx.
     ServerError,
     /// The request never got an answer (connection reset, timeout).
     Network,
@@ -730,7 +730,8 @@ impl ResponseKind {
         match status {
             200..=299 => Self::Success,
             429 => Self::TooManyRequests { retry_after_secs: retry_after.and_then(|v| v.trim().parse().ok()).filter(|s: &f64| s.is_finite() && *s >= 0.0) },
-            500 | 502 | 503 | 504 => Self::ServerError,
+            // 5xx, Cloudflare's 52x in front of Shopify included: worth another try.
+            500..=599 => Self::ServerError,
             _ => Self::ClientError,
         }
     }
@@ -825,6 +826,7 @@ mod tests {
         assert_eq!(classify_graphql(429, Some("2.5"), "").0, ResponseKind::TooManyRequests { retry_after_secs: Some(2.5) });
         assert_eq!(retry_delay(1, classify_graphql(429, Some("2.5"), "").0, None), Some(2500));
         assert_eq!(classify_graphql(503, None, "<html>").0, ResponseKind::ServerError);
+        assert_eq!(classify_graphql(522, None, "").0, ResponseKind::ServerError);
         assert_eq!(classify_graphql(401, None, "").0, ResponseKind::ClientError);
         // Throttled without a cost extension still backs off exponentially.
         let bare = r#"{"errors":[{"message":"Throttled","extensions":{"code":"THROTTLED"}}]}"#;

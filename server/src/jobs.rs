@@ -27,7 +27,13 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
                     Err(e.to_string())
                 }
             },
-            Ok(Job::Recalculate { shop_id, variant_ids }) => recalculate(env, shop_id, variant_ids).await.map_err(|e| e.to_string()),
+            Ok(Job::Recalculate { shop_id, variant_ids }) => async {
+                // The shop's own day: its sales are counted in shop-local days.
+                let today = shops::local_today(&db, shop_id).await?;
+                recalculate(env, shop_id, variant_ids, today).await
+            }
+            .await
+            .map_err(|e: AppError| e.to_string()),
             Ok(Job::Refit { shop_id }) => refit(env, shop_id).await.map_err(|e| e.to_string()),
             Ok(Job::Sync(step)) => app::server::sync::run_step(env, &step).await.map_err(|e| e.to_string()),
             Err(e) => Err(format!("undecodable job message: {e}")),
@@ -85,6 +91,7 @@ async fn run(env: &worker::Env, db: &D1Database, job: &JobMessage) -> Result<(),
 
 async fn refit(env: &worker::Env, shop_id: i64) -> Result<(), AppError> {
     let started = worker::Date::now().as_millis();
+    // The shop's own day: its sales are counted in shop-local days.
     let today = shops::local_today(&context::db(env)?, shop_id).await?;
     let patterns = app::server::seasonal::refit(env, shop_id, today).await?;
     worker::console_log!(
@@ -92,13 +99,11 @@ async fn refit(env: &worker::Env, shop_id: i64) -> Result<(), AppError> {
         serde_json::json!({"level": "info", "event": "seasonality_refitted", "shop_id": shop_id,
             "patterns": patterns, "ms": worker::Date::now().as_millis() - started})
     );
-    recalculate(env, shop_id, None).await
+    recalculate(env, shop_id, None, today).await
 }
 
-async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<Vec<i64>>) -> Result<(), AppError> {
+async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<Vec<i64>>, today: chrono::NaiveDate) -> Result<(), AppError> {
     let started = worker::Date::now().as_millis();
-    // The shop's own day: its sales are counted in shop-local days.
-    let today = shops::local_today(&context::db(env)?, shop_id).await?;
     let summary = app::server::recalc::recalculate(env, shop_id, variants.as_deref(), today).await?;
     worker::console_log!(
         "{}",

@@ -83,8 +83,7 @@ pub fn today() -> chrono::NaiveDate {
 /// Today at `utc_offset_minutes` east of UTC (a shop's own day), from the Worker's clock.
 pub fn today_at(utc_offset_minutes: i32) -> chrono::NaiveDate {
     use domain::engine::calendar::{local_date, UtcOffset};
-    let offset = UtcOffset::from_minutes(utc_offset_minutes).unwrap_or(UtcOffset::UTC);
-    local_date(worker::Date::now().as_millis() as i64 / 1000, offset).unwrap_or_default()
+    local_date(worker::Date::now().as_millis() as i64 / 1000, UtcOffset::from_minutes_or_utc(utc_offset_minutes)).unwrap_or_default()
 }
 
 pub fn now_rfc3339() -> String {

@@ -21,7 +21,7 @@ fn log(event: &str, detail: serde_json::Value) {
 fn schedule_of(s: &DigestShop) -> Schedule {
     Schedule {
         frequency: DigestFrequency::parse(&s.digest_frequency).unwrap_or(DigestFrequency::Off),
-        offset: UtcOffset::from_minutes(s.utc_offset_minutes).unwrap_or(UtcOffset::UTC),
+        offset: UtcOffset::from_minutes_or_utc(s.utc_offset_minutes),
         quiet: match (s.quiet_hours_start, s.quiet_hours_end) {
             (Some(a), Some(b)) => QuietHours::new(a, b),
             _ => None,
@@ -81,7 +81,7 @@ pub async fn send_digests(env: &worker::Env, now_ms: u64) -> Result<u64, AppErro
     let mut failures: Vec<String> = Vec::new();
     for (shop, window, recipients) in due {
         let alerts = by_shop.remove(&shop.shop_id).unwrap_or_default();
-        let offset = UtcOffset::from_minutes(shop.utc_offset_minutes).unwrap_or(UtcOffset::UTC);
+        let offset = UtcOffset::from_minutes_or_utc(shop.utc_offset_minutes);
         let input = dd::DigestInput {
             shop_name: &shop.name,
             currency: &shop.currency,

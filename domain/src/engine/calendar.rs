@@ -30,6 +30,11 @@ impl UtcOffset {
         }
     }
 
+    /// A stored offset, or UTC when it is out of range (a bad row must not stop a run).
+    pub fn from_minutes_or_utc(minutes: i32) -> Self {
+        Self::from_minutes(minutes).unwrap_or(Self::UTC)
+    }
+
     pub fn minutes(self) -> i32 {
         self.0
     }

@@ -12,17 +12,21 @@ rustup target add wasm32-unknown-unknown >/dev/null
 
 # 2. Cargo tools at pinned versions, into a tool root outside the clone so CI can reuse it.
 mkdir -p "$TOOLS_ROOT"
-install_crate() { # name version bin [--locked]
-  local name=$1 version=$2 bin=$3 locked=${4:-}
-  if [ -x "$TOOLS_ROOT/bin/$bin" ] && "$TOOLS_ROOT/bin/$bin" --version 2>/dev/null | grep -q "$version"; then
+install_crate() { # name version bin [cargo install flags...]
+  local name=$1 version=$2 bin=$3
+  shift 3
+  # `cargo install --list` knows every tool's version, also those without `--version`.
+  if [ -x "$TOOLS_ROOT/bin/$bin" ] && cargo install --list --root "$TOOLS_ROOT" | grep -qx "$name v$version:"; then
     return
   fi
   log "cargo install $name@$version"
-  cargo install "$name@$version" $locked --root "$TOOLS_ROOT" --force
+  cargo install "$name@$version" "$@" --root "$TOOLS_ROOT" --force
 }
 # wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock; --locked fails on this mirror.
 install_crate wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
 install_crate worker-build "$WORKER_BUILD_VERSION" worker-build --locked
+# Splits the browser wasm into a module per page (scripts/build.sh); the CLI is behind a feature.
+install_crate wasm_split_cli_support "$WASM_SPLIT_VERSION" wasm-split-cli --locked --features build-binary
 
 # 3. npm packages (wrangler + workerd, binaryen's wasm-opt, playwright-core), pinned by package-lock.json.
 if [ ! -x node_modules/.bin/wrangler ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, LazyRoute, SsrMode,
 };
 
 /// The name of the browser bundle in `/pkg` (JS glue, wasm and CSS): scripts/build.sh
@@ -66,30 +66,97 @@ fn AppBridge() -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Flips once the wasm has taken over the server-rendered page (effects run only in
-    // the browser): the end-to-end test waits on it, and it costs nothing.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
 
     // Every page waits for its data on the server (`SsrMode::Async`), so the HTML is
-    // complete before any script runs.
+    // complete before any script runs. `data-hydrated` flips to "true" once the wasm has
+    // taken over the page (frontend/src/lib.rs): the end-to-end tests wait on it.
     view! {
         <Router>
-            <div class="app" data-hydrated=move || hydrated.get().to_string()>
+            <div class="app" data-hydrated="false">
                 <Nav/>
                 <main class="page" id="main" tabindex="-1">
                     <Routes fallback=NotFound>
-                        <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async/>
-                        <Route path=path!("/app") view=DashboardPage ssr=SsrMode::Async/>
-                        <Route path=path!("/app/reorder") view=ReorderPage ssr=SsrMode::Async/>
-                        <Route path=path!("/app/settings") view=SettingsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/app/variants/:variant_id") view=VariantDetailPage ssr=SsrMode::Async/>
-                        <Route path=path!("/help") view=HelpIndexPage ssr=SsrMode::Async/>
-                        <Route path=path!("/help/:slug") view=HelpArticlePage ssr=SsrMode::Async/>
-                        <Route path=path!("/dev/outbox") view=OutboxPage ssr=SsrMode::Async/>
+                        <Route path=path!("/") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/app") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/app/reorder") view={Lazy::<ReorderRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/app/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/app/variants/:variant_id") view={Lazy::<VariantRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/help") view={Lazy::<HelpIndexRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/help/:slug") view={Lazy::<HelpArticleRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/dev/outbox") view={Lazy::<OutboxRoute>::new()} ssr=SsrMode::Async/>
                     </Routes>
                 </main>
             </div>
         </Router>
     }
 }
+
+/// The pages load in the browser from three modules of their own (wasm-split, see
+/// scripts/build.sh): the dashboard, where the merchant lands; the other admin pages,
+/// reached from it; and the public help center. A first visit fetches the shared runtime
+/// and one of them. On the server `#[lazy]` is a plain function.
+#[derive(Clone, Copy)]
+enum AdminPage {
+    Reorder,
+    Settings,
+    Variant,
+    Outbox,
+}
+
+#[derive(Clone, Copy)]
+enum HelpPage {
+    Index,
+    Article,
+}
+
+#[leptos::lazy]
+fn dashboard_view() -> AnyView {
+    view! { <DashboardPage/> }.into_any()
+}
+
+#[leptos::lazy]
+fn admin_view(page: AdminPage) -> AnyView {
+    match page {
+        AdminPage::Reorder => view! { <ReorderPage/> }.into_any(),
+        AdminPage::Settings => view! { <SettingsPage/> }.into_any(),
+        AdminPage::Variant => view! { <VariantDetailPage/> }.into_any(),
+        AdminPage::Outbox => view! { <OutboxPage/> }.into_any(),
+    }
+}
+
+#[leptos::lazy]
+fn help_view(page: HelpPage) -> AnyView {
+    match page {
+        HelpPage::Index => view! { <HelpIndexPage/> }.into_any(),
+        HelpPage::Article => view! { <HelpArticlePage/> }.into_any(),
+    }
+}
+
+/// A route whose view comes from one of the modules above. `preload` fetches the module
+/// before the router renders the route, so the view is ready when hydration reaches it
+/// (a view still loading would not match the server's HTML).
+macro_rules! lazy_route {
+    ($route:ident, $preload:ident, $view:expr) => {
+        struct $route;
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+            async fn view(_: Self) -> AnyView {
+                $view.await
+            }
+            async fn preload() {
+                #[cfg(feature = "hydrate")]
+                $preload().await;
+            }
+        }
+    };
+}
+
+lazy_route!(DashboardRoute, __preload_dashboard_view, dashboard_view());
+lazy_route!(ReorderRoute, __preload_admin_view, admin_view(AdminPage::Reorder));
+lazy_route!(SettingsRoute, __preload_admin_view, admin_view(AdminPage::Settings));
+lazy_route!(VariantRoute, __preload_admin_view, admin_view(AdminPage::Variant));
+lazy_route!(OutboxRoute, __preload_admin_view, admin_view(AdminPage::Outbox));
+lazy_route!(HelpIndexRoute, __preload_help_view, help_view(HelpPage::Index));
+lazy_route!(HelpArticleRoute, __preload_help_view, help_view(HelpPage::Article));

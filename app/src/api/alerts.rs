@@ -28,7 +28,7 @@ fn columns(status: domain::alert_action::Status) -> crate::server::repo::alerts:
 /// `action`: `acknowledge`, `snooze_day`, `snooze_week`, `snooze_until` (with `until`,
 /// `YYYY-MM-DD`) or `resolve`. Without JavaScript the dashboard's row forms post here and
 /// the browser is sent back to the list.
-#[server(endpoint = "alert_action")]
+#[server(endpoint = "alert_action", output = crate::api::codec::Json)]
 pub async fn alert_action(id: i64, action: String, until: Option<String>) -> Result<ActionDone, AppError> {
     use crate::server::context::{current_shop, db, now_rfc3339, run, today_at, worker_env};
     use crate::server::repo::alerts;
@@ -60,7 +60,7 @@ pub async fn alert_action(id: i64, action: String, until: Option<String>) -> Res
 
 /// Puts alert `id` back in the live state it had before an action (`state` and
 /// `snoozed_until` as `alert_action` returned them in `previous`).
-#[server(endpoint = "undo_alert_action")]
+#[server(endpoint = "undo_alert_action", output = crate::api::codec::Json)]
 pub async fn undo_alert_action(id: i64, state: String, snoozed_until: Option<String>) -> Result<AlertState, AppError> {
     use crate::server::context::{current_shop, db, now_rfc3339, run, worker_env};
     use crate::server::repo::alerts;

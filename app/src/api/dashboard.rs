@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 pub struct AlertRow {
     pub id: i64,
     pub state: AlertState,
-    #[serde(flatten)]
+    // Nested, not `#[serde(flatten)]`: flattening reads each row through serde's generic
+    // buffer, code the browser wasm would carry for this one type.
     pub risk: RiskRow,
 }
 
@@ -46,7 +47,7 @@ pub struct Dashboard {
 /// The dashboard for the query string's filters. The arguments are the query-string
 /// fields as text (all optional), so a URL, a GET form and this call say the same thing;
 /// `domain::alert_filter` reads them and drops what it cannot use.
-#[server(endpoint = "dashboard")]
+#[server(endpoint = "dashboard", output = crate::api::codec::Json)]
 pub async fn get_dashboard(
     kind: Option<String>,
     location: Option<String>,

@@ -6,7 +6,7 @@ use domain::digest::DigestSettingsInput;
 use leptos::prelude::*;
 
 /// The saved values, as the form shows them.
-#[server(endpoint = "settings/digest")]
+#[server(endpoint = "settings/digest", output = crate::api::codec::Json)]
 pub async fn get_digest_settings() -> Result<DigestSettingsInput, AppError> {
     use crate::server::context::{current_shop, db, run, worker_env};
     run(async move {
@@ -20,7 +20,7 @@ pub async fn get_digest_settings() -> Result<DigestSettingsInput, AppError> {
 
 /// Saves recipients and quiet hours; nothing is saved unless both are valid
 /// (`AppError::Invalid` carries a message per field: `digest_recipients`, `quiet_hours`).
-#[server(endpoint = "settings/digest/save")]
+#[server(endpoint = "settings/digest/save", output = crate::api::codec::Json)]
 pub async fn save_digest_settings(
     digest_recipients: String,
     quiet_hours_start: String,

@@ -20,12 +20,12 @@ pub struct Article {
     pub related: Vec<ArticleSummary>,
 }
 
-#[server(endpoint = "help/articles")]
+#[server(endpoint = "help/articles", output = crate::api::codec::Json)]
 pub async fn list_articles() -> Result<Vec<ArticleSummary>, AppError> {
     Ok(crate::server::help::list())
 }
 
-#[server(endpoint = "help/article")]
+#[server(endpoint = "help/article", output = crate::api::codec::Json)]
 pub async fn get_article(slug: String) -> Result<Article, AppError> {
     crate::server::context::run(async move {
         crate::server::help::render(&slug).ok_or_else(|| AppError::NotFound(format!("The article “{slug}”")))
@@ -33,14 +33,14 @@ pub async fn get_article(slug: String) -> Result<Article, AppError> {
     .await
 }
 
-#[server(endpoint = "help/search")]
+#[server(endpoint = "help/search", output = crate::api::codec::Json)]
 pub async fn search_help(q: String) -> Result<Vec<Hit>, AppError> {
     Ok(crate::server::help::find(&q))
 }
 
 /// The help center is public: readers are told apart by a random cookie (set on the first
 /// vote), or by address when cookies are off, so each gets one (changeable) vote.
-#[server(endpoint = "help/vote")]
+#[server(endpoint = "help/vote", output = crate::api::codec::Json)]
 pub async fn vote_article(slug: String, helpful: String) -> Result<bool, AppError> {
     use crate::server::{auth::cookie, config::random_id, context, rate_limit, repo};
     context::run(async move {
@@ -78,7 +78,7 @@ pub struct SupportReceipt {
     pub email: String,
 }
 
-#[server(endpoint = "help/contact")]
+#[server(endpoint = "help/contact", output = crate::api::codec::Json)]
 pub async fn contact_support(name: String, email: String, message: String, article: String) -> Result<SupportReceipt, AppError> {
     use crate::server::{context, rate_limit, repo};
     let input = domain::help::ContactInput { name, email, message };

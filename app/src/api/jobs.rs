@@ -13,7 +13,7 @@ pub struct JobRunView {
 }
 
 /// The latest scheduled job runs, newest first: the "last updated" the merchant sees.
-#[server(endpoint = "jobs/recent")]
+#[server(endpoint = "jobs/recent", output = crate::api::codec::Json)]
 pub async fn recent_jobs() -> Result<Vec<JobRunView>, AppError> {
     use crate::server::context::{current_shop, db, run, worker_env};
     run(async move {

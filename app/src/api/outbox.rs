@@ -28,7 +28,7 @@ fn capture_only(env: &worker::Env) -> Result<(), AppError> {
 }
 
 /// The signed-in shop's newest captured messages.
-#[server(endpoint = "dev/outbox")]
+#[server(endpoint = "dev/outbox", output = crate::api::codec::Json)]
 pub async fn list_outbox() -> Result<Vec<OutboxMessage>, AppError> {
     use crate::server::context::{current_shop, db, run, worker_env};
     run(async move {
@@ -54,7 +54,7 @@ pub async fn list_outbox() -> Result<Vec<OutboxMessage>, AppError> {
 }
 
 /// Runs the digest job as the hourly cron would at this moment; returns digests sent.
-#[server(endpoint = "dev/send_digests")]
+#[server(endpoint = "dev/send_digests", output = crate::api::codec::Json)]
 pub async fn send_digests_now() -> Result<u64, AppError> {
     use crate::server::context::{current_shop, run, worker_env};
     run(async move {

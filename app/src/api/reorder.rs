@@ -14,7 +14,7 @@ pub struct Reorder {
 }
 
 /// What to order now, per vendor, from the engine's reorder points and forecasts.
-#[server(endpoint = "reorder")]
+#[server(endpoint = "reorder", output = crate::api::codec::Json)]
 pub async fn reorder_list(cover_days: Option<u32>) -> Result<Reorder, AppError> {
     use crate::server::context::{current_shop, db, run, today_at, worker_env};
     run(async move {

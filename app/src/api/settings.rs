@@ -2,7 +2,7 @@ use crate::error::AppError;
 use domain::settings::Settings;
 use leptos::prelude::*;
 
-#[server(endpoint = "settings")]
+#[server(endpoint = "settings", output = crate::api::codec::Json)]
 pub async fn get_settings() -> Result<Settings, AppError> {
     use crate::server::context::{current_shop, db, run, worker_env};
     run(async move {
@@ -16,7 +16,7 @@ pub async fn get_settings() -> Result<Settings, AppError> {
 /// Saves the form. Values arrive as text so that "ten" gets a message at its field rather
 /// than a generic decoding error; `domain` decides what is valid, and nothing is saved
 /// unless every field is.
-#[server(endpoint = "save_settings")]
+#[server(endpoint = "save_settings", output = crate::api::codec::Json)]
 pub async fn save_settings(
     low_stock_days: String,
     overstock_days: String,

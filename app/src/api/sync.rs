@@ -27,7 +27,7 @@ impl SyncView {
     }
 }
 
-#[server(endpoint = "sync/status")]
+#[server(endpoint = "sync/status", output = crate::api::codec::Json)]
 pub async fn sync_status() -> Result<Vec<SyncView>, AppError> {
     use crate::server::context::{current_shop, db, run, worker_env};
     run(async move {
@@ -51,7 +51,7 @@ pub async fn sync_status() -> Result<Vec<SyncView>, AppError> {
 }
 
 /// Starts a full sync now (the merchant's "Sync now"); a no-op without an access token.
-#[server(endpoint = "sync/start")]
+#[server(endpoint = "sync/start", output = crate::api::codec::Json)]
 pub async fn start_sync() -> Result<(), AppError> {
     use crate::server::context::{current_shop, run, worker_env};
     run(async move {

@@ -74,7 +74,7 @@ pub struct VariantPage {
 /// One variant at one of its locations (the first, unless `location_id` names another):
 /// today's assessment, 90 days of sales and stock, 28 days of forecast, its alerts and its
 /// forecast error.
-#[server(endpoint = "variant")]
+#[server(endpoint = "variant", output = crate::api::codec::Json)]
 pub async fn variant_detail(variant_id: i64, location_id: Option<i64>) -> Result<VariantPage, AppError> {
     use crate::server::context::{current_shop, db, run, today_at, worker_env};
     run(async move {

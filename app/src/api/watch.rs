@@ -38,7 +38,7 @@ pub struct WatchPage {
     pub default_lead_time_days: u32,
 }
 
-#[server(endpoint = "settings/watch")]
+#[server(endpoint = "settings/watch", output = crate::api::codec::Json)]
 pub async fn get_watch() -> Result<WatchPage, AppError> {
     use crate::server::context::{current_shop, db, run, worker_env};
     use crate::server::repo::{settings, watch};
@@ -60,7 +60,7 @@ pub async fn get_watch() -> Result<WatchPage, AppError> {
 }
 
 /// Saves kinds, locations and time zone together; nothing is saved unless all are valid.
-#[server(endpoint = "settings/watch/save")]
+#[server(endpoint = "settings/watch/save", output = crate::api::codec::Json)]
 pub async fn save_watch(watch: WatchInput) -> Result<WatchInput, AppError> {
     use crate::server::context::{current_shop, db, now_rfc3339, run, worker_env};
     run(async move {
@@ -79,7 +79,7 @@ pub async fn save_watch(watch: WatchInput) -> Result<WatchInput, AppError> {
 
 /// Sets the lead time of a vendor, product or variant of the shop; all fields empty
 /// removes the override. Returns the shop's overrides after the change.
-#[server(endpoint = "settings/lead_time/save")]
+#[server(endpoint = "settings/lead_time/save", output = crate::api::codec::Json)]
 pub async fn save_lead_time(
     scope: String,
     key: String,

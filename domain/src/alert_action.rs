@@ -76,7 +76,7 @@ impl AlertAction {
         match (self, now) {
             (Self::Acknowledge, _) => "Alert acknowledged. It stays on the list until the stock recovers.".into(),
             (_, Some(AlertState::Snoozed { until })) => {
-                format!("Alert snoozed until {}. It comes back then if the condition still holds.", until.format("%b %-d, %Y"))
+                format!("Alert snoozed until {}. It comes back then if the condition still holds.", crate::dates::medium(until))
             }
             _ => "Alert resolved — it reopens if the condition is still true at the next check.".into(),
         }
@@ -88,7 +88,7 @@ pub fn status_label(status: Status) -> String {
     match status {
         Some(AlertState::Open) => "Open".into(),
         Some(AlertState::Acknowledged) => "Acknowledged".into(),
-        Some(AlertState::Snoozed { until }) => format!("Snoozed until {}", until.format("%b %-d")),
+        Some(AlertState::Snoozed { until }) => format!("Snoozed until {}", crate::dates::short(until)),
         None => "Resolved".into(),
     }
 }

@@ -130,7 +130,7 @@ impl Days {
             .step_by(step)
             .filter_map(|i| {
                 let day = first.checked_add_days(chrono::Days::new(i as u64))?;
-                Some(Tick { at: self.mid(i), label: day.format("%b %-d").to_string() })
+                Some(Tick { at: self.mid(i), label: crate::dates::short(day) })
             })
             .collect()
     }

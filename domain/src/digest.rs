@@ -362,7 +362,7 @@ fn facts(a: &DigestAlert, currency: &str, change: Change) -> String {
     } else {
         parts.push(cover(a.days_of_cover));
         if let (Some(d), RiskKind::ReorderNow | RiskKind::LowStock) = (a.depletion_date, a.kind) {
-            parts.push(format!("runs out around {}", d.format("%b %-d")));
+            parts.push(format!("runs out around {}", crate::dates::short(d)));
         }
     }
     parts.push(match change {

@@ -48,7 +48,7 @@ fn outlook(row: &RiskRow, currency: &str) -> String {
     let phrase = match row.kind {
         RiskKind::OutOfStock => format!("Losing {} a day", money(row.lost_revenue_per_day_cents, currency)),
         RiskKind::ReorderNow | RiskKind::LowStock => match row.depletion_date {
-            Some(d) => format!("Runs out {}", d.format("%b %-d")),
+            Some(d) => format!("Runs out {}", domain::dates::short(d)),
             None => "Not selling".into(),
         },
         RiskKind::Overstock | RiskKind::DeadStock => format!("{} tied up", money(row.stock_value_cents, currency)),

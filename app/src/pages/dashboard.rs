@@ -227,7 +227,7 @@ fn DashboardBody(d: Dashboard, focus_results: RwSignal<bool>, pending: RwSignal<
             <h1>"Dashboard"</h1>
             <p class="muted">
                 {d.shop_name.clone()}" · "{group_thousands(d.live.into())}" open alerts · "
-                {d.today.format("%A %-d %B %Y").to_string()}
+                {domain::dates::long(d.today)}
             </p>
         </div>
         <crate::components::sync_progress::SyncProgress/>

@@ -74,7 +74,7 @@ fn VariantBody(v: VariantPage, on_saved: Callback<()>, saved: RwSignal<bool>) ->
         e.reorder_point,
         e.safety_stock,
         match e.depletion_date {
-            Some(d) => format!("runs out around {} at the forecast pace", d.format("%b %-d")),
+            Some(d) => format!("runs out around {} at the forecast pace", domain::dates::short(d)),
             None => "no run-out date at the current pace".into(),
         }
     );

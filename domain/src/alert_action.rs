@@ -42,10 +42,9 @@ impl AlertAction {
             "resolve" => Ok(Self::Resolve),
             "snooze_until" => match until.map(str::trim).filter(|u| !u.is_empty()) {
                 None => Err(field("until", "Choose the date to snooze until.")),
-                Some(u) => u
-                    .parse::<NaiveDate>()
+                Some(u) => crate::dates::parse_ymd(u)
                     .map(Self::SnoozeUntil)
-                    .map_err(|_| field("until", "Enter the date as YYYY-MM-DD.")),
+                    .ok_or_else(|| field("until", "Enter the date as YYYY-MM-DD.")),
             },
             other => Err(field("action", format!("Unknown action {other:?}."))),
         }
@@ -103,7 +102,7 @@ pub fn status_column(status: Status) -> &'static str {
 pub fn parse_restore(state: &str, snoozed_until: Option<&str>) -> Result<AlertState, FieldError> {
     let until = match snoozed_until.map(str::trim).filter(|u| !u.is_empty()) {
         None => None,
-        Some(u) => Some(u.parse::<NaiveDate>().map_err(|_| field("snoozed_until", "Enter the date as YYYY-MM-DD."))?),
+        Some(u) => Some(crate::dates::parse_ymd(u).ok_or_else(|| field("snoozed_until", "Enter the date as YYYY-MM-DD."))?),
     };
     match AlertState::from_columns(state, until) {
         Ok(Some(s)) => Ok(s),

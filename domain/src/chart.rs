@@ -16,6 +16,7 @@ pub const BOTTOM: f64 = 28.0;
 /// One past day of a position.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PastDay {
+    #[serde(deserialize_with = "crate::dates::ymd")]
     pub day: NaiveDate,
     pub sold: u32,
     /// Stock at the end of the day, when known.
@@ -26,6 +27,7 @@ pub struct PastDay {
 /// One forecast day: expected units and the band around them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct FutureDay {
+    #[serde(deserialize_with = "crate::dates::ymd")]
     pub day: NaiveDate,
     pub expected: f64,
     pub low: f64,

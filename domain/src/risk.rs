@@ -70,6 +70,7 @@ pub struct RiskRow {
     pub velocity: f64,
     pub days_of_cover: Option<f64>,
     /// The day stock runs out at the current pace (for what is not out yet).
+    #[serde(default, deserialize_with = "crate::dates::ymd_opt")]
     pub depletion_date: Option<NaiveDate>,
     /// Revenue lost per day while out of stock: velocity × price.
     pub lost_revenue_per_day_cents: i64,

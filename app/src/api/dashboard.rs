@@ -30,6 +30,7 @@ pub struct Dashboard {
     pub shop_name: String,
     pub shop_domain: String,
     pub currency: String,
+    #[serde(deserialize_with = "domain::dates::ymd")]
     pub today: NaiveDate,
     /// Per kind, over every open and acknowledged alert (the filters do not apply).
     pub summaries: Vec<KindSummary>,
@@ -42,6 +43,8 @@ pub struct Dashboard {
     /// This page of them, most urgent first.
     pub rows: Vec<AlertRow>,
     pub options: FilterOptions,
+    /// The latest catalogue and orders imports, for the progress bar.
+    pub sync: Vec<crate::api::sync::SyncView>,
 }
 
 /// The dashboard for the query string's filters. The arguments are the query-string
@@ -67,6 +70,7 @@ pub async fn get_dashboard(
         // Alerts as the engine last left them (recalculated nightly, on every stock or
         // sales webhook, and when settings change), with the merchant's actions since.
         let d = crate::server::repo::dashboard::load(&db, shop.id, &filter).await?;
+        let sync = crate::api::sync::latest_views(&db, shop.id).await?;
         Ok(Dashboard {
             shop_name: shop.name,
             shop_domain: shop.domain,
@@ -78,6 +82,7 @@ pub async fn get_dashboard(
             total: d.total,
             rows: d.rows,
             options: d.options,
+            sync,
         })
     })
     .await
@@ -85,7 +90,7 @@ pub async fn get_dashboard(
 
 /// Calls `get_dashboard` with a parsed filter (its canonical fields).
 pub async fn fetch_dashboard(filter: AlertFilter) -> Result<Dashboard, AppError> {
-    let mut fields: std::collections::HashMap<&str, String> = filter.to_pairs().into_iter().collect();
-    let mut take = |k: &str| fields.remove(k);
+    let fields = filter.to_pairs();
+    let take = |k: &str| fields.iter().find(|(key, _)| *key == k).map(|(_, v)| v.clone());
     get_dashboard(take("kind"), take("location"), take("vendor"), take("product_type"), take("state"), take("q"), take("page")).await
 }

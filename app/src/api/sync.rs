@@ -33,21 +33,27 @@ pub async fn sync_status() -> Result<Vec<SyncView>, AppError> {
     run(async move {
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        let runs = crate::server::repo::sync_runs::latest(&db(&env)?, shop.id).await?;
-        Ok(runs
-            .into_iter()
-            .map(|r| SyncView {
-                kind: r.kind,
-                status: r.status,
-                objects_done: r.objects_done,
-                bytes_done: r.bytes_done,
-                bytes_total: r.bytes_total,
-                error: r.error,
-                finished_at: r.finished_at,
-            })
-            .collect())
+        latest_views(&db(&env)?, shop.id).await
     })
     .await
+}
+
+/// The shop's latest run of each export, as the progress bar shows them.
+#[cfg(feature = "ssr")]
+pub(crate) async fn latest_views(db: &worker::D1Database, shop_id: i64) -> Result<Vec<SyncView>, AppError> {
+    let runs = crate::server::repo::sync_runs::latest(db, shop_id).await?;
+    Ok(runs
+        .into_iter()
+        .map(|r| SyncView {
+            kind: r.kind,
+            status: r.status,
+            objects_done: r.objects_done,
+            bytes_done: r.bytes_done,
+            bytes_total: r.bytes_total,
+            error: r.error,
+            finished_at: r.finished_at,
+        })
+        .collect())
 }
 
 /// Starts a full sync now (the merchant's "Sync now"); a no-op without an access token.

@@ -48,6 +48,7 @@ pub struct VariantPage {
     pub currency: String,
     pub price_cents: i64,
     pub cost_cents: i64,
+    #[serde(deserialize_with = "domain::dates::ymd")]
     pub today: NaiveDate,
     pub locations: Vec<LocationStock>,
     /// The location shown.

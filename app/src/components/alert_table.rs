@@ -12,7 +12,6 @@ use domain::alert_filter::StateFilter;
 use domain::engine::AlertState;
 use domain::risk::{RiskKind, RiskRow};
 use leptos::prelude::*;
-use std::collections::HashMap;
 
 /// What a click asks the page to do to one alert.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,7 +25,47 @@ pub struct ActionRequest {
 
 /// The alerts' states as the browser knows them after the merchant's actions (optimistic
 /// until the server confirms); alerts not in the map are as the server listed them.
-pub type KnownStates = RwSignal<HashMap<i64, Status>>;
+pub type KnownStates = RwSignal<StateMap>;
+
+/// Alert id → state for one page of alerts (at most 50), searched in order: a hash map
+/// would add its hashing code to the browser wasm for nothing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StateMap<S = Status>(Vec<(i64, S)>);
+
+impl<S: Copy> StateMap<S> {
+    pub fn get(&self, id: i64) -> Option<S> {
+        self.0.iter().find(|(i, _)| *i == id).map(|(_, s)| *s)
+    }
+
+    pub fn insert(&mut self, id: i64, state: S) {
+        match self.0.iter_mut().find(|(i, _)| *i == id) {
+            Some(entry) => entry.1 = state,
+            None => self.0.push((id, state)),
+        }
+    }
+
+    pub fn remove(&mut self, id: i64) {
+        self.0.retain(|(i, _)| *i != id);
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (i64, S)> + '_ {
+        self.0.iter().copied()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<S: Copy> FromIterator<(i64, S)> for StateMap<S> {
+    fn from_iter<I: IntoIterator<Item = (i64, S)>>(iter: I) -> Self {
+        let mut map = Self(Vec::new());
+        for (id, state) in iter {
+            map.insert(id, state);
+        }
+        map
+    }
+}
 
 const ACTION_URL: &str = "/api/alert_action";
 
@@ -111,7 +150,7 @@ fn AlertLine(
 ) -> impl IntoView {
     let id = r.id;
     let listed_state = r.state;
-    let status = Signal::derive(move || states.with(|m| m.get(&id).copied()).unwrap_or(Some(listed_state)));
+    let status = Signal::derive(move || states.with(|m| m.get(id)).unwrap_or(Some(listed_state)));
     let outlook = outlook(&r.risk, &currency);
     let p = r.risk.position;
     let label = format!("{} – {} at {}", p.product_title, p.variant_title, p.location_name);

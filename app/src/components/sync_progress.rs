@@ -1,32 +1,44 @@
-use crate::api::sync::{sync_status, StartSync, SyncView};
+use crate::api::sync::{start_sync, sync_status, StartSync, SyncView};
 use crate::components::format::group_thousands;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 /// The import's real progress (records read from Shopify's exports), refreshed every two
-/// seconds while it runs, and a "Sync now" button once it is done.
+/// seconds while it runs, and a "Sync now" button once it is done. The first state comes
+/// with the dashboard's data; the browser asks `sync_status` for the next ones (a signal
+/// and a task rather than a resource: this is the one place that polls).
 #[component]
-pub fn SyncProgress() -> impl IntoView {
-    let tick = RwSignal::new(0u32);
-    let start = ServerAction::<StartSync>::new();
-    let status = Resource::new(move || (tick.get(), start.version().get()), |_| sync_status());
-    let running = move || {
-        status.get().and_then(|r| r.ok()).is_some_and(|runs| runs.iter().any(|r| r.status == "running" || r.status == "queued"))
+pub fn SyncProgress(runs: Vec<SyncView>) -> impl IntoView {
+    let runs = RwSignal::new(runs);
+    let pending = RwSignal::new(false);
+    let refresh = move || {
+        leptos::task::spawn_local(async move {
+            // `try_set`: the dashboard may have re-rendered (and dropped this panel) meanwhile.
+            if let Ok(now) = sync_status().await {
+                _ = runs.try_set(now);
+            }
+        })
     };
-    // Browser only: poll while an import runs.
+    // Effects run only in the browser: poll while an import runs.
     Effect::new(move |_| {
-        if running() {
-            set_timeout(move || tick.update(|t| *t += 1), std::time::Duration::from_secs(2));
+        if runs.with(|r| r.iter().any(|r| r.status == "running" || r.status == "queued")) {
+            set_timeout(refresh, std::time::Duration::from_secs(2));
         }
     });
-    view! {
-        <Transition fallback=|| ()>
-            {move || status.get().and_then(|r| r.ok()).map(|runs| view! { <SyncPanel runs start/> })}
-        </Transition>
-    }
+    // "Sync now" (or "Try again"), then a fresh look at the imports once it is answered.
+    let start = Callback::new(move |_: ()| {
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            _ = start_sync().await;
+            _ = pending.try_set(false);
+            refresh();
+        });
+    });
+    move || view! { <SyncPanel runs=runs.get() pending start/> }
 }
 
 #[component]
-fn SyncPanel(runs: Vec<SyncView>, start: ServerAction<StartSync>) -> impl IntoView {
+fn SyncPanel(runs: Vec<SyncView>, pending: RwSignal<bool>, start: Callback<()>) -> impl IntoView {
     if runs.is_empty() {
         return view! {
             <p class="banner banner-info">"Your shop's data has not been imported yet. It starts as soon as Stock Sentry is installed."</p>
@@ -57,7 +69,7 @@ fn SyncPanel(runs: Vec<SyncView>, start: ServerAction<StartSync>) -> impl IntoVi
             <section class="banner banner-critical sync" role="alert">
                 <p class="banner-title">{format!("The import of {} stopped.", f.label().to_lowercase())}</p>
                 <p>{f.error.unwrap_or_default()}</p>
-                <ActionForm action=start><button type="submit" class="button">"Try again"</button></ActionForm>
+                <SyncForm pending start label="Try again"/>
             </section>
         }
         .into_any(),
@@ -66,10 +78,25 @@ fn SyncPanel(runs: Vec<SyncView>, start: ServerAction<StartSync>) -> impl IntoVi
             view! {
                 <div class="sync-done">
                     <span class="muted">{format!("Synced with Shopify {}", last.get(..16).unwrap_or("").replace('T', " "))}" UTC"</span>
-                    <ActionForm action=start><button type="submit" class="button" disabled=move || start.pending().get()>"Sync now"</button></ActionForm>
+                    <SyncForm pending start label="Sync now"/>
                 </div>
             }
             .into_any()
         }
+    }
+}
+
+/// A plain form posting to `start_sync` (it works before the wasm arrives); once hydrated
+/// the click calls it in the background instead.
+#[component]
+fn SyncForm(pending: RwSignal<bool>, start: Callback<()>, label: &'static str) -> impl IntoView {
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        start.run(());
+    };
+    view! {
+        <form method="post" action=StartSync::url() on:submit=on_submit>
+            <button type="submit" class="button" disabled=move || pending.get()>{label}</button>
+        </form>
     }
 }

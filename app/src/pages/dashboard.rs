@@ -4,7 +4,7 @@
 use crate::api::alerts::{alert_action, undo_alert_action};
 use crate::api::dashboard::{fetch_dashboard, Dashboard};
 use crate::components::alert_filters::{dashboard_href, AlertFilters};
-use crate::components::alert_table::{ActionRequest, AlertTable, KnownStates};
+use crate::components::alert_table::{ActionRequest, AlertTable, KnownStates, StateMap};
 use crate::components::format::group_thousands;
 use crate::components::{error_notice::ErrorNotice, summary_cards::SummaryCards};
 use crate::error::AppError;
@@ -16,7 +16,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use std::collections::HashMap;
 
 /// The query-string keys the dashboard reads.
 const QUERY_KEYS: [&str; 7] = ["kind", "location", "vendor", "product_type", "state", "q", "page"];
@@ -62,14 +61,14 @@ fn failure(e: &AppError) -> String {
 
 #[component]
 fn DashboardBody(d: Dashboard, focus_results: RwSignal<bool>, pending: RwSignal<bool>, refetch: Callback<()>) -> impl IntoView {
-    let states: KnownStates = RwSignal::new(HashMap::new());
+    let states: KnownStates = RwSignal::new(StateMap::default());
     let toast = RwSignal::new(None::<Toast>);
     let seq = StoredValue::new(0u32);
     let listed = d.filter.state;
     let today = d.today;
-    let as_listed = StoredValue::new(d.rows.iter().map(|r| (r.id, r.state)).collect::<HashMap<_, _>>());
+    let as_listed = StoredValue::new(d.rows.iter().map(|r| (r.id, r.state)).collect::<StateMap<AlertState>>());
     let state_now = move |id: i64| {
-        states.with_untracked(|m| m.get(&id).copied()).or_else(|| as_listed.with_value(|o| o.get(&id).map(|s| Some(*s))))
+        states.with_untracked(|m| m.get(id)).or_else(|| as_listed.with_value(|o| o.get(id).map(Some)))
     };
 
     // The count and the page follow the actions at once: +1 for an alert that joined
@@ -81,7 +80,7 @@ fn DashboardBody(d: Dashboard, focus_results: RwSignal<bool>, pending: RwSignal<
                 m.iter()
                     .map(|(id, now)| {
                         let was = o.get(id).is_some_and(|s| listed.includes(s.as_str()));
-                        i64::from(listed.includes(status_column(*now))) - i64::from(was)
+                        i64::from(listed.includes(status_column(now))) - i64::from(was)
                     })
                     .sum()
             })
@@ -89,7 +88,7 @@ fn DashboardBody(d: Dashboard, focus_results: RwSignal<bool>, pending: RwSignal<
         (server_total + moved).max(0)
     });
     let all_handled = Memo::new(move |_| {
-        as_listed.with_value(|o| !o.is_empty() && o.keys().all(|id| !listed.includes(status_column(state_now_tracked(states, *id, o)))))
+        as_listed.with_value(|o| !o.is_empty() && o.iter().all(|(id, _)| !listed.includes(status_column(state_now_tracked(states, id, o)))))
     });
 
     let show = move |message: String, undo: Option<(i64, AlertState)>, error: bool| {
@@ -127,7 +126,7 @@ fn DashboardBody(d: Dashboard, focus_results: RwSignal<bool>, pending: RwSignal<
     });
 
     let on_undo = Callback::new(move |(id, previous): (i64, AlertState)| {
-        let before = states.with_untracked(|m| m.get(&id).copied());
+        let before = states.with_untracked(|m| m.get(id));
         states.update(|m| {
             m.insert(id, Some(previous));
         });
@@ -146,7 +145,7 @@ fn DashboardBody(d: Dashboard, focus_results: RwSignal<bool>, pending: RwSignal<
                             m.insert(id, b);
                         }
                         None => {
-                            m.remove(&id);
+                            m.remove(id);
                         }
                     });
                     show(failure(&e), None, true);
@@ -230,7 +229,7 @@ fn DashboardBody(d: Dashboard, focus_results: RwSignal<bool>, pending: RwSignal<
                 {domain::dates::long(d.today)}
             </p>
         </div>
-        <crate::components::sync_progress::SyncProgress/>
+        <crate::components::sync_progress::SyncProgress runs=d.sync.clone()/>
         <SummaryCards summaries=d.summaries.clone() currency=d.currency.clone()/>
         <section class="section" aria-labelledby="alerts-heading" aria-busy=move || pending.get().to_string()>
             <h2 id="alerts-heading">"Alerts"</h2>
@@ -242,8 +241,8 @@ fn DashboardBody(d: Dashboard, focus_results: RwSignal<bool>, pending: RwSignal<
 }
 
 /// The state an alert has now for the list: the browser's if it acted, else as listed.
-fn state_now_tracked(states: KnownStates, id: i64, as_listed: &HashMap<i64, AlertState>) -> Option<AlertState> {
-    states.with(|m| m.get(&id).copied()).unwrap_or_else(|| as_listed.get(&id).copied())
+fn state_now_tracked(states: KnownStates, id: i64, as_listed: &StateMap<AlertState>) -> Option<AlertState> {
+    states.with(|m| m.get(id)).unwrap_or_else(|| as_listed.get(id))
 }
 
 #[component]

@@ -23,16 +23,32 @@ pub struct AlertKey {
     pub kind: RiskKind,
 }
 
-/// A live alert's state (resolved alerts are history, not state).
+/// A live alert's state (resolved alerts are history, not state). On the wire
+/// `{"state": "snoozed", "until": "2026-12-11"}`; read back through [`AlertStateWire`], a
+/// plain struct, because serde's reader for internally tagged enums buffers every value
+/// and the browser wasm would carry that machinery for this one type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(tag = "state", rename_all = "snake_case", try_from = "AlertStateWire")]
 pub enum AlertState {
     Open,
     Acknowledged,
     /// Hidden until `until` (shop-local date), when it re-opens if still true.
-    Snoozed {
-        until: NaiveDate,
-    },
+    Snoozed { until: NaiveDate },
+}
+
+#[derive(Deserialize)]
+struct AlertStateWire {
+    state: String,
+    #[serde(default, deserialize_with = "crate::dates::ymd_opt")]
+    until: Option<NaiveDate>,
+}
+
+impl TryFrom<AlertStateWire> for AlertState {
+    type Error = AlertStateError;
+
+    fn try_from(w: AlertStateWire) -> Result<Self, AlertStateError> {
+        Self::from_columns(&w.state, w.until)?.ok_or(AlertStateError::UnknownState(w.state))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -122,6 +122,7 @@ pub struct Explanation {
     /// `None`: not selling.
     pub days_of_cover: Option<f64>,
     /// When stock runs out at the forecast pace (not for what is already out).
+    #[serde(default, deserialize_with = "crate::dates::ymd_opt")]
     pub depletion_date: Option<NaiveDate>,
     pub days_since_last_sale: Option<u32>,
     pub lost_revenue_per_day_cents: i64,

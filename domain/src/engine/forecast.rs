@@ -126,6 +126,7 @@ pub struct Forecast {
     pub history_days: u32,
     pub in_stock_days: u32,
     /// Date of the last day with net demand in the history, if any.
+    #[serde(default, deserialize_with = "crate::dates::ymd_opt")]
     pub last_sale: Option<NaiveDate>,
 }
 

@@ -26,6 +26,7 @@ pub enum HistoryError {
 /// a row are in stock with no demand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayRow {
+    #[serde(deserialize_with = "crate::dates::ymd")]
     pub day: NaiveDate,
     pub units_sold: i64,
     pub units_returned: i64,

@@ -312,6 +312,22 @@ fn explanation_serialises_for_the_ui() {
 }
 
 #[test]
+fn alert_states_cross_the_wire_and_back_and_a_dead_one_is_refused() {
+    let until = NaiveDate::from_ymd_opt(2026, 12, 11).unwrap();
+    for (state, json) in [
+        (AlertState::Open, r#"{"state":"open"}"#),
+        (AlertState::Acknowledged, r#"{"state":"acknowledged"}"#),
+        (AlertState::Snoozed { until }, r#"{"state":"snoozed","until":"2026-12-11"}"#),
+    ] {
+        assert_eq!(serde_json::to_string(&state).unwrap(), json);
+        assert_eq!(serde_json::from_str::<AlertState>(json).unwrap(), state);
+    }
+    for bad in [r#"{"state":"resolved"}"#, r#"{"state":"snoozed"}"#, r#"{"state":"later"}"#, r#"{"until":"2026-12-11"}"#] {
+        assert!(serde_json::from_str::<AlertState>(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
 fn reorder_suggestions_per_vendor_as_csv() {
     let labels = |vendor: &str, sku: &str| Labels {
         vendor: vendor.into(),

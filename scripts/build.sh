@@ -15,7 +15,7 @@ echo "[build] browser half"
 # `--emit-relocs` (the frontend crate's link only) lets wasm-split move code between modules.
 cargo rustc -p frontend --lib "${PROFILE_FLAGS[@]}" --target wasm32-unknown-unknown --target-dir target/front \
   -- -C link-arg=--emit-relocs
-# Code splitting: each page (`lazy_page!` in app/src/app.rs) becomes a module of its own,
+# Code splitting: each page (`lazy_route!` in app/src/app.rs) becomes a module of its own,
 # and code shared by some pages but not all a chunk, fetched the first time it is needed.
 rm -rf target/front/split site/pkg && mkdir -p target/front/split site/pkg
 wasm-split-cli --target web --out-name "$NAME" target/front/wasm32-unknown-unknown/release/frontend.wasm target/front/split

@@ -91,22 +91,17 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The pages load in the browser from three modules of their own (wasm-split, see
-/// scripts/build.sh): the dashboard, where the merchant lands; the other admin pages,
-/// reached from it; and the public help center. A first visit fetches the shared runtime
-/// and one of them. On the server `#[lazy]` is a plain function.
-#[derive(Clone, Copy)]
-enum AdminPage {
-    Reorder,
-    Settings,
-    Variant,
-    Outbox,
-}
-
+/// Each page loads in the browser from a module of its own (wasm-split, see
+/// scripts/build.sh): a first visit fetches the shared runtime, the page's module and the
+/// chunks of code it shares with some other pages, whichever page it opens. The help
+/// center's two pages share one module, and the outbox (a local development page) rides
+/// with them: every further module cuts the shared code into more, smaller chunks, which
+/// every page pays for. On the server `#[lazy]` is a plain function.
 #[derive(Clone, Copy)]
 enum HelpPage {
     Index,
     Article,
+    Outbox,
 }
 
 #[leptos::lazy]
@@ -115,13 +110,18 @@ fn dashboard_view() -> AnyView {
 }
 
 #[leptos::lazy]
-fn admin_view(page: AdminPage) -> AnyView {
-    match page {
-        AdminPage::Reorder => view! { <ReorderPage/> }.into_any(),
-        AdminPage::Settings => view! { <SettingsPage/> }.into_any(),
-        AdminPage::Variant => view! { <VariantDetailPage/> }.into_any(),
-        AdminPage::Outbox => view! { <OutboxPage/> }.into_any(),
-    }
+fn reorder_view() -> AnyView {
+    view! { <ReorderPage/> }.into_any()
+}
+
+#[leptos::lazy]
+fn settings_view() -> AnyView {
+    view! { <SettingsPage/> }.into_any()
+}
+
+#[leptos::lazy]
+fn variant_view() -> AnyView {
+    view! { <VariantDetailPage/> }.into_any()
 }
 
 #[leptos::lazy]
@@ -129,6 +129,7 @@ fn help_view(page: HelpPage) -> AnyView {
     match page {
         HelpPage::Index => view! { <HelpIndexPage/> }.into_any(),
         HelpPage::Article => view! { <HelpArticlePage/> }.into_any(),
+        HelpPage::Outbox => view! { <OutboxPage/> }.into_any(),
     }
 }
 
@@ -154,9 +155,9 @@ macro_rules! lazy_route {
 }
 
 lazy_route!(DashboardRoute, __preload_dashboard_view, dashboard_view());
-lazy_route!(ReorderRoute, __preload_admin_view, admin_view(AdminPage::Reorder));
-lazy_route!(SettingsRoute, __preload_admin_view, admin_view(AdminPage::Settings));
-lazy_route!(VariantRoute, __preload_admin_view, admin_view(AdminPage::Variant));
-lazy_route!(OutboxRoute, __preload_admin_view, admin_view(AdminPage::Outbox));
+lazy_route!(ReorderRoute, __preload_reorder_view, reorder_view());
+lazy_route!(SettingsRoute, __preload_settings_view, settings_view());
+lazy_route!(VariantRoute, __preload_variant_view, variant_view());
+lazy_route!(OutboxRoute, __preload_help_view, help_view(HelpPage::Outbox));
 lazy_route!(HelpIndexRoute, __preload_help_view, help_view(HelpPage::Index));
 lazy_route!(HelpArticleRoute, __preload_help_view, help_view(HelpPage::Article));

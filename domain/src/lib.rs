@@ -11,6 +11,7 @@ pub mod digest;
 pub mod engine;
 pub mod help;
 pub mod jobs;
+pub mod numbers;
 pub mod risk;
 pub mod settings;
 pub mod shop;

@@ -5,19 +5,6 @@ use crate::error::AppError;
 use domain::digest::DigestSettingsInput;
 use leptos::prelude::*;
 
-/// The saved values, as the form shows them.
-#[server(endpoint = "settings/digest", output = crate::api::codec::Json)]
-pub async fn get_digest_settings() -> Result<DigestSettingsInput, AppError> {
-    use crate::server::context::{current_shop, db, run, worker_env};
-    run(async move {
-        let env = worker_env().await?;
-        let shop = current_shop(&env).await?;
-        let saved = crate::server::repo::settings::get_digest(&db(&env)?, shop.id).await?;
-        Ok(DigestSettingsInput::from_settings(&saved))
-    })
-    .await
-}
-
 /// Saves recipients and quiet hours; nothing is saved unless both are valid
 /// (`AppError::Invalid` carries a message per field: `digest_recipients`, `quiet_hours`).
 #[server(endpoint = "settings/digest/save", output = crate::api::codec::Json)]

@@ -21,7 +21,7 @@ pub fn register_all() {
     register_explicit::<dashboard::GetDashboard>();
     register_explicit::<alerts::AlertAction>();
     register_explicit::<alerts::UndoAlertAction>();
-    register_explicit::<settings::GetSettings>();
+    register_explicit::<settings::SettingsPage>();
     register_explicit::<settings::SaveSettings>();
     register_explicit::<help::ListArticles>();
     register_explicit::<help::GetArticle>();
@@ -33,11 +33,9 @@ pub fn register_all() {
     register_explicit::<sync::SyncStatus>();
     register_explicit::<sync::StartSync>();
     register_explicit::<outbox::ListOutbox>();
-    register_explicit::<digest_settings::GetDigestSettings>();
     register_explicit::<digest_settings::SaveDigestSettings>();
     register_explicit::<outbox::SendDigestsNow>();
     register_explicit::<variant::VariantDetail>();
-    register_explicit::<watch::GetWatch>();
     register_explicit::<watch::SaveWatch>();
     register_explicit::<watch::SaveLeadTime>();
 }

@@ -1,14 +1,43 @@
 use crate::error::AppError;
+use crate::api::watch::WatchPage;
+use domain::digest::DigestSettingsInput;
 use domain::settings::Settings;
+use serde::{Deserialize, Serialize};
 use leptos::prelude::*;
 
+/// Everything the settings page shows, in one answer: the thresholds form, what to watch
+/// and the lead times, and the digest's recipients and quiet hours.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub settings: Settings,
+    pub watch: WatchPage,
+    pub digest: DigestSettingsInput,
+}
+
 #[server(endpoint = "settings", output = crate::api::codec::Json)]
-pub async fn get_settings() -> Result<Settings, AppError> {
+pub async fn settings_page() -> Result<SettingsView, AppError> {
     use crate::server::context::{current_shop, db, run, worker_env};
+    use crate::server::repo::{settings, watch};
+    use domain::watch::WatchInput;
     run(async move {
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        crate::server::repo::settings::get(&db(&env)?, shop.id).await
+        let db = db(&env)?;
+        let current = settings::get(&db, shop.id).await?;
+        let (w, locations, shop_offset) = watch::get(&db, shop.id).await?;
+        let digest = settings::get_digest(&db, shop.id).await?;
+        Ok(SettingsView {
+            watch: WatchPage {
+                input: WatchInput::from_watch(&w),
+                locations,
+                shop_offset,
+                vendors: watch::vendors(&db, shop.id).await?,
+                lead_times: watch::list(&db, shop.id).await?,
+                default_lead_time_days: current.lead_time_days,
+            },
+            settings: current,
+            digest: DigestSettingsInput::from_settings(&digest),
+        })
     })
     .await
 }

@@ -25,6 +25,15 @@ impl SyncView {
             "A year of orders"
         }
     }
+
+    /// The same, inside a sentence.
+    pub fn noun(&self) -> &'static str {
+        if self.kind == "catalog" {
+            "products and inventory"
+        } else {
+            "a year of orders"
+        }
+    }
 }
 
 #[server(endpoint = "sync/status", output = crate::api::codec::Json)]

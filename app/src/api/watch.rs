@@ -38,27 +38,6 @@ pub struct WatchPage {
     pub default_lead_time_days: u32,
 }
 
-#[server(endpoint = "settings/watch", output = crate::api::codec::Json)]
-pub async fn get_watch() -> Result<WatchPage, AppError> {
-    use crate::server::context::{current_shop, db, run, worker_env};
-    use crate::server::repo::{settings, watch};
-    run(async move {
-        let env = worker_env().await?;
-        let shop = current_shop(&env).await?;
-        let db = db(&env)?;
-        let (w, locations, shop_offset) = watch::get(&db, shop.id).await?;
-        Ok(WatchPage {
-            input: WatchInput::from_watch(&w),
-            locations,
-            shop_offset,
-            vendors: watch::vendors(&db, shop.id).await?,
-            lead_times: watch::list(&db, shop.id).await?,
-            default_lead_time_days: settings::get(&db, shop.id).await?.lead_time_days,
-        })
-    })
-    .await
-}
-
 /// Saves kinds, locations and time zone together; nothing is saved unless all are valid.
 #[server(endpoint = "settings/watch/save", output = crate::api::codec::Json)]
 pub async fn save_watch(watch: WatchInput) -> Result<WatchInput, AppError> {

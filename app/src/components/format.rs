@@ -28,9 +28,9 @@ pub fn group_thousands(n: u64) -> String {
 
 pub fn per_day(v: f64) -> String {
     if v >= 10.0 {
-        format!("{v:.0}")
+        domain::numbers::fixed(v, 0)
     } else {
-        format!("{v:.1}")
+        domain::numbers::fixed(v, 1)
     }
 }
 
@@ -38,6 +38,6 @@ pub fn days(cover: Option<f64>) -> String {
     match cover {
         None => "—".into(),
         Some(d) if d >= 999.0 => "999+".into(),
-        Some(d) => format!("{d:.0}"),
+        Some(d) => domain::numbers::fixed(d, 0),
     }
 }

@@ -4,5 +4,6 @@ pub mod charts;
 pub mod error_notice;
 pub mod format;
 pub mod nav;
+pub mod post_form;
 pub mod summary_cards;
 pub mod sync_progress;

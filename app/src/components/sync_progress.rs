@@ -67,7 +67,7 @@ fn SyncPanel(runs: Vec<SyncView>, pending: RwSignal<bool>, start: Callback<()>) 
         .into_any(),
         (None, Some(f)) => view! {
             <section class="banner banner-critical sync" role="alert">
-                <p class="banner-title">{format!("The import of {} stopped.", f.label().to_lowercase())}</p>
+                <p class="banner-title">{format!("The import of {} stopped.", f.noun())}</p>
                 <p>{f.error.unwrap_or_default()}</p>
                 <SyncForm pending start label="Try again"/>
             </section>

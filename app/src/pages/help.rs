@@ -3,6 +3,7 @@ use crate::components::error_notice::ErrorNotice;
 use crate::error::AppError;
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
+use crate::components::post_form::{FormAction, PostForm};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -139,7 +140,7 @@ fn ArticleView(a: Article) -> impl IntoView {
 
 #[component]
 fn Feedback(slug: String) -> impl IntoView {
-    let vote = ServerAction::<VoteArticle>::new();
+    let vote = FormAction::of::<VoteArticle>();
     view! {
         <div class="feedback">
             {move || match vote.value().get() {
@@ -148,14 +149,14 @@ fn Feedback(slug: String) -> impl IntoView {
                 None => {
                     let slug = slug.clone();
                     view! {
-                        <ActionForm action=vote attr:class="vote-form">
+                        <PostForm action=vote class="vote-form">
                             <fieldset>
                                 <legend>"Was this article helpful?"</legend>
                                 <input type="hidden" name="slug" value=slug/>
                                 <button type="submit" name="helpful" value="yes" class="button">"Yes"</button>
                                 <button type="submit" name="helpful" value="no" class="button">"No"</button>
                             </fieldset>
-                        </ActionForm>
+                        </PostForm>
                     }.into_any()
                 }
             }}
@@ -165,7 +166,7 @@ fn Feedback(slug: String) -> impl IntoView {
 
 #[component]
 fn ContactForm(slug: String) -> impl IntoView {
-    let send = ServerAction::<ContactSupport>::new();
+    let send = FormAction::of::<ContactSupport>();
     let field_error = move |field: &'static str| {
         move || {
             send.value().get().and_then(|r| r.err()).and_then(|e| {
@@ -186,7 +187,7 @@ fn ContactForm(slug: String) -> impl IntoView {
                     let slug = slug.clone();
                     let failed = other.and_then(|r| r.err()).filter(|e| e.field_errors().is_empty());
                     view! {
-                        <ActionForm action=send attr:class="form" attr:novalidate=true>
+                        <PostForm action=send class="form" novalidate=true>
                             <input type="hidden" name="article" value=slug/>
                             <div class="field">
                                 <label for="contact-name">"Your name"</label>
@@ -205,7 +206,7 @@ fn ContactForm(slug: String) -> impl IntoView {
                             </div>
                             <button type="submit" class="button button-primary" disabled=move || send.pending().get()>"Send"</button>
                             {failed.map(|e| view! { <p role="alert" class="banner banner-critical">{e.to_string()}</p> })}
-                        </ActionForm>
+                        </PostForm>
                     }.into_any()
                 }
             }}

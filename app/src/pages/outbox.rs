@@ -1,20 +1,21 @@
 use crate::api::outbox::{list_outbox, SendDigestsNow};
 use crate::components::error_notice::ErrorNotice;
 use leptos::prelude::*;
+use crate::components::post_form::{FormAction, PostForm};
 use leptos_meta::Title;
 
 /// `/dev/outbox`: what Stock Sentry would have mailed, newest first (local development).
 #[component]
 pub fn OutboxPage() -> impl IntoView {
-    let send = ServerAction::<SendDigestsNow>::new();
+    let send = FormAction::of::<SendDigestsNow>();
     let messages = Resource::new(move || send.version().get(), |_| list_outbox());
     view! {
         <Title text="Outbox · Stock Sentry"/>
         <h1>"Outbox"</h1>
         <p class="muted">"Mail captured instead of sent (MAIL_TRANSPORT = capture). Nothing here left the machine."</p>
-        <ActionForm action=send>
+        <PostForm action=send>
             <button type="submit" class="button">"Send due digests now"</button>
-        </ActionForm>
+        </PostForm>
         {move || send.value().get().map(|r| match r {
             Ok(n) => view! { <p role="status">{format!("{n} digest(s) sent.")}</p> }.into_any(),
             Err(e) => view! { <ErrorNotice error=e/> }.into_any(),

@@ -1,41 +1,30 @@
-use crate::api::digest_settings::{get_digest_settings, SaveDigestSettings};
-use crate::api::settings::{get_settings, SaveSettings};
-use crate::api::watch::get_watch;
+use crate::api::digest_settings::SaveDigestSettings;
+use crate::api::settings::{settings_page, SaveSettings};
 use super::settings_watch::{LeadTimesForm, WatchForm};
 use crate::components::error_notice::ErrorNotice;
+use crate::components::post_form::{FormAction, PostForm};
 use domain::settings::{bounds, error_for, FieldError, Settings, SettingsInput};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let current = Resource::new(|| (), |_| get_settings());
-    let digest = Resource::new(|| (), |_| get_digest_settings());
-    let watch = Resource::new(|| (), |_| get_watch());
+    // One answer for the three forms: one request, and one resource in the browser's wasm.
+    let page = Resource::new(|| (), |_| settings_page());
     view! {
         <Title text="Settings · Stock Sentry"/>
         <h1>"Settings"</h1>
         <Suspense fallback=|| view! { <p class="muted" role="status">"Loading settings…"</p> }>
             {move || Suspend::new(async move {
-                match current.await {
-                    Ok(s) => view! { <SettingsForm initial=s/> }.into_any(),
+                match page.await {
+                    Ok(p) => view! {
+                        <SettingsForm initial=p.settings/>
+                        <WatchForm page=p.watch.clone()/>
+                        <LeadTimesForm page=p.watch/>
+                        <DigestForm initial=p.digest/>
+                    }
+                    .into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match watch.await {
-                    Ok(w) => view! { <WatchForm page=w.clone()/><LeadTimesForm page=w/> }.into_any(),
-                    Err(_) => ().into_any(), // the main form already shows the session problem
-                }
-            })}
-        </Suspense>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match digest.await {
-                    Ok(d) => view! { <DigestForm initial=d/> }.into_any(),
-                    Err(_) => ().into_any(), // the main form already shows the session problem
                 }
             })}
         </Suspense>
@@ -46,7 +35,7 @@ pub fn SettingsPage() -> impl IntoView {
 /// refused as a whole (nothing saved) when an address or the quiet hours are invalid.
 #[component]
 fn DigestForm(initial: domain::digest::DigestSettingsInput) -> impl IntoView {
-    let save = ServerAction::<SaveDigestSettings>::new();
+    let save = FormAction::of::<SaveDigestSettings>();
     let errors = move || save.value().get().and_then(|r| r.err()).map(|e| e.field_errors().to_vec()).unwrap_or_default();
     let message = move |field: &'static str| move || error_for(&errors(), field).map(str::to_string);
     let outcome = move || {
@@ -56,7 +45,7 @@ fn DigestForm(initial: domain::digest::DigestSettingsInput) -> impl IntoView {
         })
     };
     view! {
-        <ActionForm action=save attr:class="form" attr:novalidate=true attr:id="digest-form">
+        <PostForm action=save class="form" novalidate=true id="digest-form">
             <fieldset class="form-section">
                 <legend>"Digest recipients and quiet hours"</legend>
                 <div class="field" class:field-invalid=move || message("digest_recipients")().is_some()>
@@ -89,7 +78,7 @@ fn DigestForm(initial: domain::digest::DigestSettingsInput) -> impl IntoView {
                 </button>
             </div>
             {outcome}
-        </ActionForm>
+        </PostForm>
     }
 }
 
@@ -98,7 +87,7 @@ fn DigestForm(initial: domain::digest::DigestSettingsInput) -> impl IntoView {
 /// server applies on save.
 #[component]
 fn SettingsForm(initial: Settings) -> impl IntoView {
-    let save = ServerAction::<SaveSettings>::new();
+    let save = FormAction::of::<SaveSettings>();
     let typed = RwSignal::new(SettingsInput::from_settings(&initial));
     // Errors the server returned, each cleared when its field is edited again.
     let server_errors = RwSignal::new(Vec::<FieldError>::new());
@@ -132,7 +121,7 @@ fn SettingsForm(initial: Settings) -> impl IntoView {
     let v = SettingsInput::from_settings(&initial);
     let range = |(lo, hi): (u32, u32), unit: &str| format!("From {lo} to {hi} {unit}.");
     view! {
-        <ActionForm action=save attr:class="form" attr:novalidate=true>
+        <PostForm action=save class="form" novalidate=true>
             <fieldset class="form-section">
                 <legend>"Alert thresholds"</legend>
                 <NumberField name="low_stock_days" label="Low stock when cover falls below (days)"
@@ -165,7 +154,7 @@ fn SettingsForm(initial: Settings) -> impl IntoView {
                 </button>
             </div>
             {outcome}
-        </ActionForm>
+        </PostForm>
     }
 }
 

@@ -7,6 +7,7 @@ use domain::settings::error_for;
 use domain::watch::{bounds, location_key, offset_label, LeadTimeInput, UTC_OFFSETS};
 use domain::{FieldError, RiskKind};
 use leptos::prelude::*;
+use crate::components::post_form::{FormAction, PostForm};
 
 fn field_message(errors: impl Fn() -> Vec<FieldError> + Copy + 'static, field: &'static str) -> impl Fn() -> Option<String> + Copy {
     move || error_for(&errors(), field).map(str::to_string)
@@ -14,7 +15,7 @@ fn field_message(errors: impl Fn() -> Vec<FieldError> + Copy + 'static, field: &
 
 #[component]
 pub fn WatchForm(page: WatchPage) -> impl IntoView {
-    let save = ServerAction::<SaveWatch>::new();
+    let save = FormAction::of::<SaveWatch>();
     let errors = move || save.value().get().and_then(|r| r.err()).map(|e| e.field_errors().to_vec()).unwrap_or_default();
     let outcome = move || {
         save.value().get().map(|r| match r {
@@ -25,7 +26,7 @@ pub fn WatchForm(page: WatchPage) -> impl IntoView {
     let input = page.input.clone();
     let shop_zone = format!("The shop's time zone ({})", offset_label(page.shop_offset));
     view! {
-        <ActionForm action=save attr:class="form" attr:novalidate=true attr:id="watch-form">
+        <PostForm action=save class="form" novalidate=true id="watch-form">
             <fieldset class="form-section" aria-describedby="kinds-hint kinds-error">
                 <legend>"Alert kinds"</legend>
                 <p class="field-hint" id="kinds-hint">"Unchecked kinds raise no alerts, and their open alerts resolve."</p>
@@ -97,14 +98,14 @@ pub fn WatchForm(page: WatchPage) -> impl IntoView {
                 </button>
             </div>
             {outcome}
-        </ActionForm>
+        </PostForm>
     }
 }
 
 /// Lead-time overrides per vendor: the list (each removable) and a form to add or change one.
 #[component]
 pub fn LeadTimesForm(page: WatchPage) -> impl IntoView {
-    let save = ServerAction::<SaveLeadTime>::new();
+    let save = FormAction::of::<SaveLeadTime>();
     // The last list the server returned; a refused save leaves it as it was.
     let list = RwSignal::new(page.lead_times.clone());
     Effect::new(move |_| {
@@ -128,7 +129,7 @@ pub fn LeadTimesForm(page: WatchPage) -> impl IntoView {
             </p>
             <LeadTimeList rows=list save=save/>
             {no_vendors.then(|| view! { <p class="empty">"No vendors yet: they arrive with your products at the first sync."</p> })}
-            <ActionForm action=save attr:hidden=no_vendors attr:novalidate=true attr:class="lead-time-add" attr:id="vendor-lead-time-form">
+            <PostForm action=save hidden=no_vendors novalidate=true class="lead-time-add" id="vendor-lead-time-form">
                 <input type="hidden" name="scope" value="vendor"/>
                 <div class="field-row">
                     <div class="field">
@@ -143,14 +144,14 @@ pub fn LeadTimesForm(page: WatchPage) -> impl IntoView {
                 <div class="form-actions">
                     <button type="submit" class="button button-primary" disabled=move || save.pending().get()>"Save vendor lead time"</button>
                 </div>
-            </ActionForm>
+            </PostForm>
             {failure}
         </section>
     }
 }
 
 #[component]
-fn LeadTimeList(rows: Signal<Vec<LeadTimeRow>>, save: ServerAction<SaveLeadTime>) -> impl IntoView {
+fn LeadTimeList(rows: Signal<Vec<LeadTimeRow>>, save: FormAction<Vec<LeadTimeRow>>) -> impl IntoView {
     let days = |d: Option<u32>| d.map_or_else(|| "inherited".to_string(), |d| format!("{d} days"));
     view! {
         {move || {
@@ -175,14 +176,14 @@ fn LeadTimeList(rows: Signal<Vec<LeadTimeRow>>, save: ServerAction<SaveLeadTime>
                                             <td>{days(r.target_cover_days)}</td>
                                             <td>
                                                 // Every field empty removes the override.
-                                                <ActionForm action=save attr:class="inline-form">
+                                                <PostForm action=save class="inline-form">
                                                     <input type="hidden" name="scope" value=r.scope.clone()/>
                                                     <input type="hidden" name="key" value=r.key.clone()/>
                                                     <input type="hidden" name="lead_time_days" value=""/>
                                                     <input type="hidden" name="lead_time_sd_days" value=""/>
                                                     <input type="hidden" name="target_cover_days" value=""/>
                                                     <button type="submit" class="button button-plain" aria-label=format!("Remove the lead time of {what}")>"Remove"</button>
-                                                </ActionForm>
+                                                </PostForm>
                                             </td>
                                         </tr>
                                     }

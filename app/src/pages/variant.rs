@@ -8,6 +8,7 @@ use crate::components::error_notice::ErrorNotice;
 use crate::components::format::{days, money, per_day};
 use domain::engine::explain::{method_label, pattern_label};
 use leptos::prelude::*;
+use crate::components::post_form::{FormAction, PostForm};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -235,7 +236,7 @@ fn SupplierForm(v: VariantPage, on_saved: Callback<()>, saved: RwSignal<bool>) -
 /// One override form (`scope` "variant" or "product", `key` its id), its errors at the fields.
 #[component]
 fn LeadTimeForm(scope: &'static str, key: i64, initial: LeadTimeInput, label: &'static str, primary: bool, on_saved: Callback<()>) -> impl IntoView {
-    let action = ServerAction::<SaveLeadTime>::new();
+    let action = FormAction::of::<SaveLeadTime>();
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
             on_saved.run(());
@@ -244,7 +245,7 @@ fn LeadTimeForm(scope: &'static str, key: i64, initial: LeadTimeInput, label: &'
     let errors = Signal::derive(move || action.value().get().and_then(|r| r.err()).map(|e| e.field_errors().to_vec()).unwrap_or_default());
     let failure = move || action.value().get().and_then(|r| r.err()).map(|e| view! { <p class="banner banner-critical" role="alert">{e.to_string()}</p> });
     view! {
-        <ActionForm action attr:class="form" attr:novalidate=true attr:id=format!("{scope}-lead-time-form")>
+        <PostForm action class="form" novalidate=true id=format!("{scope}-lead-time-form")>
             <input type="hidden" name="scope" value=scope/>
             <input type="hidden" name="key" value=key.to_string()/>
             <div class="field-row">
@@ -254,6 +255,6 @@ fn LeadTimeForm(scope: &'static str, key: i64, initial: LeadTimeInput, label: &'
                 <button type="submit" class=if primary { "button button-primary" } else { "button" } disabled=move || action.pending().get()>{label}</button>
             </div>
             {failure}
-        </ActionForm>
+        </PostForm>
     }
 }

@@ -24,7 +24,7 @@ test('digest recipients: an invalid address is refused at its field, nothing sav
   assert.equal(bad.status, 422);
   assert.match(bad.text, /digest_recipients/);
   assert.match(bad.text, /“not-an-address” is not an email address/);
-  assert.equal((await serverFn('settings/digest')).json.digest_recipients, '');
+  assert.equal((await serverFn('settings')).json.digest.digest_recipients, '');
 
   const quiet = await serverFn('settings/digest/save', { digest_recipients: 'ops@example.com', quiet_hours_start: '22', quiet_hours_end: '' });
   assert.equal(quiet.status, 422);
@@ -32,7 +32,7 @@ test('digest recipients: an invalid address is refused at its field, nothing sav
 
   const ok = await serverFn('settings/digest/save', { digest_recipients: 'ops@example.com; Buyer@Example.com, ops@example.com', quiet_hours_start: '', quiet_hours_end: '' });
   assert.equal(ok.status, 200, ok.text);
-  assert.equal((await serverFn('settings/digest')).json.digest_recipients, 'ops@example.com, Buyer@Example.com');
+  assert.equal((await serverFn('settings')).json.digest.digest_recipients, 'ops@example.com, Buyer@Example.com');
 });
 
 test('an hourly digest mails a new alert once per window, and not in quiet hours', async () => {

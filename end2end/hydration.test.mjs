@@ -74,7 +74,7 @@ test('an out-of-range value saved from the browser is refused at the field', asy
   await page.getByText('Please correct the highlighted fields. Nothing was saved.').waitFor();
   await page.getByText('Enter a number of days from 1 to 365.').waitFor();
   const read = await serverFn('settings');
-  assert.equal(read.json.low_stock_days, 14);
+  assert.equal(read.json.settings.low_stock_days, 14);
   await page.close();
 });
 
@@ -85,11 +85,11 @@ test('digest recipients are set in Settings: an invalid address is refused at th
   await page.getByRole('button', { name: 'Save digest settings' }).click();
   await page.locator('#digest_recipients-error').getByText('is not an email address').waitFor();
   assert.equal(await to.getAttribute('aria-invalid'), 'true');
-  assert.equal((await serverFn('settings/digest')).json.digest_recipients, '', 'nothing saved');
+  assert.equal((await serverFn('settings')).json.digest.digest_recipients, '', 'nothing saved');
   await to.fill('buyer@example.com');
   await page.getByRole('button', { name: 'Save digest settings' }).click();
   await page.getByText('Digest settings saved.').waitFor();
-  assert.equal((await serverFn('settings/digest')).json.digest_recipients, 'buyer@example.com');
+  assert.equal((await serverFn('settings')).json.digest.digest_recipients, 'buyer@example.com');
   await serverFn('settings/digest/save', { digest_recipients: '', quiet_hours_start: '', quiet_hours_end: '' });
   assert.deepEqual(errors, []);
   await page.close();
@@ -120,7 +120,7 @@ test('inside the Shopify admin the app gets session tokens from App Bridge', asy
   await lead.fill('9');
   await frame.getByRole('button', { name: 'Save', exact: true }).click();
   await frame.getByText('Settings saved.').waitFor();
-  assert.equal((await serverFn('settings')).json.lead_time_days, 9);
+  assert.equal((await serverFn('settings')).json.settings.lead_time_days, 9);
   await page.screenshot({ path: `${ARTIFACTS}embedded.png` });
   assert.deepEqual(errors, []);
   await page.close();

@@ -51,7 +51,7 @@ test('unchecked alert kinds and locations lose their alerts, and nothing is save
   }
   await form.getByRole('button', { name: 'Save what to watch' }).click();
   await form.locator('#kinds-error').getByText('Choose at least one kind of alert').waitFor();
-  assert.equal((await serverFn('settings/watch')).json.input.kinds.overstock, 'on', 'nothing saved');
+  assert.equal((await serverFn('settings')).json.watch.input.kinds.overstock, 'on', 'nothing saved');
 
   // All but Overstock, and not the chosen location; keyboard for one of them.
   for (const label of ['Out of stock', 'Reorder now', 'Low stock', 'Dead stock']) {
@@ -91,11 +91,11 @@ test('the time zone is chosen from a list and kept; a value not on the list is r
   await page.getByLabel("Time zone for quiet hours and the digest's day").selectOption({ label: 'UTC+05:30' });
   await page.getByRole('button', { name: 'Save what to watch' }).click();
   await page.getByText('Saved. Alerts are being recalculated now.').waitFor();
-  assert.equal((await serverFn('settings/watch')).json.input.utc_offset, '330');
+  assert.equal((await serverFn('settings')).json.watch.input.utc_offset, '330');
   await page.close();
   const forged = await serverFn('settings/watch/save', { 'watch[kinds][low_stock]': 'on', 'watch[utc_offset]': '61' });
   assert.equal(forged.status, 422, forged.text);
-  assert.equal((await serverFn('settings/watch')).json.input.utc_offset, '330', 'nothing saved');
+  assert.equal((await serverFn('settings')).json.watch.input.utc_offset, '330', 'nothing saved');
   assert.deepEqual(errors, []);
   await watchEverything();
 });

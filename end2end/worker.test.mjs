@@ -55,7 +55,7 @@ test('settings round-trip through a server function to D1 and back into the page
   assert.equal(saved.json.low_stock_days, 23);
   const read = await serverFn('settings');
   assert.equal(read.status, 200);
-  assert.equal(read.json.lead_time_days, 11);
+  assert.equal(read.json.settings.lead_time_days, 11);
   const page = await get('/app/settings');
   assert.match(page.text, /id="low_stock_days" name="low_stock_days"[^>]*value="23"/);
   await serverFn('save_settings', DEFAULT_SETTINGS);
@@ -69,9 +69,9 @@ test('bad settings get a message at the field and nothing is saved', async () =>
   assert.equal(fields.low_stock_days, 'Enter a whole number of days, like 14.');
   assert.equal(fields.lead_time_days, 'Enter a number of days from 0 to 180.');
   const read = await serverFn('settings');
-  assert.equal(read.json.low_stock_days, 14);
-  assert.equal(read.json.lead_time_days, 7);
-  assert.equal(read.json.overstock_days, 180);
+  assert.equal(read.json.settings.low_stock_days, 14);
+  assert.equal(read.json.settings.lead_time_days, 7);
+  assert.equal(read.json.settings.overstock_days, 180);
 });
 
 test('changing thresholds changes what the dashboard flags', async () => {

@@ -226,3 +226,14 @@ test('without JavaScript an action is a plain form post that returns to the list
   const tr = text.match(new RegExp(`<tr data-alert-id="${target.id}"[^]*?</tr>`))?.[0] ?? '';
   assert.match(tr, /class="status status-acknowledged">(<!--[^>]*-->)?Acknowledged/);
 });
+
+test('a refused "Sync now" says why instead of doing nothing', async () => {
+  // A tab whose session ends while the dashboard is open (signed out elsewhere, expired).
+  const tab = await signedInContext(browser);
+  const { page, errors } = await openHydrated(tab, '/app');
+  await tab.clearCookies();
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Your session has expired. Reload Stock Sentry from your Shopify admin.' }).waitFor();
+  assert.deepEqual(errors, []);
+  await tab.close();
+});

@@ -3,7 +3,7 @@
 // per variant — each asserted by what the merchant then sees and what D1 keeps.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, DEMO, serverFn, d1, until, ensureSynced, launchBrowser, signedInContext, hydratedPage as openHydrated } from './helpers.mjs';
+import { BASE, DEMO, DEFAULT_SETTINGS, get, serverFn, sessionToken, d1, until, ensureSynced, launchBrowser, signedInContext, hydratedPage as openHydrated } from './helpers.mjs';
 
 let browser;
 let context;
@@ -157,4 +157,28 @@ test('a lead time for something that is not the shop\'s is refused', async () =>
   const bad = await serverFn('settings/lead_time/save', { scope: 'supplier', key: 'x', lead_time_days: '10', lead_time_sd_days: '', target_cover_days: '' });
   assert.equal(bad.status, 422, bad.text);
   assert.equal((await d1(`SELECT COUNT(*) AS n FROM lead_times WHERE shop_id = ${shopId}`))[0].n, 0);
+});
+
+test('without JavaScript a refused save returns to the settings page with the message at its field', async () => {
+  await serverFn('save_settings', DEFAULT_SETTINGS);
+  const back = `${BASE}/app/settings`;
+  // What the browser posts for the thresholds form before the wasm has loaded.
+  const res = await fetch(`${BASE}/api/save_settings`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'text/html,application/xhtml+xml',
+      referer: back,
+      authorization: `Bearer ${await sessionToken(DEMO)}`,
+    },
+    body: new URLSearchParams({ ...DEFAULT_SETTINGS, low_stock_days: '0' }).toString(),
+  });
+  assert.ok([302, 303].includes(res.status), `status ${res.status}`);
+  const location = new URL(res.headers.get('location'), BASE);
+  assert.equal(location.pathname, '/app/settings');
+  const { text } = await get(location.pathname + location.search);
+  assert.match(text, /Please correct the highlighted fields\. Nothing was saved\./);
+  assert.match(text, /id="low_stock_days-error"[^>]*>[^]{0,200}Enter a number of days from 1 to 365\./);
+  assert.equal((await serverFn('settings')).json.settings.low_stock_days, 14, 'nothing saved');
 });

@@ -11,6 +11,8 @@ use leptos::server_fn::ServerFn;
 pub fn SyncProgress(runs: Vec<SyncView>) -> impl IntoView {
     let runs = RwSignal::new(runs);
     let pending = RwSignal::new(false);
+    // Why the last "Sync now" was refused (a session that expired, a shop without a token).
+    let refused = RwSignal::new(None::<String>);
     let refresh = move || {
         leptos::task::spawn_local(async move {
             // `try_set`: the dashboard may have re-rendered (and dropped this panel) meanwhile.
@@ -28,13 +30,18 @@ pub fn SyncProgress(runs: Vec<SyncView>) -> impl IntoView {
     // "Sync now" (or "Try again"), then a fresh look at the imports once it is answered.
     let start = Callback::new(move |_: ()| {
         pending.set(true);
+        refused.set(None);
         leptos::task::spawn_local(async move {
-            _ = start_sync().await;
+            let answer = start_sync().await;
+            _ = refused.try_set(answer.err().map(|e| e.to_string()));
             _ = pending.try_set(false);
             refresh();
         });
     });
-    move || view! { <SyncPanel runs=runs.get() pending start/> }
+    view! {
+        {move || view! { <SyncPanel runs=runs.get() pending start/> }}
+        {move || refused.get().map(|m| view! { <p class="banner banner-critical" role="alert">{m}</p> })}
+    }
 }
 
 #[component]

@@ -89,8 +89,10 @@ fn DigestForm(initial: domain::digest::DigestSettingsInput) -> impl IntoView {
 fn SettingsForm(initial: Settings) -> impl IntoView {
     let save = FormAction::of::<SaveSettings>();
     let typed = RwSignal::new(SettingsInput::from_settings(&initial));
-    // Errors the server returned, each cleared when its field is edited again.
-    let server_errors = RwSignal::new(Vec::<FieldError>::new());
+    // Errors the server returned, each cleared when its field is edited again. A form
+    // posted without the wasm comes back with them already (see `FormAction`).
+    let returned = save.value().with_untracked(|v| v.as_ref().and_then(|r| r.as_ref().err()).map(|e| e.field_errors().to_vec()));
+    let server_errors = RwSignal::new(returned.unwrap_or_default());
     Effect::new(move |_| {
         if let Some(result) = save.value().get() {
             server_errors.set(result.err().map(|e| e.field_errors().to_vec()).unwrap_or_default());

@@ -30,7 +30,13 @@ where
     let body = worker::send::SendFuture::new(body);
     async move {
         let result = body.await;
-        if let Err(err) = &result {
+        // A form posted without the wasm (it accepts HTML) is sent back to its page with the
+        // error in the URL by the server function itself; a status here would replace that
+        // redirect with a bare error.
+        let form_post = leptos::prelude::use_context::<http::request::Parts>().is_some_and(|p| {
+            p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+        });
+        if let (Err(err), false) = (&result, form_post) {
             if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
                 let status = http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
                 opts.set_status(status);

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { BASE, DEMO, get, serverFn, ensureSynced, until, sessionToken, launchBrowser, signedInContext, hydratedPage as openHydrated } from './helpers.mjs';
+import { BASE, DEMO, get, serverFn, formPostWithoutJs, ensureSynced, until, launchBrowser, signedInContext, hydratedPage as openHydrated } from './helpers.mjs';
 
 const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
 const KIND_LABELS = { out_of_stock: 'Out of stock', reorder_now: 'Reorder now', low_stock: 'Low stock', overstock: 'Overstock', dead_stock: 'Dead stock' };
@@ -209,17 +209,7 @@ test('without JavaScript an action is a plain form post that returns to the list
   touched.add(target.id);
   const back = `${BASE}/app?kind=${target.kind}`;
   // What the browser sends for the row's form before the wasm has loaded.
-  const res = await fetch(`${BASE}/api/alert_action`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      accept: 'text/html,application/xhtml+xml',
-      referer: back,
-      authorization: `Bearer ${await sessionToken(DEMO)}`,
-    },
-    body: new URLSearchParams({ id: String(target.id), action: 'acknowledge' }).toString(),
-  });
+  const res = await formPostWithoutJs('alert_action', { id: String(target.id), action: 'acknowledge' }, back);
   assert.ok([302, 303].includes(res.status), `status ${res.status}`);
   assert.equal(res.headers.get('location'), back);
   const { text } = await get(`/app?kind=${target.kind}`);

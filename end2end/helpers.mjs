@@ -58,6 +58,22 @@ export async function get(path, { shop = DEMO, headers = {} } = {}) {
   return { res, text: await res.text() };
 }
 
+/** Posts `fields` to a server function as a browser form does before the wasm has loaded:
+ * it accepts HTML and comes from `referer`. The answer (a redirect) is not followed. */
+export async function formPostWithoutJs(name, fields, referer, { shop = DEMO } = {}) {
+  return fetchOnce(`${BASE}/api/${name}`, async () => ({
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'text/html,application/xhtml+xml',
+      referer,
+      ...(await authHeaders(shop)),
+    },
+    body: new URLSearchParams(fields).toString(),
+  }));
+}
+
 /** Calls a server function the way a browser form does (url-encoded), asking for JSON back. */
 export async function serverFn(name, fields = {}, { shop = DEMO, headers = {} } = {}) {
   const res = await fetchOnce(`${BASE}/api/${name}`, async () => ({

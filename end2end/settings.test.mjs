@@ -3,7 +3,7 @@
 // per variant — each asserted by what the merchant then sees and what D1 keeps.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, DEMO, DEFAULT_SETTINGS, get, serverFn, sessionToken, d1, until, ensureSynced, launchBrowser, signedInContext, hydratedPage as openHydrated } from './helpers.mjs';
+import { BASE, DEMO, DEFAULT_SETTINGS, get, serverFn, formPostWithoutJs, d1, until, ensureSynced, launchBrowser, signedInContext, hydratedPage as openHydrated } from './helpers.mjs';
 
 let browser;
 let context;
@@ -163,17 +163,7 @@ test('without JavaScript a refused save returns to the settings page with the me
   await serverFn('save_settings', DEFAULT_SETTINGS);
   const back = `${BASE}/app/settings`;
   // What the browser posts for the thresholds form before the wasm has loaded.
-  const res = await fetch(`${BASE}/api/save_settings`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      accept: 'text/html,application/xhtml+xml',
-      referer: back,
-      authorization: `Bearer ${await sessionToken(DEMO)}`,
-    },
-    body: new URLSearchParams({ ...DEFAULT_SETTINGS, low_stock_days: '0' }).toString(),
-  });
+  const res = await formPostWithoutJs('save_settings', { ...DEFAULT_SETTINGS, low_stock_days: '0' }, back);
   assert.ok([302, 303].includes(res.status), `status ${res.status}`);
   const location = new URL(res.headers.get('location'), BASE);
   assert.equal(location.pathname, '/app/settings');

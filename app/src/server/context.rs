@@ -30,11 +30,12 @@ where
     let body = worker::send::SendFuture::new(body);
     async move {
         let result = body.await;
-        // A form posted without the wasm (it accepts HTML) is sent back to its page with the
-        // error in the URL by the server function itself; a status here would replace that
-        // redirect with a bare error.
+        // A form posted without the wasm (a POST that accepts HTML) is sent back to its page
+        // with the error in the URL by the server function itself; a status here would
+        // replace that redirect with a bare error. A page (a GET) keeps its error status.
         let form_post = leptos::prelude::use_context::<http::request::Parts>().is_some_and(|p| {
-            p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+            p.method == http::Method::POST
+                && p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
         });
         if let (Err(err), false) = (&result, form_post) {
             if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {

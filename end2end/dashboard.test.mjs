@@ -227,3 +227,18 @@ test('a refused "Sync now" says why instead of doing nothing', async () => {
   assert.deepEqual(errors, []);
   await tab.close();
 });
+
+test('without JavaScript a refused action returns to the list and says why', async () => {
+  const { json } = await serverFn('dashboard');
+  const target = json.rows.find((r) => r.state.state === 'open');
+  const back = `${BASE}/app?kind=${target.kind}`;
+  // The row's "Snooze until" form, posted before the wasm has loaded, with a past date.
+  const res = await formPostWithoutJs('alert_action', { id: String(target.id), action: 'snooze_until', until: '2000-01-01' }, back);
+  assert.ok([302, 303].includes(res.status), `status ${res.status}`);
+  const location = new URL(res.headers.get('location'), BASE);
+  assert.equal(location.pathname, '/app');
+  const { text } = await get(location.pathname + location.search);
+  assert.match(text, /class="toast toast-critical"[^]{0,200}<p class="toast-message">(<!--[^>]*-->)?Choose a date after today\./);
+  const tr = text.match(new RegExp(`<tr data-alert-id="${target.id}"[^]*?</tr>`))?.[0] ?? '';
+  assert.match(tr, /class="status status-open">(<!--[^>]*-->)?Open/, 'nothing changed');
+});

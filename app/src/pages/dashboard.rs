@@ -1,7 +1,7 @@
 //! The merchant's morning view: totals per kind, then the alerts — filtered, searched and
 //! paged from the URL — with one-click actions that show at once and can be undone.
 
-use crate::api::alerts::{alert_action, undo_alert_action};
+use crate::api::alerts::{alert_action, undo_alert_action, AlertAction as AlertActionFn};
 use crate::api::dashboard::{fetch_dashboard, Dashboard};
 use crate::components::alert_filters::{dashboard_href, AlertFilters};
 use crate::components::alert_table::{ActionRequest, AlertTable, KnownStates, StateMap};
@@ -13,6 +13,9 @@ use domain::alert_filter::{page_count, AlertFilter};
 use domain::engine::AlertState;
 use leptos::html::Div;
 use leptos::prelude::*;
+use leptos::server::ServerActionError;
+use leptos::server_fn::error::ServerFnUrlError;
+use leptos::server_fn::ServerFn;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -62,7 +65,12 @@ fn failure(e: &AppError) -> String {
 #[component]
 fn DashboardBody(d: Dashboard, focus_results: RwSignal<bool>, pending: RwSignal<bool>, refetch: Callback<()>) -> impl IntoView {
     let states: KnownStates = RwSignal::new(StateMap::default());
-    let toast = RwSignal::new(None::<Toast>);
+    // An action posted without the wasm and refused comes back with the error in the URL
+    // (`__path`, `__err`); the router hands it over and it shows as the message.
+    let returned = use_context::<ServerActionError>()
+        .filter(|e| e.path() == AlertActionFn::url())
+        .map(|e| Toast { seq: 0, message: failure(&ServerFnUrlError::<AppError>::decode_err(e.err())), undo: None, error: true });
+    let toast = RwSignal::new(returned);
     let seq = StoredValue::new(0u32);
     let listed = d.filter.state;
     let today = d.today;

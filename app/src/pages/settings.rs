@@ -3,7 +3,7 @@ use crate::api::settings::{settings_page, SaveSettings};
 use super::settings_watch::{LeadTimesForm, WatchForm};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::post_form::{FormAction, PostForm};
-use domain::settings::{bounds, error_for, FieldError, Settings, SettingsInput};
+use domain::settings::{bounds, error_for, Settings, SettingsInput};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

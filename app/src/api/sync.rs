@@ -18,21 +18,19 @@ pub struct SyncView {
 }
 
 impl SyncView {
-    pub fn label(&self) -> &'static str {
-        if self.kind == "catalog" {
-            "Products and inventory"
-        } else {
-            "A year of orders"
-        }
-    }
-
-    /// The same, inside a sentence.
+    /// What the export reads, inside a sentence ("The import of … stopped.").
     pub fn noun(&self) -> &'static str {
         if self.kind == "catalog" {
             "products and inventory"
         } else {
             "a year of orders"
         }
+    }
+
+    /// The same, on its own ("Products and inventory: …"). ASCII, so no Unicode case tables.
+    pub fn label(&self) -> String {
+        let noun = self.noun();
+        noun[..1].to_ascii_uppercase() + &noun[1..]
     }
 }
 

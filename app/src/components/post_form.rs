@@ -41,12 +41,8 @@ impl<T: DeserializeOwned + Send + Sync + 'static> FormAction<T> {
     }
 
     fn new(url: &'static str) -> Self {
-        // A form posted without the wasm comes back to the page with the server function's
-        // error in the URL (`__path`, `__err`); the router hands it over, and it shows as the
-        // answer, as it would once hydrated.
-        let returned = use_context::<ServerActionError>()
-            .filter(|e| e.path() == url)
-            .map(|e| Err(ServerFnUrlError::<AppError>::decode_err(e.err())));
+        // A refused post without the wasm shows as the answer, as it would once hydrated.
+        let returned = returned_error(url).map(Err);
         Self { url, value: RwSignal::new(returned), pending: RwSignal::new(false), version: RwSignal::new(0) }
     }
 
@@ -88,6 +84,13 @@ impl<T: DeserializeOwned + Send + Sync + 'static> FormAction<T> {
             }
         })
     }
+}
+
+/// The error a server function at `url` refused a form with, when the form was posted
+/// without the wasm: the server function sends the browser back with it in the URL
+/// (`__path`, `__err`), and the router hands it over.
+pub fn returned_error(url: &str) -> Option<AppError> {
+    use_context::<ServerActionError>().filter(|e| e.path() == url).map(|e| ServerFnUrlError::<AppError>::decode_err(e.err()))
 }
 
 /// What `<PostForm>` needs of an action, whatever its answer type.

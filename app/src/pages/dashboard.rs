@@ -6,6 +6,7 @@ use crate::api::dashboard::{fetch_dashboard, Dashboard};
 use crate::components::alert_filters::{dashboard_href, AlertFilters};
 use crate::components::alert_table::{ActionRequest, AlertTable, KnownStates, StateMap};
 use crate::components::format::group_thousands;
+use crate::components::post_form::returned_error;
 use crate::components::{error_notice::ErrorNotice, summary_cards::SummaryCards};
 use crate::error::AppError;
 use domain::alert_action::{status_column, status_label, AlertAction};
@@ -13,8 +14,6 @@ use domain::alert_filter::{page_count, AlertFilter};
 use domain::engine::AlertState;
 use leptos::html::Div;
 use leptos::prelude::*;
-use leptos::server::ServerActionError;
-use leptos::server_fn::error::ServerFnUrlError;
 use leptos::server_fn::ServerFn;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -65,11 +64,8 @@ fn failure(e: &AppError) -> String {
 #[component]
 fn DashboardBody(d: Dashboard, focus_results: RwSignal<bool>, pending: RwSignal<bool>, refetch: Callback<()>) -> impl IntoView {
     let states: KnownStates = RwSignal::new(StateMap::default());
-    // An action posted without the wasm and refused comes back with the error in the URL
-    // (`__path`, `__err`); the router hands it over and it shows as the message.
-    let returned = use_context::<ServerActionError>()
-        .filter(|e| e.path() == AlertActionFn::url())
-        .map(|e| Toast { seq: 0, message: failure(&ServerFnUrlError::<AppError>::decode_err(e.err())), undo: None, error: true });
+    // An action posted without the wasm and refused shows its reason as the message.
+    let returned = returned_error(AlertActionFn::url()).map(|e| Toast { seq: 0, message: failure(&e), undo: None, error: true });
     let toast = RwSignal::new(returned);
     let seq = StoredValue::new(0u32);
     let listed = d.filter.state;

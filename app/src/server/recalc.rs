@@ -6,17 +6,17 @@ use super::context::{db, internal, now_rfc3339};
 use super::d1::batch;
 use super::repo::{alerts, forecasts, settings, watch};
 use crate::error::AppError;
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use domain::engine::{
-    assess_all, backtest, parse_compact, reconcile, AlertKey, AlertState, Assessment, EngineConfig, ExistingAlert, HistoryTable,
-    Position, SeriesId, VariantBacktest, HOLDOUT_DAYS,
+    assess_all, backtest, history_window, reconcile, AlertKey, AlertState, Assessment, EngineConfig, ExistingAlert, HistoryTable,
+    Position, SeriesId, VariantBacktest, HOLDOUT_DAYS, NIGHTLY_HISTORY_DAYS,
 };
 use domain::RiskKind;
 use std::collections::HashMap;
 
-/// Days of history behind each assessment: enough for the 90-day velocity blend and the
-/// 26 weeks the smoothing rate is fitted on.
-pub const HISTORY_DAYS: u64 = 182;
+/// Days of history behind each assessment: the 26 weeks the smoothing rate is fitted on
+/// (`domain::engine::NIGHTLY_HISTORY_DAYS`, which the forecast benchmark reads too).
+pub const HISTORY_DAYS: u64 = NIGHTLY_HISTORY_DAYS;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub struct Summary {
@@ -57,8 +57,7 @@ pub async fn assess_shop(
     let cfg = EngineConfig::from(&settings);
     let lead_times = watch::resolver(db, shop_id).await?;
     let rows = alerts::positions(db, shop_id, variants).await?;
-    let end = today.checked_sub_days(Days::new(1)).unwrap_or(today);
-    let start = end.checked_sub_days(Days::new(HISTORY_DAYS - 1)).unwrap_or(end);
+    let (start, end) = history_window(today, HISTORY_DAYS);
     let history = alerts::history_compact(db, shop_id, &start.to_string(), &end.to_string(), variants).await?;
     let read_ms = (worker::Date::now().as_millis() - t0) as f64;
 
@@ -83,9 +82,9 @@ pub async fn assess_shop(
         .collect();
     for h in &history {
         let Some(id) = series.get(&(h.variant_id, h.location_id)) else { continue };
-        for (offset, units, out) in parse_compact(&h.days, start) {
-            let _ = table.set(*id, offset, units, out);
-        }
+        // Rows past the window are skipped; days before the series' first observed day
+        // are left out of its history.
+        let _ = table.fill_compact(*id, &h.days, h.first_day());
     }
     let assessments = assess_all(&positions, &table, &cfg, today).map_err(|e| internal("engine", e))?;
     Ok(ShopAssessment { rows, assessments, table, read_ms })

@@ -7,8 +7,8 @@ use super::context::{db, internal, now_rfc3339};
 use super::d1::batch;
 use super::repo::{alerts, forecasts};
 use crate::error::AppError;
-use chrono::{Days, NaiveDate};
-use domain::engine::{parse_compact, pool, History, HistoryTable, SeasonalPattern, SeriesId, REFIT_HISTORY_DAYS};
+use chrono::NaiveDate;
+use domain::engine::{history_window, refit_variant, History, HistoryTable, SeasonalPattern, SeriesId, REFIT_HISTORY_DAYS};
 use std::collections::HashMap;
 
 /// Variants per history read: ~500 × 2 locations × 420 days ≈ 1.3 MB of table.
@@ -18,8 +18,7 @@ const VARIANTS_PER_CHUNK: usize = 500;
 /// number of patterns written.
 pub async fn refit(env: &worker::Env, shop_id: i64, today: NaiveDate) -> Result<usize, AppError> {
     let db = db(env)?;
-    let end = today.checked_sub_days(Days::new(1)).unwrap_or(today);
-    let start = end.checked_sub_days(Days::new(REFIT_HISTORY_DAYS - 1)).unwrap_or(end);
+    let (start, end) = history_window(today, REFIT_HISTORY_DAYS);
     let from = start.to_string();
     let now = now_rfc3339();
 
@@ -46,15 +45,11 @@ pub async fn refit(env: &worker::Env, shop_id: i64, today: NaiveDate) -> Result<
         }
         for h in &history {
             let Some(id) = series.get(&(h.variant_id, h.location_id)) else { continue };
-            for (offset, units, out) in parse_compact(&h.days, start) {
-                let _ = table.set(*id, offset, units, out);
-            }
+            let _ = table.fill_compact(*id, &h.days, h.first_day());
         }
         let mut rows = Vec::with_capacity(chunk.len());
         for ((variant_id, _), ids) in chunk.iter().zip(&members) {
-            pool(&table, ids, &mut units, &mut out);
-            let history = History::new(start, &units, &out).map_err(|e| internal("pooled history", e))?;
-            rows.push(row(*variant_id, &SeasonalPattern::fit(history)));
+            rows.push(row(*variant_id, &refit_variant(&table, ids, &mut units, &mut out)));
         }
         written += rows.len();
         batch(&db, forecasts::write_patterns(&db, shop_id, &rows, &now)?).await?;

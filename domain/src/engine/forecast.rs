@@ -89,6 +89,14 @@ const WARMUP_DAYS: u32 = 28;
 /// α ≥ 0.05 the start value keeps a weight of 0.95^182 ≈ 1e-4 by the end, so the level is
 /// the same as over a full year at half the cost, and α and σ are judged on recent errors.
 const SMOOTHING_WINDOW_DAYS: usize = 182;
+/// One-step errors beyond this many smoothed mean absolute errors (≈ 4 σ for normal
+/// errors) are clipped: a one-off order moves the level and σ by at most that much.
+const CLIP_MAES: f64 = 5.0;
+/// Smallest error scale the clip uses (units/day), so a long-constant series can still
+/// follow a level shift.
+const MIN_ERROR_SCALE: f64 = 0.5;
+/// Smoothing rate of the mean absolute error behind the clip.
+const MAE_RATE: f64 = 0.05;
 /// Fewer error samples than this and σ falls back to the Poisson √rate.
 const MIN_ERROR_SAMPLES: u32 = 14;
 /// Shrinkage prior for seasonal indices: an index estimated from S units has relative
@@ -102,6 +110,9 @@ const YEAR_LAG_DAYS: usize = 364; // 52 weeks: keeps weekdays aligned, leap year
 const YEAR_WINDOW_DAYS: usize = 28;
 /// Yearly factor bounds: a seasonal swing beyond ×2 in four weeks is more likely a one-off.
 const YEARLY_BOUNDS: (f64, f64) = (0.5, 2.0);
+/// Spread (in log units) of true four-week yearly swings, the prior the yearly ratio is
+/// shrunk with: most products move less than ±20 % from one month to the next.
+const YEARLY_PRIOR_SD: f64 = 0.2;
 /// History the yearly factor needs: a year and the four weeks after it.
 pub const YEARLY_MIN_HISTORY_DAYS: usize = YEAR_LAG_DAYS + YEAR_WINDOW_DAYS;
 
@@ -316,18 +327,24 @@ fn seasonal_smoothing(
     let mut seen = 0u32;
     let mut n_err = 0u32;
     let mut wd = start_wd;
+    // Robust scale of the one-step errors (a smoothed mean absolute error), so that one
+    // wholesale order of 500 among days of 2 moves the level and σ by a clipped error,
+    // not by 500 (Huber-style smoothing). Starts at the Poisson spread of the mean.
+    let mut mae = 0.8 * init.max(0.0).sqrt();
     for (&y, &o) in units.iter().zip(out) {
         // Stockout days are skipped; the branch is predictable (stockouts come in spells).
         if !o {
             let x = f64::from(y) * inv[wd];
             let s2 = idx[wd] * idx[wd];
             let scored = f64::from(u8::from(seen >= WARMUP_DAYS));
+            let lim = CLIP_MAES * mae.max(MIN_ERROR_SCALE);
             for k in 0..4 {
                 // y − level·s = s·(x − level): one difference serves the error and the update.
-                let d = x - level[k];
+                let d = (x - level[k]).clamp(-lim, lim);
                 sse[k] += scored * s2 * d * d;
                 level[k] += ALPHAS[k] * d;
             }
+            mae += MAE_RATE * ((x - level[1]).abs().min(lim) - mae);
             n_err += u32::from(seen >= WARMUP_DAYS);
             seen += 1;
         }
@@ -366,35 +383,60 @@ fn sba(units: &[u16], out: &[bool], start_wd: usize, inv: &[f64; 7], mean_size: 
 /// deseasonalised by weekday. One year of data cannot tell a yearly cycle from a trend
 /// (week 1 and week 52 are a year of growth apart), so a full week-of-year table would
 /// project last January's level onto next January; this like-for-like ratio needs a year
-/// plus four weeks and cancels the trend. Shrunk toward 1 by the units in the smaller
-/// window, as the weekday indices are.
+/// plus four weeks and cancels the trend.
+///
+/// Both windows must lie inside the observed history (`history` starts at the series'
+/// first observed day), so a product launched 12–13 months ago gets no factor instead of
+/// one measured against days before it existed. The ratio is then shrunk toward 1 by its
+/// own noise: its log has a variance of about `v = var_b/mean_b² /4 + var_a/mean_a² /4`
+/// from the week-to-week spread in each window (never below the Poisson `1/units`), and
+/// a true yearly swing over four weeks has a spread of about `YEARLY_PRIOR_SD`, so the
+/// log ratio is kept with weight `τ² / (τ² + v)`. A steady seller's ratio is mostly
+/// noise and stays near 1; a clear season, seen in many units, comes through.
 fn yearly_factor(units: &[u16], out: &[bool], start_wd: usize, inv: &[f64; 7]) -> f64 {
-    let n = units.len();
+    let n = units.len().min(out.len());
     if n < YEAR_LAG_DAYS + YEAR_WINDOW_DAYS {
         return 1.0;
     }
     let pivot = n - YEAR_LAG_DAYS; // the day a year before "tomorrow"
-    let window = |from: usize, to: usize| {
+    // Per window: mean deseasonalised rate, relative variance of that mean, raw units.
+    let window = |from: usize| -> Option<(f64, f64)> {
         let (mut s, mut raw, mut c) = (0.0, 0.0, 0u32);
-        for i in from..to.min(n) {
-            if !out[i] {
-                let wd = (start_wd + i) % 7;
-                s += f64::from(units[i]) * inv[wd];
-                raw += f64::from(units[i]);
-                c += 1;
+        let (mut wk_sum, mut wk_sq, mut weeks) = (0.0, 0.0, 0u32);
+        for w in 0..YEAR_WINDOW_DAYS / 7 {
+            let (mut ws, mut wc) = (0.0, 0u32);
+            for i in from + 7 * w..from + 7 * w + 7 {
+                if !out[i] {
+                    let x = f64::from(units[i]) * inv[(start_wd + i) % 7];
+                    ws += x;
+                    raw += f64::from(units[i]);
+                    wc += 1;
+                }
             }
+            if wc > 0 {
+                let rate = ws / f64::from(wc);
+                wk_sum += rate;
+                wk_sq += rate * rate;
+                weeks += 1;
+            }
+            s += ws;
+            c += wc;
         }
-        (s, raw, c)
+        if c < 14 || weeks < 2 || s <= 0.0 {
+            return None;
+        }
+        let mean = s / f64::from(c);
+        let k = f64::from(weeks);
+        let var_weeks = ((wk_sq - wk_sum * wk_sum / k) / (k - 1.0)).max(0.0);
+        let rel = (var_weeks / k / (mean * mean)).max(1.0 / raw.max(1.0));
+        Some((mean, rel))
     };
-    let (before, before_raw, bc) = window(pivot - YEAR_WINDOW_DAYS, pivot);
-    let (after, after_raw, ac) = window(pivot, pivot + YEAR_WINDOW_DAYS);
-    if bc < 7 || ac < 7 || before <= 0.0 || after <= 0.0 {
+    let (Some((before, vb)), Some((after, va))) = (window(pivot - YEAR_WINDOW_DAYS), window(pivot)) else {
         return 1.0;
-    }
-    let ratio = (after / f64::from(ac)) / (before / f64::from(bc));
-    let s = before_raw.min(after_raw);
-    let w = s / (s + SHRINK_UNITS);
-    (1.0 + w * (ratio - 1.0)).clamp(YEARLY_BOUNDS.0, YEARLY_BOUNDS.1)
+    };
+    let tau2 = YEARLY_PRIOR_SD * YEARLY_PRIOR_SD;
+    let w = tau2 / (tau2 + vb + va);
+    (w * (after / before).ln()).exp().clamp(YEARLY_BOUNDS.0, YEARLY_BOUNDS.1)
 }
 
 /// Weeks in the week-of-year table; ISO week 53 is folded into week 52.
@@ -638,8 +680,12 @@ mod tests {
         // at 10/day: the coming four weeks should be forecast about double.
         let units: Vec<u16> = (0..400).map(|i| if (36..64).contains(&i) { 10 } else { 5 }).collect();
         let f = fit(&units, &[false; 400]);
-        // Ratio 2, shrunk by the 140 units of the smaller window: 1 + 140/190 · (2 − 1).
-        assert!((f.yearly - (1.0 + 140.0 / 190.0)).abs() < 1e-9, "{}", f.yearly);
+        // Ratio 2; weeks are constant, so the noise is the Poisson floor 1/140 + 1/280
+        // (units in each window), and ln 2 keeps the weight 0.04 / (0.04 + v).
+        let v = 1.0 / 140.0 + 1.0 / 280.0;
+        let want = (0.04 / (0.04 + v) * 2f64.ln()).exp();
+        assert!((f.yearly - want).abs() < 1e-9, "{} vs {want}", f.yearly);
+        assert!(f.yearly > 1.6, "{}", f.yearly);
         // A year exactly: no factor.
         assert_eq!(fit(&units[..365], &[false; 365]).yearly, 1.0);
     }

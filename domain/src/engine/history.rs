@@ -93,13 +93,21 @@ impl<'a> History<'a> {
 
 /// Histories of many variant × location series over one shared window, stored as two
 /// flat columns (`series × days`). Build it from `daily_sales` rows with `add_series` and
-/// `record`; read a series with `series`.
+/// `record` (or `fill_compact`); read a series with `series`.
+///
+/// **History begins somewhere.** Each series has a first observed day (`set_first_day`;
+/// by default the window's first day). Days before it are unknown — the product was not
+/// on sale yet, or its sales were never imported — not in-stock days without demand, so
+/// `series` returns the history from that day on and the forecast, weekday indices,
+/// backtest and yearly factor never read them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryTable {
     start: NaiveDate,
     days: usize,
     units: Vec<u16>,
     stockout: Vec<bool>,
+    /// Per series: offset of its first observed day (0 = the whole window).
+    first: Vec<u32>,
 }
 
 /// Index of a series in a `HistoryTable` (its position in insertion order).
@@ -123,7 +131,13 @@ impl HistoryTable {
             return Err(HistoryError::TooLong(days));
         }
         let cells = days.saturating_mul(series);
-        Ok(Self { start, days, units: Vec::with_capacity(cells), stockout: Vec::with_capacity(cells) })
+        Ok(Self {
+            start,
+            days,
+            units: Vec::with_capacity(cells),
+            stockout: Vec::with_capacity(cells),
+            first: Vec::with_capacity(series),
+        })
     }
 
     /// A table from ready-made columns (`series × days`, series-major), for callers that
@@ -143,7 +157,8 @@ impl HistoryTable {
         {
             return Err(HistoryError::LengthMismatch { units: units.len(), stockout: stockout.len() });
         }
-        Ok(Self { start, days, units, stockout })
+        let series = units.len().checked_div(days).unwrap_or(0);
+        Ok(Self { start, days, units, stockout, first: vec![0; series] })
     }
 
     pub fn start(&self) -> NaiveDate {
@@ -159,12 +174,45 @@ impl HistoryTable {
         self.units.is_empty()
     }
 
-    /// Appends a series with every day in stock and no demand.
+    /// Appends a series with every day in stock and no demand, observed over the whole
+    /// window (until `set_first_day` says otherwise).
     pub fn add_series(&mut self) -> SeriesId {
         let id = SeriesId(self.len());
         self.units.resize(self.units.len() + self.days, 0);
         self.stockout.resize(self.stockout.len() + self.days, false);
+        self.first.push(0);
         id
+    }
+
+    /// Sets the first observed day of a series: days before it are unknown and left out of
+    /// `series`. A day before the window keeps the whole window; a day after it leaves the
+    /// series empty (nothing observed yet).
+    pub fn set_first_day(&mut self, id: SeriesId, day: NaiveDate) -> Result<(), HistoryError> {
+        let offset = day.signed_duration_since(self.start).num_days().clamp(0, self.days as i64);
+        let slot = self.first.get_mut(id.0).ok_or(HistoryError::NoSuchSeries(id.0))?;
+        *slot = u32::try_from(offset).unwrap_or(0);
+        Ok(())
+    }
+
+    /// Offset of a series' first observed day from `start` (0 for an unknown series).
+    pub fn first_offset(&self, id: SeriesId) -> usize {
+        self.first.get(id.0).map_or(0, |&f| f as usize)
+    }
+
+    /// Fills a series from its compact `daily_sales` record (`parse_compact`) and sets its
+    /// first observed day: what the nightly recalculation and the weekly refit both do
+    /// with each row of `history_compact`. Days outside the window are ignored.
+    pub fn fill_compact(&mut self, id: SeriesId, days: &str, first_day: Option<NaiveDate>) -> Result<(), HistoryError> {
+        if id.0 >= self.len() {
+            return Err(HistoryError::NoSuchSeries(id.0));
+        }
+        for (offset, units, out) in parse_compact(days, self.start) {
+            self.set(id, offset, units, out)?;
+        }
+        match first_day {
+            Some(day) => self.set_first_day(id, day),
+            None => Ok(()),
+        }
     }
 
     /// Sets one day of a series from its `daily_sales` row (one row per day: a second row
@@ -193,7 +241,18 @@ impl HistoryTable {
         Ok(())
     }
 
+    /// A series from its first observed day to the window's end.
     pub fn series(&self, id: SeriesId) -> Option<History<'_>> {
+        let first = (*self.first.get(id.0)? as usize).min(self.days);
+        let row = id.0.checked_mul(self.days)?;
+        let (from, to) = (row.checked_add(first)?, row.checked_add(self.days)?);
+        let start = self.start.checked_add_days(Days::new(first as u64))?;
+        Some(History { start, units: self.units.get(from..to)?, stockout: self.stockout.get(from..to)? })
+    }
+
+    /// The whole window of a series, days before its first observed day included (as
+    /// zeros), for callers that align several series day by day (`seasonal::pool`).
+    pub fn window(&self, id: SeriesId) -> Option<History<'_>> {
         let from = id.0.checked_mul(self.days)?;
         let to = from.checked_add(self.days)?;
         Some(History { start: self.start, units: self.units.get(from..to)?, stockout: self.stockout.get(from..to)? })

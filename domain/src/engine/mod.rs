@@ -5,8 +5,10 @@
 //! How the Worker uses it, once per shop run (dates are shop-local: `local_date`):
 //! 1. `HistoryTable::with_capacity(first_day, yesterday, n)`; per `inventory_levels` row
 //!    `add_series()`, then for each of its `daily_sales` rows
-//!    `record(id, &DayRow { day, units_sold, units_returned, out_of_stock })`.
-//!    Days without a row are in stock with no sale.
+//!    `record(id, &DayRow { day, units_sold, units_returned, out_of_stock })` (or
+//!    `fill_compact` with a `history_compact` row), and `set_first_day` with the series'
+//!    first observed day. Days without a row from that day on are in stock with no sale;
+//!    days before it are unknown and never read.
 //! 2. A `Position` per series, in the same order: `available` → `on_hand`, `incoming`,
 //!    the variant's price and cost in cents, `tracked` (Shopify's inventory tracking) and
 //!    any per-variant `SupplyOverrides` (lead time, its deviation, review period, cover).
@@ -38,7 +40,7 @@ pub use calendar::{local_date, UtcOffset};
 pub use config::{EngineConfig, ServiceLevel, Supply, SupplyOverrides};
 pub use forecast::{week_of_year_factors, DemandPattern, Forecast, ForecastMethod};
 pub use history::{parse_compact, DayRow, History, HistoryError, HistoryTable, SeriesId};
-pub use seasonal::{pool, SeasonalPattern, REFIT_HISTORY_DAYS};
+pub use seasonal::{history_window, pool, refit_variant, SeasonalPattern, NIGHTLY_HISTORY_DAYS, REFIT_HISTORY_DAYS};
 pub use backtest::{backtest, VariantBacktest, HOLDOUT_DAYS};
 pub use reorder::{purchase_order_csv, reorder_suggestions, Labels, OrderLine, VendorOrder};
 

@@ -86,6 +86,70 @@ proptest! {
         prop_assert!(p.tracked || RiskKind::ALL.iter().all(|&k| !a.conditions.get(k).holds));
     }
 
+    /// History begins somewhere: days before a series' first observed day, whatever they
+    /// hold, never change its forecast, assessment or backtest.
+    #[test]
+    fn prepending_unknown_days_never_changes_the_forecast(
+        (start, units, out) in history(),
+        junk in prop::collection::vec((0u16..200, any::<bool>()), 1..300),
+        p in position(),
+    ) {
+        let n = units.len();
+        let k = junk.len();
+        let first = start + Days::new(k as u64);
+        let end = first + Days::new(n as u64);
+        // The last day of the window is `end - 1`; an empty history still needs a day.
+        let Ok(mut table) = HistoryTable::new(start, end.pred_opt().unwrap_or(end).max(start)) else { return Ok(()) };
+        let id = table.add_series();
+        for (d, &(u, o)) in junk.iter().enumerate() {
+            table.set(id, d, u, o).unwrap();
+        }
+        for (d, (&u, &o)) in units.iter().zip(&out).enumerate() {
+            table.set(id, k + d, u, o).unwrap();
+        }
+        table.set_first_day(id, first).unwrap();
+        let alone = History::new(first, &units, &out).unwrap();
+        let seen = table.series(id).unwrap();
+        prop_assert_eq!(seen.len(), n);
+        prop_assert_eq!(Forecast::fit(seen), Forecast::fit(alone));
+        prop_assert_eq!(backtest::backtest(seen, backtest::HOLDOUT_DAYS), backtest::backtest(alone, backtest::HOLDOUT_DAYS));
+        let cfg = EngineConfig::from(&Settings::default());
+        let today = end;
+        prop_assert_eq!(assess_all(&[p], &table, &cfg, today).unwrap()[0], assess(&p, alone, &cfg, today));
+        let (mut u, mut o) = (Vec::new(), Vec::new());
+        prop_assert_eq!(refit_variant(&table, &[id], &mut u, &mut o), SeasonalPattern::fit(alone));
+    }
+
+    /// A product whose history starts 12–13 months back, selling at a steady rate, never
+    /// gets a yearly factor near the cap from the refit: the missing days are unknown.
+    #[test]
+    fn a_series_starting_12_to_13_months_back_gets_no_yearly_factor_from_missing_data(
+        age in 335usize..=400,
+        rate in 1u16..30,
+        seed in any::<u64>(),
+        end_offset in 0u64..800,
+    ) {
+        let today = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default() + Days::new(end_offset);
+        let (start, end) = history_window(today, REFIT_HISTORY_DAYS);
+        let mut table = HistoryTable::new(start, end).unwrap();
+        let id = table.add_series();
+        let first = table.days() - age;
+        let mut x = seed | 1;
+        for d in first..table.days() {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            // Steady demand: rate ± 50 %, no season.
+            let u = (f64::from(rate) * (0.5 + (x % 1000) as f64 / 1000.0)).round() as u16;
+            table.set(id, d, u, false).unwrap();
+        }
+        table.set_first_day(id, start + Days::new(first as u64)).unwrap();
+        let (mut u, mut o) = (Vec::new(), Vec::new());
+        let pattern = refit_variant(&table, &[id], &mut u, &mut o);
+        prop_assert!(pattern.yearly > 0.75 && pattern.yearly < 1.33, "age {age}: {}", pattern.yearly);
+        if age < 392 {
+            prop_assert_eq!(pattern.yearly, 1.0);
+        }
+    }
+
     #[test]
     fn reconcile_accounts_for_every_live_alert_once(
         states in prop::collection::vec((0i64..6, 0usize..5, 0u8..3, 0u64..4), 0..20),

@@ -10,11 +10,23 @@
 
 use super::forecast::{week_of_year_factors, Forecast, WEEKS};
 use super::history::{History, HistoryTable, SeriesId};
+use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// History the refit reads: a year and four weeks for the yearly factor plus four weeks
 /// of margin for the weekday indices around it.
 pub const REFIT_HISTORY_DAYS: u64 = 420;
+
+/// History the nightly recalculation reads: the 26 weeks the smoothing rate is fitted on.
+pub const NIGHTLY_HISTORY_DAYS: u64 = 182;
+
+/// The window of `days` days ending yesterday (`today` is shop-local): what the nightly
+/// run and the refit read.
+pub fn history_window(today: NaiveDate, days: u64) -> (NaiveDate, NaiveDate) {
+    let end = today.checked_sub_days(Days::new(1)).unwrap_or(today);
+    let start = end.checked_sub_days(Days::new(days.max(1) - 1)).unwrap_or(end);
+    (start, end)
+}
 
 /// What the refit stores for one variant (or, with variant 0, the whole shop).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,6 +42,11 @@ pub struct SeasonalPattern {
 }
 
 impl SeasonalPattern {
+    /// No pattern: flat weekdays, no yearly factor.
+    pub fn flat() -> Self {
+        Self { day_of_week: [1.0; 7], week_of_year: None, yearly: 1.0, history_days: 0, in_stock_days: 0 }
+    }
+
     pub fn fit(history: History<'_>) -> Self {
         let f = Forecast::fit(history);
         let week_of_year = week_of_year_factors(history, &f.day_of_week).map(|w| w.to_vec());
@@ -45,31 +62,48 @@ impl SeasonalPattern {
 }
 
 /// Sums several series of `table` day by day into `units` / `stockout` (cleared first),
-/// for a variant's locations pooled. A day counts as a stockout only when every member
-/// was out: if any location could sell, the variant's demand that day was (partly) seen.
-/// Units saturate at `u16::MAX`. With no members, nothing is written.
-pub fn pool(table: &HistoryTable, members: &[SeriesId], units: &mut Vec<u16>, stockout: &mut Vec<bool>) {
+/// for a variant's locations pooled, and returns the pooled history's first day: the
+/// earliest first observed day among the members. A member adds nothing before its own
+/// first observed day (it was not on sale there yet). A day counts as a stockout only
+/// when every member observed that day was out: if any location could sell, the
+/// variant's demand that day was (partly) seen. Units saturate at `u16::MAX`. With no
+/// members, nothing is written and the table's start is returned.
+pub fn pool(table: &HistoryTable, members: &[SeriesId], units: &mut Vec<u16>, stockout: &mut Vec<bool>) -> NaiveDate {
     units.clear();
     stockout.clear();
-    let mut series = members.iter().filter_map(|&id| table.series(id));
-    let Some(first) = series.next() else { return };
-    units.extend_from_slice(first.units());
-    stockout.extend_from_slice(first.stockout());
-    for s in series {
-        for (u, &v) in units.iter_mut().zip(s.units()) {
-            *u = u.saturating_add(v);
+    let earliest = members.iter().filter(|&&id| table.window(id).is_some()).map(|&id| table.first_offset(id)).min();
+    let Some(earliest) = earliest else { return table.start() };
+    let len = table.days().saturating_sub(earliest);
+    units.resize(len, 0);
+    stockout.resize(len, true);
+    for &id in members {
+        let (Some(s), first) = (table.window(id), table.first_offset(id)) else { continue };
+        let (u, o) = (s.units().get(first..).unwrap_or(&[]), s.stockout().get(first..).unwrap_or(&[]));
+        let skip = first - earliest;
+        for (p, &v) in units[skip..].iter_mut().zip(u) {
+            *p = p.saturating_add(v);
         }
-        for (o, &v) in stockout.iter_mut().zip(s.stockout()) {
-            *o &= v;
+        for (p, &v) in stockout[skip..].iter_mut().zip(o) {
+            *p &= v;
         }
     }
+    table.start().checked_add_days(Days::new(earliest as u64)).unwrap_or(table.start())
+}
+
+/// The refit of one variant: its locations' series pooled (`pool`, into the caller's
+/// scratch buffers) and the pattern fitted on the pooled history. What the Worker's Sunday
+/// refit runs per variant, and the benchmark with it.
+pub fn refit_variant(table: &HistoryTable, members: &[SeriesId], units: &mut Vec<u16>, stockout: &mut Vec<bool>) -> SeasonalPattern {
+    let start = pool(table, members, units, stockout);
+    // The pooled history is never longer than the table's window, so `new` accepts it.
+    History::new(start, units, stockout).map_or_else(|_| SeasonalPattern::flat(), SeasonalPattern::fit)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::history::DayRow;
-    use chrono::{Datelike, Days, NaiveDate};
+    use chrono::Datelike;
 
     fn monday() -> NaiveDate {
         NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()

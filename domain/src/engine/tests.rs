@@ -477,3 +477,150 @@ fn a_stored_yearly_factor_scales_short_history_forecasts_only() {
     p.yearly_factor = Some(1.5);
     assert_eq!(assess(&p, long, &cfg(), today()).forecast.yearly, 1.0);
 }
+
+/// A nightly table of `NIGHTLY_HISTORY_DAYS` ending yesterday with one series of `units`
+/// (its last days) whose first observed day is `first`, as the Worker builds it.
+fn nightly(units: &[u16], out: &[bool], first: Option<NaiveDate>) -> HistoryTable {
+    let (start, end) = history_window(today(), NIGHTLY_HISTORY_DAYS);
+    let mut table = HistoryTable::new(start, end).unwrap();
+    let id = table.add_series();
+    let from = table.days() - units.len();
+    for (i, (&u, &o)) in units.iter().zip(out).enumerate() {
+        table.set(id, from + i, u, o).unwrap();
+    }
+    if let Some(day) = first {
+        table.set_first_day(id, day).unwrap();
+    }
+    table
+}
+
+fn assert_sane(a: &Assessment) {
+    let (f, e) = (&a.forecast, &a.explanation);
+    for x in [f.level, f.sigma_daily, f.yearly, e.velocity, e.lead_time_demand, e.safety_stock, e.reorder_point, e.order_up_to] {
+        assert!(x.is_finite() && x >= 0.0, "{x} in {a:?}");
+    }
+}
+
+/// The issue's bad inputs: each gives a finite, non-negative forecast and a sensible alert.
+#[test]
+fn bad_input_all_zero_series_is_dead_stock_not_a_reorder() {
+    let table = nightly(&[0; 182], &[false; 182], None);
+    let a = &assess_all(&[position(10, 0)], &table, &cfg(), today()).unwrap()[0];
+    assert_sane(a);
+    assert_eq!((a.forecast.pattern, a.explanation.velocity), (DemandPattern::NoDemand, 0.0));
+    assert!(a.conditions.get(RiskKind::DeadStock).opens);
+    assert!(!a.conditions.get(RiskKind::ReorderNow).holds && !a.conditions.get(RiskKind::LowStock).holds);
+}
+
+#[test]
+fn bad_input_one_wholesale_order_of_500_does_not_become_the_velocity() {
+    let mut units = vec![2u16; 182];
+    units[120] = 500; // 62 days ago
+    let table = nightly(&units, &[false; 182], None);
+    let a = &assess_all(&[position(60, 0)], &table, &cfg(), today()).unwrap()[0];
+    assert_sane(a);
+    // 2/day with one order of 500: far below the 30-day or 90-day mean that order makes.
+    assert!(a.explanation.velocity > 1.5 && a.explanation.velocity < 4.0, "{}", a.explanation.velocity);
+    // 60 units at ~2/day is a month of cover: not out of stock, not a week-long lead time's reorder.
+    assert!(!a.conditions.get(RiskKind::OutOfStock).holds);
+    assert!(!a.conditions.get(RiskKind::ReorderNow).opens, "{:?}", a.plan);
+}
+
+#[test]
+fn bad_input_a_month_long_gap_keeps_a_finite_selling_forecast() {
+    // App uninstalled for a month: no rows for 30 days in the middle of 3/day.
+    let mut units = vec![3u16; 182];
+    units[100..130].fill(0);
+    let table = nightly(&units, &[false; 182], None);
+    let a = &assess_all(&[position(5, 0)], &table, &cfg(), today()).unwrap()[0];
+    assert_sane(a);
+    assert!(a.explanation.velocity > 2.0, "{}", a.explanation.velocity);
+    assert!(a.conditions.get(RiskKind::ReorderNow).opens);
+    assert!(!a.conditions.get(RiskKind::DeadStock).holds);
+}
+
+#[test]
+fn bad_input_lead_time_zero_on_a_fitted_forecast() {
+    let table = nightly(&[4; 182], &[false; 182], None);
+    let mut p = position(3, 0);
+    p.supply.lead_time_days = Some(0);
+    let a = &assess_all(&[p], &table, &cfg(), today()).unwrap()[0];
+    assert_sane(a);
+    assert_eq!((a.plan.lead_time_demand, a.plan.reorder_point), (0.0, 0.0));
+    assert!(a.plan.suggested_qty > 0, "stock for the review period is still ordered");
+    assert!(!a.conditions.get(RiskKind::ReorderNow).opens);
+}
+
+#[test]
+fn bad_input_a_series_that_starts_yesterday() {
+    let yesterday = today().pred_opt().unwrap();
+    let mut units = vec![0u16; 182];
+    units[181] = 3;
+    let table = nightly(&units, &[false; 182], Some(yesterday));
+    let a = &assess_all(&[position(10, 0)], &table, &cfg(), today()).unwrap()[0];
+    assert_sane(a);
+    assert_eq!(a.forecast.history_days, 1);
+    assert!(!a.conditions.get(RiskKind::DeadStock).holds, "one day old is not dead stock");
+    // Only out of stock yesterday: nothing observed, no forecast, no alert.
+    let table = nightly(&[0], &[true], Some(yesterday));
+    let a = &assess_all(&[position(0, 0)], &table, &cfg(), today()).unwrap()[0];
+    assert_sane(a);
+    assert_eq!(a.forecast.pattern, DemandPattern::NoHistory);
+    assert!(RiskKind::ALL.iter().all(|&k| !a.conditions.get(k).holds));
+}
+
+/// The production bug of issue 17: a product launched a year and a week ago, read by the
+/// refit's 420-day table. Without its first day, the missing weeks read as in-stock days
+/// without sales, "the four weeks before, a year ago" is nearly empty, and the yearly
+/// factor was ×2 (the cap; now the noise shrinkage tempers it, but it is still off 1);
+/// with the first day, there is no factor: its windows are not both observed.
+#[test]
+fn a_launch_13_months_ago_gets_no_yearly_factor_from_days_before_it() {
+    let (start, end) = history_window(today(), REFIT_HISTORY_DAYS);
+    let mut table = HistoryTable::new(start, end).unwrap();
+    let id = table.add_series();
+    let launched = 370usize;
+    let first = table.days() - launched;
+    for d in first..table.days() {
+        table.set(id, d, 5, false).unwrap();
+    }
+    let (mut u, mut o) = (Vec::new(), Vec::new());
+    let unknown_as_zero = refit_variant(&table, &[id], &mut u, &mut o);
+    assert!(unknown_as_zero.yearly > 1.0, "the bug this test guards against: {}", unknown_as_zero.yearly);
+    table.set_first_day(id, start + Days::new(first as u64)).unwrap();
+    let pattern = refit_variant(&table, &[id], &mut u, &mut o);
+    assert_eq!(pattern.yearly, 1.0);
+    assert_eq!(pattern.history_days as usize, launched);
+    // And the nightly forecast it feeds stays at 5/day.
+    let nightly = nightly(&[5; 182], &[false; 182], None);
+    let mut p = position(100, 0);
+    p.yearly_factor = Some(pattern.yearly);
+    let a = &assess_all(&[p], &nightly, &cfg(), today()).unwrap()[0];
+    assert!((a.explanation.velocity - 5.0).abs() < 0.3, "{}", a.explanation.velocity);
+}
+
+#[test]
+fn pooling_starts_at_the_earliest_member_and_ignores_days_before_each() {
+    let start = today() - Days::new(10);
+    let mut table = HistoryTable::new(start, today().pred_opt().unwrap()).unwrap();
+    let (a, b) = (table.add_series(), table.add_series());
+    for d in 0..10 {
+        table.set(a, d, 9, false).unwrap(); // junk before a's first day (day 6)
+        table.set(b, d, 1, d == 8).unwrap();
+    }
+    table.set_first_day(a, start + Days::new(6)).unwrap();
+    table.set_first_day(b, start + Days::new(4)).unwrap();
+    let (mut u, mut o) = (Vec::new(), Vec::new());
+    let from = pool(&table, &[a, b], &mut u, &mut o);
+    assert_eq!(from, start + Days::new(4));
+    assert_eq!(u, vec![1, 1, 10, 10, 10, 10]);
+    assert_eq!(o, vec![false; 6], "day 8: b was out but a could sell");
+    assert_eq!(table.series(a).unwrap().len(), 4);
+    assert_eq!(table.series(a).unwrap().start(), start + Days::new(6));
+    // A first day past the window leaves an empty series; before it, the whole window.
+    table.set_first_day(a, today() + Days::new(3)).unwrap();
+    assert!(table.series(a).unwrap().is_empty());
+    table.set_first_day(a, start - Days::new(30)).unwrap();
+    assert_eq!(table.series(a).unwrap().len(), 10);
+    assert!(table.set_first_day(SeriesId(9), start).is_err());
+}

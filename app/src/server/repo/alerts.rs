@@ -38,13 +38,27 @@ pub struct SeriesDays {
     pub location_id: i64,
     /// `day,net units,stockout;…` (`engine::parse_compact`).
     pub days: String,
+    /// The series' first observed day (`HistoryTable::set_first_day`): the latest of its
+    /// first `daily_sales` row ever (not only in the window) and the first day the shop's
+    /// order import covered. Days before it are unknown, not days without sales.
+    /// TODO(issue 17): also the product's Shopify `createdAt`, once the catalogue sync
+    /// stores it (it is not stored today).
+    pub first_day: Option<String>,
+}
+
+impl SeriesDays {
+    pub fn first_day(&self) -> Option<chrono::NaiveDate> {
+        self.first_day.as_deref().and_then(|d| d.get(..10)?.parse().ok())
+    }
 }
 
 /// A shop's sales history since `from_day`, one row per series: SQLite folds the days into
 /// a string, so a large shop's half year crosses from D1 as tens of thousands of rows, not
 /// millions (and fits the Worker's memory). `+day` keeps the planner on the primary key (a
 /// sequential read of the shop's rows) rather than the (shop_id, day) index, whose row
-/// lookups made this read ten times slower on a 10,000-variant shop.
+/// lookups made this read ten times slower on a 10,000-variant shop. Each series' first
+/// row ever is one primary-key seek (MIN over the key's last column); the import's first
+/// day is the earliest `orders_days` a sync run asked Shopify for.
 pub async fn history_compact(
     db: &D1Database,
     shop_id: i64,
@@ -54,11 +68,17 @@ pub async fn history_compact(
 ) -> Result<Vec<SeriesDays>, AppError> {
     all(
         db,
-        "SELECT variant_id, location_id,
-                group_concat(day || ',' || MAX(units_sold - units_returned, 0) || ',' || out_of_stock, ';') AS days
-         FROM daily_sales
-         WHERE shop_id = ?1 AND +day >= ?2 AND +day <= ?3 AND (?4 IS NULL OR variant_id IN (SELECT value FROM json_each(?4)))
-         GROUP BY variant_id, location_id",
+        "SELECT g.variant_id, g.location_id, g.days,
+                MAX((SELECT MIN(f.day) FROM daily_sales f
+                     WHERE f.shop_id = ?1 AND f.variant_id = g.variant_id AND f.location_id = g.location_id),
+                    COALESCE((SELECT MIN(date(started_at, '-' || orders_days || ' days')) FROM sync_runs
+                              WHERE shop_id = ?1 AND orders_days IS NOT NULL), '')) AS first_day
+         FROM (SELECT variant_id, location_id,
+                      group_concat(day || ',' || MAX(units_sold - units_returned, 0) || ',' || out_of_stock, ';') AS days
+               FROM daily_sales
+               WHERE shop_id = ?1 AND +day >= ?2 AND +day <= ?3
+                 AND (?4 IS NULL OR variant_id IN (SELECT value FROM json_each(?4)))
+               GROUP BY variant_id, location_id) g",
         &[int(shop_id), text(from_day), text(to_day), variant_filter(variants)],
     )
     .await

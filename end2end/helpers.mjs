@@ -134,7 +134,7 @@ export async function webhook(topic, payload, { shop = DEMO, id = crypto.randomU
       'x-shopify-hmac-sha256': hmac,
       'x-shopify-shop-domain': shop,
       'x-shopify-webhook-id': id,
-      'x-shopify-api-version': '2025-10',
+      'x-shopify-api-version': '2026-10',
       'x-shopify-triggered-at': new Date().toISOString(),
     },
     body,

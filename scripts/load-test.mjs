@@ -55,7 +55,7 @@ function webhookRequest(req) {
     'x-shopify-hmac-sha256': createHmac('sha256', SECRET).update(body).digest('base64'),
     'x-shopify-shop-domain': SHOP,
     'x-shopify-webhook-id': randomUUID(),
-    'x-shopify-api-version': '2025-10',
+    'x-shopify-api-version': '2026-10',
     'x-shopify-triggered-at': new Date().toISOString(),
   };
   return req;

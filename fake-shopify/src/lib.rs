@@ -9,4 +9,5 @@ pub mod orders;
 pub mod seed_sql;
 pub mod server;
 pub mod state;
+pub mod tokens;
 pub mod webhook;

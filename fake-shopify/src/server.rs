@@ -7,7 +7,7 @@
 
 use crate::admin_page;
 use crate::crypto::{self, SessionClaims};
-use crate::state::{self, BulkKind, BulkOp, Delivery, Fault, ShopState, Shops, Token};
+use crate::state::{self, BulkKind, BulkOp, Delivery, Fault, ShopState, Shops, TokenFault};
 use crate::webhook;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -99,6 +99,9 @@ pub fn router(app: AppState) -> Router {
         .route("/_fake/uninstall", post(uninstall))
         .route("/_fake/faults", post(add_faults).get(list_faults).delete(clear_faults))
         .route("/_fake/deliveries", get(list_deliveries))
+        .route("/_fake/tokens", get(token_stats).post(set_token_policy))
+        .route("/_fake/tokens/revoke", post(revoke_tokens))
+        .route("/_fake/token-faults", post(add_token_faults))
         .with_state(app)
 }
 
@@ -156,10 +159,7 @@ async fn authorize(State(app): State<AppState>, Path(domain): Path<String>, Quer
     Ok((StatusCode::FOUND, [(header::LOCATION, location)]).into_response())
 }
 
-const TOKEN_EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
-const ID_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:id_token";
-const OFFLINE_TOKEN: &str = "urn:shopify:params:oauth:token-type:offline-access-token";
-const ONLINE_TOKEN: &str = "urn:shopify:params:oauth:token-type:online-access-token";
+use domain::shopify::tokens::{ID_TOKEN_TYPE, OFFLINE_TOKEN_TYPE as OFFLINE_TOKEN, ONLINE_TOKEN_TYPE as ONLINE_TOKEN, TOKEN_EXCHANGE};
 
 /// Reads a JSON or form body into string pairs (JSON numbers and booleans as text).
 fn body_params(headers: &HeaderMap, body: &[u8]) -> ApiResult<HashMap<String, String>> {
@@ -193,72 +193,81 @@ fn serde_urlencoded_pairs(body: &[u8]) -> ApiResult<Vec<(String, String)>> {
 }
 
 /// The authorization-code grant, the token-exchange grant (session token → offline or
-/// online access token) and, for expiring offline tokens, the refresh-token grant.
-async fn access_token(State(app): State<AppState>, Path(domain): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<Value>> {
+/// online access token; a non-expiring offline token → an expiring one) and the
+/// refresh-token grant, as `crate::tokens` describes. Faults queued for the token endpoint
+/// (`POST /_fake/token-faults`) answer 5xx, or apply the grant and lose its answer.
+async fn access_token(State(app): State<AppState>, Path(domain): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let cfg = &app.cfg;
     let p = body_params(&headers, &body)?;
     let get = |k: &str| p.get(k).map(String::as_str);
     if get("client_id") != Some(cfg.api_key.as_str()) || get("client_secret").map(str::as_bytes).is_none_or(|s| !crypto::same(s, cfg.api_secret.as_bytes())) {
         return Err(ApiError::OAuth { error: "invalid_client", description: "client_id or client_secret is wrong".into() });
     }
+    let policy = app.policy();
     let now = Utc::now();
     let mut s = shop!(app, &domain);
-    let expiring = matches!(get("expiring"), Some("1") | Some("true"));
-    let (scope, online) = match get("grant_type") {
+    let fault = s.token_faults.pop_front();
+    if let Some(TokenFault::ServerError) = fault {
+        return Ok((StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "errors": "Service Unavailable" }))).into_response());
+    }
+    let expiring = matches!(get("expiring"), Some("1") | Some("true")) && !policy.ignore_expiring;
+    let salt = s.random_hex(4);
+    let refused = |r: crate::tokens::Refused| ApiError::OAuth { error: r.error, description: r.description };
+    let answer = match get("grant_type") {
         None | Some("authorization_code") => {
             let code = get("code").ok_or_else(|| ApiError::OAuth { error: "invalid_request", description: "code is required".into() })?;
             match s.codes.remove(code) {
-                Some((expires, scope)) if expires > now => (scope, false),
+                Some((expires, scope)) if expires > now => {
+                    if expiring { s.tokens.issue_expiring(&scope, &policy, &salt) } else { s.tokens.issue_non_expiring(&scope, &salt) }
+                }
                 _ => return Err(ApiError::OAuth { error: "invalid_grant", description: "The authorization code was not found or was already used".into() }),
             }
         }
         Some(TOKEN_EXCHANGE) => {
-            if get("subject_token_type") != Some(ID_TOKEN_TYPE) {
-                return Err(ApiError::OAuth { error: "invalid_request", description: format!("subject_token_type must be {ID_TOKEN_TYPE}") });
-            }
-            let token = get("subject_token").ok_or_else(|| ApiError::OAuth { error: "invalid_request", description: "subject_token is required".into() })?;
-            crypto::verify_session_token(&cfg.api_secret, &cfg.api_key, &domain, token, now.timestamp())
-                .map_err(|e| ApiError::OAuth { error: "invalid_subject_token", description: e.to_string() })?;
-            let online = match get("requested_token_type") {
-                Some(OFFLINE_TOKEN) => false,
-                Some(ONLINE_TOKEN) => true,
-                other => {
-                    return Err(ApiError::OAuth { error: "invalid_request", description: format!("unsupported requested_token_type {other:?}") })
+            let subject = get("subject_token").ok_or_else(|| ApiError::OAuth { error: "invalid_request", description: "subject_token is required".into() })?;
+            let requested = get("requested_token_type").unwrap_or(OFFLINE_TOKEN);
+            match (get("subject_token_type"), requested) {
+                (Some(ID_TOKEN_TYPE), OFFLINE_TOKEN | ONLINE_TOKEN) => {
+                    crypto::verify_session_token(&cfg.api_secret, &cfg.api_key, &domain, subject, now.timestamp())
+                        .map_err(|e| ApiError::OAuth { error: "invalid_subject_token", description: e.to_string() })?;
+                    s.installed = true;
+                    if requested == ONLINE_TOKEN {
+                        online_answer(&mut s, &policy, &salt, &cfg.scopes)
+                    } else if expiring {
+                        s.tokens.issue_expiring(&cfg.scopes, &policy, &salt)
+                    } else {
+                        s.tokens.issue_non_expiring(&cfg.scopes, &salt)
+                    }
                 }
-            };
-            s.installed = true;
-            (cfg.scopes.clone(), online)
+                (Some(OFFLINE_TOKEN), OFFLINE_TOKEN) if expiring => s.tokens.migrate(subject, &cfg.scopes, &policy, &salt).map_err(refused)?,
+                (Some(OFFLINE_TOKEN), _) => {
+                    return Err(ApiError::OAuth { error: "invalid_request", description: "migrating an offline token needs expiring=1".into() })
+                }
+                (other, _) => {
+                    return Err(ApiError::OAuth { error: "invalid_request", description: format!("unsupported subject_token_type {other:?}") })
+                }
+            }
         }
         Some("refresh_token") => {
             let refresh = get("refresh_token").ok_or_else(|| ApiError::OAuth { error: "invalid_request", description: "refresh_token is required".into() })?;
-            if s.refresh_tokens.remove(refresh).is_none() {
-                return Err(ApiError::OAuth { error: "invalid_grant", description: "refresh token is unknown or already used".into() });
-            }
-            return Ok(Json(issue(&mut s, cfg.scopes.clone(), true, false, now)));
+            s.tokens.refresh(refresh, &policy, &salt).map_err(refused)?
         }
         Some(other) => return Err(ApiError::OAuth { error: "unsupported_grant_type", description: other.to_string() }),
     };
-    Ok(Json(issue(&mut s, scope, expiring, online, now)))
+    if let Some(TokenFault::LoseResponse) = fault {
+        // The grant took effect; the app never hears of it.
+        return Ok((StatusCode::BAD_GATEWAY, Json(json!({ "errors": "Bad Gateway" }))).into_response());
+    }
+    Ok(Json(answer).into_response())
 }
 
-fn issue(s: &mut ShopState, scope: String, expiring: bool, online: bool, now: DateTime<Utc>) -> Value {
-    let token = format!("shpua_{}", s.random_hex(16));
-    if online {
-        s.tokens.insert(token.clone(), Token { expires_at: Some(now + Duration::seconds(86_399)) });
-        return json!({
-            "access_token": token, "scope": scope, "expires_in": 86_399, "associated_user_scope": scope,
-            "associated_user": { "id": 902_541_635, "first_name": "Demo", "last_name": "Merchant", "email": format!("owner@{}", s.domain()),
-                                 "account_owner": true, "locale": "en", "collaborator": false, "email_verified": true }
-        });
-    }
-    if expiring {
-        let refresh = format!("shprt_{}", s.random_hex(16));
-        s.tokens.insert(token.clone(), Token { expires_at: Some(now + Duration::seconds(3600)) });
-        s.refresh_tokens.insert(refresh.clone(), ());
-        return json!({ "access_token": token, "scope": scope, "expires_in": 3600, "refresh_token": refresh, "refresh_token_expires_in": 7_776_000 });
-    }
-    s.tokens.insert(token.clone(), Token { expires_at: None });
-    json!({ "access_token": token, "scope": scope })
+fn online_answer(s: &mut ShopState, policy: &crate::tokens::Policy, salt: &str, scope: &str) -> Value {
+    let token = s.tokens.issue_online(policy, salt);
+    json!({
+        "access_token": token, "scope": scope, "expires_in": 86_399, "associated_user_scope": scope,
+        "associated_user": { "id": 902_541_635, "first_name": "Demo", "last_name": "Merchant", "email": format!("owner@{}", s.domain()),
+                             "account_owner": true, "locale": "en", "collaborator": false, "email_verified": true }
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -316,7 +325,7 @@ async fn graphql(State(app): State<AppState>, Path((domain, version)): Path<(Str
     let token = headers.get("x-shopify-access-token").and_then(|v| v.to_str().ok()).unwrap_or("");
     let fault = {
         let mut s = shop!(app, &domain);
-        if !s.token_valid(token, Utc::now()) {
+        if !s.token_valid(token, &app.policy()) {
             return Err(ApiError::Unauthorized);
         }
         s.faults.pop_front()
@@ -700,7 +709,6 @@ async fn uninstall(State(app): State<AppState>, Json(b): Json<UninstallBody>) ->
         let out = webhook::event(&mut s, Topic::AppUninstalled, Utc::now())?;
         s.installed = false;
         s.tokens.clear();
-        s.refresh_tokens.clear();
         out
     };
     let deliveries = webhook::send_all(&app, &b.shop, out).await?;
@@ -739,6 +747,78 @@ async fn add_faults(State(app): State<AppState>, Json(b): Json<FaultBody>) -> Ap
     let mut s = shop!(app, &b.shop);
     s.faults.extend(std::iter::repeat_n(fault, b.count));
     Ok(Json(json!({ "queued": s.faults.iter().collect::<Vec<_>>() })))
+}
+
+/// `GET /_fake/tokens?shop=`: the policy and the shop's token counts.
+async fn token_stats(State(app): State<AppState>, Query(q): Query<ShopQuery>) -> ApiResult<Json<Value>> {
+    let policy = app.policy();
+    let s = shop!(app, &q.shop);
+    Ok(Json(json!({ "policy": policy, "stats": s.tokens.stats(&policy) })))
+}
+
+#[derive(Deserialize)]
+struct PolicyBody {
+    access_ttl_secs: Option<i64>,
+    refresh_ttl_secs: Option<i64>,
+    non_expiring_cutoff: Option<DateTime<Utc>>,
+    clock_offset_secs: Option<i64>,
+    ignore_expiring: Option<bool>,
+    /// Back to Shopify's defaults first.
+    #[serde(default)]
+    reset: bool,
+}
+
+/// `POST /_fake/tokens`: token lifetimes, the non-expiring cut-off, the token clock.
+async fn set_token_policy(State(app): State<AppState>, Json(b): Json<PolicyBody>) -> ApiResult<Json<Value>> {
+    let mut p = app.token_policy.lock().map_err(|_| ApiError::Internal("token policy lock poisoned".into()))?;
+    if b.reset {
+        *p = crate::tokens::Policy::default();
+    }
+    if let Some(v) = b.access_ttl_secs {
+        p.access_ttl_secs = v.clamp(1, 86_400);
+    }
+    if let Some(v) = b.refresh_ttl_secs {
+        p.refresh_ttl_secs = v.clamp(1, 7_776_000);
+    }
+    if let Some(v) = b.non_expiring_cutoff {
+        p.non_expiring_cutoff = v;
+    }
+    if let Some(v) = b.clock_offset_secs {
+        p.clock_offset_secs = v;
+    }
+    if let Some(v) = b.ignore_expiring {
+        p.ignore_expiring = v;
+    }
+    Ok(Json(json!({ "policy": *p })))
+}
+
+/// `POST /_fake/tokens/revoke {"shop"}`: the app's refresh tokens for the shop stop working.
+async fn revoke_tokens(State(app): State<AppState>, Json(b): Json<UninstallBody>) -> ApiResult<Json<Value>> {
+    let mut s = shop!(app, &b.shop);
+    Ok(Json(json!({ "revoked": s.tokens.revoke_refresh() })))
+}
+
+#[derive(Deserialize)]
+struct TokenFaultBody {
+    shop: String,
+    /// `503` or `lose_response`.
+    kind: String,
+    #[serde(default = "one")]
+    count: usize,
+}
+
+async fn add_token_faults(State(app): State<AppState>, Json(b): Json<TokenFaultBody>) -> ApiResult<Json<Value>> {
+    let fault = match b.kind.as_str() {
+        "503" => TokenFault::ServerError,
+        "lose_response" => TokenFault::LoseResponse,
+        other => return Err(ApiError::BadRequest(format!("unknown token fault {other:?}: use 503 or lose_response"))),
+    };
+    if b.count == 0 || b.count > 100 {
+        return Err(ApiError::BadRequest("count must be 1..=100".into()));
+    }
+    let mut s = shop!(app, &b.shop);
+    s.token_faults.extend(std::iter::repeat_n(fault, b.count));
+    Ok(Json(json!({ "queued": s.token_faults.iter().collect::<Vec<_>>() })))
 }
 
 async fn list_faults(State(app): State<AppState>, Query(q): Query<ShopQuery>) -> ApiResult<Json<Value>> {

@@ -44,6 +44,16 @@ pub enum Fault {
     Throttled,
 }
 
+/// A fault injected into the next call to the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenFault {
+    /// 503 before anything happens.
+    ServerError,
+    /// The grant is applied (a refresh rotates), then 502: the answer is lost.
+    LoseResponse,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum BulkKind {
     Catalog,
@@ -89,11 +99,6 @@ pub struct Delivery {
     pub attempts: u32,
 }
 
-#[derive(Debug, Clone)]
-pub struct Token {
-    pub expires_at: Option<DateTime<Utc>>,
-}
-
 pub struct ShopState {
     pub catalog: Arc<Shop>,
     pub seed: u64,
@@ -104,10 +109,10 @@ pub struct ShopState {
     pub level_updated: HashMap<(i64, i64), DateTime<Utc>>,
     pub product_updated: HashMap<i64, DateTime<Utc>>,
     pub codes: HashMap<String, (DateTime<Utc>, String)>,
-    pub tokens: HashMap<String, Token>,
-    pub refresh_tokens: HashMap<String, ()>,
+    pub tokens: crate::tokens::TokenBook,
     pub bulk_ops: Vec<BulkOp>,
     pub faults: VecDeque<Fault>,
+    pub token_faults: VecDeque<TokenFault>,
     pub bucket: f64,
     pub bucket_at: Instant,
     pub subscriptions: Vec<(String, String, String)>, // id, topic enum, uri
@@ -130,10 +135,10 @@ impl ShopState {
             level_updated: HashMap::new(),
             product_updated: HashMap::new(),
             codes: HashMap::new(),
-            tokens: HashMap::new(),
-            refresh_tokens: HashMap::new(),
+            tokens: crate::tokens::TokenBook::default(),
             bulk_ops: Vec::new(),
             faults: VecDeque::new(),
+            token_faults: VecDeque::new(),
             bucket: BUCKET_MAX,
             bucket_at: Instant::now(),
             subscriptions: Vec::new(),
@@ -173,8 +178,8 @@ impl ShopState {
         format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
     }
 
-    pub fn token_valid(&self, token: &str, now: DateTime<Utc>) -> bool {
-        self.installed && self.tokens.get(token).is_some_and(|t| t.expires_at.is_none_or(|e| e > now))
+    pub fn token_valid(&self, token: &str, policy: &crate::tokens::Policy) -> bool {
+        self.installed && self.tokens.valid(token, policy)
     }
 
     pub fn variant(&self, id: i64) -> Option<&catalog::Variant> {
@@ -201,6 +206,8 @@ pub struct Shops {
     pub results: Mutex<HashMap<i64, (String, Arc<String>)>>,
     pub next_bulk_id: std::sync::atomic::AtomicI64,
     pub http: reqwest::Client,
+    /// How offline tokens are issued and judged (`crate::tokens`), settable at run time.
+    pub token_policy: Mutex<crate::tokens::Policy>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -220,7 +227,11 @@ impl Shops {
             })
             .collect();
         let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).build().unwrap_or_default();
-        Self { cfg, shops, results: Mutex::new(HashMap::new()), next_bulk_id: std::sync::atomic::AtomicI64::new(4_100_000_000), http }
+        Self { cfg, shops, results: Mutex::new(HashMap::new()), next_bulk_id: std::sync::atomic::AtomicI64::new(4_100_000_000), http, token_policy: Mutex::new(crate::tokens::Policy::default()) }
+    }
+
+    pub fn policy(&self) -> crate::tokens::Policy {
+        self.token_policy.lock().map(|p| p.clone()).unwrap_or_default()
     }
 
     pub fn domains(&self) -> Vec<String> {

@@ -128,7 +128,7 @@ pub async fn callback(Extension(env): Extension<Arc<worker::Env>>, parts: Parts)
         let token = match shopify::exchange_code(&cfg, &shop, code).await {
             Ok(t) => t,
             Err(e) => {
-                log("oauth_exchange_failed", &e.to_string());
+                log("oauth_exchange_failed", &shopify::ShopifyError::from(e).to_string());
                 return page(StatusCode::BAD_GATEWAY, "Shopify did not confirm the installation. Please try again.");
             }
         };

@@ -72,7 +72,9 @@ pub async fn current_shop(env: &worker::Env) -> Result<shops::ShopRow, AppError>
     super::rate_limit::check_api(env, domain.as_str(), &parts).await?;
     let db = db(env)?;
     if let Some(row) = shops::by_domain(&db, &domain).await? {
-        if row.has_token == 1 || !matches!(proof, super::auth::Proof::SessionToken { .. }) {
+        // With a session token in hand, a shop without a current expiring token (a legacy
+        // non-expiring one, or one whose refresh Shopify refused) gets one by token exchange.
+        if row.token_current == 1 || !matches!(proof, super::auth::Proof::SessionToken { .. }) {
             return Ok(row);
         }
     }

@@ -60,6 +60,10 @@ pub fn opt_text(v: Option<&str>) -> JsValue {
     v.map_or(JsValue::NULL, text)
 }
 
+pub fn opt_int(v: Option<i64>) -> JsValue {
+    v.map_or(JsValue::NULL, int)
+}
+
 /// Rows a write changed, from D1's result metadata (0 when D1 does not say).
 pub fn changes(result: &worker::D1Result) -> usize {
     result.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)

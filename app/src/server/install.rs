@@ -1,10 +1,11 @@
 //! Installing a shop: with its offline access token in hand (from OAuth or token
 //! exchange), record the shop, seal the token, and queue the first sync.
 
-use super::config::{random_bytes, AppConfig};
+use super::config::AppConfig;
 use super::context::{db, internal};
 use super::repo::shops::{self, ShopRow};
-use super::shopify::{self, AccessToken};
+use super::shopify;
+use domain::shopify::tokens::OfflineToken;
 use crate::error::AppError;
 use domain::ShopDomain;
 
@@ -38,12 +39,13 @@ async fn register_webhooks(cfg: &AppConfig, shop: &ShopDomain, token: &str) {
     }
 }
 
-pub async fn install(env: &worker::Env, shop: &ShopDomain, token: AccessToken) -> Result<ShopRow, AppError> {
+/// Records the shop with its newly granted offline token (sealed: access and refresh token).
+pub async fn install(env: &worker::Env, shop: &ShopDomain, token: OfflineToken) -> Result<ShopRow, AppError> {
     let cfg = AppConfig::from_env(env)?;
     let data: ShopData =
         shopify::graphql(&cfg, shop, &token.access_token, SHOP_QUERY, serde_json::json!({})).await?;
     let id = numeric_id(&data.shop.id).ok_or_else(|| internal("shop id", &data.shop.id))?;
-    let sealed = cfg.sealing.seal(random_bytes::<12>()?, &token.access_token);
+    let sealed = super::tokens::seal(&cfg, &token)?;
     let db = db(env)?;
     shops::upsert_installed(
         &db,
@@ -54,7 +56,7 @@ pub async fn install(env: &worker::Env, shop: &ShopDomain, token: AccessToken) -
             currency: &data.shop.currency_code,
             timezone: &data.shop.iana_timezone,
             utc_offset_minutes: data.shop.timezone_offset_minutes.unwrap_or(0),
-            sealed_token: &sealed,
+            token: sealed,
             scopes: &token.scope,
         },
     )
@@ -71,6 +73,7 @@ pub async fn install(env: &worker::Env, shop: &ShopDomain, token: AccessToken) -
 
 pub async fn via_token_exchange(env: &worker::Env, shop: &ShopDomain, session_token: &str) -> Result<ShopRow, AppError> {
     let cfg = AppConfig::from_env(env)?;
-    let token = shopify::exchange_session_token(&cfg, shop, session_token).await?;
+    let token = shopify::exchange_session_token(&cfg, shop, session_token).await.map_err(shopify::ShopifyError::from)?;
+    worker::console_log!("{}", serde_json::json!({"level": "info", "event": "token_exchanged", "shop": shop.as_str(), "expiring": token.expires_at.is_some()}));
     install(env, shop, token).await
 }

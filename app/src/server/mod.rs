@@ -21,4 +21,5 @@ pub mod retention;
 pub mod seasonal;
 pub mod shopify;
 pub mod sync;
+pub mod tokens;
 pub mod variant;

@@ -5,6 +5,7 @@
 use super::config::AppConfig;
 use crate::error::AppError;
 use domain::shopify::admin::{classify_graphql, retry_delay, ResponseKind};
+use domain::shopify::tokens::{self, OfflineToken};
 use domain::shopify::API_VERSION;
 use domain::ShopDomain;
 use serde::de::DeserializeOwned;
@@ -181,41 +182,66 @@ async fn forget_prefix(kv: &worker::kv::KvStore, prefix: String) -> Result<usize
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct AccessToken {
-    pub access_token: String,
-    #[serde(default)]
-    pub scope: String,
+/// Why a grant at `/admin/oauth/access_token` failed.
+#[derive(Debug)]
+pub enum GrantFailure {
+    /// Shopify refused it (`invalid_grant`, `invalid_subject_token`, …): retrying the same
+    /// grant will not help.
+    Refused(domain::shopify::tokens::GrantError),
+    /// No usable answer (5xx after retries, network, an undecodable body): the grant may
+    /// or may not have happened; whatever is stored stays.
+    Failed(ShopifyError),
 }
 
-/// Exchanges an OAuth authorization code for the shop's offline access token.
-pub async fn exchange_code(cfg: &AppConfig, shop: &ShopDomain, code: &str) -> Result<AccessToken, ShopifyError> {
-    let body = serde_json::json!({"client_id": cfg.api_key, "client_secret": cfg.api_secret, "code": code}).to_string();
-    access_token(cfg, shop, &body).await
+impl From<GrantFailure> for ShopifyError {
+    fn from(f: GrantFailure) -> Self {
+        match f {
+            GrantFailure::Refused(e) => ShopifyError::Refused(format!("{}: {}", e.error, e.error_description)),
+            GrantFailure::Failed(e) => e,
+        }
+    }
 }
 
-/// Token exchange: an App Bridge session token for the shop's offline access token.
-pub async fn exchange_session_token(cfg: &AppConfig, shop: &ShopDomain, session_token: &str) -> Result<AccessToken, ShopifyError> {
-    let body = serde_json::json!({
-        "client_id": cfg.api_key,
-        "client_secret": cfg.api_secret,
-        "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
-        "subject_token": session_token,
-        "subject_token_type": "urn:ietf:params:oauth:token-type:id_token",
-        "requested_token_type": "urn:shopify:params:oauth:token-type:offline-access-token",
-    })
-    .to_string();
-    access_token(cfg, shop, &body).await
+/// Exchanges an OAuth authorization code for the shop's expiring offline access token.
+pub async fn exchange_code(cfg: &AppConfig, shop: &ShopDomain, code: &str) -> Result<OfflineToken, GrantFailure> {
+    grant(cfg, shop, &tokens::code_grant(&cfg.api_key, &cfg.api_secret, code)).await
 }
 
-async fn access_token(cfg: &AppConfig, shop: &ShopDomain, body: &str) -> Result<AccessToken, ShopifyError> {
+/// Token exchange: an App Bridge session token for the shop's expiring offline token.
+pub async fn exchange_session_token(cfg: &AppConfig, shop: &ShopDomain, session_token: &str) -> Result<OfflineToken, GrantFailure> {
+    grant(cfg, shop, &tokens::id_token_grant(&cfg.api_key, &cfg.api_secret, session_token)).await
+}
+
+/// A refresh: the new pair (the refresh token rotates).
+pub async fn refresh_token(cfg: &AppConfig, shop: &ShopDomain, refresh: &str) -> Result<OfflineToken, GrantFailure> {
+    grant(cfg, shop, &tokens::refresh_grant(&cfg.api_key, &cfg.api_secret, refresh)).await
+}
+
+/// A stored non-expiring token for an expiring one (Shopify revokes the old one).
+pub async fn migrate_token(cfg: &AppConfig, shop: &ShopDomain, legacy: &str) -> Result<OfflineToken, GrantFailure> {
+    grant(cfg, shop, &tokens::migration_grant(&cfg.api_key, &cfg.api_secret, legacy)).await
+}
+
+async fn grant(cfg: &AppConfig, shop: &ShopDomain, body: &Value) -> Result<OfflineToken, GrantFailure> {
     let url = cfg.shop_url(shop, "/admin/oauth/access_token");
-    let text = post(&url, &[("Content-Type", "application/json"), ("Accept", "application/json")], body, false)
+    let now = (worker::Date::now().as_millis() / 1000) as i64;
+    let text = post(&url, &[("Content-Type", "application/json"), ("Accept", "application/json")], &body.to_string(), false)
         .await
         .map_err(|e| match e {
-            // invalid_grant, invalid_subject_token, invalid_client…: not worth retrying.
-            ShopifyError::Status { status: 400 | 401 | 403, body } => ShopifyError::Refused(body),
-            e => e,
+            // 400/401/403 with Shopify's OAuth error body: not worth retrying.
+            ShopifyError::Status { status: 400 | 401 | 403, ref body } => match serde_json::from_str::<tokens::GrantError>(body) {
+                Ok(g) => GrantFailure::Refused(g),
+                Err(_) => GrantFailure::Refused(tokens::GrantError { error: format!("http_{}", status_of(&e)), error_description: body.clone() }),
+            },
+            e => GrantFailure::Failed(e),
         })?;
-    serde_json::from_str(&text).map_err(|e| ShopifyError::Decode(e.to_string()))
+    let g: tokens::TokenGrant = serde_json::from_str(&text).map_err(|e| GrantFailure::Failed(ShopifyError::Decode(e.to_string())))?;
+    Ok(OfflineToken::from_grant(g, now))
+}
+
+fn status_of(e: &ShopifyError) -> u16 {
+    match e {
+        ShopifyError::Status { status, .. } => *status,
+        _ => 0,
+    }
 }

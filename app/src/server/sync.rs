@@ -9,6 +9,9 @@ use super::context::{db, internal, now_rfc3339, today};
 use super::d1::batch;
 use super::repo::{bulk, sales_import, shops, sync_runs};
 use super::shopify::{self, ShopifyError};
+use super::tokens;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 use crate::error::AppError;
 use domain::jobs::{Job, SyncStep};
 use domain::shopify::admin::{
@@ -28,14 +31,33 @@ const STATEMENTS_PER_BATCH: usize = 20;
 struct Shop {
     id: i64,
     domain: ShopDomain,
-    token: String,
 }
 
+/// The shop, if it is installed with a usable token (refreshed here if it is about to
+/// expire); `None` stops the step quietly: uninstalled, or waiting for its merchant.
 async fn load_shop(db: &D1Database, cfg: &AppConfig, shop_id: i64) -> Result<Option<Shop>, AppError> {
     let Some(domain) = shops::domain_of(db, shop_id).await? else { return Ok(None) };
-    let Some(sealed) = shops::sealed_token(db, shop_id).await? else { return Ok(None) };
-    let token = cfg.sealing.open(&sealed).map_err(|e| internal("open access token", e))?;
-    Ok(Some(Shop { id: shop_id, domain, token }))
+    let shop = Shop { id: shop_id, domain };
+    Ok(tokens::current(&shop.ctx(cfg, db), None).await?.map(|_| shop))
+}
+
+/// What a sync run says when the shop's token is gone mid-run.
+const SIGN_IN_NEEDED: &str = "Stock Sentry lost its access to the shop. Open Stock Sentry from your Shopify admin to reconnect.";
+
+impl Shop {
+    fn ctx<'a>(&'a self, cfg: &'a AppConfig, db: &'a D1Database) -> tokens::TokenContext<'a> {
+        tokens::TokenContext { cfg, db, shop_id: self.id, domain: &self.domain }
+    }
+}
+
+/// One Admin GraphQL call with the shop's token (refreshed ahead of expiry, and once on a 401).
+async fn admin<T: DeserializeOwned>(cfg: &AppConfig, db: &D1Database, shop: &Shop, query: &str, variables: Value) -> Result<T, AppError> {
+    tokens::with_token(&shop.ctx(cfg, db), |token| {
+        let variables = variables.clone();
+        async move { shopify::graphql(cfg, &shop.domain, &token, query, variables).await }
+    })
+    .await?
+    .ok_or_else(|| AppError::Upstream(SIGN_IN_NEEDED.into()))
 }
 
 pub async fn enqueue(env: &worker::Env, step: SyncStep, delay_secs: u32) -> Result<(), AppError> {
@@ -82,8 +104,7 @@ async fn try_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError> {
             }
             let op_id = run.bulk_operation.clone().unwrap_or_default();
             let data: BulkNodeData =
-                shopify::graphql(&cfg, &shop.domain, &shop.token, BULK_OPERATION_STATUS_QUERY, serde_json::json!({"id": op_id}))
-                    .await?;
+                admin(&cfg, &db, &shop, BULK_OPERATION_STATUS_QUERY, serde_json::json!({"id": op_id})).await?;
             let Some(op) = data.node else {
                 return fail(&db, run_id, "Shopify no longer knows this export").await;
             };
@@ -206,9 +227,13 @@ async fn sync_locations(env: &worker::Env, cfg: &AppConfig, db: &D1Database, sho
     let mut all = Vec::new();
     loop {
         // Through the API cache: a sync retried within minutes does not read them again.
-        let page: LocationsData =
-            shopify::graphql_cached(env, cfg, &shop.domain, &shop.token, LOCATIONS_QUERY, serde_json::json!({"first": 100, "after": after}))
-                .await?;
+        let variables = serde_json::json!({"first": 100, "after": after});
+        let page: LocationsData = tokens::with_token(&shop.ctx(cfg, db), |token| {
+            let variables = variables.clone();
+            async move { shopify::graphql_cached(env, cfg, &shop.domain, &token, LOCATIONS_QUERY, variables).await }
+        })
+        .await?
+        .ok_or_else(|| AppError::Upstream(SIGN_IN_NEEDED.into()))?;
         all.extend(page.locations.nodes.into_iter().filter(|l| l.is_active));
         match page.locations.page_info.end_cursor.filter(|_| page.locations.page_info.has_next_page) {
             Some(c) => after = Some(c),
@@ -227,8 +252,7 @@ async fn sync_locations(env: &worker::Env, cfg: &AppConfig, db: &D1Database, sho
 /// Starts a bulk export and records its run; a catalogue run remembers how many days of
 /// orders to fetch after it.
 async fn start_export(cfg: &AppConfig, db: &D1Database, shop: &Shop, kind: &str, query: &str, orders_days: u32) -> Result<i64, AppError> {
-    let data: BulkRunData =
-        shopify::graphql(cfg, &shop.domain, &shop.token, BULK_OPERATION_RUN_QUERY, serde_json::json!({"query": query})).await?;
+    let data: BulkRunData = admin(cfg, db, shop, BULK_OPERATION_RUN_QUERY, serde_json::json!({"query": query})).await?;
     let payload = data.bulk_operation_run_query;
     let Some(op) = payload.bulk_operation else {
         let why = payload.user_errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ");

@@ -4,7 +4,8 @@
 
 pub mod admin;
 pub mod auth;
+pub mod tokens;
 pub mod webhooks;
 
 /// The Admin API version every call pins.
-pub const API_VERSION: &str = "2025-10";
+pub const API_VERSION: &str = "2026-10";

@@ -1,5 +1,5 @@
 use crate::error::AppError;
-use crate::server::d1::{batch, first, int, prepare, text};
+use crate::server::d1::{batch, first, int, opt_int, opt_text, prepare, text};
 use domain::ShopDomain;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
@@ -10,8 +10,13 @@ pub struct ShopRow {
     pub domain: String,
     pub name: String,
     pub currency: String,
-    /// 1 when an offline access token is stored (the app can call Shopify for this shop).
+    /// 1 when an offline access token is stored and usable (the app can call Shopify for
+    /// this shop): not waiting for the merchant to sign in again.
     pub has_token: i64,
+    /// 1 when that token is an expiring one (0: none, a legacy non-expiring token, or one
+    /// whose refresh was refused): an embedded visit then runs token exchange.
+    #[serde(default)]
+    pub token_current: i64,
     /// Minutes east of UTC (Shopify's `timezoneOffsetMinutes`): sales days are shop-local.
     #[serde(default)]
     pub utc_offset_minutes: i32,
@@ -20,7 +25,9 @@ pub struct ShopRow {
 pub async fn by_domain(db: &D1Database, domain: &ShopDomain) -> Result<Option<ShopRow>, AppError> {
     first(
         db,
-        "SELECT id, domain, name, currency, access_token IS NOT NULL AS has_token, utc_offset_minutes FROM shops WHERE domain = ?1 AND uninstalled_at IS NULL",
+        "SELECT id, domain, name, currency, (access_token IS NOT NULL AND needs_signin_at IS NULL) AS has_token,
+                (access_token IS NOT NULL AND needs_signin_at IS NULL AND token_expires_at IS NOT NULL) AS token_current, utc_offset_minutes
+         FROM shops WHERE domain = ?1 AND uninstalled_at IS NULL",
         &[text(domain.as_str())],
     )
     .await
@@ -34,25 +41,47 @@ pub struct Installed<'a> {
     pub timezone: &'a str,
     /// Minutes east of UTC now (Shopify's `timezoneOffsetMinutes`).
     pub utc_offset_minutes: i32,
-    /// The offline access token, sealed with `TOKEN_SEALING_KEY`.
-    pub sealed_token: &'a str,
+    /// The offline access token, sealed with `TOKEN_SEALING_KEY`, and its lifetimes.
+    pub token: SealedToken,
     pub scopes: &'a str,
+}
+
+/// An offline token as stored: sealed secrets, Unix-second times.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SealedToken {
+    pub access_token: String,
+    pub token_expires_at: Option<i64>,
+    pub token_issued_at: Option<i64>,
+    pub refresh_token: Option<String>,
+    pub refresh_expires_at: Option<i64>,
 }
 
 /// Records an install (or a re-install after `app/uninstalled`), with default settings.
 pub async fn upsert_installed(db: &D1Database, s: &Installed<'_>) -> Result<(), AppError> {
     let shop = prepare(
         db,
-        "INSERT INTO shops (id, domain, name, currency, timezone, access_token, scopes, utc_offset_minutes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        "INSERT INTO shops (id, domain, name, currency, timezone, access_token, scopes, utc_offset_minutes,
+                            token_expires_at, token_issued_at, refresh_token, refresh_expires_at, token_version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1)
          ON CONFLICT(id) DO UPDATE SET domain = excluded.domain, name = excluded.name,
            currency = excluded.currency, timezone = excluded.timezone, utc_offset_minutes = excluded.utc_offset_minutes,
-           access_token = excluded.access_token, scopes = excluded.scopes,
            sync_claimed_at = CASE WHEN shops.uninstalled_at IS NULL THEN shops.sync_claimed_at END, uninstalled_at = NULL",
-        &[int(s.id), text(s.domain), text(s.name), text(s.currency), text(s.timezone), text(s.sealed_token), text(s.scopes), int(s.utc_offset_minutes.into())],
+        &[int(s.id), text(s.domain), text(s.name), text(s.currency), text(s.timezone), text(&s.token.access_token), text(s.scopes), int(s.utc_offset_minutes.into()),
+          opt_int(s.token.token_expires_at), opt_int(s.token.token_issued_at), opt_text(s.token.refresh_token.as_deref()), opt_int(s.token.refresh_expires_at)],
+    )?;
+    // Concurrent grants (an embedded page's first requests each exchanging a session token):
+    // Shopify retires the older refresh tokens at each grant, so the newest answer must win.
+    // A new row already holds this token; an existing one takes it only if it is not older.
+    let token = prepare(
+        db,
+        "UPDATE shops SET access_token = ?2, scopes = ?3, token_expires_at = ?4, token_issued_at = ?5, refresh_token = ?6,
+                refresh_expires_at = ?7, token_version = token_version + 1, refresh_lease_until = NULL, needs_signin_at = NULL
+         WHERE id = ?1 AND (access_token IS NOT ?2) AND (token_issued_at IS NULL OR ?5 IS NULL OR token_issued_at <= ?5 OR needs_signin_at IS NOT NULL OR token_expires_at IS NULL)",
+        &[int(s.id), text(&s.token.access_token), text(s.scopes), opt_int(s.token.token_expires_at), opt_int(s.token.token_issued_at),
+          opt_text(s.token.refresh_token.as_deref()), opt_int(s.token.refresh_expires_at)],
     )?;
     let settings = prepare(db, "INSERT INTO settings (shop_id) VALUES (?1) ON CONFLICT(shop_id) DO NOTHING", &[int(s.id)])?;
-    batch(db, vec![shop, settings]).await
+    batch(db, vec![shop, token, settings]).await
 }
 
 /// Claims the install's first sync: `true` for exactly one caller per install, however
@@ -65,16 +94,77 @@ pub async fn claim_first_sync(db: &D1Database, shop_id: i64, now: &str) -> Resul
     Ok(crate::server::d1::changes(&result) == 1)
 }
 
-#[derive(Deserialize)]
-struct Token {
-    access_token: Option<String>,
+/// A shop's token row: what `server::tokens` decides from.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TokenRow {
+    pub access_token: Option<String>,
+    pub token_expires_at: Option<i64>,
+    pub token_issued_at: Option<i64>,
+    pub refresh_token: Option<String>,
+    pub refresh_expires_at: Option<i64>,
+    pub token_version: i64,
+    pub refresh_lease_until: Option<i64>,
+    pub needs_signin_at: Option<String>,
 }
 
-/// The shop's sealed offline access token, if it has one.
-pub async fn sealed_token(db: &D1Database, shop_id: i64) -> Result<Option<String>, AppError> {
-    let row: Option<Token> =
-        first(db, "SELECT access_token FROM shops WHERE id = ?1 AND uninstalled_at IS NULL", &[int(shop_id)]).await?;
-    Ok(row.and_then(|r| r.access_token))
+pub async fn token_row(db: &D1Database, shop_id: i64) -> Result<Option<TokenRow>, AppError> {
+    first(
+        db,
+        "SELECT access_token, token_expires_at, token_issued_at, refresh_token, refresh_expires_at, token_version,
+                refresh_lease_until, needs_signin_at
+         FROM shops WHERE id = ?1 AND uninstalled_at IS NULL",
+        &[int(shop_id)],
+    )
+    .await
+}
+
+/// Takes the right to refresh the token at `version` until `until` (Unix seconds): `true`
+/// for one caller; the others wait for its result.
+pub async fn take_refresh_lease(db: &D1Database, shop_id: i64, version: i64, now: i64, until: i64) -> Result<bool, AppError> {
+    let r = prepare(
+        db,
+        "UPDATE shops SET refresh_lease_until = ?3 WHERE id = ?1 AND token_version = ?2 AND uninstalled_at IS NULL
+           AND (refresh_lease_until IS NULL OR refresh_lease_until < ?4)",
+        &[int(shop_id), int(version), int(until), int(now)],
+    )?
+    .run()
+    .await
+    .map_err(|e| crate::server::context::internal("D1 write", e))?;
+    Ok(crate::server::d1::changes(&r) == 1)
+}
+
+/// Stores a refreshed (or migrated) token if the row is still at `version`.
+pub async fn store_refreshed(db: &D1Database, shop_id: i64, version: i64, t: &SealedToken) -> Result<bool, AppError> {
+    let r = prepare(
+        db,
+        "UPDATE shops SET access_token = ?3, token_expires_at = ?4, token_issued_at = ?5, refresh_token = ?6, refresh_expires_at = ?7,
+                token_version = token_version + 1, refresh_lease_until = NULL
+         WHERE id = ?1 AND token_version = ?2 AND uninstalled_at IS NULL",
+        &[int(shop_id), int(version), text(&t.access_token), opt_int(t.token_expires_at), opt_int(t.token_issued_at),
+          opt_text(t.refresh_token.as_deref()), opt_int(t.refresh_expires_at)],
+    )?
+    .run()
+    .await
+    .map_err(|e| crate::server::context::internal("D1 write", e))?;
+    Ok(crate::server::d1::changes(&r) == 1)
+}
+
+pub async fn release_refresh_lease(db: &D1Database, shop_id: i64, version: i64) -> Result<(), AppError> {
+    crate::server::d1::run(db, "UPDATE shops SET refresh_lease_until = NULL WHERE id = ?1 AND token_version = ?2", &[int(shop_id), int(version)]).await
+}
+
+/// The refresh token was refused: the shop waits for its merchant. `true` the first time.
+pub async fn mark_needs_signin(db: &D1Database, shop_id: i64, version: i64, now: &str) -> Result<bool, AppError> {
+    let r = prepare(
+        db,
+        "UPDATE shops SET needs_signin_at = ?3, refresh_lease_until = NULL
+         WHERE id = ?1 AND token_version = ?2 AND needs_signin_at IS NULL",
+        &[int(shop_id), int(version), text(now)],
+    )?
+    .run()
+    .await
+    .map_err(|e| crate::server::context::internal("D1 write", e))?;
+    Ok(crate::server::d1::changes(&r) == 1)
 }
 
 /// A shop by domain even if uninstalled (compliance webhooks arrive after uninstall).
@@ -87,7 +177,7 @@ pub async fn by_domains_any(db: &D1Database, domains: &[&str]) -> Result<Vec<Sho
     let list = serde_json::to_string(domains).map_err(|e| crate::server::context::internal("shop domains", e))?;
     crate::server::d1::all(
         db,
-        "SELECT id, domain, name, currency, access_token IS NOT NULL AS has_token, utc_offset_minutes FROM shops
+        "SELECT id, domain, name, currency, (access_token IS NOT NULL AND needs_signin_at IS NULL) AS has_token, utc_offset_minutes FROM shops
          WHERE domain IN (SELECT value FROM json_each(?1))",
         &[text(&list)],
     )
@@ -99,7 +189,10 @@ pub async fn by_domains_any(db: &D1Database, domains: &[&str]) -> Result<Vec<Sho
 pub fn mark_uninstalled(db: &D1Database, shop_id: i64, now: &str) -> Result<Vec<D1PreparedStatement>, AppError> {
     Ok(vec![prepare(
         db,
-        "UPDATE shops SET uninstalled_at = ?2, access_token = NULL WHERE id = ?1",
+        "UPDATE shops SET uninstalled_at = ?2, access_token = NULL, token_expires_at = NULL, token_issued_at = NULL,
+                refresh_token = NULL, refresh_expires_at = NULL, refresh_lease_until = NULL, needs_signin_at = NULL,
+                token_version = token_version + 1
+         WHERE id = ?1",
         &[int(shop_id), text(now)],
     )?])
 }
@@ -188,7 +281,7 @@ pub async fn all_ids(db: &D1Database) -> Result<Vec<i64>, AppError> {
 pub async fn installed(db: &D1Database) -> Result<Vec<InstalledShop>, AppError> {
     crate::server::d1::all(
         db,
-        "SELECT id, access_token IS NOT NULL AS has_token FROM shops WHERE uninstalled_at IS NULL ORDER BY id",
+        "SELECT id, (access_token IS NOT NULL AND needs_signin_at IS NULL) AS has_token FROM shops WHERE uninstalled_at IS NULL ORDER BY id",
         &[],
     )
     .await

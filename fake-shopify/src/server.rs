@@ -27,6 +27,9 @@ use std::sync::Arc;
 
 pub type AppState = Arc<Shops>;
 
+/// Bulk queries one app may run at once per shop (API 2026-01 release notes).
+const MAX_CONCURRENT_BULK: usize = 5;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("unknown shop `{0}`")]
@@ -452,9 +455,10 @@ async fn run_bulk(app: &AppState, domain: &str, req: &GraphqlRequest) -> ApiResu
     let since = admin::orders_bulk_query_since(&inner);
     let (catalog, seed, history, live, catalog_export) = {
         let mut s = shop!(app, domain);
-        if let Some(running) = s.bulk_ops.last().filter(|o| o.in_progress()) {
+        // Since 2026-01 an app may run up to five bulk queries at once per shop.
+        if s.bulk_ops.iter().filter(|o| o.in_progress()).count() >= MAX_CONCURRENT_BULK {
             return Ok(json!({ "bulkOperationRunQuery": { "bulkOperation": null,
-                "userErrors": [ { "field": null, "message": format!("A bulk query operation for this app and shop is already in progress: {}.", gid("BulkOperation", running.id)), "code": "OPERATION_IN_PROGRESS" } ] } }));
+                "userErrors": [ { "field": null, "message": format!("A shop can run at most {MAX_CONCURRENT_BULK} bulk query operations at a time for an app."), "code": "OPERATION_IN_PROGRESS" } ] } }));
         }
         // The catalog is read now (a snapshot, as Shopify's export is); orders are built later.
         let catalog_export = (kind == BulkKind::Catalog).then(|| state::catalog_jsonl(&s));

@@ -83,8 +83,9 @@ impl BulkOp {
     }
 }
 
-/// Result files kept for download (the newest; older ones expire).
-pub const KEPT_RESULTS: usize = 4;
+/// Result files kept for download (the newest; older ones expire): five exports may run at
+/// once per shop since API 2026-01, so room for a few rounds of them.
+pub const KEPT_RESULTS: usize = 12;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Delivery {

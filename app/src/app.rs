@@ -42,15 +42,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// App Bridge, as Shopify requires it: the API key in a meta tag and the script loaded
-/// first and synchronously. Inside the admin it supplies session tokens (and adds them to
-/// the app's own fetches); outside, it does nothing and the app uses its session cookie.
+/// first and synchronously, on pages inside the admin only (`domain::shopify::embedded`).
+/// There it supplies session tokens (and adds them to the app's own fetches); outside, the
+/// app uses its session cookie.
 /// Rendered on the server only, from `SHOPIFY_API_KEY` and `APP_BRIDGE_URL`.
 #[component]
 fn AppBridge() -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
-        let env = use_context::<http::request::Parts>()
-            .and_then(|p| p.extensions.get::<std::sync::Arc<worker::Env>>().cloned());
+        let parts = use_context::<http::request::Parts>();
+        // Only inside Shopify's admin: loaded in a top-level tab, the real app-bridge.js
+        // sends the page into the admin (the help center, OAuth and the plain-tab app).
+        let inside = parts.as_ref().is_some_and(|p| {
+            let query = crate::server::auth::query_pairs(p.uri.query().unwrap_or(""));
+            let dest = p.headers.get("sec-fetch-dest").and_then(|v| v.to_str().ok());
+            domain::shopify::embedded::inside_admin(p.uri.path(), &query, dest)
+        });
+        if !inside {
+            return ().into_any();
+        }
+        let env = parts.and_then(|p| p.extensions.get::<std::sync::Arc<worker::Env>>().cloned());
         let var = |name: &str| env.as_ref().and_then(|e| e.var(name).ok()).map(|v| v.to_string());
         if let (Some(key), Some(src)) = (var("SHOPIFY_API_KEY"), var("APP_BRIDGE_URL")) {
             return view! {

@@ -77,7 +77,11 @@ pub fn page(cfg: &Config, shop: &str, shop_name: &str, id_token: &str) -> String
 }
 
 /// The App Bridge stand-in: `window.shopify.idToken()` and, as App Bridge does, a `fetch`
-/// wrapper that adds `Authorization: Bearer <session token>` to same-origin requests.
+/// wrapper that adds `Authorization: Bearer <session token>` to same-origin requests and
+/// retries once with a fresh token when the app answers 401 with
+/// `X-Shopify-Retry-Invalid-Session-Request: 1`; on the bounce page it reloads
+/// `shopify-reload` with a fresh `id_token`; in a top-level tab it sends the page into the
+/// admin, as the real `app-bridge.js` does.
 pub fn app_bridge_js(public_url: &str) -> String {
     let admin_origin = serde_json::Value::from(origin_of(public_url));
     format!(
@@ -86,6 +90,23 @@ pub fn app_bridge_js(public_url: &str) -> String {
   var ADMIN_ORIGIN = {admin_origin};
   var embedded = window.parent !== window;
   var params = new URLSearchParams(window.location.search);
+  function shopFromHost(host) {{
+    try {{
+      var h = atob((host || '').replace(/-/g, '+').replace(/_/g, '/'));
+      var m = h.match(/store\/([a-z0-9][a-z0-9-]*)/);
+      if (m) return m[1] + '.myshopify.com';
+      m = h.match(/^([a-z0-9][a-z0-9-]*\.myshopify\.com)\/admin/);
+      return m ? m[1] : null;
+    }} catch (e) {{ return null; }}
+  }}
+  if (!embedded) {{
+    // As the real app-bridge.js: a page that loads it in a top-level tab is sent into the admin.
+    var topShop = params.get('shop') || shopFromHost(params.get('host'));
+    if (topShop && /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(topShop)) {{
+      window.location.replace(ADMIN_ORIGIN + '/admin/' + topShop + '/apps/stock-sentry');
+      return;
+    }}
+  }}
   var pending = {{}};
   var seq = 0;
   window.addEventListener('message', function (e) {{
@@ -121,9 +142,27 @@ pub fn app_bridge_js(public_url: &str) -> String {
     return idToken().then(function (t) {{
       headers.set('Authorization', 'Bearer ' + t);
       opts.headers = headers;
-      return nativeFetch(input, opts);
+      return nativeFetch(input, opts).then(function (res) {{
+        // The app's server refused the token and asks for one retry with a fresh one.
+        if (res.status !== 401 || res.headers.get('X-Shopify-Retry-Invalid-Session-Request') !== '1') return res;
+        return idToken().then(function (t2) {{
+          var again = new Headers(headers);
+          again.set('Authorization', 'Bearer ' + t2);
+          return nativeFetch(input, Object.assign({{}}, opts, {{ headers: again }}));
+        }});
+      }});
     }});
   }};
+  // The bounce page (`/auth/session-token?shopify-reload=…`): reload that page with a fresh token.
+  var reload = params.get('shopify-reload');
+  if (embedded && reload) {{
+    idToken().then(function (t) {{
+      var to = new URL(reload, window.location.href);
+      if (to.origin !== window.location.origin) return;
+      to.searchParams.set('id_token', t);
+      window.location.replace(to.toString());
+    }});
+  }}
 }})();
 "#
     )

@@ -4,6 +4,7 @@ mod apply;
 mod cron;
 mod dead_letters;
 mod edge_cache;
+mod embedded;
 mod events;
 mod headers;
 mod health;

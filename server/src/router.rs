@@ -32,6 +32,7 @@ fn build() -> Router {
         .route("/healthz", get(crate::health::health))
         .route("/auth", get(crate::oauth::begin))
         .route("/auth/callback", get(crate::oauth::callback))
+        .route(domain::shopify::embedded::BOUNCE_PATH, get(crate::embedded::bounce_page))
         .route("/webhooks/{*topic}", post(crate::webhooks::receive))
         .route("/api/{*fn_name}", post(handle_server_fns).get(handle_server_fns))
         .leptos_routes(&options, routes, {
@@ -54,6 +55,11 @@ pub async fn handle(mut req: HttpRequest, env: worker::Env) -> worker::Result<Re
         if let Some(hit) = crate::edge_cache::lookup(key).await {
             return Ok(hit);
         }
+    }
+    if let Some(mut to_bounce) = crate::embedded::bounce(&req, &env) {
+        crate::headers::secure(&mut to_bounce, &frame_ancestors);
+        crate::headers::caching(&mut to_bounce, false);
+        return Ok(to_bounce);
     }
     req.extensions_mut().insert(Arc::new(env));
     let mut router = ROUTER.with(|r| r.get_or_init(build).clone());

@@ -41,6 +41,16 @@ where
             if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
                 let status = http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
                 opts.set_status(status);
+                // An invalid session token on the app's own fetch: App Bridge retries once
+                // with a fresh one (shopify-app-js respond-to-invalid-session-token).
+                let bearer = leptos::prelude::use_context::<http::request::Parts>()
+                    .is_some_and(|p| p.headers.contains_key(http::header::AUTHORIZATION));
+                if matches!(err, AppError::Unauthorized) && bearer {
+                    opts.insert_header(
+                        http::HeaderName::from_static("x-shopify-retry-invalid-session-request"),
+                        http::HeaderValue::from_static("1"),
+                    );
+                }
                 if let AppError::RateLimited(secs) = err {
                     if let Ok(v) = http::HeaderValue::from_str(&secs.to_string()) {
                         opts.insert_header(http::header::RETRY_AFTER, v);

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod embedded;
 pub mod tokens;
 pub mod webhooks;
 

@@ -187,14 +187,24 @@ pub async fn by_domains_any(db: &D1Database, domains: &[&str]) -> Result<Vec<Sho
 /// `app/uninstalled`: the token is revoked by Shopify, so drop it; data stays until
 /// `shop/redact` (48 h later) asks for it to go.
 pub fn mark_uninstalled(db: &D1Database, shop_id: i64, now: &str) -> Result<Vec<D1PreparedStatement>, AppError> {
-    Ok(vec![prepare(
+    Ok(vec![
+        // A running import stops: its next step finds the run ended, and its staged rows go.
+        prepare(
+            db,
+            "UPDATE sync_runs SET status = 'failed', error = 'Stopped: the app was uninstalled.', finished_at = ?2
+             WHERE shop_id = ?1 AND status IN ('queued', 'running')",
+            &[int(shop_id), text(now)],
+        )?,
+        prepare(db, "DELETE FROM import_sales WHERE run_id IN (SELECT id FROM sync_runs WHERE shop_id = ?1)", &[int(shop_id)])?,
+        prepare(
         db,
         "UPDATE shops SET uninstalled_at = ?2, access_token = NULL, token_expires_at = NULL, token_issued_at = NULL,
                 refresh_token = NULL, refresh_expires_at = NULL, refresh_lease_until = NULL, needs_signin_at = NULL,
                 token_version = token_version + 1
          WHERE id = ?1",
         &[int(shop_id), text(now)],
-    )?])
+    )?,
+    ])
 }
 
 /// Every table holding shop data, children first.
@@ -218,7 +228,9 @@ const SHOP_TABLES: [&str; 15] = [
 
 /// `shop/redact`: delete every row of the shop, the shop itself last.
 pub fn redact(db: &D1Database, shop_id: i64) -> Result<Vec<D1PreparedStatement>, AppError> {
-    let mut out = Vec::with_capacity(SHOP_TABLES.len() + 1);
+    let mut out = Vec::with_capacity(SHOP_TABLES.len() + 2);
+    // Staged rows of an import carry the run, not the shop: they go before the runs do.
+    out.push(prepare(db, "DELETE FROM import_sales WHERE run_id IN (SELECT id FROM sync_runs WHERE shop_id = ?1)", &[int(shop_id)])?);
     for table in SHOP_TABLES {
         out.push(prepare(db, &format!("DELETE FROM {table} WHERE shop_id = ?1"), &[int(shop_id)])?);
     }

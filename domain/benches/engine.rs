@@ -59,6 +59,7 @@ fn catalogue(rate_scale: f64) -> (HistoryTable, Vec<Position>, NaiveDate) {
             tracked: true,
             supply: SupplyOverrides::default(),
             yearly_factor: None,
+            day_of_week: None,
         });
     }
     let table = HistoryTable::from_columns(start, DAYS, units, stockout).unwrap_or_else(|e| panic!("{e}"));

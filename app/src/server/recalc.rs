@@ -77,6 +77,7 @@ pub async fn assess_shop(
                 tracked: true,
                 supply: lead_times.resolve(r.variant_id, r.product_id, &r.vendor),
                 yearly_factor: r.yearly_factor,
+                day_of_week: r.day_of_week(),
             }
         })
         .collect();

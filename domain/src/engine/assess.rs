@@ -27,6 +27,11 @@ pub struct Position {
     /// The variant's yearly factor from the last weekly refit (`engine::seasonal`), for
     /// histories too short to measure it; `None` before the first refit.
     pub yearly_factor: Option<f64>,
+    /// The variant's weekday indices from the last weekly refit (a longer history pooled
+    /// over its locations), the target this series' own indices shrink toward; `None`
+    /// before the first refit.
+    #[serde(default)]
+    pub day_of_week: Option<[f64; 7]>,
 }
 
 impl Position {
@@ -171,7 +176,7 @@ impl Assessment {
 
 /// Assesses one variant × location on `today` (the first day after its history).
 pub fn assess(p: &Position, history: History<'_>, cfg: &EngineConfig, today: NaiveDate) -> Assessment {
-    let forecast = Forecast::fit(history);
+    let forecast = Forecast::fit_with(history, p.day_of_week.as_ref());
     let forecast = match p.yearly_factor {
         Some(y) => forecast.with_yearly(y),
         None => forecast,

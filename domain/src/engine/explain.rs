@@ -107,6 +107,7 @@ mod tests {
             tracked: true,
             supply: SupplyOverrides::default(),
             yearly_factor: None,
+            day_of_week: None,
         };
         let a = assess(&p, h, &EngineConfig::from(&Settings::default()), today);
         let s = in_words(RiskKind::ReorderNow, &a.explanation, &cents);

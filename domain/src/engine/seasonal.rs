@@ -4,7 +4,10 @@
 //! The nightly recalculation reads `recalc` days (half a year) to keep its reads small, which
 //! is too short for the year-ago comparison behind `Forecast::yearly` (a year and four
 //! weeks). The refit reads `REFIT_HISTORY_DAYS`, stores each variant's pattern, and the
-//! nightly run carries the stored yearly factor into its forecasts (`Position::yearly_factor`).
+//! nightly run carries the stored yearly factor into its forecasts (`Position::yearly_factor`)
+//! and shrinks its own weekday indices toward the stored ones (`Position::day_of_week`).
+//! Every series starts at its first observed day (`HistoryTable::set_first_day`), so a
+//! product launched 12–13 months ago has no year-ago window and no factor.
 //! Pooling locations gives the yearly ratio more units than any one location has, and a
 //! product's season does not depend on the shelf it sits on.
 

@@ -48,6 +48,7 @@ fn position(on_hand: i64, incoming: i64) -> Position {
         tracked: true,
         supply: SupplyOverrides::default(),
         yearly_factor: None,
+        day_of_week: None,
     }
 }
 
@@ -396,6 +397,7 @@ fn demo_shop() {
             tracked: true,
             supply: SupplyOverrides::default(),
         yearly_factor: None,
+        day_of_week: None,
         });
     }
     for s in &shop.sales {

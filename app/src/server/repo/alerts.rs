@@ -26,6 +26,15 @@ pub struct PositionRow {
     pub variant_title: String,
     pub location_name: String,
     pub yearly_factor: Option<f64>,
+    /// The refit's Monday..Sunday indices, as stored (a JSON array).
+    pub day_of_week: Option<String>,
+}
+
+impl PositionRow {
+    /// The stored weekday indices, if the refit wrote valid ones.
+    pub fn day_of_week(&self) -> Option<[f64; 7]> {
+        self.day_of_week.as_deref().and_then(|s| serde_json::from_str(s).ok())
+    }
 }
 
 pub async fn positions(db: &D1Database, shop_id: i64, variants: Option<&[i64]>) -> Result<Vec<PositionRow>, AppError> {

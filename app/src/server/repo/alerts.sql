@@ -1,15 +1,16 @@
 -- The engine's inputs for one shop (optionally only some variants): every watched stock
 -- level (at a watched location) with its variant's price and cost, the names a purchase order needs, and the
--- variant's stored yearly factor. ?1 shop, ?2 JSON array of variant ids or NULL.
+-- variant's stored yearly factor and weekday indices. ?1 shop, ?2 JSON array of variant ids or NULL.
 SELECT il.variant_id, v.product_id, il.location_id, il.available AS on_hand, il.incoming,
        v.price_cents, COALESCE(v.cost_cents, 0) AS cost_cents,
        p.vendor, v.sku, p.title AS product_title, v.title AS variant_title, l.name AS location_name,
-       sp.yearly_factor
+       sp.yearly_factor, sp.day_of_week
 FROM inventory_levels il
 JOIN variants v ON v.shop_id = il.shop_id AND v.id = il.variant_id
 JOIN products p ON p.shop_id = v.shop_id AND p.id = v.product_id
 JOIN locations l ON l.shop_id = il.shop_id AND l.id = il.location_id AND l.active = 1 AND l.watched = 1
--- The Sunday refit's yearly factor: the nightly window is too short to measure it.
+-- The Sunday refit's yearly factor and weekday indices: the nightly window is too short
+-- to measure the first and sees fewer weeks for the second.
 LEFT JOIN seasonal_patterns sp ON sp.shop_id = il.shop_id AND sp.variant_id = il.variant_id
 WHERE il.shop_id = ?1
   AND (?2 IS NULL OR il.variant_id IN (SELECT value FROM json_each(?2)))

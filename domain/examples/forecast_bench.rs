@@ -1,0 +1,459 @@
+//! Forecast benchmark, engine side: generates independent demand series with known latent
+//! demand, runs the engine's production path on each exactly as the Worker does, and
+//! writes the series and the engine's forecasts to CSV for `scripts/forecast-bench.py`,
+//! which runs statsforecast's models on the same observed data and prints the tables.
+//!
+//!     scripts/forecast-bench.sh            # the whole benchmark (venv, this, Python)
+//!     cargo run -p domain --release --example forecast_bench -- OUT_DIR [SERIES_PER_PATTERN]
+//!
+//! **Generator** (seed `SEED`; every series has its own stream, so adding a pattern does
+//! not change the others). Nine patterns × `SERIES_PER_PATTERN` series, each with its own
+//! forecast origin (`today`, spread over 2025-06..2026-11 so weekdays and seasons vary) and
+//! an observed history of 30..800 days in five buckets (30-89, 90-181, 182-364, 365-419 =
+//! "12-13 months", 420-800). Latent demand λ(t) is the expected units of day t; the day's
+//! demand is drawn from it (Poisson, or gamma-Poisson for erratic sizes, or occurrence ×
+//! size for intermittent and lumpy demand). Every pattern has occasional stockout spells;
+//! on a stockout day the shop sells at most what was left (0 or 1 unit) and the row is
+//! flagged, as Shopify's `daily_sales.out_of_stock` is. Sales are what the engine and the
+//! statsforecast models see; latent demand is what they are scored against.
+//!
+//! - smooth: steady rate 1..40/day, mild weekday pattern.
+//! - trend: a rate growing or shrinking linearly (−60 %..+150 % over the history).
+//! - intermittent: demand on 5..45 % of days, steady sizes (CV² < 0.49).
+//! - lumpy: demand on 3..30 % of days, sizes from a wide lognormal (CV² > 0.49).
+//! - weekly: strong weekday profile (busiest day 2..3× the quietest).
+//! - yearly: a yearly cycle of ±30..70 % on top of a mild weekday pattern.
+//! - promo: smooth demand with past promotions (3..10 days at ×2..×4; none in the holdout).
+//! - stockouts: 15..35 % of training days at zero stock.
+//! - launch: a product launched when its history starts, ramping up over 1..6 weeks;
+//!   the shop's import began before the launch, so its first observed day is its first
+//!   sale (the `history_compact` rule).
+//!
+//! **Production path.** For each series, `daily_sales` rows are emulated (a row for each
+//! day with a sale or a stockout) and folded into the compact strings `history_compact`
+//! returns, with the series' first observed day computed by the same rule (the latest of
+//! its first row and the import's first day). The Sunday refit that preceded `today`
+//! (cron `0 3 * * SUN`, after the nightly `0 2 * * *`) builds its `REFIT_HISTORY_DAYS`
+//! table and calls `seasonal::refit_variant`, as `app/src/server/seasonal.rs` does; the
+//! nightly run builds its `NIGHTLY_HISTORY_DAYS` table and calls `assess_all` with the
+//! stored yearly factor, as `app/src/server/recalc.rs` does. The forecast for the 28-day
+//! holdout is `Forecast::on` of each day. Bands: the engine's predictive distribution of a
+//! day's demand is normal with mean `on(day)` and sd `sigma_daily` (what the safety stock
+//! uses), cut at zero.
+
+use chrono::{Datelike, Days, NaiveDate};
+use domain::engine::{
+    assess_all, history_window, refit_variant, EngineConfig, Forecast, History, HistoryTable, Position, SeasonalPattern,
+    SupplyOverrides, NIGHTLY_HISTORY_DAYS, REFIT_HISTORY_DAYS,
+};
+use domain::settings::Settings;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// The benchmark's seed: change it to draw another set of series.
+const SEED: u64 = 20_261_206;
+const SERIES_PER_PATTERN: usize = 40;
+const HOLDOUT: usize = 28;
+const PATTERNS: [&str; 9] = ["smooth", "trend", "intermittent", "lumpy", "weekly", "yearly", "promo", "stockouts", "launch"];
+const BUCKETS: [(&str, usize, usize); 5] =
+    [("30-89", 30, 89), ("90-181", 90, 181), ("182-364", 182, 364), ("365-419", 365, 419), ("420-800", 420, 800)];
+
+/// SplitMix64: small, good enough, and reproducible everywhere.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.unit()
+    }
+    fn int(&mut self, lo: usize, hi: usize) -> usize {
+        lo + (self.next() % (hi - lo + 1) as u64) as usize
+    }
+    fn normal(&mut self) -> f64 {
+        let (u1, u2) = (self.unit().max(1e-300), self.unit());
+        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
+    fn poisson(&mut self, lambda: f64) -> u32 {
+        if lambda <= 0.0 {
+            return 0;
+        }
+        if lambda > 50.0 {
+            return (lambda + lambda.sqrt() * self.normal()).round().max(0.0) as u32;
+        }
+        let (l, mut k, mut p) = ((-lambda).exp(), 0u32, 1.0);
+        loop {
+            p *= self.unit();
+            if p <= l {
+                return k;
+            }
+            k += 1;
+        }
+    }
+    /// Gamma(shape, 1) by Marsaglia–Tsang (shape ≥ 1; boosted below 1).
+    fn gamma(&mut self, shape: f64) -> f64 {
+        if shape < 1.0 {
+            return self.gamma(shape + 1.0) * self.unit().max(1e-300).powf(1.0 / shape);
+        }
+        let d = shape - 1.0 / 3.0;
+        let c = 1.0 / (9.0 * d).sqrt();
+        loop {
+            let x = self.normal();
+            let v = (1.0 + c * x).powi(3);
+            if v > 0.0 && self.unit().max(1e-300).ln() < 0.5 * x * x + d - d * v + d * v.ln() {
+                return d * v;
+            }
+        }
+    }
+}
+
+/// A day's demand drawn from its latent mean.
+type Draw = Box<dyn FnMut(&mut Rng, f64) -> u32>;
+
+/// One generated series: `days` of training history ending the day before `today`, then
+/// `HOLDOUT` days; `lambda` and `demand` cover both, `sales`/`out` the training days.
+struct Series {
+    pattern: &'static str,
+    bucket: &'static str,
+    today: NaiveDate,
+    /// First day of the generated history (t = 0).
+    start: NaiveDate,
+    /// First day of the shop's order import (rows before it do not exist).
+    import_first: NaiveDate,
+    lambda: Vec<f64>,
+    demand: Vec<u32>,
+    sales: Vec<u32>,
+    out: Vec<bool>,
+}
+
+fn weekday_profile(rng: &mut Rng, strength: f64) -> [f64; 7] {
+    let mut p = [1.0; 7];
+    let peak = rng.int(0, 6);
+    for (d, v) in p.iter_mut().enumerate() {
+        let dist = ((d + 7 - peak) % 7).min((peak + 7 - d) % 7) as f64; // 0..3
+        *v = (1.0 + strength * (1.0 - dist / 1.5)).max(0.2) * rng.range(0.9, 1.1);
+    }
+    let mean = p.iter().sum::<f64>() / 7.0;
+    p.map(|v| v / mean)
+}
+
+fn generate(index: usize, pattern: &'static str, bucket: usize) -> Series {
+    let mut rng = Rng(SEED ^ (index as u64 + 1).wrapping_mul(0xD1B5_4A32_D192_ED03));
+    let (bucket_name, lo, hi) = BUCKETS[bucket];
+    let days = rng.int(lo, hi);
+    let base_date = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap_or_default();
+    let today = base_date + Days::new(rng.int(0, 540) as u64);
+    let start = today - Days::new(days as u64);
+    let total = days + HOLDOUT;
+    let date = |t: usize| start + Days::new(t as u64);
+
+    let mild_strength = rng.range(0.0, 0.25);
+    let mild = weekday_profile(&mut rng, mild_strength);
+    let mut lambda = vec![0.0; total];
+    let mut demand = vec![0u32; total];
+    // Occurrence probability and size distribution, for intermittent and lumpy demand.
+    let mut draw: Draw = Box::new(|r: &mut Rng, l: f64| r.poisson(l));
+    let base = match pattern {
+        "intermittent" | "lumpy" => 1.0,
+        _ => (rng.range(1.0f64.ln(), 40.0f64.ln())).exp(),
+    };
+    // Erratic sizes for some smooth-ish series: gamma-Poisson with shape k.
+    if matches!(pattern, "smooth" | "trend" | "weekly" | "yearly" | "promo" | "stockouts") && rng.unit() < 0.3 {
+        let k = rng.range(1.0, 4.0);
+        draw = Box::new(move |r: &mut Rng, l: f64| if l <= 0.0 { 0 } else { { let g = r.gamma(k); r.poisson(g * l / k) } });
+    }
+    let mut occurrence = 1.0;
+    let mut size_mean = 1.0;
+    match pattern {
+        "intermittent" => {
+            occurrence = rng.range(0.05, 0.45);
+            let extra = rng.range(0.0, 2.0);
+            size_mean = 1.0 + extra;
+            draw = Box::new(move |r: &mut Rng, l: f64| {
+                // l is the occurrence probability times the size mean; sizes 1 + Poisson(extra).
+                if r.unit() < l / (1.0 + extra) {
+                    1 + r.poisson(extra)
+                } else {
+                    0
+                }
+            });
+        }
+        "lumpy" => {
+            occurrence = rng.range(0.03, 0.30);
+            let mu = rng.range(0.5, 2.0);
+            let sd = rng.range(0.8, 1.3);
+            size_mean = 1.0 + (mu + sd * sd / 2.0).exp();
+            draw = Box::new(move |r: &mut Rng, l: f64| {
+                let mean = 1.0 + (mu + sd * sd / 2.0).exp();
+                if r.unit() < l / mean {
+                    1 + (mu + sd * r.normal()).exp().round() as u32
+                } else {
+                    0
+                }
+            });
+        }
+        _ => {}
+    }
+    let strong_strength = rng.range(0.6, 1.0);
+    let strong = weekday_profile(&mut rng, strong_strength);
+    let growth = rng.range(-0.6, 1.5);
+    let amp = rng.range(0.3, 0.7);
+    let phase = rng.range(0.0, 365.25);
+    let ramp = rng.range(7.0, 42.0);
+    let mut promo = vec![1.0; total];
+    if pattern == "promo" {
+        let mut t = rng.int(0, 40);
+        while t < days.saturating_sub(10) {
+            let len = rng.int(3, 10);
+            let lift = rng.range(2.0, 4.0);
+            for p in promo.iter_mut().skip(t).take(len.min(days - t)) {
+                *p = lift;
+            }
+            t += len + rng.int(30, 90);
+        }
+    }
+    for t in 0..total {
+        let d = date(t);
+        let wd = d.weekday().num_days_from_monday() as usize;
+        let season = match pattern {
+            "weekly" => strong[wd],
+            "yearly" => mild[wd] * (1.0 + amp * (std::f64::consts::TAU * (f64::from(d.ordinal()) - phase) / 365.25).sin()),
+            _ => mild[wd],
+        };
+        let level = match pattern {
+            "trend" => base * (1.0 + growth * t as f64 / total as f64),
+            "launch" => base * (1.0 - (-(t as f64) / ramp).exp()),
+            "intermittent" | "lumpy" => occurrence * size_mean,
+            _ => base,
+        };
+        lambda[t] = (level * season * promo[t]).max(0.0);
+        demand[t] = draw(&mut rng, lambda[t]);
+    }
+    // Stockout spells in the training days; the holdout is scored against latent demand.
+    let (spell_p, spell_len) = if pattern == "stockouts" { (rng.range(0.02, 0.04), (5, 25)) } else { (0.004, (3, 14)) };
+    let mut out = vec![false; days];
+    let mut t = 0;
+    while t < days {
+        if rng.unit() < spell_p {
+            let len = rng.int(spell_len.0, spell_len.1);
+            for o in out.iter_mut().skip(t).take(len) {
+                *o = true;
+            }
+            t += len;
+        } else {
+            t += 1;
+        }
+    }
+    let sales: Vec<u32> = (0..days)
+        .map(|t| if out[t] { demand[t].min(u32::from(t > 0 && !out[t - 1] && rng.unit() < 0.5)) } else { demand[t] })
+        .collect();
+    // The import covers the whole generated history; a launched product's import began
+    // before it (up to 200 days), so its first row is its first sale or stockout.
+    let import_first = if pattern == "launch" { start - Days::new(rng.int(0, 200) as u64) } else { start };
+    Series { pattern, bucket: bucket_name, today, start, import_first, lambda, demand, sales, out }
+}
+
+impl Series {
+    fn days(&self) -> usize {
+        self.sales.len()
+    }
+    /// `daily_sales` rows: days with a sale or at zero stock.
+    fn row_days(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.days()).filter(|&t| self.sales[t] > 0 || self.out[t])
+    }
+    /// The `history_compact` first day: the latest of the first row and the import's start.
+    fn first_day(&self) -> Option<NaiveDate> {
+        let first_row = self.start + Days::new(self.row_days().next()? as u64);
+        Some(first_row.max(self.import_first))
+    }
+    /// The `history_compact` string of the rows in `from..=to`.
+    fn compact(&self, from: NaiveDate, to: NaiveDate) -> String {
+        let mut s = String::new();
+        for t in self.row_days() {
+            let d = self.start + Days::new(t as u64);
+            if d >= from && d <= to {
+                let _ = write!(s, "{d},{},{};", self.sales[t], u8::from(self.out[t]));
+            }
+        }
+        s
+    }
+    /// Whether `history_compact` returns a row for the window.
+    fn has_rows(&self, from: NaiveDate, to: NaiveDate) -> bool {
+        self.row_days().any(|t| {
+            let d = self.start + Days::new(t as u64);
+            d >= from && d <= to
+        })
+    }
+}
+
+/// The Sunday refit whose stored factor the nightly run of `today` reads: the nightly cron
+/// (02:00) runs before the refit (03:00 Sunday), so on a Sunday it is last week's.
+fn last_refit(today: NaiveDate) -> NaiveDate {
+    let back = match today.weekday().num_days_from_sunday() {
+        0 => 7,
+        n => n,
+    };
+    today - Days::new(u64::from(back))
+}
+
+/// What the engine forecast for one series, and how long the production path took.
+struct EngineRun {
+    forecast: Forecast,
+    /// The refit's stored pattern (`None`: no row, the series did not exist yet).
+    pattern: Option<SeasonalPattern>,
+    /// The engine fitted on the whole observed history at once (a diagnostic, not production).
+    full: Forecast,
+    micros: f64,
+}
+
+fn production_path(s: &Series, cfg: &EngineConfig) -> Result<EngineRun, String> {
+    let t0 = Instant::now();
+    let first = s.first_day();
+    // Sunday refit (app/src/server/seasonal.rs): one variant, one location.
+    let refit_day = last_refit(s.today);
+    let (rs, re) = history_window(refit_day, REFIT_HISTORY_DAYS);
+    let mut refit = HistoryTable::with_capacity(rs, re, 1).map_err(|e| e.to_string())?;
+    let id = refit.add_series();
+    if s.has_rows(rs, re) {
+        refit.fill_compact(id, &s.compact(rs, re), first).map_err(|e| e.to_string())?;
+    }
+    let (mut pu, mut po) = (Vec::new(), Vec::new());
+    // The variant has a stock level (so a stored pattern) once the shop had it at the refit.
+    let pattern = (s.import_first.max(s.start) <= re).then(|| refit_variant(&refit, &[id], &mut pu, &mut po));
+
+    // Nightly recalculation (app/src/server/recalc.rs).
+    let (ns, ne) = history_window(s.today, NIGHTLY_HISTORY_DAYS);
+    let mut nightly = HistoryTable::with_capacity(ns, ne, 1).map_err(|e| e.to_string())?;
+    let id = nightly.add_series();
+    if s.has_rows(ns, ne) {
+        nightly.fill_compact(id, &s.compact(ns, ne), first).map_err(|e| e.to_string())?;
+    }
+    let position = Position {
+        variant_id: 1,
+        location_id: 1,
+        on_hand: 100,
+        incoming: 0,
+        price_cents: 1_000,
+        cost_cents: 500,
+        tracked: true,
+        supply: SupplyOverrides::default(),
+        yearly_factor: pattern.as_ref().map(|p| p.yearly),
+        day_of_week: pattern.as_ref().map(|p| p.day_of_week),
+    };
+    let assessed = assess_all(&[position], &nightly, cfg, s.today).map_err(|e| e.to_string())?;
+    let forecast = assessed.first().ok_or("no assessment")?.forecast;
+    let micros = t0.elapsed().as_secs_f64() * 1e6;
+
+    // Diagnostic: the engine on all observed history in one fit.
+    let units: Vec<u16> = s.sales.iter().map(|&u| u16::try_from(u).unwrap_or(u16::MAX)).collect();
+    let skip = first.map_or(s.days(), |f| usize::try_from((f - s.start).num_days()).unwrap_or(0).min(s.days()));
+    let full_start = s.start + Days::new(skip as u64);
+    let full = Forecast::fit(History::new(full_start, &units[skip..], &s.out[skip..]).map_err(|e| e.to_string())?);
+    Ok(EngineRun { forecast, pattern, full, micros })
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let Some(dir) = args.get(1) else {
+        eprintln!("usage: forecast_bench OUT_DIR [SERIES_PER_PATTERN]");
+        return ExitCode::FAILURE;
+    };
+    let per = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(SERIES_PER_PATTERN);
+    match run(std::path::Path::new(dir), per) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("forecast_bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(dir: &std::path::Path, per: usize) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let cfg = EngineConfig::from(&Settings::default());
+    let z80 = 1.281_551_565_544_600_5;
+    let z95 = 1.959_963_984_540_054;
+    let mut days_csv = String::from(
+        "series,split,date,sales,out,latent_mean,latent_demand,engine,engine_full,engine_lo80,engine_hi80,engine_lo95,engine_hi95\n",
+    );
+    let mut meta_csv = String::from(
+        "series,pattern,bucket,history_days,observed_days,today,first_day,refit_yearly,engine_yearly,engine_method,engine_pattern,engine_sigma,engine_micros\n",
+    );
+    let mut engine_micros = 0.0;
+    let mut index = 0;
+    for pattern in PATTERNS {
+        for k in 0..per {
+            let s = generate(index, pattern, k % BUCKETS.len());
+            let run = production_path(&s, &cfg)?;
+            engine_micros += run.micros;
+            let first = s.first_day();
+            let skip = first.map_or(s.days(), |f| usize::try_from((f - s.start).num_days()).unwrap_or(0).min(s.days()));
+            for t in skip..s.days() {
+                let d = s.start + Days::new(t as u64);
+                let _ = writeln!(
+                    days_csv,
+                    "{index},train,{d},{},{},{:.4},{},,,,,,",
+                    s.sales[t],
+                    u8::from(s.out[t]),
+                    s.lambda[t],
+                    s.demand[t]
+                );
+            }
+            let f = &run.forecast;
+            let sd = f.sigma_daily;
+            for h in 0..HOLDOUT {
+                let t = s.days() + h;
+                let d = s.today + Days::new(h as u64);
+                let mu = f.on(d);
+                let band = |z: f64| ((mu - z * sd).max(0.0), mu + z * sd);
+                let (lo80, hi80) = band(z80);
+                let (lo95, hi95) = band(z95);
+                let _ = writeln!(
+                    days_csv,
+                    "{index},test,{d},,,{:.4},{},{mu:.4},{:.4},{lo80:.4},{hi80:.4},{lo95:.4},{hi95:.4}",
+                    s.lambda[t],
+                    s.demand[t],
+                    run.full.on(d)
+                );
+            }
+            let name = |v: serde_json::Result<serde_json::Value>| {
+                v.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+            };
+            let _ = writeln!(
+                meta_csv,
+                "{index},{},{},{},{},{},{},{},{:.4},{},{},{:.4},{:.1}",
+                s.pattern,
+                s.bucket,
+                s.days(),
+                s.days() - skip,
+                s.today,
+                first.map(|d| d.to_string()).unwrap_or_default(),
+                run.pattern.as_ref().map(|p| format!("{:.4}", p.yearly)).unwrap_or_default(),
+                f.yearly,
+                name(serde_json::to_value(f.method)),
+                name(serde_json::to_value(f.pattern)),
+                sd,
+                run.micros
+            );
+            index += 1;
+        }
+    }
+    for (name, body) in [("days.csv", &days_csv), ("series.csv", &meta_csv)] {
+        let mut file = std::fs::File::create(dir.join(name)).map_err(|e| e.to_string())?;
+        file.write_all(body.as_bytes()).map_err(|e| e.to_string())?;
+    }
+    println!(
+        "engine production path (Sunday refit + nightly assess_all) on {index} series: {:.1} ms total, seed {SEED}",
+        engine_micros / 1e3
+    );
+    Ok(())
+}

@@ -66,6 +66,10 @@ pub struct VariantPage {
     pub shop_day_of_week: Option<[f64; 7]>,
     pub week_of_year: Option<Vec<f64>>,
     pub pattern_fitted_at: Option<String>,
+    /// Where the yearly factor in use came from, or why there is none
+    /// (`engine::explain::yearly_in_words`).
+    #[serde(default)]
+    pub yearly_words: String,
     pub product_id: i64,
     /// Lead-time overrides set on this variant and on its product (empty fields inherit).
     pub own_lead_time: domain::watch::LeadTimeInput,

@@ -186,13 +186,14 @@ fn VariantBody(v: VariantPage, on_saved: Callback<()>, saved: RwSignal<bool>) ->
                     </dd>
                 </div>
                 <div><dt>"In stock"</dt><dd>{format!("{} of the last {} days", e.in_stock_days, e.history_days)}</dd></div>
+                <div><dt>"Yearly factor"</dt><dd class="yearly-factor">{v.yearly_words.clone()}</dd></div>
             </dl>
             <h3>"Weekday pattern"</h3>
             <WeekdayChart indices=v.day_of_week/>
             <p class="muted">
                 {match &v.pattern_fitted_at {
                     Some(at) => format!("Refitted {} from up to 420 days of sales, all locations together.", at.get(..10).unwrap_or(at)),
-                    None => "Learned from the last 182 days; the Sunday refit adds a year of history.".into(),
+                    None => "Learned from the last 182 days (or since the first sale, if later); the Sunday refit adds a year of history.".into(),
                 }}
                 {v.week_of_year.as_ref().map(|w| {
                     let (peak, low) = peak_and_low(w);

@@ -34,6 +34,29 @@ pub fn method_label(m: ForecastMethod) -> &'static str {
     }
 }
 
+/// Where the yearly factor in use came from, or why there is none (the variant page's
+/// "Yearly factor"): `applied` is the factor in the forecast, `refit_days` the observed
+/// days the last Sunday refit read (`None` before the first refit).
+pub fn yearly_in_words(applied: f64, refit_days: Option<u32>) -> String {
+    let min = super::forecast::YEARLY_MIN_HISTORY_DAYS;
+    match refit_days {
+        None => "None yet: the Sunday refit measures it once a year and four weeks of sales are in.".into(),
+        Some(days) if (days as usize) < min => format!(
+            "None: less than 13 months of history ({days} days since the first sale or the start of the import; it needs {min})."
+        ),
+        Some(_) if !applied.is_finite() || (applied - 1.0).abs() < 0.005 => {
+            "×1.00 from 4 weeks a year ago: no clear difference between the 4 weeks after this date last year and the 4 before, or too few sales to tell.".into()
+        }
+        Some(_) => {
+            let pct = ((applied - 1.0) * 100.0).round().abs();
+            let way = if applied > 1.0 { "more" } else { "less" };
+            format!(
+                "×{applied:.2} from 4 weeks a year ago: the 4 weeks after this date last year sold {pct:.0}% {way} than the 4 before them (tempered by how noisy those weeks were)."
+            )
+        }
+    }
+}
+
 /// Why `kind` holds, in one or two sentences a merchant can check against the numbers;
 /// `money` formats cents in the shop's currency.
 pub fn in_words(kind: RiskKind, e: &Explanation, money: &dyn Fn(i64) -> String) -> String {
@@ -116,6 +139,17 @@ mod tests {
         assert!(s.contains(&format!("Order {} now.", a.plan.suggested_qty)), "{s}");
         let dead = in_words(RiskKind::DeadStock, &a.explanation, &|c| format!("${}", cents(c)));
         assert!(dead.contains("$40.00 is tied up"), "{dead}");
+    }
+
+    #[test]
+    fn the_yearly_factor_says_where_it_came_from() {
+        assert!(yearly_in_words(1.0, None).starts_with("None yet"));
+        let short = yearly_in_words(1.0, Some(300));
+        assert!(short.contains("less than 13 months") && short.contains("300 days"), "{short}");
+        assert!(yearly_in_words(1.0, Some(420)).starts_with("×1.00 from 4 weeks a year ago"));
+        let up = yearly_in_words(1.12, Some(420));
+        assert!(up.starts_with("×1.12 from 4 weeks a year ago") && up.contains("12% more"), "{up}");
+        assert!(yearly_in_words(0.8, Some(420)).contains("20% less"));
     }
 
     #[test]

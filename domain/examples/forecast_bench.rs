@@ -56,6 +56,8 @@ use std::time::Instant;
 const SEED: u64 = 20_261_206;
 const SERIES_PER_PATTERN: usize = 40;
 const HOLDOUT: usize = 28;
+/// Demo-shop series scored against actual sales (every k-th of the shop's).
+const DEMO_SERIES: usize = 400;
 const PATTERNS: [&str; 9] = ["smooth", "trend", "intermittent", "lumpy", "weekly", "yearly", "promo", "stockouts", "launch"];
 const BUCKETS: [(&str, usize, usize); 5] =
     [("30-89", 30, 89), ("90-181", 90, 181), ("182-364", 182, 364), ("365-419", 365, 419), ("420-800", 420, 800)];
@@ -275,24 +277,6 @@ impl Series {
         let first_row = self.start + Days::new(self.row_days().next()? as u64);
         Some(first_row.max(self.import_first))
     }
-    /// The `history_compact` string of the rows in `from..=to`.
-    fn compact(&self, from: NaiveDate, to: NaiveDate) -> String {
-        let mut s = String::new();
-        for t in self.row_days() {
-            let d = self.start + Days::new(t as u64);
-            if d >= from && d <= to {
-                let _ = write!(s, "{d},{},{};", self.sales[t], u8::from(self.out[t]));
-            }
-        }
-        s
-    }
-    /// Whether `history_compact` returns a row for the window.
-    fn has_rows(&self, from: NaiveDate, to: NaiveDate) -> bool {
-        self.row_days().any(|t| {
-            let d = self.start + Days::new(t as u64);
-            d >= from && d <= to
-        })
-    }
 }
 
 /// The Sunday refit whose stored factor the nightly run of `today` reads: the nightly cron
@@ -303,6 +287,70 @@ fn last_refit(today: NaiveDate) -> NaiveDate {
         n => n,
     };
     today - Days::new(u64::from(back))
+}
+
+/// A `daily_sales` row: day, net units, out of stock.
+type DayRowT = (NaiveDate, u16, bool);
+
+/// One series' `daily_sales` rows (day, net units, out of stock), oldest first, and its
+/// first observed day by the `history_compact` rule.
+struct Rows<'a> {
+    rows: &'a [(NaiveDate, u16, bool)],
+    first_day: Option<NaiveDate>,
+}
+
+impl Rows<'_> {
+    /// The `history_compact` string of the rows in `from..=to`, `None` without any (the
+    /// query returns no row for the series then).
+    fn compact(&self, from: NaiveDate, to: NaiveDate) -> Option<String> {
+        let mut s = String::new();
+        for &(d, u, o) in self.rows.iter().filter(|r| r.0 >= from && r.0 <= to) {
+            let _ = write!(s, "{d},{u},{};", u8::from(o));
+        }
+        (!s.is_empty()).then_some(s)
+    }
+}
+
+/// The Sunday refit of one variant (app/src/server/seasonal.rs): its locations' series in
+/// a `REFIT_HISTORY_DAYS` table, pooled by `refit_variant`.
+fn refit(refit_day: NaiveDate, locations: &[Rows<'_>]) -> Result<SeasonalPattern, String> {
+    let (rs, re) = history_window(refit_day, REFIT_HISTORY_DAYS);
+    let mut table = HistoryTable::with_capacity(rs, re, locations.len()).map_err(|e| e.to_string())?;
+    let mut ids = Vec::with_capacity(locations.len());
+    for l in locations {
+        let id = table.add_series();
+        if let Some(c) = l.compact(rs, re) {
+            table.fill_compact(id, &c, l.first_day).map_err(|e| e.to_string())?;
+        }
+        ids.push(id);
+    }
+    let (mut u, mut o) = (Vec::new(), Vec::new());
+    Ok(refit_variant(&table, &ids, &mut u, &mut o))
+}
+
+/// The nightly recalculation of one series (app/src/server/recalc.rs): its
+/// `NIGHTLY_HISTORY_DAYS` table and `assess_all` with the stored pattern.
+fn nightly(today: NaiveDate, rows: &Rows<'_>, stored: Option<&SeasonalPattern>, cfg: &EngineConfig) -> Result<Forecast, String> {
+    let (ns, ne) = history_window(today, NIGHTLY_HISTORY_DAYS);
+    let mut table = HistoryTable::with_capacity(ns, ne, 1).map_err(|e| e.to_string())?;
+    let id = table.add_series();
+    if let Some(c) = rows.compact(ns, ne) {
+        table.fill_compact(id, &c, rows.first_day).map_err(|e| e.to_string())?;
+    }
+    let position = Position {
+        variant_id: 1,
+        location_id: 1,
+        on_hand: 100,
+        incoming: 0,
+        price_cents: 1_000,
+        cost_cents: 500,
+        tracked: true,
+        supply: SupplyOverrides::default(),
+        yearly_factor: stored.map(|p| p.yearly),
+        day_of_week: stored.map(|p| p.day_of_week),
+    };
+    let assessed = assess_all(&[position], &table, cfg, today).map_err(|e| e.to_string())?;
+    Ok(assessed.first().ok_or("no assessment")?.forecast)
 }
 
 /// What the engine forecast for one series, and how long the production path took.
@@ -318,39 +366,20 @@ struct EngineRun {
 fn production_path(s: &Series, cfg: &EngineConfig) -> Result<EngineRun, String> {
     let t0 = Instant::now();
     let first = s.first_day();
-    // Sunday refit (app/src/server/seasonal.rs): one variant, one location.
+    let rows: Vec<(NaiveDate, u16, bool)> = s
+        .row_days()
+        .map(|t| (s.start + Days::new(t as u64), u16::try_from(s.sales[t]).unwrap_or(u16::MAX), s.out[t]))
+        .collect();
+    let rows = Rows { rows: &rows, first_day: first };
     let refit_day = last_refit(s.today);
-    let (rs, re) = history_window(refit_day, REFIT_HISTORY_DAYS);
-    let mut refit = HistoryTable::with_capacity(rs, re, 1).map_err(|e| e.to_string())?;
-    let id = refit.add_series();
-    if s.has_rows(rs, re) {
-        refit.fill_compact(id, &s.compact(rs, re), first).map_err(|e| e.to_string())?;
-    }
-    let (mut pu, mut po) = (Vec::new(), Vec::new());
+    let (_, refit_end) = history_window(refit_day, REFIT_HISTORY_DAYS);
     // The variant has a stock level (so a stored pattern) once the shop had it at the refit.
-    let pattern = (s.import_first.max(s.start) <= re).then(|| refit_variant(&refit, &[id], &mut pu, &mut po));
-
-    // Nightly recalculation (app/src/server/recalc.rs).
-    let (ns, ne) = history_window(s.today, NIGHTLY_HISTORY_DAYS);
-    let mut nightly = HistoryTable::with_capacity(ns, ne, 1).map_err(|e| e.to_string())?;
-    let id = nightly.add_series();
-    if s.has_rows(ns, ne) {
-        nightly.fill_compact(id, &s.compact(ns, ne), first).map_err(|e| e.to_string())?;
-    }
-    let position = Position {
-        variant_id: 1,
-        location_id: 1,
-        on_hand: 100,
-        incoming: 0,
-        price_cents: 1_000,
-        cost_cents: 500,
-        tracked: true,
-        supply: SupplyOverrides::default(),
-        yearly_factor: pattern.as_ref().map(|p| p.yearly),
-        day_of_week: pattern.as_ref().map(|p| p.day_of_week),
+    let pattern = if s.import_first.max(s.start) <= refit_end {
+        Some(refit(refit_day, std::slice::from_ref(&rows))?)
+    } else {
+        None
     };
-    let assessed = assess_all(&[position], &nightly, cfg, s.today).map_err(|e| e.to_string())?;
-    let forecast = assessed.first().ok_or("no assessment")?.forecast;
+    let forecast = nightly(s.today, &rows, pattern.as_ref(), cfg)?;
     let micros = t0.elapsed().as_secs_f64() * 1e6;
 
     // Diagnostic: the engine on all observed history in one fit.
@@ -359,6 +388,119 @@ fn production_path(s: &Series, cfg: &EngineConfig) -> Result<EngineRun, String> 
     let full_start = s.start + Days::new(skip as u64);
     let full = Forecast::fit(History::new(full_start, &units[skip..], &s.out[skip..]).map_err(|e| e.to_string())?);
     Ok(EngineRun { forecast, pattern, full, micros })
+}
+
+/// The demo shop (fake-shopify's seed 42, as `examples/backtest.rs`) with its last 28 days
+/// hidden: the same production path, scored against the actual sales of the hidden days
+/// (stockout days unscored). Written to `dir/demo/` in the same format; at most `limit`
+/// series, every k-th, so statsforecast's time stays bounded.
+fn demo(dir: &std::path::Path, limit: usize, cfg: &EngineConfig) -> Result<usize, String> {
+    let Some(end) = NaiveDate::from_ymd_opt(2026, 11, 25) else { return Err("date".into()) };
+    let shop = fake_shopify::catalog::generate(42, end);
+    let today = end - Days::new(HOLDOUT as u64 - 1); // the first hidden day
+    let mut by_series: std::collections::BTreeMap<(i64, i64), Vec<DayRowT>> = Default::default();
+    for s in &shop.sales {
+        let net = domain::engine::history::net_units(s.units_sold, s.units_returned);
+        by_series.entry((s.variant_id, s.location_id)).or_default().push((s.day, net, s.out_of_stock));
+    }
+    for rows in by_series.values_mut() {
+        rows.sort_by_key(|r| r.0);
+    }
+    let import_first = shop.sales.iter().map(|s| s.day).min().ok_or("no sales")?;
+    let keys: Vec<(i64, i64)> = by_series.keys().copied().collect();
+    let step = keys.len().div_ceil(limit.max(1)).max(1);
+    let chosen: Vec<(i64, i64)> = keys.iter().copied().step_by(step).collect();
+    let (mut days_csv, mut meta_csv) = (header_days(), header_series());
+    let mut engine_micros = 0.0;
+    for (index, &(variant, location)) in chosen.iter().enumerate() {
+        let t0 = Instant::now();
+        let all = &by_series[&(variant, location)];
+        let train: Vec<(NaiveDate, u16, bool)> = all.iter().copied().filter(|r| r.0 < today).collect();
+        let first_row = |rows: &[(NaiveDate, u16, bool)]| rows.first().map(|r| r.0.max(import_first));
+        // The refit pools the variant's locations, each with its own first day.
+        let refit_day = last_refit(today);
+        let (_, refit_end) = history_window(refit_day, REFIT_HISTORY_DAYS);
+        let locs: Vec<Vec<(NaiveDate, u16, bool)>> = by_series
+            .range((variant, i64::MIN)..=(variant, i64::MAX))
+            .map(|(_, rows)| rows.iter().copied().filter(|r| r.0 <= refit_end).collect())
+            .collect();
+        let loc_rows: Vec<Rows<'_>> = locs.iter().map(|r| Rows { rows: r, first_day: first_row(r) }).collect();
+        let pattern = refit(refit_day, &loc_rows)?;
+        let rows = Rows { rows: &train, first_day: first_row(&train) };
+        let forecast = nightly(today, &rows, Some(&pattern), cfg)?;
+        let micros = t0.elapsed().as_secs_f64() * 1e6;
+        engine_micros += micros;
+
+        // Training days from the first observed day: days without a row sold nothing.
+        let Some(first) = rows.first_day else { continue };
+        let mut row_at = train.iter().peekable();
+        let mut d = first;
+        while d < today {
+            while row_at.peek().is_some_and(|r| r.0 < d) {
+                row_at.next();
+            }
+            let (u, o) = row_at.peek().filter(|r| r.0 == d).map_or((0, false), |r| (r.1, r.2));
+            let _ = writeln!(days_csv, "{index},train,{d},{u},{},{u},{u},,,,,,", u8::from(o));
+            d = d.succ_opt().ok_or("date")?;
+        }
+        let sd = forecast.sigma_daily;
+        for h in 0..HOLDOUT {
+            let d = today + Days::new(h as u64);
+            let (u, o) = all.iter().find(|r| r.0 == d).map_or((0, false), |r| (r.1, r.2));
+            let mu = forecast.on(d);
+            let (lo80, hi80) = ((mu - Z80 * sd).max(0.0), mu + Z80 * sd);
+            let (lo95, hi95) = ((mu - Z95 * sd).max(0.0), mu + Z95 * sd);
+            let _ = writeln!(
+                days_csv,
+                "{index},test,{d},{u},{},{u},{u},{mu:.4},,{lo80:.4},{hi80:.4},{lo95:.4},{hi95:.4}",
+                u8::from(o)
+            );
+        }
+        let observed = usize::try_from((today - first).num_days()).unwrap_or(0);
+        let bucket = BUCKETS.iter().find(|b| observed >= b.1 && observed <= b.2).map_or(if observed < 30 { "<30" } else { ">800" }, |b| b.0);
+        let _ = writeln!(
+            meta_csv,
+            "{index},{},{bucket},{observed},{observed},{today},{first},{:.4},{:.4},{},{},{sd:.4},{micros:.1}",
+            label(serde_json::to_value(forecast.pattern)),
+            pattern.yearly,
+            forecast.yearly,
+            label(serde_json::to_value(forecast.method)),
+            label(serde_json::to_value(forecast.pattern)),
+        );
+    }
+    let sub = dir.join("demo");
+    std::fs::create_dir_all(&sub).map_err(|e| e.to_string())?;
+    write(&sub, &days_csv, &meta_csv)?;
+    println!(
+        "demo shop (seed 42): {} of {} series, last {HOLDOUT} days hidden, engine {:.1} ms",
+        chosen.len(),
+        keys.len(),
+        engine_micros / 1e3
+    );
+    Ok(chosen.len())
+}
+
+const Z80: f64 = 1.281_551_565_544_600_5;
+const Z95: f64 = 1.959_963_984_540_054;
+
+fn header_days() -> String {
+    "series,split,date,sales,out,latent_mean,latent_demand,engine,engine_full,engine_lo80,engine_hi80,engine_lo95,engine_hi95\n".into()
+}
+
+fn header_series() -> String {
+    "series,pattern,bucket,history_days,observed_days,today,first_day,refit_yearly,engine_yearly,engine_method,engine_pattern,engine_sigma,engine_micros\n".into()
+}
+
+fn label(v: serde_json::Result<serde_json::Value>) -> String {
+    v.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+fn write(dir: &std::path::Path, days_csv: &str, meta_csv: &str) -> Result<(), String> {
+    for (name, body) in [("days.csv", days_csv), ("series.csv", meta_csv)] {
+        let mut file = std::fs::File::create(dir.join(name)).map_err(|e| e.to_string())?;
+        file.write_all(body.as_bytes()).map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -380,14 +522,7 @@ fn main() -> ExitCode {
 fn run(dir: &std::path::Path, per: usize) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     let cfg = EngineConfig::from(&Settings::default());
-    let z80 = 1.281_551_565_544_600_5;
-    let z95 = 1.959_963_984_540_054;
-    let mut days_csv = String::from(
-        "series,split,date,sales,out,latent_mean,latent_demand,engine,engine_full,engine_lo80,engine_hi80,engine_lo95,engine_hi95\n",
-    );
-    let mut meta_csv = String::from(
-        "series,pattern,bucket,history_days,observed_days,today,first_day,refit_yearly,engine_yearly,engine_method,engine_pattern,engine_sigma,engine_micros\n",
-    );
+    let (mut days_csv, mut meta_csv) = (header_days(), header_series());
     let mut engine_micros = 0.0;
     let mut index = 0;
     for pattern in PATTERNS {
@@ -415,8 +550,8 @@ fn run(dir: &std::path::Path, per: usize) -> Result<(), String> {
                 let d = s.today + Days::new(h as u64);
                 let mu = f.on(d);
                 let band = |z: f64| ((mu - z * sd).max(0.0), mu + z * sd);
-                let (lo80, hi80) = band(z80);
-                let (lo95, hi95) = band(z95);
+                let (lo80, hi80) = band(Z80);
+                let (lo95, hi95) = band(Z95);
                 let _ = writeln!(
                     days_csv,
                     "{index},test,{d},,,{:.4},{},{mu:.4},{:.4},{lo80:.4},{hi80:.4},{lo95:.4},{hi95:.4}",
@@ -425,9 +560,6 @@ fn run(dir: &std::path::Path, per: usize) -> Result<(), String> {
                     run.full.on(d)
                 );
             }
-            let name = |v: serde_json::Result<serde_json::Value>| {
-                v.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-            };
             let _ = writeln!(
                 meta_csv,
                 "{index},{},{},{},{},{},{},{},{:.4},{},{},{:.4},{:.1}",
@@ -439,21 +571,19 @@ fn run(dir: &std::path::Path, per: usize) -> Result<(), String> {
                 first.map(|d| d.to_string()).unwrap_or_default(),
                 run.pattern.as_ref().map(|p| format!("{:.4}", p.yearly)).unwrap_or_default(),
                 f.yearly,
-                name(serde_json::to_value(f.method)),
-                name(serde_json::to_value(f.pattern)),
+                label(serde_json::to_value(f.method)),
+                label(serde_json::to_value(f.pattern)),
                 sd,
                 run.micros
             );
             index += 1;
         }
     }
-    for (name, body) in [("days.csv", &days_csv), ("series.csv", &meta_csv)] {
-        let mut file = std::fs::File::create(dir.join(name)).map_err(|e| e.to_string())?;
-        file.write_all(body.as_bytes()).map_err(|e| e.to_string())?;
-    }
+    write(dir, &days_csv, &meta_csv)?;
     println!(
         "engine production path (Sunday refit + nightly assess_all) on {index} series: {:.1} ms total, seed {SEED}",
         engine_micros / 1e3
     );
+    demo(dir, DEMO_SERIES, &cfg)?;
     Ok(())
 }

@@ -86,8 +86,9 @@ pub enum ForecastMethod {
 
 /// Smoothing constants tried per series.
 const ALPHAS: [f64; 4] = [0.02, 0.05, 0.1, 0.25];
-/// Croston/SBA smoothing constant (the 0.05–0.2 range the literature recommends).
-const SBA_ALPHA: f64 = 0.1;
+/// Croston/SBA smoothing constants tried per series (the literature recommends 0.05–0.2;
+/// 0.02 serves steady slow movers with long histories).
+const SBA_ALPHAS: [f64; 4] = [0.02, 0.05, 0.1, 0.2];
 /// In-stock days before one-step errors count, so the start-up level does not dominate.
 const WARMUP_DAYS: u32 = 28;
 /// Smoothing runs over the last 26 weeks only, started from the whole history's mean: with
@@ -246,8 +247,9 @@ impl Forecast {
         match forecast.method {
             ForecastMethod::Sba => {
                 let mean_size = nz_sum as f64 / f64::from(nz_n);
-                forecast.level = sba(units, out, start_wd, &inv, mean_size, adi).max(0.0);
-                forecast.alpha = SBA_ALPHA;
+                let (rate, alpha) = sba(units, out, start_wd, &idx, &inv, mean_size, adi);
+                forecast.level = rate.max(0.0);
+                forecast.alpha = alpha;
                 // A slow mover's one-step errors around a near-flat rate are its day-to-day
                 // spread, so σ is the in-stock daily standard deviation (zeros included).
                 let n = f64::from(in_stock);
@@ -457,21 +459,61 @@ fn seasonal_smoothing(
     (level[best], sse[best], n_err, ALPHAS[best])
 }
 
-/// Croston/SBA over in-stock days, sizes deseasonalised. Returns the daily rate. Sizes
-/// and intervals change only on a day with demand, so a quiet day costs one addition.
-fn sba(units: &[u16], out: &[bool], start_wd: usize, inv: &[f64; 7], mean_size: f64, adi: f64) -> f64 {
-    let (mut z, mut p, mut q) = (mean_size, adi.max(1.0), 0.0f64);
+/// Croston/SBA over in-stock days, sizes deseasonalised, with the smoothing constant chosen
+/// per series from `SBA_ALPHAS` by the smallest one-step squared error (after the warm-up),
+/// as the smoothing path chooses its α: a steady slow mover gets a long memory, whose rate
+/// is far less noisy than α = 0.1's, and one whose rate moves a short one. Returns the
+/// daily rate and the α chosen. Sizes, intervals and the four rates change only on a day
+/// with demand, so a quiet day costs a few additions: the errors of the days since the
+/// last demand are summed from Σs², Σys and Σy² when it comes (the rate was constant).
+fn sba(units: &[u16], out: &[bool], start_wd: usize, idx: &[f64; 7], inv: &[f64; 7], mean_size: f64, adi: f64) -> (f64, f64) {
+    let mut z = [mean_size; 4];
+    let mut p = [adi.max(1.0); 4];
+    let mut rate = [0.0; 4];
+    for k in 0..4 {
+        rate[k] = (1.0 - SBA_ALPHAS[k] / 2.0) * z[k] / p[k];
+    }
+    let mut sse = [0.0f64; 4];
+    let (mut ss, mut ys, mut yy, mut q) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+    let (mut seen, mut scored_days) = (0u32, 0u32);
     let mut wd = start_wd;
     for (&y, &o) in units.iter().zip(out) {
-        q += f64::from(u8::from(!o));
-        if !o && y > 0 {
-            z += SBA_ALPHA * (f64::from(y) * inv[wd] - z);
-            p += SBA_ALPHA * (q - p);
-            q = 0.0;
+        if !o {
+            let scored = f64::from(u8::from(seen >= WARMUP_DAYS));
+            let (yf, s) = (f64::from(y), idx[wd]);
+            ss += scored * s * s;
+            ys += scored * yf * s;
+            yy += scored * yf * yf;
+            scored_days += u32::from(seen >= WARMUP_DAYS);
+            seen += 1;
+            q += 1.0;
+            if y > 0 {
+                let x = yf * inv[wd];
+                for k in 0..4 {
+                    // Σ (y − r·s)² over the days since the last demand, this one included.
+                    sse[k] += yy - 2.0 * rate[k] * ys + rate[k] * rate[k] * ss;
+                    z[k] += SBA_ALPHAS[k] * (x - z[k]);
+                    p[k] += SBA_ALPHAS[k] * (q - p[k]);
+                    rate[k] = (1.0 - SBA_ALPHAS[k] / 2.0) * z[k] / p[k].max(1.0);
+                }
+                (ss, ys, yy, q) = (0.0, 0.0, 0.0, 0.0);
+            }
         }
         wd = if wd == 6 { 0 } else { wd + 1 };
     }
-    (1.0 - SBA_ALPHA / 2.0) * z / p.max(1.0)
+    for k in 0..4 {
+        sse[k] += yy - 2.0 * rate[k] * ys + rate[k] * rate[k] * ss;
+    }
+    // Without errors to compare, α = 0.1 (the literature's usual choice) is the prior.
+    let mut best = 2;
+    if scored_days >= MIN_ERROR_SAMPLES {
+        for k in 0..4 {
+            if sse[k] < sse[best] {
+                best = k;
+            }
+        }
+    }
+    (rate[best], SBA_ALPHAS[best])
 }
 
 /// How the coming four weeks compared with the four weeks before them a year ago, both
@@ -646,7 +688,8 @@ mod tests {
     #[test]
     fn sba_intervals_count_only_in_stock_days() {
         // Sales of 4 every 4th in-stock day; a 10-day stockout in the middle must not
-        // stretch the interval. ADI = 4, so p stays 4 and the rate is 0.95 · 4 / 4.
+        // stretch the interval. ADI = 4, so p stays 4 and the rate is (1 − α/2) · 4 / 4;
+        // the steady series picks the smallest α, whose rate is closest to the true 1.
         let mut units = Vec::new();
         let mut out = Vec::new();
         for i in 0..112 {
@@ -660,7 +703,8 @@ mod tests {
         let f = fit(&units, &out);
         assert_eq!(f.method, ForecastMethod::Sba);
         assert_eq!(f.adi, 4.0);
-        assert!((f.level - 0.95).abs() < 0.02, "{}", f.level);
+        assert_eq!(f.alpha, 0.02);
+        assert!((f.level - 0.99).abs() < 0.01, "{}", f.level);
     }
 
     #[test]

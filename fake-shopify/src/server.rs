@@ -102,6 +102,10 @@ pub fn router(app: AppState) -> Router {
         .route("/_fake/uninstall", post(uninstall))
         .route("/_fake/faults", post(add_faults).get(list_faults).delete(clear_faults))
         .route("/_fake/deliveries", get(list_deliveries))
+        .route("/_fake/cancel", post(cancel_order))
+        .route("/_fake/refund", post(refund_order))
+        .route("/_fake/track", post(track_item))
+        .route("/_fake/product-status", post(product_status))
         .route("/_fake/tokens", get(token_stats).post(set_token_policy))
         .route("/_fake/tokens/revoke", post(revoke_tokens))
         .route("/_fake/token-faults", post(add_token_faults))
@@ -751,6 +755,68 @@ async fn add_faults(State(app): State<AppState>, Json(b): Json<FaultBody>) -> Ap
     let mut s = shop!(app, &b.shop);
     s.faults.extend(std::iter::repeat_n(fault, b.count));
     Ok(Json(json!({ "queued": s.faults.iter().collect::<Vec<_>>() })))
+}
+
+#[derive(Deserialize)]
+struct OrderEventBody {
+    shop: String,
+    order_id: Option<i64>,
+    quantity: Option<i64>,
+    restock_type: Option<String>,
+}
+
+/// `POST /_fake/cancel {"shop", "order_id"?}`: cancels a live order (the newest by default).
+async fn cancel_order(State(app): State<AppState>, Json(b): Json<OrderEventBody>) -> ApiResult<Json<Value>> {
+    let out = {
+        let mut s = shop!(app, &b.shop);
+        webhook::cancel(&mut s, b.order_id, Utc::now())?
+    };
+    let deliveries = webhook::send_all(&app, &b.shop, out).await?;
+    Ok(Json(json!({ "deliveries": deliveries })))
+}
+
+/// `POST /_fake/refund {"shop", "order_id"?, "quantity"?, "restock_type"?}`: refunds units of a live order.
+async fn refund_order(State(app): State<AppState>, Json(b): Json<OrderEventBody>) -> ApiResult<Json<Value>> {
+    let out = {
+        let mut s = shop!(app, &b.shop);
+        webhook::refund(&mut s, b.order_id, b.quantity.unwrap_or(1), b.restock_type.as_deref().unwrap_or("return"), Utc::now())?
+    };
+    let deliveries = webhook::send_all(&app, &b.shop, out).await?;
+    Ok(Json(json!({ "deliveries": deliveries })))
+}
+
+#[derive(Deserialize)]
+struct TrackBody {
+    shop: String,
+    variant_id: i64,
+    tracked: bool,
+}
+
+/// `POST /_fake/track {"shop", "variant_id", "tracked"}`: `inventory_items/update`.
+async fn track_item(State(app): State<AppState>, Json(b): Json<TrackBody>) -> ApiResult<Json<Value>> {
+    let out = {
+        let mut s = shop!(app, &b.shop);
+        webhook::set_tracked(&mut s, b.variant_id, b.tracked, Utc::now())?
+    };
+    let deliveries = webhook::send_all(&app, &b.shop, out).await?;
+    Ok(Json(json!({ "deliveries": deliveries })))
+}
+
+#[derive(Deserialize)]
+struct StatusBody {
+    shop: String,
+    product_id: i64,
+    status: String,
+}
+
+/// `POST /_fake/product-status {"shop", "product_id", "status"}`: `products/update`.
+async fn product_status(State(app): State<AppState>, Json(b): Json<StatusBody>) -> ApiResult<Json<Value>> {
+    let out = {
+        let mut s = shop!(app, &b.shop);
+        webhook::set_status(&mut s, b.product_id, &b.status, Utc::now())?
+    };
+    let deliveries = webhook::send_all(&app, &b.shop, out).await?;
+    Ok(Json(json!({ "deliveries": deliveries })))
 }
 
 /// `GET /_fake/tokens?shop=`: the policy and the shop's token counts.

@@ -122,6 +122,14 @@ pub struct ShopState {
     pub next_live_order: i64,
     pub next_live_line: i64,
     pub installed: bool,
+    /// Products whose status is not `active` (REST spelling: archived, draft).
+    pub product_status: HashMap<i64, String>,
+    /// Variants whose inventory item is not tracked.
+    pub untracked: std::collections::HashSet<i64>,
+    /// Live orders cancelled, and the refunds of live orders as REST writes them.
+    pub cancelled: HashMap<i64, DateTime<Utc>>,
+    pub refunds_of: HashMap<i64, Vec<Value>>,
+    pub refund_seq: i64,
 }
 
 impl ShopState {
@@ -148,6 +156,11 @@ impl ShopState {
             next_live_order: orders::FIRST_LIVE_ORDER_ID,
             next_live_line: orders::FIRST_LIVE_LINE_ID,
             installed: true,
+            product_status: HashMap::new(),
+            untracked: std::collections::HashSet::new(),
+            cancelled: HashMap::new(),
+            refunds_of: HashMap::new(),
+            refund_seq: 0,
         }
     }
 
@@ -281,13 +294,15 @@ pub fn catalog_jsonl(s: &ShopState) -> (String, u64, u64) {
     }
     for p in &s.catalog.products {
         let updated = s.product_updated.get(&p.id).copied().unwrap_or(default_updated);
-        out.push_str(&json!({ "id": gid("Product", p.id), "title": p.title, "vendor": p.vendor, "productType": p.product_type, "updatedAt": ts(updated) }).to_string());
+        let status = s.product_status.get(&p.id).map_or("ACTIVE".to_string(), |st| st.to_ascii_uppercase());
+        out.push_str(&json!({ "id": gid("Product", p.id), "title": p.title, "vendor": p.vendor, "productType": p.product_type,
+                              "status": status, "isGiftCard": false, "updatedAt": ts(updated) }).to_string());
         out.push('\n');
         count += 1;
         for v in s.catalog.variants.iter().filter(|v| v.product_id == p.id) {
             out.push_str(&json!({
                 "id": gid("ProductVariant", v.id), "title": v.title, "sku": v.sku, "price": money(v.price_cents), "updatedAt": ts(updated),
-                "inventoryItem": { "id": gid("InventoryItem", v.inventory_item_id), "unitCost": { "amount": money(v.cost_cents) } },
+                "inventoryItem": { "id": gid("InventoryItem", v.inventory_item_id), "tracked": !s.untracked.contains(&v.id), "unitCost": { "amount": money(v.cost_cents) } },
                 "__parentId": gid("Product", p.id)
             }).to_string());
             out.push('\n');
@@ -398,7 +413,7 @@ pub fn product_payload(s: &ShopState, product_id: i64, at: DateTime<Utc>) -> Opt
         .collect();
     Some(json!({
         "id": p.id, "admin_graphql_api_id": gid("Product", p.id), "title": p.title, "vendor": p.vendor,
-        "product_type": p.product_type, "status": "active", "handle": p.title.to_lowercase().replace(' ', "-"),
+        "product_type": p.product_type, "status": s.product_status.get(&p.id).map_or("active", String::as_str), "handle": p.title.to_lowercase().replace(' ', "-"),
         "created_at": ts_offset(s.updated_at_default()), "updated_at": ts_offset(at), "variants": variants
     }))
 }

@@ -7,6 +7,7 @@ use crate::orders::{Line, Order};
 use crate::server::{ApiError, AppState};
 use crate::state::{self, Delivery, ShopState};
 use chrono::{DateTime, Duration, Utc};
+use domain::shopify::admin::gid;
 use domain::shopify::webhooks::{headers, Topic};
 use domain::shopify::API_VERSION;
 use rand::seq::SliceRandom;
@@ -71,6 +72,13 @@ pub fn event(s: &mut ShopState, topic: Topic, now: DateTime<Utc>) -> Result<Vec<
             *s.available.entry((variant, location)).or_default() += restock;
             s.level_updated.insert((variant, location), now);
             state::inventory_level_payload(s, variant, location, now)
+        }
+        Topic::OrdersCancelled => return cancel(s, None, now),
+        Topic::RefundsCreate => return refund(s, None, 1, "return", now),
+        Topic::InventoryItemsUpdate => {
+            let v = s.catalog.variants.first().map(|v| v.id).ok_or_else(|| ApiError::Conflict("the shop has no variants".into()))?;
+            let tracked = !s.untracked.contains(&v);
+            return set_tracked(s, v, tracked, now);
         }
         Topic::AppUninstalled => state::shop_payload(s, now),
         Topic::CustomersDataRequest => {
@@ -170,6 +178,131 @@ pub fn sale(s: &mut ShopState, variant: Option<i64>, location: Option<i64>, quan
     let level_body = state::inventory_level_payload(s, key.0, key.1, now);
     let out = vec![outgoing(s, Topic::OrdersCreate, &order_body, now, None), outgoing(s, Topic::InventoryLevelsUpdate, &level_body, now, None)];
     Ok((order, out))
+}
+
+fn live_order(s: &ShopState, order_id: Option<i64>) -> Result<usize, ApiError> {
+    match order_id {
+        Some(id) => s.live_orders.iter().position(|o| o.id == id).ok_or_else(|| ApiError::BadRequest(format!("no live order {id}"))),
+        None => s.live_orders.len().checked_sub(1).ok_or_else(|| ApiError::Conflict("no live order yet: POST /_fake/sale first".into())),
+    }
+}
+
+/// A refund as REST writes it (`refunds/create`, and inside an order's `refunds`): the
+/// refunded lines with their line item, restocked at the order's location.
+fn refund_json(s: &ShopState, order: &Order, id: i64, lines: &[(i64, i64)], restock_type: &str, at: DateTime<Utc>) -> Value {
+    let items: Vec<Value> = lines
+        .iter()
+        .filter_map(|&(line_id, qty)| {
+            let l = order.lines.iter().find(|l| l.id == line_id)?;
+            let price = s.variant(l.variant_id).map_or(0, |v| v.price_cents);
+            Some(json!({
+                "id": id * 10 + line_id % 10, "quantity": qty, "line_item_id": l.id, "location_id": order.location_id,
+                "restock_type": restock_type, "subtotal": (price * qty) as f64 / 100.0,
+                "line_item": { "id": l.id, "variant_id": l.variant_id, "quantity": l.quantity, "sku": s.variant(l.variant_id).map(|v| v.sku.clone()) }
+            }))
+        })
+        .collect();
+    json!({ "id": id, "admin_graphql_api_id": gid("Refund", id), "order_id": order.id, "created_at": state::ts_offset(at), "processed_at": state::ts_offset(at),
+            "note": null, "restock": restock_type != "no_restock", "refund_line_items": items, "transactions": [], "order_adjustments": [] })
+}
+
+/// Puts refunded units back on the shelf (unless `no_restock`); the level update Shopify sends.
+fn restock(s: &mut ShopState, variant: i64, location: i64, qty: i64, now: DateTime<Utc>) -> Outgoing {
+    *s.available.entry((variant, location)).or_default() += qty;
+    s.level_updated.insert((variant, location), now);
+    let body = state::inventory_level_payload(s, variant, location, now);
+    outgoing(s, Topic::InventoryLevelsUpdate, &body, now, None)
+}
+
+/// Cancels a live order (the newest, or `order_id`), refunding and restocking what is left
+/// of every line: `orders/cancelled` (the order with `cancelled_at` and all its refunds),
+/// `refunds/create` for the new refund, and the level updates. A second cancel is refused.
+pub fn cancel(s: &mut ShopState, order_id: Option<i64>, now: DateTime<Utc>) -> Result<Vec<Outgoing>, ApiError> {
+    let i = live_order(s, order_id)?;
+    let order = s.live_orders[i].clone();
+    if s.cancelled.contains_key(&order.id) {
+        return Err(ApiError::Conflict(format!("order {} is already cancelled", order.id)));
+    }
+    s.refund_seq += 1;
+    let refund_id = 900_000_000 + s.refund_seq;
+    let lines: Vec<(i64, i64)> = order.lines.iter().filter(|l| l.quantity > l.returned).map(|l| (l.id, l.quantity - l.returned)).collect();
+    let new_refund = refund_json(s, &order, refund_id, &lines, "cancel", now);
+    let mut refunds = s.refunds_of.get(&order.id).cloned().unwrap_or_default();
+    refunds.push(new_refund.clone());
+    s.refunds_of.insert(order.id, refunds.clone());
+    s.cancelled.insert(order.id, now);
+    for l in &mut s.live_orders[i].lines {
+        l.returned = l.quantity;
+    }
+    let mut body = state::order_payload(s, &order, now);
+    body["cancelled_at"] = Value::from(state::ts_offset(now));
+    body["cancel_reason"] = Value::from("customer");
+    body["financial_status"] = Value::from("refunded");
+    body["refunds"] = Value::from(refunds);
+    let mut out = vec![outgoing(s, Topic::OrdersCancelled, &body, now, None), outgoing(s, Topic::RefundsCreate, &new_refund, now, None)];
+    for (line_id, qty) in lines {
+        if let Some(l) = order.lines.iter().find(|l| l.id == line_id) {
+            out.push(restock(s, l.variant_id, order.location_id, qty, now));
+        }
+    }
+    Ok(out)
+}
+
+/// Refunds `quantity` units of a live order's first line (`return` restocks them,
+/// `no_restock` does not): `refunds/create`, and the level update when restocked.
+pub fn refund(s: &mut ShopState, order_id: Option<i64>, quantity: i64, restock_type: &str, now: DateTime<Utc>) -> Result<Vec<Outgoing>, ApiError> {
+    if !matches!(restock_type, "return" | "no_restock") {
+        return Err(ApiError::BadRequest("restock_type must be return or no_restock".into()));
+    }
+    let i = live_order(s, order_id)?;
+    let order = s.live_orders[i].clone();
+    let line = order.lines.first().ok_or_else(|| ApiError::Conflict("order without lines".into()))?.clone();
+    if quantity < 1 || quantity > line.quantity - line.returned {
+        return Err(ApiError::BadRequest(format!("quantity must be 1..={}", line.quantity - line.returned)));
+    }
+    s.refund_seq += 1;
+    let refund_id = 900_000_000 + s.refund_seq;
+    let body = refund_json(s, &order, refund_id, &[(line.id, quantity)], restock_type, now);
+    s.refunds_of.entry(order.id).or_default().push(body.clone());
+    if let Some(l) = s.live_orders[i].lines.first_mut() {
+        l.returned += quantity;
+    }
+    let mut out = vec![outgoing(s, Topic::RefundsCreate, &body, now, None)];
+    if restock_type == "return" {
+        out.push(restock(s, line.variant_id, order.location_id, quantity, now));
+    }
+    Ok(out)
+}
+
+/// Turns inventory tracking of a variant's item on or off: `inventory_items/update`.
+pub fn set_tracked(s: &mut ShopState, variant_id: i64, tracked: bool, now: DateTime<Utc>) -> Result<Vec<Outgoing>, ApiError> {
+    let v = s.variant(variant_id).cloned().ok_or_else(|| ApiError::BadRequest(format!("no variant {variant_id}")))?;
+    if tracked {
+        s.untracked.remove(&variant_id);
+    } else {
+        s.untracked.insert(variant_id);
+    }
+    let body = json!({
+        "id": v.inventory_item_id, "admin_graphql_api_id": gid("InventoryItem", v.inventory_item_id), "sku": v.sku,
+        "created_at": state::ts_offset(s.updated_at_default()), "updated_at": state::ts_offset(now), "requires_shipping": true,
+        "cost": state::money(v.cost_cents), "country_code_of_origin": null, "province_code_of_origin": null,
+        "harmonized_system_code": null, "tracked": tracked, "country_harmonized_system_codes": []
+    });
+    Ok(vec![outgoing(s, Topic::InventoryItemsUpdate, &body, now, None)])
+}
+
+/// Sets a product's status (`active`, `archived`, `draft`): `products/update`.
+pub fn set_status(s: &mut ShopState, product_id: i64, status: &str, now: DateTime<Utc>) -> Result<Vec<Outgoing>, ApiError> {
+    if !matches!(status, "active" | "archived" | "draft") {
+        return Err(ApiError::BadRequest("status must be active, archived or draft".into()));
+    }
+    if s.product(product_id).is_none() {
+        return Err(ApiError::BadRequest(format!("no product {product_id}")));
+    }
+    s.product_status.insert(product_id, status.to_string());
+    s.product_updated.insert(product_id, now);
+    let body = state::product_payload(s, product_id, now).ok_or_else(|| ApiError::Internal("product vanished".into()))?;
+    Ok(vec![outgoing(s, Topic::ProductsUpdate, &body, now, None)])
 }
 
 pub struct BurstPlan {

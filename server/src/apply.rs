@@ -91,17 +91,7 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
             if o.cancelled_at.is_some() {
                 Vec::new()
             } else {
-                let location = match o.location_id.or_else(|| o.fulfillments.iter().find_map(|f| f.location_id)) {
-                    Some(l) => Some(l),
-                    None => match view.default_locations.get(&shop.id) {
-                        Some(&known) => known,
-                        None => {
-                            let found = default_location(db, shop.id).await?;
-                            view.default_locations.insert(shop.id, found);
-                            found
-                        }
-                    },
-                };
+                let location = order_location(db, view, shop.id, o).await?;
                 // Shopify writes the time in the shop's zone: its date is the shop's day of the sale.
                 let day = o.created_at.date_naive().to_string();
                 let lines: Vec<sales::OrderLine> = o
@@ -114,6 +104,51 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
                     None => return Err(internal("orders/create", "shop has no location yet")),
                 }
             }
+        }
+        WebhookEvent::OrderCancelled(o) => {
+            if !sales::order_seen(db, shop.id, o.id).await? {
+                log_unseen(&w.topic, &w.shop, o.id);
+            }
+            let location = order_location(db, view, shop.id, o).await?;
+            let day = o.created_at.date_naive().to_string();
+            // The order's refunds (the cancellation's own among them) apply once each, as
+            // `refunds/create` would; what no refund covers leaves the sales history too.
+            let mut all = Vec::new();
+            for r in &o.refunds {
+                all.extend(sales::add_refund(db, shop.id, o.id, r.id, &day, location, &returned_lines(&r.refund_line_items, &o.line_items))?);
+            }
+            let remainder: Vec<sales::ReturnedLine> = o
+                .line_items
+                .iter()
+                .filter_map(|l| {
+                    let refunded: i64 = o.refunds.iter().flat_map(|r| &r.refund_line_items).filter(|x| x.line_item_id == l.id).map(|x| x.quantity).sum();
+                    Some(sales::ReturnedLine { variant_id: l.variant_id?, location_id: None, quantity: l.quantity - refunded })
+                })
+                .collect();
+            all.extend(sales::cancel_order(db, shop.id, o.id, location, &day, &remainder)?);
+            all
+        }
+        WebhookEvent::RefundCreated(r) => {
+            if !sales::order_seen(db, shop.id, r.order_id).await? {
+                // Refund of an order before our history (or never counted): nothing to take back.
+                log_unseen(&w.topic, &w.shop, r.order_id);
+                Vec::new()
+            } else {
+                let fallback = match view.default_locations.get(&shop.id) {
+                    Some(&known) => known,
+                    None => {
+                        let found = default_location(db, shop.id).await?;
+                        view.default_locations.insert(shop.id, found);
+                        found
+                    }
+                };
+                let day = r.created_at.date_naive().to_string();
+                sales::add_refund(db, shop.id, r.order_id, r.id, &day, fallback, &returned_lines(&r.refund_line_items, &[]))?
+            }
+        }
+        WebhookEvent::InventoryItemUpdated(i) => {
+            let cost = i.cost.as_deref().and_then(money_to_cents);
+            catalog::set_inventory_item(db, shop.id, i.id, i.tracked, cost)?
         }
         WebhookEvent::ProductCreated(p) | WebhookEvent::ProductUpdated(p) => {
             let updated = utc(&p.updated_at);
@@ -175,10 +210,56 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
     Ok(touched(shop.id, &event))
 }
 
+/// Where an order is counted: its own location (POS), its first fulfillment's, else the
+/// shop's default location (read once per shop and batch).
+async fn order_location(db: &D1Database, view: &mut BatchView, shop_id: i64, o: &domain::shopify::webhooks::OrderPayload) -> Result<Option<i64>, AppError> {
+    if let Some(l) = o.location_id.or_else(|| o.fulfillments.iter().find_map(|f| f.location_id)) {
+        return Ok(Some(l));
+    }
+    if let Some(&known) = view.default_locations.get(&shop_id) {
+        return Ok(known);
+    }
+    let found = default_location(db, shop_id).await?;
+    view.default_locations.insert(shop_id, found);
+    Ok(found)
+}
+
+/// Restocked refund lines as returned units (the variant from the refunded line item, or
+/// from the order's line items when the refund sits inside an order payload).
+fn returned_lines(
+    items: &[domain::shopify::webhooks::RefundLineItem],
+    order_lines: &[domain::shopify::webhooks::OrderLineItem],
+) -> Vec<sales::ReturnedLine> {
+    items
+        .iter()
+        .filter(|x| x.restocked())
+        .filter_map(|x| {
+            let variant = x
+                .line_item
+                .as_ref()
+                .and_then(|l| l.variant_id)
+                .or_else(|| order_lines.iter().find(|l| l.id == x.line_item_id).and_then(|l| l.variant_id))?;
+            Some(sales::ReturnedLine { variant_id: variant, location_id: x.location_id, quantity: x.quantity })
+        })
+        .collect()
+}
+
+fn log_unseen(topic: &str, shop: &str, order_id: i64) {
+    worker::console_log!(
+        "{}",
+        serde_json::json!({"level": "info", "event": "webhook_order_not_counted", "topic": topic, "shop": shop, "order_id": order_id,
+                           "detail": "the order is not in the sales history (before the import window, or never seen): nothing to take back"})
+    );
+}
+
 /// Real-time alerts: the variants (or inventory items) whose stock or sales the event changes.
 fn touched(shop_id: i64, event: &WebhookEvent) -> Option<Touched> {
     let (variants, inventory_items) = match event {
-        WebhookEvent::OrderCreated(o) => (o.line_items.iter().filter_map(|l| l.variant_id).collect(), Vec::new()),
+        WebhookEvent::OrderCreated(o) | WebhookEvent::OrderCancelled(o) => (o.line_items.iter().filter_map(|l| l.variant_id).collect(), Vec::new()),
+        WebhookEvent::RefundCreated(r) => (r.refund_line_items.iter().filter_map(|x| x.line_item.as_ref()?.variant_id).collect(), Vec::new()),
+        WebhookEvent::InventoryItemUpdated(i) => (Vec::new(), vec![i.id]),
+        // A product's status decides whether its variants may alert.
+        WebhookEvent::ProductUpdated(p) => (p.variants.iter().map(|v| v.id).collect(), Vec::new()),
         WebhookEvent::InventoryLevelUpdated(l) => (Vec::new(), vec![l.inventory_item_id]),
         _ => return None,
     };

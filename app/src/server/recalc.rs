@@ -74,7 +74,7 @@ pub async fn assess_shop(
                 incoming: r.incoming,
                 price_cents: r.price_cents,
                 cost_cents: r.cost_cents,
-                tracked: true,
+                tracked: r.alertable == 1,
                 supply: lead_times.resolve(r.variant_id, r.product_id, &r.vendor),
                 yearly_factor: r.yearly_factor,
                 day_of_week: r.day_of_week(),

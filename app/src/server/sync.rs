@@ -298,7 +298,15 @@ async fn import_catalog(db: &D1Database, shop: &Shop, url: &str) -> Result<i64, 
     let products: Vec<bulk::Product<'_>> = c
         .products
         .iter()
-        .map(|p| bulk::Product { id: p.id, title: &p.title, vendor: &p.vendor, product_type: &p.product_type, updated_at: utc(p.updated_at) })
+        .map(|p| bulk::Product {
+            id: p.id,
+            title: &p.title,
+            vendor: &p.vendor,
+            product_type: &p.product_type,
+            status: &p.status,
+            gift_card: p.gift_card,
+            updated_at: utc(p.updated_at),
+        })
         .collect();
     let variants: Vec<bulk::Variant<'_>> = c
         .variants
@@ -311,6 +319,7 @@ async fn import_catalog(db: &D1Database, shop: &Shop, url: &str) -> Result<i64, 
             price_cents: v.price_cents,
             cost_cents: v.cost_cents,
             inventory_item_id: v.inventory_item_id,
+            tracked: v.tracked,
             updated_at: utc(v.updated_at),
         })
         .collect();

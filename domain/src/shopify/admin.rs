@@ -32,7 +32,7 @@ pub const BULK_OPERATION_RUN_QUERY: &str = "mutation StockSentryBulkRun($query: 
 /// The inner query of the catalog export: products → variants (with their inventory item and
 /// unit cost) → inventory levels per location with the `available` quantity. Two levels of
 /// nested connections, within Shopify's bulk limits (five connections, depth two).
-pub const CATALOG_BULK_QUERY: &str = r#"{ products { edges { node { id title vendor productType updatedAt variants { edges { node { id title sku price updatedAt inventoryItem { id unitCost { amount } inventoryLevels { edges { node { id updatedAt location { id } item { id } quantities(names: ["available", "incoming"]) { name quantity } } } } } } } } } } } }"#;
+pub const CATALOG_BULK_QUERY: &str = r#"{ products { edges { node { id title vendor productType status isGiftCard updatedAt variants { edges { node { id title sku price updatedAt inventoryItem { id tracked unitCost { amount } inventoryLevels { edges { node { id updatedAt location { id } item { id } quantities(names: ["available", "incoming"]) { name quantity } } } } } } } } } } } }"#;
 
 /// Polls one bulk operation by id; variables `{"id": ID!}`.
 pub const BULK_OPERATION_STATUS_QUERY: &str = "query StockSentryBulkStatus($id: ID!) { node(id: $id) { ... on BulkOperation { id status errorCode objectCount rootObjectCount fileSize url partialDataUrl createdAt completedAt } } }";
@@ -431,6 +431,11 @@ pub struct ProductRecord {
     pub title: String,
     pub vendor: String,
     pub product_type: String,
+    /// `ProductStatus` lowercased, as REST and webhooks spell it: active, archived, draft,
+    /// unlisted. Only active products can sell out or pile up in the merchant's eyes.
+    pub status: String,
+    /// Gift cards cannot run out.
+    pub gift_card: bool,
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -443,6 +448,8 @@ pub struct VariantRecord {
     pub sku: Option<String>,
     pub price_cents: i64,
     pub cost_cents: Option<i64>,
+    /// `InventoryItem.tracked`: Shopify counts its stock (untracked items never run out).
+    pub tracked: bool,
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -546,6 +553,8 @@ pub fn parse_catalog_jsonl(jsonl: &str) -> Result<CatalogExport, JsonlError> {
                 title: field(&l.rest, "title", line)?,
                 vendor: field::<Option<String>>(&l.rest, "vendor", line)?.unwrap_or_default(),
                 product_type: field::<Option<String>>(&l.rest, "productType", line)?.unwrap_or_default(),
+                status: field::<Option<String>>(&l.rest, "status", line)?.unwrap_or_else(|| "ACTIVE".into()).to_ascii_lowercase(),
+                gift_card: field::<Option<bool>>(&l.rest, "isGiftCard", line)?.unwrap_or(false),
                 updated_at: field(&l.rest, "updatedAt", line)?,
             }),
             "ProductVariant" => {
@@ -563,6 +572,7 @@ pub fn parse_catalog_jsonl(jsonl: &str) -> Result<CatalogExport, JsonlError> {
                     sku: field::<Option<String>>(&l.rest, "sku", line)?.filter(|s| !s.is_empty()),
                     price_cents: money_field(&l.rest, "price", line)?,
                     cost_cents: cost,
+                    tracked: l.rest.get("inventoryItem").and_then(|i| i.get("tracked")).and_then(Value::as_bool).unwrap_or(true),
                     updated_at: field(&l.rest, "updatedAt", line)?,
                 };
                 pending_variants.push((line, parent, variant));

@@ -31,6 +31,9 @@ pub const PATH_PREFIX: &str = "/webhooks/";
 #[serde(try_from = "String", into = "String")]
 pub enum Topic {
     OrdersCreate,
+    OrdersCancelled,
+    RefundsCreate,
+    InventoryItemsUpdate,
     ProductsCreate,
     ProductsUpdate,
     ProductsDelete,
@@ -46,8 +49,11 @@ pub enum Topic {
 pub struct UnknownTopic(pub String);
 
 impl Topic {
-    pub const ALL: [Topic; 9] = [
+    pub const ALL: [Topic; 12] = [
         Topic::OrdersCreate,
+        Topic::OrdersCancelled,
+        Topic::RefundsCreate,
+        Topic::InventoryItemsUpdate,
         Topic::ProductsCreate,
         Topic::ProductsUpdate,
         Topic::ProductsDelete,
@@ -62,6 +68,9 @@ impl Topic {
     pub fn as_str(self) -> &'static str {
         match self {
             Topic::OrdersCreate => "orders/create",
+            Topic::OrdersCancelled => "orders/cancelled",
+            Topic::RefundsCreate => "refunds/create",
+            Topic::InventoryItemsUpdate => "inventory_items/update",
             Topic::ProductsCreate => "products/create",
             Topic::ProductsUpdate => "products/update",
             Topic::ProductsDelete => "products/delete",
@@ -78,6 +87,9 @@ impl Topic {
     pub fn graphql_enum(self) -> Option<&'static str> {
         match self {
             Topic::OrdersCreate => Some("ORDERS_CREATE"),
+            Topic::OrdersCancelled => Some("ORDERS_CANCELLED"),
+            Topic::RefundsCreate => Some("REFUNDS_CREATE"),
+            Topic::InventoryItemsUpdate => Some("INVENTORY_ITEMS_UPDATE"),
             Topic::ProductsCreate => Some("PRODUCTS_CREATE"),
             Topic::ProductsUpdate => Some("PRODUCTS_UPDATE"),
             Topic::ProductsDelete => Some("PRODUCTS_DELETE"),
@@ -209,6 +221,48 @@ pub struct RefundLineItem {
     /// `return`, `cancel`, `no_restock` or `legacy_restock`.
     #[serde(default)]
     pub restock_type: Option<String>,
+    /// The refunded line item (`refunds/create` carries it whole).
+    #[serde(default)]
+    pub line_item: Option<RefundedLineItem>,
+}
+
+impl RefundLineItem {
+    /// Units that came back to stock: they leave the sales history. A `no_restock` refund
+    /// (money back, item not returned) consumed stock and stays demand.
+    pub fn restocked(&self) -> bool {
+        self.restock_type.as_deref() != Some("no_restock")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefundedLineItem {
+    pub id: i64,
+    #[serde(default)]
+    pub variant_id: Option<i64>,
+}
+
+/// `refunds/create`: one refund of an order (REST Refund, not wrapped).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefundPayload {
+    pub id: i64,
+    pub order_id: i64,
+    /// Shop-local time, as Shopify writes it.
+    pub created_at: DateTime<FixedOffset>,
+    #[serde(default)]
+    pub refund_line_items: Vec<RefundLineItem>,
+}
+
+/// `inventory_items/update` (REST InventoryItem).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InventoryItemPayload {
+    pub id: i64,
+    #[serde(default)]
+    pub sku: Option<String>,
+    /// Unit cost, a decimal string; null when not set.
+    #[serde(default)]
+    pub cost: Option<String>,
+    pub tracked: bool,
+    pub updated_at: DateTime<FixedOffset>,
 }
 
 /// `products/create` and `products/update`.
@@ -324,6 +378,9 @@ pub struct ShopRedactPayload {
 #[derive(Debug, Clone, PartialEq)]
 pub enum WebhookEvent {
     OrderCreated(OrderPayload),
+    OrderCancelled(OrderPayload),
+    RefundCreated(RefundPayload),
+    InventoryItemUpdated(InventoryItemPayload),
     ProductCreated(ProductPayload),
     ProductUpdated(ProductPayload),
     ProductDeleted(ProductDeletePayload),
@@ -338,6 +395,9 @@ impl WebhookEvent {
     pub fn topic(&self) -> Topic {
         match self {
             WebhookEvent::OrderCreated(_) => Topic::OrdersCreate,
+            WebhookEvent::OrderCancelled(_) => Topic::OrdersCancelled,
+            WebhookEvent::RefundCreated(_) => Topic::RefundsCreate,
+            WebhookEvent::InventoryItemUpdated(_) => Topic::InventoryItemsUpdate,
             WebhookEvent::ProductCreated(_) => Topic::ProductsCreate,
             WebhookEvent::ProductUpdated(_) => Topic::ProductsUpdate,
             WebhookEvent::ProductDeleted(_) => Topic::ProductsDelete,
@@ -373,6 +433,9 @@ pub fn parse(topic: Topic, body: &[u8]) -> Result<WebhookEvent, PayloadError> {
     }
     Ok(match topic {
         Topic::OrdersCreate => WebhookEvent::OrderCreated(typed(topic, value)?),
+        Topic::OrdersCancelled => WebhookEvent::OrderCancelled(typed(topic, value)?),
+        Topic::RefundsCreate => WebhookEvent::RefundCreated(typed(topic, value)?),
+        Topic::InventoryItemsUpdate => WebhookEvent::InventoryItemUpdated(typed(topic, value)?),
         Topic::ProductsCreate => WebhookEvent::ProductCreated(typed(topic, value)?),
         Topic::ProductsUpdate => WebhookEvent::ProductUpdated(typed(topic, value)?),
         Topic::ProductsDelete => WebhookEvent::ProductDeleted(typed(topic, value)?),
@@ -404,6 +467,41 @@ mod tests {
         assert_eq!(Topic::from_path("/hooks/orders/create"), None);
         assert!(Topic::parse("Orders/Create").is_err());
         assert!(Topic::parse("orders/paid").is_err());
+    }
+
+    /// `shopify.app.toml` (what `shopify app deploy` reads) subscribes every topic the app
+    /// handles at its path, and pins the API version the app calls.
+    #[test]
+    fn app_configuration_declares_every_topic_and_the_api_version() {
+        let config: toml::Value = toml::from_str(include_str!("../../../shopify.app.toml")).unwrap();
+        let webhooks = &config["webhooks"];
+        assert_eq!(webhooks["api_version"].as_str(), Some(crate::shopify::API_VERSION));
+        let subs = webhooks["subscriptions"].as_array().unwrap();
+        for t in Topic::ALL {
+            let key = if t.is_compliance() { "compliance_topics" } else { "topics" };
+            let found = subs.iter().any(|s| {
+                s.get(key).and_then(|v| v.as_array()).is_some_and(|a| a.iter().any(|x| x.as_str() == Some(t.as_str())))
+                    && s["uri"].as_str() == Some(t.path().as_str())
+            });
+            assert!(found, "shopify.app.toml lacks {t} at {}", t.path());
+        }
+    }
+
+    #[test]
+    fn parses_refunds_create_and_inventory_items_update() {
+        let body = br#"{"id":929361464,"order_id":450789469,"created_at":"2026-12-04T11:05:00-05:00","note":"wrong size","restock":true,
+            "refund_line_items":[{"id":104689539,"quantity":2,"line_item_id":703073504,"location_id":487838322,"restock_type":"return","subtotal":49.98,
+              "line_item":{"id":703073504,"variant_id":457924702,"quantity":3,"sku":"T-S"}},
+              {"id":104689540,"quantity":1,"line_item_id":703073505,"location_id":null,"restock_type":"no_restock","line_item":{"id":703073505,"variant_id":457924703}}],
+            "transactions":[],"order_adjustments":[]}"#;
+        let WebhookEvent::RefundCreated(r) = parse(Topic::RefundsCreate, body).unwrap() else { panic!("wrong variant") };
+        assert_eq!((r.id, r.order_id, r.created_at.date_naive().to_string()), (929_361_464, 450_789_469, "2026-12-04".into()));
+        assert_eq!(r.refund_line_items[0].line_item.as_ref().and_then(|l| l.variant_id), Some(457_924_702));
+        assert!(r.refund_line_items[0].restocked() && !r.refund_line_items[1].restocked());
+        let body = br#"{"id":808950810,"sku":"IPOD2008PINK","created_at":"2026-01-01T00:00:00-05:00","updated_at":"2026-12-04T11:05:00-05:00","requires_shipping":true,"cost":"25.00","tracked":false,"admin_graphql_api_id":"gid://shopify/InventoryItem/808950810"}"#;
+        let WebhookEvent::InventoryItemUpdated(i) = parse(Topic::InventoryItemsUpdate, body).unwrap() else { panic!("wrong variant") };
+        assert_eq!((i.id, i.cost.as_deref(), i.tracked), (808_950_810, Some("25.00"), false));
+        assert!(matches!(parse(Topic::OrdersCancelled, b"{\"id\":1}"), Err(PayloadError::Shape { .. })));
     }
 
     #[test]

@@ -28,6 +28,13 @@ pub struct PositionRow {
     pub yearly_factor: Option<f64>,
     /// The refit's Monday..Sunday indices, as stored (a JSON array).
     pub day_of_week: Option<String>,
+    /// 0 for what cannot run out (untracked, archived or draft, a gift card): no alerts.
+    #[serde(default = "one")]
+    pub alertable: i64,
+}
+
+fn one() -> i64 {
+    1
 }
 
 impl PositionRow {

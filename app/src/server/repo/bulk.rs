@@ -47,6 +47,9 @@ pub struct Product<'a> {
     pub title: &'a str,
     pub vendor: &'a str,
     pub product_type: &'a str,
+    /// active, archived, draft or unlisted.
+    pub status: &'a str,
+    pub gift_card: bool,
     pub updated_at: String,
 }
 
@@ -55,12 +58,14 @@ pub fn products(db: &D1Database, shop_id: i64, rows: &[Product<'_>]) -> Result<V
     statements(
         db,
         shop_id,
-        "INSERT INTO products (shop_id, id, title, vendor, product_type, updated_at)
+        "INSERT INTO products (shop_id, id, title, vendor, product_type, status, gift_card, updated_at)
          SELECT ?1, json_extract(value, '$.id'), json_extract(value, '$.title'), json_extract(value, '$.vendor'),
-                json_extract(value, '$.product_type'), json_extract(value, '$.updated_at')
+                json_extract(value, '$.product_type'), json_extract(value, '$.status'), json_extract(value, '$.gift_card'),
+                json_extract(value, '$.updated_at')
          FROM json_each(?2) WHERE true
          ON CONFLICT(shop_id, id) DO UPDATE SET title = excluded.title, vendor = excluded.vendor,
-           product_type = excluded.product_type, updated_at = excluded.updated_at
+           product_type = excluded.product_type, status = excluded.status, gift_card = excluded.gift_card,
+           updated_at = excluded.updated_at
          WHERE excluded.updated_at >= products.updated_at",
         rows,
     )
@@ -75,6 +80,7 @@ pub struct Variant<'a> {
     pub price_cents: i64,
     pub cost_cents: Option<i64>,
     pub inventory_item_id: i64,
+    pub tracked: bool,
     pub updated_at: String,
 }
 
@@ -82,14 +88,14 @@ pub fn variants(db: &D1Database, shop_id: i64, rows: &[Variant<'_>]) -> Result<V
     statements(
         db,
         shop_id,
-        "INSERT INTO variants (shop_id, id, product_id, title, sku, price_cents, cost_cents, inventory_item_id, updated_at)
+        "INSERT INTO variants (shop_id, id, product_id, title, sku, price_cents, cost_cents, inventory_item_id, tracked, updated_at)
          SELECT ?1, json_extract(value, '$.id'), json_extract(value, '$.product_id'), json_extract(value, '$.title'),
                 json_extract(value, '$.sku'), json_extract(value, '$.price_cents'), json_extract(value, '$.cost_cents'),
-                json_extract(value, '$.inventory_item_id'), json_extract(value, '$.updated_at')
+                json_extract(value, '$.inventory_item_id'), json_extract(value, '$.tracked'), json_extract(value, '$.updated_at')
          FROM json_each(?2) WHERE true
          ON CONFLICT(shop_id, id) DO UPDATE SET product_id = excluded.product_id, title = excluded.title,
            sku = excluded.sku, price_cents = excluded.price_cents, cost_cents = excluded.cost_cents,
-           inventory_item_id = excluded.inventory_item_id, updated_at = excluded.updated_at
+           inventory_item_id = excluded.inventory_item_id, tracked = excluded.tracked, updated_at = excluded.updated_at
          WHERE excluded.updated_at >= variants.updated_at",
         rows,
     )

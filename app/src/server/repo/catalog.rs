@@ -113,3 +113,12 @@ pub async fn variants_for_items(db: &D1Database, shop_id: i64, inventory_item_id
     .await?;
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
+
+/// `inventory_items/update`: whether Shopify tracks the item's stock, and its unit cost.
+pub fn set_inventory_item(db: &D1Database, shop_id: i64, inventory_item_id: i64, tracked: bool, cost_cents: Option<i64>) -> Result<Vec<D1PreparedStatement>, AppError> {
+    Ok(vec![prepare(
+        db,
+        "UPDATE variants SET tracked = ?3, cost_cents = COALESCE(?4, cost_cents) WHERE shop_id = ?1 AND inventory_item_id = ?2",
+        &[int(shop_id), int(inventory_item_id), int(i64::from(tracked)), crate::server::d1::opt_int(cost_cents)],
+    )?])
+}

@@ -208,7 +208,7 @@ pub fn mark_uninstalled(db: &D1Database, shop_id: i64, now: &str) -> Result<Vec<
 }
 
 /// Every table holding shop data, children first.
-const SHOP_TABLES: [&str; 15] = [
+const SHOP_TABLES: [&str; 16] = [
     "digest_log",
     "forecasts",
     "outbox",
@@ -220,6 +220,7 @@ const SHOP_TABLES: [&str; 15] = [
     "alerts",
     "seasonal_patterns",
     "orders_seen",
+    "refunds_seen",
     "sync_runs",
     "webhook_events",
     "lead_times",

@@ -116,6 +116,23 @@ test('an order too large for a queue message is applied whole, exactly once', as
   assert.equal(await unitsToday() - before, 1500);
 });
 
+test('a webhook over 2 MB: forged is 401, signed is applied once through KV, and the Worker keeps serving', async () => {
+  const before = await unitsToday();
+  const big = order(2);
+  // Shopify's payloads carry much more than the fields we read; 3 MB of it here.
+  big.note = 'x'.repeat(3 * 1024 * 1024);
+  const forged = await webhook('orders/create', big, { secret: 'not-the-secret' });
+  assert.equal(forged.status, 401, forged.text);
+  // The next request, small and unrelated, is served as usual.
+  assert.equal((await serverFn('sync/status', {}, { shop: DEMO })).status, 200);
+  const id = crypto.randomUUID();
+  const signed = await webhook('orders/create', big, { id });
+  assert.equal(signed.status, 200, signed.text);
+  await until('the 3 MB order applied', async () => (await applied([id])) === 1, { timeoutMs: 90000, everyMs: 1000 });
+  await until('its units counted', async () => (await unitsToday()) - before === 2, { timeoutMs: 30000, everyMs: 1000 });
+  assert.equal((await webhook('orders/nonsense', { id: 1 })).status, 400, 'an unknown topic is refused');
+});
+
 test('server functions are budgeted per shop: 429 with Retry-After, other shops and webhooks unaffected', async () => {
   // The local budget is 600 calls a minute per shop (wrangler.toml API_LIMITER).
   let limited;

@@ -33,7 +33,10 @@ fn build() -> Router {
         .route("/auth", get(crate::oauth::begin))
         .route("/auth/callback", get(crate::oauth::callback))
         .route(domain::shopify::embedded::BOUNCE_PATH, get(crate::embedded::bounce_page))
-        .route("/webhooks/{*topic}", post(crate::webhooks::receive))
+        // Webhooks are read whole whatever their size (axum's default 2 MB limit answered 413
+        // before the signature check and left the body unread, which cost the isolate): the
+        // HMAC decides first, and a large body travels through KV (`webhooks::receive`).
+        .route("/webhooks/{*topic}", post(crate::webhooks::receive).layer(axum::extract::DefaultBodyLimit::max(crate::webhooks::MAX_BODY_BYTES)))
         .route("/api/{*fn_name}", post(handle_server_fns).get(handle_server_fns))
         .leptos_routes(&options, routes, {
             let options = options.clone();

@@ -13,6 +13,10 @@ use domain::shopify::auth::verify_webhook;
 use domain::ShopDomain;
 use std::sync::Arc;
 
+/// The largest webhook body read: what one KV value holds (25 MiB), where a large body
+/// waits for the consumer. Shopify's payloads are far below it.
+pub const MAX_BODY_BYTES: usize = 25 * 1024 * 1024;
+
 /// How long a webhook id is remembered in KV as already queued (Shopify retries for 48 h;
 /// D1's webhook_events table catches anything older).
 const DEDUP_TTL_SECS: u64 = 48 * 3600;

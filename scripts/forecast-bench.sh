@@ -2,8 +2,8 @@
 # Forecast benchmark (issue 17): the engine's production path against statsforecast on
 # generated series with known latent demand. Not part of CI; takes a few minutes.
 #
-#   scripts/forecast-bench.sh                 # 40 series per pattern (360 series)
-#   SERIES_PER_PATTERN=10 scripts/forecast-bench.sh
+#   scripts/forecast-bench.sh                 # 120 series per pattern (1,080 series), ~3 min
+#   SERIES_PER_PATTERN=40 scripts/forecast-bench.sh   # quicker, noisier
 #
 # Creates a Python venv with statsforecast under ~/.cache/stock-sentry/bench-venv (once),
 # runs domain/examples/forecast_bench.rs (generator + engine, writes CSVs to
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 VENV="${BENCH_VENV:-$HOME/.cache/stock-sentry/bench-venv}"
 OUT="${BENCH_OUT:-target/forecast-bench}"
-PER="${SERIES_PER_PATTERN:-40}"
+PER="${SERIES_PER_PATTERN:-120}"
 
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import statsforecast" 2>/dev/null; then
   echo "[bench] creating $VENV with statsforecast (pulls numba; a few minutes the first time)"

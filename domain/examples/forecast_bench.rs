@@ -7,7 +7,7 @@
 //!     cargo run -p domain --release --example forecast_bench -- OUT_DIR [SERIES_PER_PATTERN]
 //!
 //! **Generator** (seed `SEED`; every series has its own stream, so adding a pattern does
-//! not change the others). Nine patterns × `SERIES_PER_PATTERN` series, each with its own
+//! not change the others). Nine patterns × `SERIES_PER_PATTERN` (120) series, each with its own
 //! forecast origin (`today`, spread over 2025-06..2026-11 so weekdays and seasons vary) and
 //! an observed history of 30..800 days in five buckets (30-89, 90-181, 182-364, 365-419 =
 //! "12-13 months", 420-800). Latent demand λ(t) is the expected units of day t; the day's
@@ -54,7 +54,7 @@ use std::time::Instant;
 
 /// The benchmark's seed: change it to draw another set of series.
 const SEED: u64 = 20_261_206;
-const SERIES_PER_PATTERN: usize = 40;
+const SERIES_PER_PATTERN: usize = 120;
 const HOLDOUT: usize = 28;
 /// Demo-shop series scored against actual sales (every k-th of the shop's).
 const DEMO_SERIES: usize = 400;

@@ -75,6 +75,18 @@ pub async fn receive(Extension(env): Extension<Arc<worker::Env>>, parts: Parts, 
                 return answer(StatusCode::INTERNAL_SERVER_ERROR, "try again");
             }
         };
+        // Shopify builds a payload in the subscription's version (falling forward from one no
+        // longer supported): a different one means our configuration and Shopify disagree.
+        // Said once per shop and version, not per webhook.
+        if let Some(version) = h("x-shopify-api-version").filter(|v| v != domain::shopify::API_VERSION) {
+            let key = format!("apiver:{}:{}", shop.as_str(), version.chars().take(16).collect::<String>());
+            if matches!(kv.get(&key).text().await, Ok(None)) {
+                log("warn", "webhook_api_version_differs", serde_json::json!({"shop": shop.as_str(), "topic": topic, "theirs": version, "ours": domain::shopify::API_VERSION}));
+                if let Ok(put) = kv.put(&key, "1") {
+                    let _ = put.expiration_ttl(30 * 24 * 3600).execute().await;
+                }
+            }
+        }
         let seen_key = format!("webhook:{webhook_id}");
         if matches!(kv.get(&seen_key).text().await, Ok(Some(_))) {
             log("info", "webhook_duplicate", serde_json::json!({"webhook_id": webhook_id, "topic": topic}));

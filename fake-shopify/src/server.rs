@@ -27,6 +27,9 @@ use std::sync::Arc;
 
 pub type AppState = Arc<Shops>;
 
+/// Orders an app sees without the protected `read_all_orders` scope (shopify.dev, Order).
+const ORDERS_WINDOW_DAYS: i64 = 60;
+
 /// Bulk queries one app may run at once per shop (API 2026-01 release notes).
 const MAX_CONCURRENT_BULK: usize = 5;
 
@@ -103,6 +106,7 @@ pub fn router(app: AppState) -> Router {
         .route("/_fake/faults", post(add_faults).get(list_faults).delete(clear_faults))
         .route("/_fake/deliveries", get(list_deliveries))
         .route("/_fake/cancel", post(cancel_order))
+        .route("/_fake/scopes", post(set_scopes))
         .route("/_fake/refund", post(refund_order))
         .route("/_fake/track", post(track_item))
         .route("/_fake/product-status", post(product_status))
@@ -456,9 +460,12 @@ async fn run_bulk(app: &AppState, domain: &str, req: &GraphqlRequest) -> ApiResu
     };
     let id = app.next_bulk_id.fetch_add(1, Ordering::Relaxed);
     let now = Utc::now();
-    let since = admin::orders_bulk_query_since(&inner);
-    let (catalog, seed, history, live, catalog_export) = {
+    let asked = admin::orders_bulk_query_since(&inner);
+    let (catalog, seed, history, live, catalog_export, since) = {
         let mut s = shop!(app, domain);
+        // Without `read_all_orders`, Shopify returns the last 60 days of orders, whatever was asked.
+        let window = (now - chrono::Duration::days(ORDERS_WINDOW_DAYS)).date_naive();
+        let since = if s.all_orders { asked } else { Some(asked.map_or(window, |a| a.max(window))) };
         // Since 2026-01 an app may run up to five bulk queries at once per shop.
         if s.bulk_ops.iter().filter(|o| o.in_progress()).count() >= MAX_CONCURRENT_BULK {
             return Ok(json!({ "bulkOperationRunQuery": { "bulkOperation": null,
@@ -468,7 +475,7 @@ async fn run_bulk(app: &AppState, domain: &str, req: &GraphqlRequest) -> ApiResu
         let catalog_export = (kind == BulkKind::Catalog).then(|| state::catalog_jsonl(&s));
         let key = s.random_hex(12);
         s.bulk_ops.push(BulkOp { id, kind, query: inner, created_at: now, completed_at: None, polls: 0, object_count: 0, root_object_count: 0, file_size: 0, key, ready: false });
-        (s.catalog.clone(), s.seed, s.history.clone(), s.live_orders.clone(), catalog_export)
+        (s.catalog.clone(), s.seed, s.history.clone(), s.live_orders.clone(), catalog_export, since)
     };
     let app2 = app.clone();
     let domain2 = domain.to_string();
@@ -755,6 +762,20 @@ async fn add_faults(State(app): State<AppState>, Json(b): Json<FaultBody>) -> Ap
     let mut s = shop!(app, &b.shop);
     s.faults.extend(std::iter::repeat_n(fault, b.count));
     Ok(Json(json!({ "queued": s.faults.iter().collect::<Vec<_>>() })))
+}
+
+#[derive(Deserialize)]
+struct ScopesBody {
+    shop: String,
+    read_all_orders: bool,
+}
+
+/// `POST /_fake/scopes {"shop", "read_all_orders"}`: whether Shopify approved the protected
+/// scope for the app (without it, orders older than 60 days are not returned).
+async fn set_scopes(State(app): State<AppState>, Json(b): Json<ScopesBody>) -> ApiResult<Json<Value>> {
+    let mut s = shop!(app, &b.shop);
+    s.all_orders = b.read_all_orders;
+    Ok(Json(json!({ "read_all_orders": s.all_orders })))
 }
 
 #[derive(Deserialize)]

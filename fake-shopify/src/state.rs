@@ -130,6 +130,9 @@ pub struct ShopState {
     pub cancelled: HashMap<i64, DateTime<Utc>>,
     pub refunds_of: HashMap<i64, Vec<Value>>,
     pub refund_seq: i64,
+    /// Whether Shopify approved the app's `read_all_orders` scope for this shop; without it
+    /// the orders query sees the last 60 days only.
+    pub all_orders: bool,
 }
 
 impl ShopState {
@@ -161,6 +164,7 @@ impl ShopState {
             cancelled: HashMap::new(),
             refunds_of: HashMap::new(),
             refund_seq: 0,
+            all_orders: true,
         }
     }
 

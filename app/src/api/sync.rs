@@ -15,6 +15,10 @@ pub struct SyncView {
     pub bytes_total: Option<i64>,
     pub error: Option<String>,
     pub finished_at: Option<String>,
+    /// Days of sales history the shop has (on the orders run): Shopify shares orders older
+    /// than 60 days only once it has approved the app's `read_all_orders` scope.
+    #[serde(default)]
+    pub history_days: Option<i64>,
 }
 
 impl SyncView {
@@ -49,9 +53,14 @@ pub async fn sync_status() -> Result<Vec<SyncView>, AppError> {
 #[cfg(feature = "ssr")]
 pub(crate) async fn latest_views(db: &worker::D1Database, shop_id: i64) -> Result<Vec<SyncView>, AppError> {
     let runs = crate::server::repo::sync_runs::latest(db, shop_id).await?;
+    let history_days = crate::server::repo::sync_runs::first_sale_day(db, shop_id)
+        .await?
+        .and_then(|d| d.parse::<chrono::NaiveDate>().ok())
+        .map(|d| (crate::server::context::today() - d).num_days().max(0));
     Ok(runs
         .into_iter()
         .map(|r| SyncView {
+            history_days: if r.kind == "orders" { history_days } else { None },
             kind: r.kind,
             status: r.status,
             objects_done: r.objects_done,

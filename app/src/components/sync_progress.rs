@@ -82,9 +82,14 @@ fn SyncPanel(runs: Vec<SyncView>, pending: RwSignal<bool>, start: Callback<()>) 
         .into_any(),
         (None, None) => {
             let last = runs.iter().filter_map(|r| r.finished_at.clone()).max().unwrap_or_default();
+            // Less than a year: Shopify withheld older orders (no `read_all_orders` approval).
+            let history = runs.iter().find_map(|r| r.history_days).map(|d| {
+                let short = if d < 365 { " (Shopify shares older orders once it approves read_all_orders)" } else { "" };
+                format!(" · {d} days of sales history{short}")
+            });
             view! {
                 <div class="sync-done">
-                    <span class="muted">{format!("Synced with Shopify {}", last.get(..16).unwrap_or("").replace('T', " "))}" UTC"</span>
+                    <span class="muted">{format!("Synced with Shopify {}", last.get(..16).unwrap_or("").replace('T', " "))}" UTC"{history}</span>
                     <SyncForm pending start label="Sync now"/>
                 </div>
             }

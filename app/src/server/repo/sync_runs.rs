@@ -109,3 +109,13 @@ pub async fn latest(db: &D1Database, shop_id: i64) -> Result<Vec<SyncRun>, AppEr
     )
     .await
 }
+
+/// The shop's first day with sales in the history (`daily_sales_by_day` answers it).
+pub async fn first_sale_day(db: &D1Database, shop_id: i64) -> Result<Option<String>, AppError> {
+    #[derive(serde::Deserialize)]
+    struct Day {
+        day: Option<String>,
+    }
+    let row: Option<Day> = crate::server::d1::first(db, "SELECT MIN(day) AS day FROM daily_sales WHERE shop_id = ?1", &[crate::server::d1::int(shop_id)]).await?;
+    Ok(row.and_then(|r| r.day))
+}

@@ -57,9 +57,12 @@ async function needsSignIn() {
   return until('the shop to wait for sign-in', async () => ((await tokenRow()).needs_signin_at ? true : undefined), { timeoutMs: 60000, everyMs: 1000 });
 }
 
-/** Expires the stored access token in the fake's eyes: its clock jumps past the token's hour. */
+/** Expires the stored access token in the fake's eyes: its clock jumps two hours on, past
+ * the hour a token lives (the app's clock stays, so it learns of it from a 401). */
+let clockOffset = 0;
 async function expireStoredToken() {
-  await policy({ clock_offset_secs: 7200 });
+  clockOffset += 7200;
+  await policy({ clock_offset_secs: clockOffset });
 }
 
 before(async () => {
@@ -102,7 +105,7 @@ test('a token that expires in the middle of a bulk sync is refreshed and the syn
 });
 
 test('concurrent work refreshes once: one token survives and every caller proceeds', PENDING, async () => {
-  await policy({ access_ttl_secs: 3600, clock_offset_secs: 0 });
+  await policy({ access_ttl_secs: 3600 });
   await expireStoredToken();
   const before = await stats();
   const { token_version: v0 } = await tokenRow();
@@ -166,6 +169,7 @@ test('a revoked refresh token marks the shop for sign-in once, and the next embe
 
 /** Stores a non-expiring token, as an app version before expiring tokens did. */
 async function storeLegacyToken() {
+  clockOffset = 0;
   await policy({ reset: true, ignore_expiring: true });
   await d1(`UPDATE shops SET needs_signin_at = CURRENT_TIMESTAMP WHERE id = ${shopId}`);
   assert.equal((await serverFn('dashboard', {}, { shop: SHOP })).status, 200);

@@ -107,6 +107,7 @@ pub fn router(app: AppState) -> Router {
         .route("/_fake/deliveries", get(list_deliveries))
         .route("/_fake/cancel", post(cancel_order))
         .route("/_fake/scopes", post(set_scopes))
+        .route("/_fake/location", post(location_active))
         .route("/_fake/refund", post(refund_order))
         .route("/_fake/track", post(track_item))
         .route("/_fake/product-status", post(product_status))
@@ -414,7 +415,8 @@ fn locations(app: &Shops, domain: &str, vars: &Value) -> ApiResult<Value> {
     };
     let s = shop!(app, domain);
     let all = &s.catalog.locations;
-    let page: Vec<Value> = all.iter().skip(after).take(first).map(|l| json!({ "id": gid("Location", l.id), "name": l.name, "isActive": true })).collect();
+    let page: Vec<Value> =
+        all.iter().skip(after).take(first).map(|l| json!({ "id": gid("Location", l.id), "name": l.name, "isActive": !s.inactive_locations.contains(&l.id) })).collect();
     let end = after + page.len();
     Ok(json!({ "locations": { "nodes": page, "pageInfo": { "hasNextPage": end < all.len(), "endCursor": (end > 0).then(|| format!("loc-{end}")) } } }))
 }
@@ -762,6 +764,23 @@ async fn add_faults(State(app): State<AppState>, Json(b): Json<FaultBody>) -> Ap
     let mut s = shop!(app, &b.shop);
     s.faults.extend(std::iter::repeat_n(fault, b.count));
     Ok(Json(json!({ "queued": s.faults.iter().collect::<Vec<_>>() })))
+}
+
+#[derive(Deserialize)]
+struct LocationBody {
+    shop: String,
+    location_id: i64,
+    active: bool,
+}
+
+/// `POST /_fake/location {"shop", "location_id", "active"}`: `locations/update`.
+async fn location_active(State(app): State<AppState>, Json(b): Json<LocationBody>) -> ApiResult<Json<Value>> {
+    let out = {
+        let mut s = shop!(app, &b.shop);
+        webhook::set_location_active(&mut s, b.location_id, b.active, Utc::now())?
+    };
+    let deliveries = webhook::send_all(&app, &b.shop, out).await?;
+    Ok(Json(json!({ "deliveries": deliveries })))
 }
 
 #[derive(Deserialize)]

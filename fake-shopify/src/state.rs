@@ -133,6 +133,8 @@ pub struct ShopState {
     /// Whether Shopify approved the app's `read_all_orders` scope for this shop; without it
     /// the orders query sees the last 60 days only.
     pub all_orders: bool,
+    /// Deactivated locations.
+    pub inactive_locations: std::collections::HashSet<i64>,
 }
 
 impl ShopState {
@@ -165,6 +167,7 @@ impl ShopState {
             refunds_of: HashMap::new(),
             refund_seq: 0,
             all_orders: true,
+            inactive_locations: std::collections::HashSet::new(),
         }
     }
 

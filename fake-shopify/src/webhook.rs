@@ -80,6 +80,11 @@ pub fn event(s: &mut ShopState, topic: Topic, now: DateTime<Utc>) -> Result<Vec<
             let tracked = !s.untracked.contains(&v);
             return set_tracked(s, v, tracked, now);
         }
+        Topic::LocationsCreate | Topic::LocationsUpdate | Topic::LocationsDelete => {
+            let l = s.catalog.locations.first().map(|l| l.id).ok_or_else(|| ApiError::Conflict("the shop has no locations".into()))?;
+            let active = !s.inactive_locations.contains(&l);
+            return set_location_active(s, l, active, now);
+        }
         Topic::AppUninstalled => state::shop_payload(s, now),
         Topic::CustomersDataRequest => {
             let (customer, orders) = customer(s);
@@ -289,6 +294,21 @@ pub fn set_tracked(s: &mut ShopState, variant_id: i64, tracked: bool, now: DateT
         "harmonized_system_code": null, "tracked": tracked, "country_harmonized_system_codes": []
     });
     Ok(vec![outgoing(s, Topic::InventoryItemsUpdate, &body, now, None)])
+}
+
+/// Activates or deactivates a location: `locations/update` with its `active` flag.
+pub fn set_location_active(s: &mut ShopState, location_id: i64, active: bool, now: DateTime<Utc>) -> Result<Vec<Outgoing>, ApiError> {
+    let l = s.catalog.locations.iter().find(|l| l.id == location_id).cloned().ok_or_else(|| ApiError::BadRequest(format!("no location {location_id}")))?;
+    if active {
+        s.inactive_locations.remove(&location_id);
+    } else {
+        s.inactive_locations.insert(location_id);
+    }
+    let body = json!({
+        "id": l.id, "admin_graphql_api_id": gid("Location", l.id), "name": l.name, "active": active, "legacy": false,
+        "address1": null, "city": null, "country_code": "US", "created_at": state::ts_offset(s.updated_at_default()), "updated_at": state::ts_offset(now)
+    });
+    Ok(vec![outgoing(s, Topic::LocationsUpdate, &body, now, None)])
 }
 
 /// Sets a product's status (`active`, `archived`, `draft`): `products/update`.

@@ -146,6 +146,8 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
                 sales::add_refund(db, shop.id, r.order_id, r.id, &day, fallback, &returned_lines(&r.refund_line_items, &[]))?
             }
         }
+        WebhookEvent::LocationCreated(l) | WebhookEvent::LocationUpdated(l) => catalog::set_location(db, shop.id, l.id, l.name.as_deref(), l.active.unwrap_or(true))?,
+        WebhookEvent::LocationDeleted(l) => catalog::set_location(db, shop.id, l.id, None, false)?,
         WebhookEvent::InventoryItemUpdated(i) => {
             let cost = i.cost.as_deref().and_then(money_to_cents);
             catalog::set_inventory_item(db, shop.id, i.id, i.tracked, cost)?
@@ -203,6 +205,11 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
     all.push(ledger);
     batch(db, all).await?;
     view.applied.insert(w.webhook_id.clone());
+    if let WebhookEvent::LocationCreated(l) | WebhookEvent::LocationUpdated(l) | WebhookEvent::LocationDeleted(l) = &event {
+        // Every variant stocked there: a deactivated location's alerts resolve at once.
+        let variants = catalog::variants_at(db, shop.id, l.id).await?;
+        return Ok(Some(Touched { shop_id: shop.id, variants, inventory_items: Vec::new() }));
+    }
     worker::console_log!(
         "{}",
         serde_json::json!({"level": "info", "event": "webhook_applied", "topic": w.topic, "webhook_id": w.webhook_id, "shop": w.shop})

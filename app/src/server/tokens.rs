@@ -102,6 +102,12 @@ pub async fn current(ctx: &TokenContext<'_>, stale: Option<i64>) -> Result<Optio
             }
             TokenState::Refresh | TokenState::Legacy => {
                 if shops::take_refresh_lease(ctx.db, ctx.shop_id, row.token_version, now, now + LEASE_SECS).await? {
+                    let why = match (stale, state) {
+                        (Some(_), _) => "Shopify refused it (401)",
+                        (None, TokenState::Legacy) => "non-expiring",
+                        _ => "expires soon",
+                    };
+                    log("info", "token_renewing", ctx, &format!("version {}: {why}", row.token_version));
                     return renew(ctx, &row, &token, state).await;
                 }
                 // Another caller is renewing this version: wait for its result.
@@ -130,6 +136,7 @@ async fn renew(ctx: &TokenContext<'_>, row: &TokenRow, token: &OfflineToken, sta
                 Ok(Some(ShopToken { access_token: fresh.access_token, version: row.token_version + 1 }))
             } else {
                 // The row moved on (a sign-in stored a newer grant meanwhile): use that.
+                log("warn", "token_refresh_discarded", ctx, &format!("the row left version {} while refreshing", row.token_version));
                 Box::pin(current(ctx, None)).await
             }
         }

@@ -34,6 +34,9 @@ pub enum Topic {
     OrdersCancelled,
     RefundsCreate,
     InventoryItemsUpdate,
+    LocationsCreate,
+    LocationsUpdate,
+    LocationsDelete,
     ProductsCreate,
     ProductsUpdate,
     ProductsDelete,
@@ -49,11 +52,14 @@ pub enum Topic {
 pub struct UnknownTopic(pub String);
 
 impl Topic {
-    pub const ALL: [Topic; 12] = [
+    pub const ALL: [Topic; 15] = [
         Topic::OrdersCreate,
         Topic::OrdersCancelled,
         Topic::RefundsCreate,
         Topic::InventoryItemsUpdate,
+        Topic::LocationsCreate,
+        Topic::LocationsUpdate,
+        Topic::LocationsDelete,
         Topic::ProductsCreate,
         Topic::ProductsUpdate,
         Topic::ProductsDelete,
@@ -71,6 +77,9 @@ impl Topic {
             Topic::OrdersCancelled => "orders/cancelled",
             Topic::RefundsCreate => "refunds/create",
             Topic::InventoryItemsUpdate => "inventory_items/update",
+            Topic::LocationsCreate => "locations/create",
+            Topic::LocationsUpdate => "locations/update",
+            Topic::LocationsDelete => "locations/delete",
             Topic::ProductsCreate => "products/create",
             Topic::ProductsUpdate => "products/update",
             Topic::ProductsDelete => "products/delete",
@@ -90,6 +99,9 @@ impl Topic {
             Topic::OrdersCancelled => Some("ORDERS_CANCELLED"),
             Topic::RefundsCreate => Some("REFUNDS_CREATE"),
             Topic::InventoryItemsUpdate => Some("INVENTORY_ITEMS_UPDATE"),
+            Topic::LocationsCreate => Some("LOCATIONS_CREATE"),
+            Topic::LocationsUpdate => Some("LOCATIONS_UPDATE"),
+            Topic::LocationsDelete => Some("LOCATIONS_DELETE"),
             Topic::ProductsCreate => Some("PRODUCTS_CREATE"),
             Topic::ProductsUpdate => Some("PRODUCTS_UPDATE"),
             Topic::ProductsDelete => Some("PRODUCTS_DELETE"),
@@ -252,6 +264,17 @@ pub struct RefundPayload {
     pub refund_line_items: Vec<RefundLineItem>,
 }
 
+/// `locations/create`, `locations/update` (REST Location) and `locations/delete` (its id).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocationPayload {
+    pub id: i64,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Deactivated locations hold no stock the merchant sells from.
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
 /// `inventory_items/update` (REST InventoryItem).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InventoryItemPayload {
@@ -381,6 +404,9 @@ pub enum WebhookEvent {
     OrderCancelled(OrderPayload),
     RefundCreated(RefundPayload),
     InventoryItemUpdated(InventoryItemPayload),
+    LocationCreated(LocationPayload),
+    LocationUpdated(LocationPayload),
+    LocationDeleted(LocationPayload),
     ProductCreated(ProductPayload),
     ProductUpdated(ProductPayload),
     ProductDeleted(ProductDeletePayload),
@@ -398,6 +424,9 @@ impl WebhookEvent {
             WebhookEvent::OrderCancelled(_) => Topic::OrdersCancelled,
             WebhookEvent::RefundCreated(_) => Topic::RefundsCreate,
             WebhookEvent::InventoryItemUpdated(_) => Topic::InventoryItemsUpdate,
+            WebhookEvent::LocationCreated(_) => Topic::LocationsCreate,
+            WebhookEvent::LocationUpdated(_) => Topic::LocationsUpdate,
+            WebhookEvent::LocationDeleted(_) => Topic::LocationsDelete,
             WebhookEvent::ProductCreated(_) => Topic::ProductsCreate,
             WebhookEvent::ProductUpdated(_) => Topic::ProductsUpdate,
             WebhookEvent::ProductDeleted(_) => Topic::ProductsDelete,
@@ -436,6 +465,9 @@ pub fn parse(topic: Topic, body: &[u8]) -> Result<WebhookEvent, PayloadError> {
         Topic::OrdersCancelled => WebhookEvent::OrderCancelled(typed(topic, value)?),
         Topic::RefundsCreate => WebhookEvent::RefundCreated(typed(topic, value)?),
         Topic::InventoryItemsUpdate => WebhookEvent::InventoryItemUpdated(typed(topic, value)?),
+        Topic::LocationsCreate => WebhookEvent::LocationCreated(typed(topic, value)?),
+        Topic::LocationsUpdate => WebhookEvent::LocationUpdated(typed(topic, value)?),
+        Topic::LocationsDelete => WebhookEvent::LocationDeleted(typed(topic, value)?),
         Topic::ProductsCreate => WebhookEvent::ProductCreated(typed(topic, value)?),
         Topic::ProductsUpdate => WebhookEvent::ProductUpdated(typed(topic, value)?),
         Topic::ProductsDelete => WebhookEvent::ProductDeleted(typed(topic, value)?),

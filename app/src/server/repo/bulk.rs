@@ -31,14 +31,22 @@ pub struct Location<'a> {
 }
 
 pub fn locations(db: &D1Database, shop_id: i64, rows: &[Location<'_>]) -> Result<Vec<D1PreparedStatement>, AppError> {
-    statements(
+    // A location Shopify no longer lists as active (deactivated or deleted) stops alerting.
+    let ids = serde_json::to_string(&rows.iter().map(|l| l.id).collect::<Vec<_>>()).map_err(|e| crate::server::context::internal("location ids", e))?;
+    let mut out = vec![prepare(
+        db,
+        "UPDATE locations SET active = 0 WHERE shop_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))",
+        &[int(shop_id), text(&ids)],
+    )?];
+    out.extend(statements(
         db,
         shop_id,
         "INSERT INTO locations (shop_id, id, name, active)
          SELECT ?1, json_extract(value, '$.id'), json_extract(value, '$.name'), 1 FROM json_each(?2) WHERE true
          ON CONFLICT(shop_id, id) DO UPDATE SET name = excluded.name, active = 1",
         rows,
-    )
+    )?);
+    Ok(out)
 }
 
 #[derive(Serialize)]

@@ -122,3 +122,29 @@ pub fn set_inventory_item(db: &D1Database, shop_id: i64, inventory_item_id: i64,
         &[int(shop_id), int(inventory_item_id), int(i64::from(tracked)), crate::server::d1::opt_int(cost_cents)],
     )?])
 }
+
+/// `locations/*`: a location's name and whether it is active (a deleted one is inactive:
+/// its history stays, its alerts go).
+pub fn set_location(db: &D1Database, shop_id: i64, location_id: i64, name: Option<&str>, active: bool) -> Result<Vec<D1PreparedStatement>, AppError> {
+    Ok(vec![prepare(
+        db,
+        "INSERT INTO locations (shop_id, id, name, active) VALUES (?1, ?2, COALESCE(?3, ''), ?4)
+         ON CONFLICT(shop_id, id) DO UPDATE SET name = COALESCE(?3, locations.name), active = ?4",
+        &[int(shop_id), int(location_id), crate::server::d1::opt_text(name), int(i64::from(active))],
+    )?])
+}
+
+/// The variants stocked at a location.
+pub async fn variants_at(db: &D1Database, shop_id: i64, location_id: i64) -> Result<Vec<i64>, AppError> {
+    #[derive(serde::Deserialize)]
+    struct V {
+        variant_id: i64,
+    }
+    let rows: Vec<V> = crate::server::d1::all(
+        db,
+        "SELECT variant_id FROM inventory_levels WHERE shop_id = ?1 AND location_id = ?2",
+        &[int(shop_id), int(location_id)],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.variant_id).collect())
+}

@@ -108,3 +108,17 @@ test('an archived product stops alerting and its alerts resolve; a draft likewis
   await until('the draft product is quiet', async () => ((await liveAlerts(`v.product_id = ${other}`)) === 0 ? true : undefined), { timeoutMs: 60000, everyMs: 1000 });
   for (const p of [product, other]) await fake('/_fake/product-status', { shop: DEMO, product_id: p, status: 'active' });
 });
+
+test('a deactivated location stops alerting and its alerts resolve', async () => {
+  const [row] = await d1(`SELECT a.location_id FROM alerts a JOIN locations l ON l.shop_id = a.shop_id AND l.id = a.location_id
+                          WHERE a.shop_id = ${shopId} AND a.state != 'resolved' AND l.id != (SELECT primary_location_id FROM shops WHERE id = ${shopId})
+                          GROUP BY a.location_id ORDER BY COUNT(*) DESC LIMIT 1`);
+  assert.ok(row, 'a location with live alerts');
+  const r = await fake('/_fake/location', { shop: DEMO, location_id: row.location_id, active: false });
+  assert.equal(r.deliveries[0].status, 200);
+  await until('its alerts resolved', async () => ((await liveAlerts(`a.location_id = ${row.location_id}`)) === 0 ? true : undefined), { timeoutMs: 60000, everyMs: 1000 });
+  const [{ active }] = await d1(`SELECT active FROM locations WHERE shop_id = ${shopId} AND id = ${row.location_id}`);
+  assert.equal(active, 0);
+  await fake('/_fake/location', { shop: DEMO, location_id: row.location_id, active: true });
+  await until('active again', async () => ((await d1(`SELECT active FROM locations WHERE shop_id = ${shopId} AND id = ${row.location_id}`))[0].active === 1 ? true : undefined));
+});

@@ -43,7 +43,7 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 use domain::engine::{
-    assess_all, history_window, refit_variant, EngineConfig, Forecast, History, HistoryTable, Position, SeasonalPattern,
+    assess_all, Assessment, history_window, refit_variant, EngineConfig, Forecast, History, HistoryTable, Position, SeasonalPattern,
     SupplyOverrides, NIGHTLY_HISTORY_DAYS, REFIT_HISTORY_DAYS,
 };
 use domain::settings::Settings;
@@ -56,6 +56,10 @@ use std::time::Instant;
 const SEED: u64 = 20_261_206;
 const SERIES_PER_PATTERN: usize = 120;
 const HOLDOUT: usize = 28;
+/// Mean supplier lead times in the replenishment simulation (series i gets i mod 4).
+const SIM_LEADS: [u32; 4] = [3, 7, 14, 21];
+/// Days the replenishment simulation runs from each series' forecast date.
+const SIM_DAYS: usize = 182;
 /// Demo-shop series scored against actual sales (every k-th of the shop's).
 const DEMO_SERIES: usize = 400;
 const PATTERNS: [&str; 9] = ["smooth", "trend", "intermittent", "lumpy", "weekly", "yearly", "promo", "stockouts", "launch"];
@@ -156,12 +160,16 @@ fn generate(index: usize, pattern: &'static str, bucket: usize) -> Series {
     let today = base_date + Days::new(rng.int(0, 540) as u64);
     let start = today - Days::new(days as u64);
     let total = days + HOLDOUT;
+    // Latent demand runs on past the holdout for the replenishment simulation, drawn from a
+    // stream of its own so the history and holdout stay as they were without it.
+    let horizon = days + HOLDOUT.max(SIM_DAYS);
+    let mut future_rng = Rng(SEED ^ 0x5EED_F00D ^ (index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let date = |t: usize| start + Days::new(t as u64);
 
     let mild_strength = rng.range(0.0, 0.25);
     let mild = weekday_profile(&mut rng, mild_strength);
-    let mut lambda = vec![0.0; total];
-    let mut demand = vec![0u32; total];
+    let mut lambda = vec![0.0; horizon];
+    let mut demand = vec![0u32; horizon];
     // Occurrence probability and size distribution, for intermittent and lumpy demand.
     let mut draw: Draw = Box::new(|r: &mut Rng, l: f64| r.poisson(l));
     let base = match pattern {
@@ -211,7 +219,7 @@ fn generate(index: usize, pattern: &'static str, bucket: usize) -> Series {
     let amp = rng.range(0.3, 0.7);
     let phase = rng.range(0.0, 365.25);
     let ramp = rng.range(7.0, 42.0);
-    let mut promo = vec![1.0; total];
+    let mut promo = vec![1.0; horizon];
     if pattern == "promo" {
         let mut t = rng.int(0, 40);
         while t < days.saturating_sub(10) {
@@ -223,7 +231,7 @@ fn generate(index: usize, pattern: &'static str, bucket: usize) -> Series {
             t += len + rng.int(30, 90);
         }
     }
-    for t in 0..total {
+    for t in 0..horizon {
         let d = date(t);
         let wd = d.weekday().num_days_from_monday() as usize;
         let season = match pattern {
@@ -232,13 +240,14 @@ fn generate(index: usize, pattern: &'static str, bucket: usize) -> Series {
             _ => mild[wd],
         };
         let level = match pattern {
-            "trend" => base * (1.0 + growth * t as f64 / total as f64),
+            // Past the holdout the trend levels off (no series trends to zero in the simulation).
+            "trend" => base * (1.0 + growth * t.min(total) as f64 / total as f64),
             "launch" => base * (1.0 - (-(t as f64) / ramp).exp()),
             "intermittent" | "lumpy" => occurrence * size_mean,
             _ => base,
         };
         lambda[t] = (level * season * promo[t]).max(0.0);
-        demand[t] = draw(&mut rng, lambda[t]);
+        demand[t] = if t < total { draw(&mut rng, lambda[t]) } else { draw(&mut future_rng, lambda[t]) };
     }
     // Stockout spells in the training days; the holdout is scored against latent demand.
     let (spell_p, spell_len) = if pattern == "stockouts" { (rng.range(0.02, 0.04), (5, 25)) } else { (0.004, (3, 14)) };
@@ -331,6 +340,24 @@ fn refit(refit_day: NaiveDate, locations: &[Rows<'_>]) -> Result<SeasonalPattern
 /// The nightly recalculation of one series (app/src/server/recalc.rs): its
 /// `NIGHTLY_HISTORY_DAYS` table and `assess_all` with the stored pattern.
 fn nightly(today: NaiveDate, rows: &Rows<'_>, stored: Option<&SeasonalPattern>, cfg: &EngineConfig) -> Result<Forecast, String> {
+    let stock = Stock { on_hand: 100, incoming: 0, supply: SupplyOverrides::default() };
+    Ok(nightly_assess(today, rows, stored, cfg, &stock)?.forecast)
+}
+
+/// A position's stock and supply, for the nightly assessment.
+struct Stock {
+    on_hand: i64,
+    incoming: i64,
+    supply: SupplyOverrides,
+}
+
+fn nightly_assess(
+    today: NaiveDate,
+    rows: &Rows<'_>,
+    stored: Option<&SeasonalPattern>,
+    cfg: &EngineConfig,
+    stock: &Stock,
+) -> Result<Assessment, String> {
     let (ns, ne) = history_window(today, NIGHTLY_HISTORY_DAYS);
     let mut table = HistoryTable::with_capacity(ns, ne, 1).map_err(|e| e.to_string())?;
     let id = table.add_series();
@@ -340,17 +367,109 @@ fn nightly(today: NaiveDate, rows: &Rows<'_>, stored: Option<&SeasonalPattern>, 
     let position = Position {
         variant_id: 1,
         location_id: 1,
-        on_hand: 100,
-        incoming: 0,
+        on_hand: stock.on_hand,
+        incoming: stock.incoming,
         price_cents: 1_000,
         cost_cents: 500,
         tracked: true,
-        supply: SupplyOverrides::default(),
+        supply: stock.supply,
         yearly_factor: stored.map(|p| p.yearly),
         day_of_week: stored.map(|p| p.day_of_week),
     };
     let assessed = assess_all(&[position], &table, cfg, today).map_err(|e| e.to_string())?;
-    Ok(assessed.first().ok_or("no assessment")?.forecast)
+    assessed.into_iter().next().ok_or_else(|| "no assessment".into())
+}
+
+/// What one series' replenishment simulation counted.
+#[derive(Default, Clone, Copy)]
+struct SimResult {
+    /// Orders placed whose lead time ended inside the simulation, and how many of those
+    /// lead times saw demand go unmet (the cycle service level's failures).
+    orders: u32,
+    short_orders: u32,
+    demand: u64,
+    sold: u64,
+}
+
+impl std::ops::AddAssign for SimResult {
+    fn add_assign(&mut self, o: Self) {
+        self.orders += o.orders;
+        self.short_orders += o.short_orders;
+        self.demand += o.demand;
+        self.sold += o.sold;
+    }
+}
+
+/// The engine running a shop's replenishment against the series' latent demand for
+/// `SIM_DAYS`: every night the production path (the last Sunday refit and the nightly
+/// assessment, on the history so far, the simulated days' sales and stockouts included);
+/// when it raises "reorder now", the suggested quantity is ordered and arrives after the
+/// lead time, drawn around its mean with its standard deviation (both in the engine's
+/// supply settings). Demand beyond the stock on hand is lost. Starts at the order-up-to
+/// level. Counts each order's lead time with unmet demand (cycle service level) and the
+/// share of demand served (fill rate).
+fn simulate(s: &Series, index: usize, cfg: &EngineConfig) -> Result<SimResult, String> {
+    let lead = SIM_LEADS[index % SIM_LEADS.len()];
+    let lead_sd = 0.25 * f64::from(lead);
+    let supply = SupplyOverrides {
+        lead_time_days: Some(lead),
+        lead_time_sd_days: Some(lead_sd),
+        review_period_days: None,
+        target_cover_days: None,
+    };
+    let mut rng = Rng(SEED ^ 0xC0FF_EE00 ^ index as u64);
+    let mut rows: Vec<DayRowT> = s
+        .row_days()
+        .map(|t| (s.start + Days::new(t as u64), u16::try_from(s.sales[t]).unwrap_or(u16::MAX), s.out[t]))
+        .collect();
+    let mut on_hand: i64 = 0;
+    // Open orders: (arrival day, quantity, day placed, demand went unmet meanwhile).
+    let mut open: Vec<(usize, i64, usize, bool)> = Vec::new();
+    let mut result = SimResult::default();
+    let mut refit_cache: Option<(NaiveDate, SeasonalPattern)> = None;
+    for h in 0..SIM_DAYS {
+        let today = s.today + Days::new(h as u64);
+        for o in open.iter().filter(|o| o.0 == h) {
+            on_hand += o.1;
+        }
+        for o in open.iter().filter(|o| o.0 == h) {
+            result.orders += 1;
+            result.short_orders += u32::from(o.3);
+        }
+        open.retain(|o| o.0 > h);
+        let first_day = rows.first().map(|r| r.0.max(s.import_first));
+        let history = Rows { rows: &rows, first_day };
+        let refit_day = last_refit(today);
+        if refit_cache.as_ref().is_none_or(|(d, _)| *d != refit_day) {
+            let pattern = refit(refit_day, std::slice::from_ref(&history))?;
+            refit_cache = Some((refit_day, pattern));
+        }
+        let stored = refit_cache.as_ref().map(|(_, p)| p);
+        let incoming: i64 = open.iter().map(|o| o.1).sum();
+        let stock = Stock { on_hand, incoming, supply };
+        let a = nightly_assess(today, &history, stored, cfg, &stock)?;
+        if h == 0 {
+            on_hand = a.plan.order_up_to.ceil() as i64;
+        } else if a.conditions.get(domain::RiskKind::ReorderNow).opens && a.plan.suggested_qty > 0 {
+            let days = (f64::from(lead) + lead_sd * rng.normal()).round().max(1.0) as usize;
+            open.push((h + days, i64::from(a.plan.suggested_qty), h, false));
+        }
+        let demand = i64::from(s.demand[s.days() + h]);
+        let sold = demand.min(on_hand.max(0));
+        on_hand -= sold;
+        if sold < demand {
+            for o in &mut open {
+                o.3 = true;
+            }
+        }
+        result.demand += demand as u64;
+        result.sold += sold as u64;
+        let out = on_hand <= 0;
+        if sold > 0 || out {
+            rows.push((today, u16::try_from(sold).unwrap_or(u16::MAX), out));
+        }
+    }
+    Ok(result)
 }
 
 /// What the engine forecast for one series, and how long the production path took.
@@ -525,10 +644,18 @@ fn run(dir: &std::path::Path, per: usize) -> Result<(), String> {
     let (mut days_csv, mut meta_csv) = (header_days(), header_series());
     let mut engine_micros = 0.0;
     let mut index = 0;
-    for pattern in PATTERNS {
+    let mut sims = [SimResult::default(); PATTERNS.len()];
+    let mut sims_by_lead = [SimResult::default(); SIM_LEADS.len()];
+    let mut sim_secs = 0.0;
+    for (pi, pattern) in PATTERNS.iter().copied().enumerate() {
         for k in 0..per {
             let s = generate(index, pattern, k % BUCKETS.len());
             let run = production_path(&s, &cfg)?;
+            let t_sim = Instant::now();
+            let sim = simulate(&s, index, &cfg)?;
+            sims[pi] += sim;
+            sims_by_lead[index % SIM_LEADS.len()] += sim;
+            sim_secs += t_sim.elapsed().as_secs_f64();
             engine_micros += run.micros;
             let first = s.first_day();
             let skip = first.map_or(s.days(), |f| usize::try_from((f - s.start).num_days()).unwrap_or(0).min(s.days()));
@@ -584,6 +711,34 @@ fn run(dir: &std::path::Path, per: usize) -> Result<(), String> {
         "engine production path (Sunday refit + nightly assess_all) on {index} series: {:.1} ms total, seed {SEED}",
         engine_micros / 1e3
     );
+    println!();
+    println!(
+        "replenishment simulation: {SIM_DAYS} days per series from its forecast date, the engine's nightly reorder point and \
+         order-up-to level at the {}% service level set, lead times 3/7/14/21 days with a 25% standard deviation, \
+         unmet demand lost ({sim_secs:.1} s)",
+        Settings::default().service_level_pct
+    );
+    println!("{:<14}{:>8}{:>14}{:>12}", "pattern", "orders", "cycle SL %", "fill rate %");
+    let mut all = SimResult::default();
+    for (pattern, r) in PATTERNS.iter().zip(&sims) {
+        all += *r;
+        print_sim(pattern, r);
+    }
+    print_sim("all", &all);
+    for (lead, r) in SIM_LEADS.iter().zip(&sims_by_lead) {
+        print_sim(&format!("lead {lead} days"), r);
+    }
+    println!();
     demo(dir, DEMO_SERIES, &cfg)?;
     Ok(())
+}
+
+fn print_sim(label: &str, r: &SimResult) {
+    let pct = |a: f64, b: f64| if b > 0.0 { 100.0 * a / b } else { f64::NAN };
+    println!(
+        "{label:<14}{:>8}{:>14.1}{:>12.1}",
+        r.orders,
+        pct(f64::from(r.orders - r.short_orders), f64::from(r.orders)),
+        pct(r.sold as f64, r.demand as f64)
+    );
 }

@@ -4,7 +4,7 @@
 use super::config::EngineConfig;
 use super::forecast::{DemandPattern, Forecast, ForecastMethod};
 use super::history::History;
-use super::replenishment::{days_of_cover, order_quantity, safety_stock, Plan};
+use super::replenishment::{cumulative_error_factor, days_of_cover, order_quantity, safety_stock, Plan, REVIEW_DAYS};
 use crate::risk::RiskKind;
 use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -190,8 +190,14 @@ pub fn assess_forecast(p: &Position, forecast: Forecast, cfg: &EngineConfig, tod
     let z = cfg.service_level.z();
     let daily = forecast.daily();
     let lead = supply.lead_time_days;
-    let lead_time_demand = forecast.over(today, lead);
-    let ss = safety_stock(z, forecast.sigma_daily, daily, f64::from(lead), supply.lead_time_sd_days);
+    // Stock is reviewed once a night, so an order placed today must cover the lead time
+    // and the day until the next review could place another: the protection period.
+    let protect = lead.saturating_add(REVIEW_DAYS);
+    let lead_time_demand = forecast.over(today, protect);
+    // The forecast's own error adds up over the period: a level that is off today is off
+    // on every day of it (`cumulative_error_factor`), beyond the days' independent noise.
+    let sigma = forecast.sigma_daily * cumulative_error_factor(forecast.alpha, protect).sqrt();
+    let ss = safety_stock(z, sigma, daily, f64::from(protect), supply.lead_time_sd_days);
     let reorder_point = lead_time_demand + ss;
     let cover_after = supply.target_cover_days.max(supply.review_period_days);
     let order_up_to = forecast.over(today, lead.saturating_add(cover_after)) + ss;
@@ -206,8 +212,8 @@ pub fn assess_forecast(p: &Position, forecast: Forecast, cfg: &EngineConfig, tod
         forecast.last_sale.map(|d| u32::try_from(today.signed_duration_since(d).num_days().max(0)).unwrap_or(u32::MAX));
     // With no sale in the window, the whole window has been without one.
     let days_without_sale = days_since_last_sale.unwrap_or(forecast.history_days);
-    let seasonal_factor = if lead > 0 && forecast.level > 0.0 {
-        lead_time_demand / (forecast.level * f64::from(lead))
+    let seasonal_factor = if protect > 0 && forecast.level > 0.0 {
+        lead_time_demand / (forecast.level * f64::from(protect))
     } else {
         forecast.yearly * forecast.day_of_week[today.weekday().num_days_from_monday() as usize]
     };

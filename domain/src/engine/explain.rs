@@ -75,7 +75,7 @@ pub fn in_words(kind: RiskKind, e: &Explanation, money: &dyn Fn(i64) -> String) 
             money(e.lost_revenue_per_day_cents)
         ),
         RiskKind::ReorderNow => format!(
-            "{position} units on hand and on order is at or below the reorder point of {} ({} expected over the {}-day lead time + {} safety stock at a {:.0}% service level). {pace} Order {} now.",
+            "{position} units on hand and on order is at or below the reorder point of {} ({} expected over the {}-day lead time and the day to the next check + {} safety stock at a {:.0}% service level). {pace} Order {} now.",
             units(e.reorder_point),
             units(e.lead_time_demand),
             e.lead_time_days,

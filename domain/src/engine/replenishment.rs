@@ -11,6 +11,23 @@ pub fn safety_stock(z: f64, sigma_daily: f64, daily: f64, lead_days: f64, lead_s
     finite_or_zero(z.max(0.0) * var.sqrt())
 }
 
+/// Days between two reviews of the stock: the nightly recalculation. The reorder point
+/// protects the lead time plus this (a periodic review's protection period).
+pub const REVIEW_DAYS: u32 = 1;
+
+/// How much a forecast's summed error over `days` days exceeds `days` independent daily
+/// errors, per day: for exponential smoothing with constant α, the error of day k ahead
+/// carries the level's error, so the sum's variance is σ² · Σ_{k<days} (1 + α·k)²
+/// (Hyndman et al., *Forecasting with Exponential Smoothing*, §6.1). Returns that sum ÷
+/// `days` (1 with α = 0 or at most one day).
+pub fn cumulative_error_factor(alpha: f64, days: u32) -> f64 {
+    let (a, p) = (alpha.clamp(0.0, 1.0), f64::from(days));
+    if days <= 1 || !a.is_finite() {
+        return 1.0;
+    }
+    (p + a * p * (p - 1.0) + a * a * (p - 1.0) * p * (2.0 * p - 1.0) / 6.0) / p
+}
+
 /// Days the available stock lasts; `None` when nothing sells ("not selling"), never ∞.
 pub fn days_of_cover(available: i64, daily: f64) -> Option<f64> {
     (daily > 0.0 && daily.is_finite()).then(|| available.max(0) as f64 / daily).filter(|c| c.is_finite())
@@ -40,10 +57,11 @@ fn finite_or_zero(x: f64) -> f64 {
 /// Where a variant stands against its replenishment targets.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
-    /// Forecast demand over the lead time.
+    /// Forecast demand over the protection period: the lead time and the day to the next
+    /// nightly review (`REVIEW_DAYS`).
     pub lead_time_demand: f64,
     pub safety_stock: f64,
-    /// Order when the stock position falls to this: lead-time demand + safety stock.
+    /// Order when the stock position falls to this: protection-period demand + safety stock.
     pub reorder_point: f64,
     /// Position an order should restore: demand over lead time + cover days, + safety stock.
     pub order_up_to: f64,
@@ -53,6 +71,15 @@ pub struct Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cumulative_error_by_hand() {
+        // α = 0.1 over 3 days: (1 + 1.1² + 1.2²) / 3 = (1 + 1.21 + 1.44) / 3.
+        assert!((cumulative_error_factor(0.1, 3) - 3.65 / 3.0).abs() < 1e-12);
+        assert_eq!(cumulative_error_factor(0.1, 1), 1.0);
+        assert_eq!(cumulative_error_factor(0.0, 30), 1.0);
+        assert_eq!(cumulative_error_factor(f64::NAN, 30), 1.0);
+    }
 
     #[test]
     fn safety_stock_by_hand() {

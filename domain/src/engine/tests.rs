@@ -61,13 +61,16 @@ const Z95: f64 = 1.6448536269514722;
 #[test]
 fn plan_by_hand() {
     let a = run(position(15, 5), steady());
-    let ss = Z95 * 1.5 * 7f64.sqrt(); // ≈ 6.529
-    assert!((a.plan.lead_time_demand - 14.0).abs() < 1e-12);
+    // Protection period: 7 days' lead time + 1 to the next nightly review = 8 days.
+    // Summed smoothing error with α = 0.1 over 8 days: (8 + 0.1·8·7 + 0.01·7·8·15/6) / 8
+    // = 15 / 8 per day, so ss = z · √(8 · 1.5² · 15/8) = z · 1.5 · √15 ≈ 9.556.
+    let ss = Z95 * 1.5 * 15f64.sqrt();
+    assert!((a.plan.lead_time_demand - 16.0).abs() < 1e-12);
     assert!((a.plan.safety_stock - ss).abs() < 1e-6);
-    assert!((a.plan.reorder_point - (14.0 + ss)).abs() < 1e-6);
-    // Up to: 2/day × (7 lead + 30 cover) + ss = 80.53; position 20 → 61 units.
+    assert!((a.plan.reorder_point - (16.0 + ss)).abs() < 1e-6);
+    // Up to: 2/day × (7 lead + 30 cover) + ss = 83.56; position 20 → 64 units.
     assert!((a.plan.order_up_to - (74.0 + ss)).abs() < 1e-6);
-    assert_eq!(a.plan.suggested_qty, 61);
+    assert_eq!(a.plan.suggested_qty, 64);
     assert_eq!(a.explanation.days_of_cover, Some(10.0));
     assert_eq!(a.explanation.depletion_date, Some(days(10)));
     assert_eq!(a.explanation.seasonal_factor, 1.0);
@@ -81,8 +84,8 @@ fn lead_time_variability_widens_safety_stock() {
     let mut p = position(15, 5);
     p.supply.lead_time_sd_days = Some(2.0);
     let a = run(p, steady());
-    // √(7 · 1.5² + 2² · 2²) = √31.75.
-    assert!((a.plan.safety_stock - Z95 * 31.75f64.sqrt()).abs() < 1e-6);
+    // √(8 · 1.5² · 15/8 + 2² · 2²) = √49.75 (protection 8 days, see plan_by_hand).
+    assert!((a.plan.safety_stock - Z95 * 49.75f64.sqrt()).abs() < 1e-6);
     assert_eq!(a.explanation.lead_time_sd_days, 2.0);
 }
 
@@ -92,14 +95,15 @@ fn weekday_mix_of_the_lead_time_is_the_seasonal_factor() {
     f.day_of_week = [0.5, 0.5, 1.0, 1.0, 1.0, 1.5, 1.5];
     let mut p = position(100, 0);
     p.supply.lead_time_days = Some(2);
-    // today is a Wednesday: Wed + Thu = 2 · (1 + 1) = 4; Friday start would differ.
+    // Two days' lead time and the day to the next review: 3 days. Today is a Wednesday:
+    // Wed + Thu + Fri = 2 · (1 + 1 + 1) = 6; a Friday start differs.
     let a = run(p, f);
-    assert!((a.plan.lead_time_demand - 4.0).abs() < 1e-12);
+    assert!((a.plan.lead_time_demand - 6.0).abs() < 1e-12);
     let friday = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
     let b = assess::assess_forecast(&p, f, &cfg(), friday);
-    // Fri 1.0 + Sat 1.5 → 2 · 2.5 = 5, factor 1.25.
-    assert!((b.plan.lead_time_demand - 5.0).abs() < 1e-12);
-    assert!((b.explanation.seasonal_factor - 1.25).abs() < 1e-12);
+    // Fri 1.0 + Sat 1.5 + Sun 1.5 → 2 · 4 = 8 over 3 days, factor 4/3.
+    assert!((b.plan.lead_time_demand - 8.0).abs() < 1e-12);
+    assert!((b.explanation.seasonal_factor - 4.0 / 3.0).abs() < 1e-12);
 }
 
 #[test]
@@ -197,8 +201,8 @@ fn oversold_stock_is_out_of_stock_and_orders_the_backlog() {
     assert_eq!(a.explanation.days_of_cover, Some(0.0));
     assert_eq!(a.explanation.depletion_date, None);
     assert_eq!(a.explanation.stock_value_cents, 0);
-    // Up to 80.53 from −4: 85 units.
-    assert_eq!(a.plan.suggested_qty, 85);
+    // Up to 83.56 from −4: 88 units.
+    assert_eq!(a.plan.suggested_qty, 88);
 }
 
 #[test]
@@ -231,11 +235,17 @@ fn dead_stock_after_the_configured_days_without_a_sale() {
 
 #[test]
 fn lead_time_zero_and_full_service_level_are_finite() {
-    let mut p = position(1, 0);
+    // Delivery the same day still leaves the day until the next nightly review to cover:
+    // one day of demand (2) and its safety stock z · 1.5.
+    let mut p = position(10, 0);
     p.supply.lead_time_days = Some(0);
     let a = run(p, steady());
-    assert_eq!((a.plan.lead_time_demand, a.plan.safety_stock, a.plan.reorder_point), (0.0, 0.0, 0.0));
+    assert_eq!(a.plan.lead_time_demand, 2.0);
+    assert!((a.plan.safety_stock - Z95 * 1.5).abs() < 1e-6);
+    assert!((a.plan.reorder_point - (2.0 + Z95 * 1.5)).abs() < 1e-6);
     assert!(!a.conditions.get(RiskKind::ReorderNow).opens);
+    p.on_hand = 1; // runs out before the next review
+    assert!(run(p, steady()).conditions.get(RiskKind::ReorderNow).opens);
     assert!(run(position(0, 0), steady()).conditions.get(RiskKind::ReorderNow).opens);
 
     let settings = Settings { service_level_pct: 100.0, ..Settings::default() };
@@ -348,16 +358,16 @@ fn reorder_suggestions_per_vendor_as_csv() {
     let out = run(p, steady());
     let orders = reorder_suggestions([(&la, &low), (&lb, &out), (&lc, &fine)], Some(14), today());
     assert_eq!(orders.iter().map(|o| o.vendor.as_str()).collect::<Vec<_>>(), ["Acme", "Zeta Supply"]);
-    // 2/day × (7 + 14) + ss 6.53 = 48.53; from position 20 → 29, from −2 → 51.
-    assert_eq!(orders[1].lines[0].suggested_qty, 29);
-    assert_eq!(orders[0].lines[0].suggested_qty, 51);
-    assert_eq!(orders[0].total_cost_cents, 51 * 1_234);
+    // 2/day × (7 + 14) + ss 9.56 = 51.56; from position 20 → 32, from −2 → 54.
+    assert_eq!(orders[1].lines[0].suggested_qty, 32);
+    assert_eq!(orders[0].lines[0].suggested_qty, 54);
+    assert_eq!(orders[0].total_cost_cents, 54 * 1_234);
     let csv = purchase_order_csv(&orders);
     assert_eq!(
         csv,
         "vendor,sku,product,variant,location,on_hand,incoming,order_qty,unit_cost\r\n\
-         Acme,CAP-1,\"Trail Tee, \"\"organic\"\"\",M,Main,-2,0,51,12.34\r\n\
-         Zeta Supply,TEE-M,\"Trail Tee, \"\"organic\"\"\",M,Main,15,5,29,10.00\r\n"
+         Acme,CAP-1,\"Trail Tee, \"\"organic\"\"\",M,Main,-2,0,54,12.34\r\n\
+         Zeta Supply,TEE-M,\"Trail Tee, \"\"organic\"\"\",M,Main,15,5,32,10.00\r\n"
     );
     // Without a page-wide number, each line covers its variant's own days: exactly the
     // engine's suggestion; a variant that orders for longer gets more.
@@ -544,13 +554,17 @@ fn bad_input_a_month_long_gap_keeps_a_finite_selling_forecast() {
 #[test]
 fn bad_input_lead_time_zero_on_a_fitted_forecast() {
     let table = nightly(&[4; 182], &[false; 182], None);
-    let mut p = position(3, 0);
+    let mut p = position(30, 0);
     p.supply.lead_time_days = Some(0);
     let a = &assess_all(&[p], &table, &cfg(), today()).unwrap()[0];
     assert_sane(a);
-    assert_eq!((a.plan.lead_time_demand, a.plan.reorder_point), (0.0, 0.0));
+    // Only the day to the next review is at risk: about a day's demand, no week of it.
+    assert!((a.plan.lead_time_demand - 4.0).abs() < 0.1, "{:?}", a.plan);
+    assert!(a.plan.reorder_point < 8.0, "{:?}", a.plan);
     assert!(a.plan.suggested_qty > 0, "stock for the review period is still ordered");
     assert!(!a.conditions.get(RiskKind::ReorderNow).opens);
+    p.on_hand = 3; // less than a day's demand: order now
+    assert!(assess_all(&[p], &table, &cfg(), today()).unwrap()[0].conditions.get(RiskKind::ReorderNow).opens);
 }
 
 #[test]

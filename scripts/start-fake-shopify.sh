@@ -12,7 +12,7 @@ PORT=${FAKE_PORT:-8788}
 API_KEY=$(sed -n '/^\[env\./q; s/^SHOPIFY_API_KEY = "\(.*\)"/\1/p' wrangler.toml)
 API_SECRET=$(sed -n 's/^SHOPIFY_API_SECRET=//p' .dev.vars)
 cargo build -q -p fake-shopify
-target/debug/fake-shopify serve --port "$PORT" --app-url "$APP_URL" \
+target/debug/fake-shopify serve --port "$PORT" --app-url "$APP_URL" --app-config shopify.app.toml \
   --api-key "$API_KEY" --api-secret "$API_SECRET" --end "$(date -u +%F)" >"$LOG" 2>&1 &
 pid=$!
 for _ in $(seq 1 60); do

@@ -24,6 +24,26 @@ pub struct Config {
     pub end: NaiveDate,
     /// Where the fake itself is reachable (bulk result URLs, the App Bridge script).
     pub public_url: String,
+    /// App-specific webhook subscriptions from the app's `shopify.app.toml`: (topic, uri),
+    /// the uri relative to the app's URL. Shopify delivers these to every shop that installs
+    /// the app, and nothing it was not subscribed to.
+    pub app_subscriptions: Vec<(String, String)>,
+}
+
+/// The `[[webhooks.subscriptions]]` of a `shopify.app.toml` (topics and compliance topics)
+/// as (topic, uri) pairs.
+pub fn app_subscriptions(config_toml: &str) -> Result<Vec<(String, String)>, String> {
+    let v: toml::Value = toml::from_str(config_toml).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for sub in v.get("webhooks").and_then(|w| w.get("subscriptions")).and_then(|s| s.as_array()).into_iter().flatten() {
+        let Some(uri) = sub.get("uri").and_then(|u| u.as_str()) else { continue };
+        for key in ["topics", "compliance_topics"] {
+            for t in sub.get(key).and_then(|t| t.as_array()).into_iter().flatten().filter_map(|t| t.as_str()) {
+                out.push((t.to_string(), uri.to_string()));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The demo shops: (domain, name, seed offset from `--seed`).

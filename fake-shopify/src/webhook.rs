@@ -80,11 +80,15 @@ pub fn event(s: &mut ShopState, topic: Topic, now: DateTime<Utc>) -> Result<Vec<
             let tracked = !s.untracked.contains(&v);
             return set_tracked(s, v, tracked, now);
         }
-        Topic::LocationsCreate | Topic::LocationsUpdate | Topic::LocationsDelete => {
+        Topic::LocationsUpdate => {
             let l = s.catalog.locations.first().map(|l| l.id).ok_or_else(|| ApiError::Conflict("the shop has no locations".into()))?;
             let active = !s.inactive_locations.contains(&l);
             return set_location_active(s, l, active, now);
         }
+        // A location the app has not seen appears, and one that never held stock goes.
+        Topic::LocationsCreate => json!({ "id": 99_000_001, "admin_graphql_api_id": gid("Location", 99_000_001), "name": "Pop-up store",
+                                           "active": true, "legacy": false, "created_at": state::ts_offset(now), "updated_at": state::ts_offset(now) }),
+        Topic::LocationsDelete => json!({ "id": 99_000_001 }),
         Topic::AppUninstalled => state::shop_payload(s, now),
         Topic::CustomersDataRequest => {
             let (customer, orders) = customer(s);
@@ -259,7 +263,15 @@ pub fn refund(s: &mut ShopState, order_id: Option<i64>, quantity: i64, restock_t
     if !matches!(restock_type, "return" | "no_restock") {
         return Err(ApiError::BadRequest("restock_type must be return or no_restock".into()));
     }
-    let i = live_order(s, order_id)?;
+    // By default the newest order with something left to refund.
+    let i = match order_id {
+        Some(_) => live_order(s, order_id)?,
+        None => s
+            .live_orders
+            .iter()
+            .rposition(|o| !s.cancelled.contains_key(&o.id) && o.lines.first().is_some_and(|l| l.quantity > l.returned))
+            .ok_or_else(|| ApiError::Conflict("no live order with units left to refund: POST /_fake/sale first".into()))?,
+    };
     let order = s.live_orders[i].clone();
     let line = order.lines.first().ok_or_else(|| ApiError::Conflict("order without lines".into()))?.clone();
     if quantity < 1 || quantity > line.quantity - line.returned {
@@ -435,11 +447,35 @@ async fn deliver(app: &AppState, domain: &str, o: Outgoing) -> Result<Delivery, 
     let uri = {
         let s = app.lock(domain).ok_or_else(|| ApiError::UnknownShop(domain.to_string()))??;
         let wanted = o.topic.graphql_enum();
-        s.subscriptions
-            .iter()
-            .find(|(_, t, _)| Some(t.as_str()) == wanted)
-            .map(|(_, _, u)| u.clone())
-            .unwrap_or_else(|| format!("{}{}", app.cfg.app_url.trim_end_matches('/'), o.topic.path()))
+        let registered = s.subscriptions.iter().find(|(_, t, _)| Some(t.as_str()) == wanted).map(|(_, _, u)| u.clone());
+        // App-specific subscriptions (shopify.app.toml): a relative uri is under the app's URL.
+        let declared = || {
+            app.cfg.app_subscriptions.iter().find(|(t, _)| t == o.topic.as_str()).map(|(_, u)| {
+                if u.starts_with('/') {
+                    format!("{}{u}", app.cfg.app_url.trim_end_matches('/'))
+                } else {
+                    u.clone()
+                }
+            })
+        };
+        match registered.or_else(declared) {
+            Some(uri) => uri,
+            None => {
+                // Shopify sends nothing for a topic the app did not subscribe to.
+                let d = Delivery {
+                    topic: o.topic.as_str().to_string(),
+                    webhook_id: o.webhook_id.clone(),
+                    event_id: o.event_id.clone(),
+                    triggered_at: o.triggered_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                    duplicate: o.duplicate,
+                    status: None,
+                    error: Some("not subscribed: no app-specific or shop subscription for this topic".into()),
+                    attempts: 0,
+                };
+                drop(s);
+                return Ok(d);
+            }
+        }
     };
     let hmac = crypto::webhook_hmac(&app.cfg.api_secret, &o.body);
     let triggered_at = o.triggered_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);

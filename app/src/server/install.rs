@@ -9,35 +9,7 @@ use domain::shopify::tokens::OfflineToken;
 use crate::error::AppError;
 use domain::ShopDomain;
 
-use domain::shopify::admin::{numeric_id, ShopData, WebhookCreateData, SHOP_QUERY, WEBHOOK_SUBSCRIPTION_CREATE};
-use domain::shopify::webhooks::Topic;
-
-/// Subscribes to every topic the API can register (the compliance topics are declared in
-/// shopify.app.toml instead). A topic that fails is logged and registered again by the
-/// next install or sync; it does not block the install.
-async fn register_webhooks(cfg: &AppConfig, shop: &ShopDomain, token: &str) {
-    for topic in Topic::ALL {
-        let Some(enum_name) = topic.graphql_enum() else { continue };
-        let variables = serde_json::json!({
-            "topic": enum_name,
-            "webhookSubscription": {"uri": format!("{}{}", cfg.app_url, topic.path()), "format": "JSON"},
-        });
-        let result: Result<WebhookCreateData, _> = shopify::graphql(cfg, shop, token, WEBHOOK_SUBSCRIPTION_CREATE, variables).await;
-        let problem = match result {
-            Ok(d) if d.webhook_subscription_create.user_errors.is_empty() => None,
-            // Re-installing: the subscription from the previous install is still there.
-            Ok(d) if d.webhook_subscription_create.user_errors.iter().all(|e| e.message.contains("already been taken")) => None,
-            Ok(d) => Some(d.webhook_subscription_create.user_errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ")),
-            Err(e) => Some(e.to_string()),
-        };
-        if let Some(problem) = problem {
-            worker::console_error!(
-                "{}",
-                serde_json::json!({"level": "error", "event": "webhook_register_failed", "shop": shop.as_str(), "topic": topic.as_str(), "error": problem})
-            );
-        }
-    }
-}
+use domain::shopify::admin::{numeric_id, ShopData, SHOP_QUERY};
 
 /// Records the shop with its newly granted offline token (sealed: access and refresh token).
 pub async fn install(env: &worker::Env, shop: &ShopDomain, token: OfflineToken) -> Result<ShopRow, AppError> {
@@ -61,10 +33,10 @@ pub async fn install(env: &worker::Env, shop: &ShopDomain, token: OfflineToken) 
         },
     )
     .await?;
-    // Concurrent installs of one shop (an embedded page's first requests): one registers the
-    // webhooks and starts the sync; the others only refresh the token.
+    // Concurrent installs of one shop (an embedded page's first requests): one starts the
+    // sync; the others only store the token. Webhooks need nothing here: they are
+    // app-specific subscriptions in shopify.app.toml, which Shopify applies to every shop.
     if shops::claim_first_sync(&db, id, &super::context::now_rfc3339()).await? {
-        register_webhooks(&cfg, shop, &token.access_token).await;
         super::sync::enqueue(env, domain::jobs::SyncStep::Start { shop_id: id, orders_days: domain::jobs::full_history_days() }, 0).await?;
         worker::console_log!("{}", serde_json::json!({"level": "info", "event": "shop_installed", "shop": shop.as_str()}));
     }

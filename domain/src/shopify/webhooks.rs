@@ -54,8 +54,8 @@ pub struct UnknownTopic(pub String);
 impl Topic {
     pub const ALL: [Topic; 15] = [
         Topic::OrdersCreate,
-        Topic::OrdersCancelled,
         Topic::RefundsCreate,
+        Topic::OrdersCancelled,
         Topic::InventoryItemsUpdate,
         Topic::LocationsCreate,
         Topic::LocationsUpdate,

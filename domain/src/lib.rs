@@ -4,6 +4,7 @@
 
 pub mod alert_action;
 pub mod alert_filter;
+pub mod billing;
 pub mod chart;
 pub mod crypto;
 pub mod dates;

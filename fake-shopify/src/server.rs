@@ -108,6 +108,9 @@ pub fn router(app: AppState) -> Router {
         .route("/_fake/cancel", post(cancel_order))
         .route("/_fake/scopes", post(set_scopes))
         .route("/_fake/location", post(location_active))
+        .route("/_fake/billing", post(set_billing))
+        .route("/store/{store}/charges/{app_handle}/pricing_plans", get(plan_page))
+        .route("/store/{store}/charges/{app_handle}/pricing_plans/{plan}", post(plan_chosen))
         .route("/_fake/refund", post(refund_order))
         .route("/_fake/track", post(track_item))
         .route("/_fake/product-status", post(product_status))
@@ -395,6 +398,15 @@ async fn graphql(State(app): State<AppState>, Path((domain, version)): Path<(Str
             json!({ "currentBulkOperation": s.bulk_ops.last_mut().map(|o| poll(o, &app.cfg.public_url)) })
         }
         "webhookSubscriptionCreate" => subscribe(&app, &domain, &req.variables)?,
+        "currentAppInstallation" => {
+            let s = shop!(app, &domain);
+            let subs: Vec<&Value> = s.app_subscriptions.iter().filter(|x| x["status"] == "ACTIVE").collect();
+            let mut data = json!({ "currentAppInstallation": { "activeSubscriptions": subs } });
+            if req.query.contains("partnerDevelopment") {
+                data["shop"] = json!({ "plan": { "partnerDevelopment": s.partner_development } });
+            }
+            data
+        }
         other => {
             let body = json!({
                 "errors": [ { "message": format!("Field '{other}' doesn't exist on type 'QueryRoot' (the fake answers only Stock Sentry's documents)"),
@@ -781,6 +793,69 @@ async fn location_active(State(app): State<AppState>, Json(b): Json<LocationBody
     };
     let deliveries = webhook::send_all(&app, &b.shop, out).await?;
     Ok(Json(json!({ "deliveries": deliveries })))
+}
+
+/// The plans this fake's Managed Pricing offers (a real app sets them in the Partner Dashboard).
+const PLANS: [(&str, &str); 2] = [("Starter", "$19/month"), ("Growth", "$49/month")];
+
+fn store_domain(store: &str) -> String {
+    format!("{store}.myshopify.com")
+}
+
+/// Shopify's plan selection page for the app (Managed Pricing), in the admin.
+async fn plan_page(State(app): State<AppState>, Path((store, app_handle)): Path<(String, String)>) -> ApiResult<Html<String>> {
+    let domain = store_domain(&store);
+    drop(shop!(app, &domain));
+    let plans: String = PLANS
+        .iter()
+        .map(|(name, price)| {
+            format!(
+                r#"<li><form method="post" action="/store/{s}/charges/{a}/pricing_plans/{n}"><strong>{n}</strong> {p} <button type="submit">Choose {n}</button></form></li>"#,
+                s = admin_page::escape(&store),
+                a = admin_page::escape(&app_handle),
+                n = name,
+                p = price
+            )
+        })
+        .collect();
+    Ok(Html(format!("<!doctype html><meta charset=utf-8><title>Choose a plan</title><h1>Choose a plan for {}</h1><ul>{plans}</ul>", admin_page::escape(&app_handle))))
+}
+
+/// The merchant approves a plan: the subscription is active, the app hears of it, and the
+/// merchant lands back in the app (its welcome link).
+async fn plan_chosen(State(app): State<AppState>, Path((store, _app_handle, plan)): Path<(String, String, String)>) -> ApiResult<Response> {
+    let domain = store_domain(&store);
+    if !PLANS.iter().any(|(n, _)| *n == plan) {
+        return Err(ApiError::BadRequest(format!("no plan {plan}")));
+    }
+    let out = {
+        let mut s = shop!(app, &domain);
+        webhook::choose_plan(&mut s, &plan, Utc::now())?
+    };
+    webhook::send_all(&app, &domain, out).await?;
+    let to = HeaderValue::from_str(&format!("/admin/{domain}/apps/stock-sentry")).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response())
+}
+
+#[derive(Deserialize)]
+struct BillingBody {
+    shop: String,
+    partner_development: Option<bool>,
+    #[serde(default)]
+    clear: bool,
+}
+
+/// `POST /_fake/billing {"shop", "partner_development"?, "clear"?}`: a development store or
+/// not, and dropping the app's subscriptions.
+async fn set_billing(State(app): State<AppState>, Json(b): Json<BillingBody>) -> ApiResult<Json<Value>> {
+    let mut s = shop!(app, &b.shop);
+    if let Some(d) = b.partner_development {
+        s.partner_development = d;
+    }
+    if b.clear {
+        s.app_subscriptions.clear();
+    }
+    Ok(Json(json!({ "partner_development": s.partner_development, "subscriptions": s.app_subscriptions })))
 }
 
 #[derive(Deserialize)]

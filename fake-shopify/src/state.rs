@@ -155,6 +155,10 @@ pub struct ShopState {
     pub all_orders: bool,
     /// Deactivated locations.
     pub inactive_locations: std::collections::HashSet<i64>,
+    /// A development store (Shopify Partners): apps are free there.
+    pub partner_development: bool,
+    /// The app's subscriptions from Managed Pricing (`AppSubscription` as GraphQL writes it).
+    pub app_subscriptions: Vec<Value>,
 }
 
 impl ShopState {
@@ -188,6 +192,8 @@ impl ShopState {
             refund_seq: 0,
             all_orders: true,
             inactive_locations: std::collections::HashSet::new(),
+            partner_development: true,
+            app_subscriptions: Vec::new(),
         }
     }
 

@@ -90,6 +90,7 @@ pub fn event(s: &mut ShopState, topic: Topic, now: DateTime<Utc>) -> Result<Vec<
                                            "active": true, "legacy": false, "created_at": state::ts_offset(now), "updated_at": state::ts_offset(now) }),
         Topic::LocationsDelete => json!({ "id": 99_000_001 }),
         Topic::AppUninstalled => state::shop_payload(s, now),
+        Topic::AppSubscriptionsUpdate => return choose_plan(s, "Starter", now),
         Topic::CustomersDataRequest => {
             let (customer, orders) = customer(s);
             let request = s.rng.random_range(1_000..1_000_000);
@@ -321,6 +322,19 @@ pub fn set_location_active(s: &mut ShopState, location_id: i64, active: bool, no
         "address1": null, "city": null, "country_code": "US", "created_at": state::ts_offset(s.updated_at_default()), "updated_at": state::ts_offset(now)
     });
     Ok(vec![outgoing(s, Topic::LocationsUpdate, &body, now, None)])
+}
+
+/// Managed Pricing: the merchant approves `plan` on the plan selection page. Any earlier
+/// subscription is replaced; `app_subscriptions/update` says it is ACTIVE.
+pub fn choose_plan(s: &mut ShopState, plan: &str, now: DateTime<Utc>) -> Result<Vec<Outgoing>, ApiError> {
+    let id = 27_000_000 + s.app_subscriptions.len() as i64 + 1;
+    let sub = json!({ "id": gid("AppSubscription", id), "name": plan, "status": "ACTIVE", "test": false, "trialDays": 0,
+                      "createdAt": state::ts(now), "currentPeriodEnd": state::ts(now + Duration::days(30)) });
+    s.app_subscriptions = vec![sub];
+    let body = json!({ "app_subscription": { "admin_graphql_api_id": gid("AppSubscription", id), "name": plan, "status": "ACTIVE",
+                                             "admin_graphql_api_shop_id": gid("Shop", s.catalog.id), "created_at": state::ts_offset(now),
+                                             "updated_at": state::ts_offset(now), "currency": "USD", "capped_amount": null } });
+    Ok(vec![outgoing(s, Topic::AppSubscriptionsUpdate, &body, now, None)])
 }
 
 /// Sets a product's status (`active`, `archived`, `draft`): `products/update`.

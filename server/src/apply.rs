@@ -185,6 +185,11 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
             }
         },
         WebhookEvent::AppUninstalled(_) => shops::mark_uninstalled(db, shop.id, &now)?,
+        WebhookEvent::AppSubscriptionUpdated(p) => {
+            // The billing gate asks Shopify again at the next visit.
+            crate::billing::forget(env, &domain).await;
+            shops::record_plan(db, shop.id, &p.app_subscription.name, &p.app_subscription.status, &now)?
+        }
         // Stock Sentry stores no customer data: there is nothing to report or erase, and
         // the ledger row records that the request was honoured.
         WebhookEvent::CustomersDataRequest(_) | WebhookEvent::CustomersRedact(_) => Vec::new(),

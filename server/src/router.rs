@@ -64,6 +64,11 @@ pub async fn handle(mut req: HttpRequest, env: worker::Env) -> worker::Result<Re
         crate::headers::caching(&mut to_bounce, false);
         return Ok(to_bounce);
     }
+    if let Some(mut plans) = crate::billing::gate(&req, &env).await {
+        crate::headers::secure(&mut plans, &frame_ancestors);
+        crate::headers::caching(&mut plans, false);
+        return Ok(plans);
+    }
     req.extensions_mut().insert(Arc::new(env));
     let mut router = ROUTER.with(|r| r.get_or_init(build).clone());
     let mut res = router.call(req.map(Body::new)).await?;

@@ -42,6 +42,7 @@ pub enum Topic {
     ProductsDelete,
     InventoryLevelsUpdate,
     AppUninstalled,
+    AppSubscriptionsUpdate,
     CustomersDataRequest,
     CustomersRedact,
     ShopRedact,
@@ -52,7 +53,7 @@ pub enum Topic {
 pub struct UnknownTopic(pub String);
 
 impl Topic {
-    pub const ALL: [Topic; 15] = [
+    pub const ALL: [Topic; 16] = [
         Topic::OrdersCreate,
         Topic::RefundsCreate,
         Topic::OrdersCancelled,
@@ -65,6 +66,7 @@ impl Topic {
         Topic::ProductsDelete,
         Topic::InventoryLevelsUpdate,
         Topic::AppUninstalled,
+        Topic::AppSubscriptionsUpdate,
         Topic::CustomersDataRequest,
         Topic::CustomersRedact,
         Topic::ShopRedact,
@@ -85,6 +87,7 @@ impl Topic {
             Topic::ProductsDelete => "products/delete",
             Topic::InventoryLevelsUpdate => "inventory_levels/update",
             Topic::AppUninstalled => "app/uninstalled",
+            Topic::AppSubscriptionsUpdate => "app_subscriptions/update",
             Topic::CustomersDataRequest => "customers/data_request",
             Topic::CustomersRedact => "customers/redact",
             Topic::ShopRedact => "shop/redact",
@@ -107,6 +110,7 @@ impl Topic {
             Topic::ProductsDelete => Some("PRODUCTS_DELETE"),
             Topic::InventoryLevelsUpdate => Some("INVENTORY_LEVELS_UPDATE"),
             Topic::AppUninstalled => Some("APP_UNINSTALLED"),
+            Topic::AppSubscriptionsUpdate => Some("APP_SUBSCRIPTIONS_UPDATE"),
             Topic::CustomersDataRequest | Topic::CustomersRedact | Topic::ShopRedact => None,
         }
     }
@@ -275,6 +279,22 @@ pub struct LocationPayload {
     pub active: Option<bool>,
 }
 
+/// `app_subscriptions/update`: a plan the merchant chose (or that ended) changed status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppSubscriptionPayload {
+    pub app_subscription: AppSubscriptionChange,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppSubscriptionChange {
+    pub admin_graphql_api_id: String,
+    pub name: String,
+    /// ACTIVE, CANCELLED, DECLINED, EXPIRED, FROZEN, PENDING (Shopify's case varies).
+    pub status: String,
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
 /// `inventory_items/update` (REST InventoryItem).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InventoryItemPayload {
@@ -412,6 +432,7 @@ pub enum WebhookEvent {
     ProductDeleted(ProductDeletePayload),
     InventoryLevelUpdated(InventoryLevelPayload),
     AppUninstalled(ShopPayload),
+    AppSubscriptionUpdated(AppSubscriptionPayload),
     CustomersDataRequest(CustomersDataRequestPayload),
     CustomersRedact(CustomersRedactPayload),
     ShopRedact(ShopRedactPayload),
@@ -432,6 +453,7 @@ impl WebhookEvent {
             WebhookEvent::ProductDeleted(_) => Topic::ProductsDelete,
             WebhookEvent::InventoryLevelUpdated(_) => Topic::InventoryLevelsUpdate,
             WebhookEvent::AppUninstalled(_) => Topic::AppUninstalled,
+            WebhookEvent::AppSubscriptionUpdated(_) => Topic::AppSubscriptionsUpdate,
             WebhookEvent::CustomersDataRequest(_) => Topic::CustomersDataRequest,
             WebhookEvent::CustomersRedact(_) => Topic::CustomersRedact,
             WebhookEvent::ShopRedact(_) => Topic::ShopRedact,
@@ -473,6 +495,7 @@ pub fn parse(topic: Topic, body: &[u8]) -> Result<WebhookEvent, PayloadError> {
         Topic::ProductsDelete => WebhookEvent::ProductDeleted(typed(topic, value)?),
         Topic::InventoryLevelsUpdate => WebhookEvent::InventoryLevelUpdated(typed(topic, value)?),
         Topic::AppUninstalled => WebhookEvent::AppUninstalled(typed(topic, value)?),
+        Topic::AppSubscriptionsUpdate => WebhookEvent::AppSubscriptionUpdated(typed(topic, value)?),
         Topic::CustomersDataRequest => WebhookEvent::CustomersDataRequest(typed(topic, value)?),
         Topic::CustomersRedact => WebhookEvent::CustomersRedact(typed(topic, value)?),
         Topic::ShopRedact => WebhookEvent::ShopRedact(typed(topic, value)?),

@@ -299,3 +299,23 @@ pub async fn installed(db: &D1Database) -> Result<Vec<InstalledShop>, AppError> 
     )
     .await
 }
+
+/// Whole days since the shop (last) installed the app: its trial runs from then.
+pub async fn days_installed(db: &D1Database, shop_id: i64) -> Result<i64, AppError> {
+    #[derive(Deserialize)]
+    struct Days {
+        days: Option<f64>,
+    }
+    let row: Option<Days> =
+        first(db, "SELECT julianday('now') - julianday(installed_at) AS days FROM shops WHERE id = ?1", &[int(shop_id)]).await?;
+    Ok(row.and_then(|r| r.days).map_or(0, |d| d.floor() as i64))
+}
+
+/// `app_subscriptions/update`: the plan as Shopify last reported it.
+pub fn record_plan(db: &D1Database, shop_id: i64, name: &str, status: &str, now: &str) -> Result<Vec<D1PreparedStatement>, AppError> {
+    Ok(vec![prepare(
+        db,
+        "UPDATE shops SET plan_name = ?2, plan_status = upper(?3), plan_updated_at = ?4 WHERE id = ?1",
+        &[int(shop_id), text(name), text(status), text(now)],
+    )?])
+}

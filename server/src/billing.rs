@@ -1,0 +1,105 @@
+//! The billing gate (Managed Pricing, `domain::billing`): an embedded page load of a shop
+//! past its trial without an active plan gets Shopify's plan selection page instead of the
+//! app. Shopify's answer is kept in KV for `BILLING_CACHE_SECS`, so a visit costs one KV
+//! read; `app_subscriptions/update` drops it. A Shopify failure lets the merchant in (and
+//! is logged): billing never locks a paying merchant out because Shopify was slow.
+
+use app::server::auth::query_pairs;
+use app::server::config::AppConfig;
+use app::server::context::db;
+use app::server::repo::shops;
+use app::server::{bindings, shopify, tokens};
+use axum::body::Body;
+use axum::http::{header, Method, Response, StatusCode};
+use domain::billing::{decide, plan_selection_url, Access, BillingData, BILLING_CACHE_SECS, BILLING_QUERY};
+use domain::shopify::auth::verify_session_token;
+use domain::shopify::embedded::{escape_html, inside_admin};
+use domain::ShopDomain;
+use worker::HttpRequest;
+
+fn key(shop: &ShopDomain) -> String {
+    format!("billing:{}", shop.as_str())
+}
+
+/// Drops the cached answer (a plan changed).
+pub async fn forget(env: &worker::Env, shop: &ShopDomain) {
+    if let Ok(kv) = env.kv(bindings::KV) {
+        let _ = kv.delete(&key(shop)).await;
+    }
+}
+
+fn log(event: &str, shop: &ShopDomain, detail: &str) {
+    worker::console_log!("{}", serde_json::json!({"level": "info", "event": event, "shop": shop.as_str(), "detail": detail}));
+}
+
+/// The shop's access, from KV or from Shopify; `None` when it cannot be told (not
+/// installed yet, no token, Shopify failing): the app opens.
+async fn access(env: &worker::Env, cfg: &AppConfig, shop: &ShopDomain) -> Option<Access> {
+    let kv = env.kv(bindings::KV).ok()?;
+    if let Some(hit) = kv.get(&key(shop)).json::<Access>().await.ok().flatten() {
+        return Some(hit);
+    }
+    let db = db(env).ok()?;
+    let row = shops::by_domain(&db, shop).await.ok()??;
+    let ctx = tokens::TokenContext { cfg, db: &db, shop_id: row.id, domain: shop };
+    let data: BillingData = match tokens::with_token(&ctx, |t| async move { shopify::graphql(cfg, shop, &t, BILLING_QUERY, serde_json::json!({})).await }).await {
+        Ok(Some(d)) => d,
+        Ok(None) => return None,
+        Err(e) => {
+            log("billing_unknown", shop, &e.to_string());
+            return None;
+        }
+    };
+    let trial: i64 = env.var("TRIAL_DAYS").ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(14);
+    let days = shops::days_installed(&db, row.id).await.ok()?;
+    let decided = decide(&data, days, trial);
+    if let Ok(put) = kv.put(&key(shop), &decided) {
+        let _ = put.expiration_ttl(BILLING_CACHE_SECS).execute().await;
+    }
+    Some(decided)
+}
+
+/// For a page load inside the admin with a valid session token: the plan selection page
+/// when the shop needs a plan, else `None` (the app renders).
+pub async fn gate(req: &HttpRequest, env: &worker::Env) -> Option<Response<Body>> {
+    if req.method() != Method::GET || req.headers().contains_key(header::AUTHORIZATION) {
+        return None;
+    }
+    let query = query_pairs(req.uri().query().unwrap_or(""));
+    let dest = req.headers().get("sec-fetch-dest").and_then(|v| v.to_str().ok());
+    if !inside_admin(req.uri().path(), &query, dest) {
+        return None;
+    }
+    let cfg = AppConfig::from_env(env).ok()?;
+    let now = (worker::Date::now().as_millis() / 1000) as i64;
+    let token = query.iter().find(|(k, _)| k == "id_token")?;
+    let session = verify_session_token(&token.1, cfg.api_secret.as_bytes(), &cfg.api_key, now).ok()?;
+    let decided = access(env, &cfg, &session.shop).await?;
+    if decided.allowed() {
+        return None;
+    }
+    log("billing_plan_needed", &session.shop, "sent to the plan selection page");
+    let admin = env.var("SHOPIFY_ADMIN_ORIGIN").map(|v| v.to_string()).unwrap_or_else(|_| domain::shop::SHOPIFY_ADMIN_ORIGIN.to_string());
+    let handle = env.var("APP_HANDLE").map(|v| v.to_string()).unwrap_or_else(|_| "stock-sentry".into());
+    let url = plan_selection_url(&admin, session.shop.as_str(), &handle);
+    Some(plan_page(&url))
+}
+
+/// Inside the admin's frame: the top window goes to Shopify's plan page (App Bridge
+/// intercepts `open(…, '_top')`); the link is there for a browser without scripts.
+fn plan_page(url: &str) -> Response<Body> {
+    let href = escape_html(url);
+    let js = serde_json::Value::from(url).to_string();
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Choose a plan · Stock Sentry</title>\
+         <link rel=\"stylesheet\" href=\"/pkg/stock_sentry.css\"></head><body><main class=\"page\"><h1>Choose a plan</h1>\
+         <p class=\"banner banner-info\">Your Stock Sentry trial has ended. Choose a plan in Shopify to keep your alerts coming.</p>\
+         <p><a class=\"button button-primary\" href=\"{href}\" target=\"_top\">See plans</a></p></main>\
+         <script>window.open({js}, '_top');</script></body></html>"
+    );
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .body(Body::from(html))
+        .unwrap_or_default()
+}

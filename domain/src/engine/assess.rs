@@ -4,7 +4,9 @@
 use super::config::EngineConfig;
 use super::forecast::{DemandPattern, Forecast, ForecastMethod};
 use super::history::History;
-use super::replenishment::{cumulative_error_factor, days_of_cover, order_quantity, safety_stock, Plan, REVIEW_DAYS};
+use super::replenishment::{
+    cumulative_error_factor, days_of_cover, order_quantity, safety_stock, undershoot_beyond_a_day, Plan, REVIEW_DAYS,
+};
 use crate::risk::RiskKind;
 use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -197,7 +199,11 @@ pub fn assess_forecast(p: &Position, forecast: Forecast, cfg: &EngineConfig, tod
     // The forecast's own error adds up over the period: a level that is off today is off
     // on every day of it (`cumulative_error_factor`), beyond the days' independent noise.
     let sigma = forecast.sigma_daily * cumulative_error_factor(forecast.alpha, protect).sqrt();
-    let ss = safety_stock(z, sigma, daily, f64::from(protect), supply.lead_time_sd_days);
+    // A nightly review finds the stock below the reorder point by the last day's demand
+    // (the undershoot, (σ² + d²) / 2d on average): the extra day above covers it for
+    // steady sellers, and what it does not — a lumpy seller's one large order — is added.
+    let ss = safety_stock(z, sigma, daily, f64::from(protect), supply.lead_time_sd_days)
+        + undershoot_beyond_a_day(daily, forecast.sigma_daily);
     let reorder_point = lead_time_demand + ss;
     let cover_after = supply.target_cover_days.max(supply.review_period_days);
     let order_up_to = forecast.over(today, lead.saturating_add(cover_after)) + ss;

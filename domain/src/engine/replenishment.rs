@@ -28,6 +28,18 @@ pub fn cumulative_error_factor(alpha: f64, days: u32) -> f64 {
     (p + a * p * (p - 1.0) + a * a * (p - 1.0) * p * (2.0 * p - 1.0) / 6.0) / p
 }
 
+/// How far a daily review finds the stock position below the reorder point on average,
+/// beyond one day's demand `daily` (which the protection period already adds): renewal
+/// theory's mean undershoot `E[D²] / 2E[D] = (σ² + d²) / 2d` for daily demand of mean d
+/// and standard deviation σ. Zero for steady sellers (σ² ≤ d²); for a lumpy seller whose
+/// day is mostly zero and sometimes a large order, about half that order's size.
+pub fn undershoot_beyond_a_day(daily: f64, sigma_daily: f64) -> f64 {
+    if daily.is_nan() || daily <= 0.0 || !daily.is_finite() || !sigma_daily.is_finite() {
+        return 0.0;
+    }
+    finite_or_zero((sigma_daily * sigma_daily + daily * daily) / (2.0 * daily) - daily)
+}
+
 /// Days the available stock lasts; `None` when nothing sells ("not selling"), never ∞.
 pub fn days_of_cover(available: i64, daily: f64) -> Option<f64> {
     (daily > 0.0 && daily.is_finite()).then(|| available.max(0) as f64 / daily).filter(|c| c.is_finite())
@@ -79,6 +91,17 @@ mod tests {
         assert_eq!(cumulative_error_factor(0.1, 1), 1.0);
         assert_eq!(cumulative_error_factor(0.0, 30), 1.0);
         assert_eq!(cumulative_error_factor(f64::NAN, 30), 1.0);
+    }
+
+    #[test]
+    fn undershoot_by_hand() {
+        // A steady seller (σ² ≤ d²): nothing beyond the day. A lumpy one, 0.5/day with
+        // σ 3: (9 + 0.25) / 1 − 0.5 = 8.75.
+        assert_eq!(undershoot_beyond_a_day(10.0, 3.0), 0.0);
+        assert!((undershoot_beyond_a_day(0.5, 3.0) - 8.75).abs() < 1e-12);
+        assert_eq!(undershoot_beyond_a_day(0.0, 3.0), 0.0);
+        assert_eq!(undershoot_beyond_a_day(f64::NAN, 3.0), 0.0);
+        assert_eq!(undershoot_beyond_a_day(1.0, f64::INFINITY), 0.0);
     }
 
     #[test]

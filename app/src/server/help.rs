@@ -26,6 +26,7 @@ const ARTICLES: &[Source] = &[
     article!("settings-reference", "Settings", ["how-alerts-work", "faq"]),
     article!("data-sync", "Data and security", ["infrastructure-and-security", "faq"]),
     article!("infrastructure-and-security", "Data and security", ["data-sync", "faq"]),
+    article!("plans-and-billing", "Basics", ["getting-started", "faq"]),
 ];
 
 const WORDS_PER_MINUTE: usize = 200;

@@ -10,8 +10,10 @@
 //!    first observed day. Days without a row from that day on are in stock with no sale;
 //!    days before it are unknown and never read.
 //! 2. A `Position` per series, in the same order: `available` → `on_hand`, `incoming`,
-//!    the variant's price and cost in cents, `tracked` (Shopify's inventory tracking) and
-//!    any per-variant `SupplyOverrides` (lead time, its deviation, review period, cover).
+//!    the variant's price and cost in cents, `tracked` (Shopify's inventory tracking), any
+//!    per-variant `SupplyOverrides` (lead time, its deviation, review period, cover), and
+//!    the last Sunday refit's `yearly_factor` and `day_of_week` (`seasonal::refit_variant`
+//!    over `REFIT_HISTORY_DAYS`, the variant's locations pooled).
 //! 3. `assess_all(&positions, &table, &EngineConfig::from(&settings), today)`.
 //! 4. `reconcile(&live_alerts, &assessments, today)` → one batched write.
 //! 5. Optionally `reorder_suggestions` → `purchase_order_csv` (names from `Labels`).

@@ -5,7 +5,8 @@ use super::config::EngineConfig;
 use super::forecast::{DemandPattern, Forecast, ForecastMethod};
 use super::history::History;
 use super::replenishment::{
-    cumulative_error_factor, days_of_cover, order_quantity, safety_stock, undershoot_beyond_a_day, Plan, REVIEW_DAYS,
+    cumulative_error_factor, days_of_cover, order_quantity, safety_stock, skewed_safety_stock, undershoot_beyond_a_day, Plan,
+    REVIEW_DAYS,
 };
 use crate::risk::RiskKind;
 use chrono::{Datelike, Days, NaiveDate};
@@ -202,7 +203,11 @@ pub fn assess_forecast(p: &Position, forecast: Forecast, cfg: &EngineConfig, tod
     // A nightly review finds the stock below the reorder point by the last day's demand
     // (the undershoot, (σ² + d²) / 2d on average): the extra day above covers it for
     // steady sellers, and what it does not — a lumpy seller's one large order — is added.
-    let ss = safety_stock(z, sigma, daily, f64::from(protect), supply.lead_time_sd_days)
+    // A slow mover's demand over the period is skewed (mostly nothing, sometimes a lot),
+    // so its upper quantile is read from a gamma distribution of the same mean and
+    // variance, never below the normal one.
+    let normal = safety_stock(z, sigma, daily, f64::from(protect), supply.lead_time_sd_days);
+    let ss = if forecast.method == ForecastMethod::Sba { skewed_safety_stock(z, lead_time_demand, normal) } else { normal }
         + undershoot_beyond_a_day(daily, forecast.sigma_daily);
     let reorder_point = lead_time_demand + ss;
     let cover_after = supply.target_cover_days.max(supply.review_period_days);

@@ -28,6 +28,22 @@ pub fn cumulative_error_factor(alpha: f64, days: u32) -> f64 {
     (p + a * p * (p - 1.0) + a * a * (p - 1.0) * p * (2.0 * p - 1.0) / 6.0) / p
 }
 
+/// Safety stock for skewed (intermittent) demand: the gamma distribution with the mean
+/// `mean` and the variance the normal safety stock `normal = z·σ` implies, its quantile at
+/// z by the Wilson–Hilferty approximation, `mean · (1 − c + z·√c)³ − mean` with
+/// c = 1 / 9k, k = mean² / σ². Never below `normal` (where the approximation fails, at
+/// very small k, the normal answer stands).
+pub fn skewed_safety_stock(z: f64, mean: f64, normal: f64) -> f64 {
+    let positive = |x: f64| x.is_finite() && x > 0.0;
+    if !positive(z) || !positive(mean) || normal.is_nan() || normal <= 0.0 {
+        return finite_or_zero(normal);
+    }
+    let var = (normal / z).powi(2);
+    let c = var / (9.0 * mean * mean);
+    let q = mean * (1.0 - c + z * c.sqrt()).max(0.0).powi(3);
+    finite_or_zero((q - mean).max(normal))
+}
+
 /// How far a daily review finds the stock position below the reorder point on average,
 /// beyond one day's demand `daily` (which the protection period already adds): renewal
 /// theory's mean undershoot `E[D²] / 2E[D] = (σ² + d²) / 2d` for daily demand of mean d
@@ -91,6 +107,23 @@ mod tests {
         assert_eq!(cumulative_error_factor(0.1, 1), 1.0);
         assert_eq!(cumulative_error_factor(0.0, 30), 1.0);
         assert_eq!(cumulative_error_factor(f64::NAN, 30), 1.0);
+    }
+
+    #[test]
+    fn skewed_safety_stock_by_hand() {
+        // Mean 4, σ 2 (k = 4, c = 1/36), z = 1.645: 4 · (1 − 1/36 + 1.645/6)³ − 4 ≈ 3.71,
+        // above the normal 3.29: the gamma's right tail is longer.
+        let normal = 1.645 * 2.0;
+        let c: f64 = 1.0 / 36.0;
+        let want = 4.0 * (1.0 - c + 1.645 * c.sqrt()).powi(3) - 4.0;
+        assert!((skewed_safety_stock(1.645, 4.0, normal) - want).abs() < 1e-12);
+        assert!(want > normal);
+        // Nearly symmetric (large k): about the normal answer, never below it.
+        let big = skewed_safety_stock(1.645, 10_000.0, 1.645 * 100.0);
+        assert!((1.645 * 100.0..1.645 * 100.0 * 1.05).contains(&big), "{big}");
+        assert_eq!(skewed_safety_stock(1.645, 0.0, 3.0), 3.0);
+        assert_eq!(skewed_safety_stock(f64::NAN, 4.0, 3.0), 3.0);
+        assert_eq!(skewed_safety_stock(1.645, 4.0, f64::INFINITY), 0.0);
     }
 
     #[test]

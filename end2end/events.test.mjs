@@ -122,3 +122,18 @@ test('a deactivated location stops alerting and its alerts resolve', async () =>
   await fake('/_fake/location', { shop: DEMO, location_id: row.location_id, active: true });
   await until('active again', async () => ((await d1(`SELECT active FROM locations WHERE shop_id = ${shopId} AND id = ${row.location_id}`))[0].active === 1 ? true : undefined));
 });
+
+test('an order edit that removes units takes them out of the sales history, once', async () => {
+  const sale = await fake('/_fake/sale', { shop: DEMO, quantity: 4 });
+  const { variant_id: variant, location_id: location } = sale.level;
+  await until('the order counted', async () => ((await d1(`SELECT 1 AS x FROM orders_seen WHERE shop_id = ${shopId} AND order_id = ${sale.order_id}`)).length ? true : undefined));
+  const start = await sales(variant, location);
+  const edited = await fake('/_fake/edit', { shop: DEMO, order_id: sale.order_id, quantity: 3 });
+  assert.equal(edited.deliveries[0].topic, 'orders/edited');
+  assert.equal(edited.deliveries[0].status, 200);
+  const after = await until('the edit applied', async () => {
+    const s = await sales(variant, location);
+    return s.returned === start.returned + 3 ? s : undefined;
+  });
+  assert.equal(after.sold, start.sold);
+});

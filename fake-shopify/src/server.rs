@@ -112,6 +112,7 @@ pub fn router(app: AppState) -> Router {
         .route("/store/{store}/charges/{app_handle}/pricing_plans", get(plan_page))
         .route("/store/{store}/charges/{app_handle}/pricing_plans/{plan}", post(plan_chosen))
         .route("/_fake/refund", post(refund_order))
+        .route("/_fake/edit", post(edit_order))
         .route("/_fake/track", post(track_item))
         .route("/_fake/product-status", post(product_status))
         .route("/_fake/tokens", get(token_stats).post(set_token_policy))
@@ -398,6 +399,13 @@ async fn graphql(State(app): State<AppState>, Path((domain, version)): Path<(Str
             json!({ "currentBulkOperation": s.bulk_ops.last_mut().map(|o| poll(o, &app.cfg.public_url)) })
         }
         "webhookSubscriptionCreate" => subscribe(&app, &domain, &req.variables)?,
+        "order" => {
+            let id = req.variables.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+            let s = shop!(app, &domain);
+            let order = s.live_orders.iter().find(|o| gid("Order", o.id) == id);
+            json!({ "order": order.map(|o| json!({ "id": gid("Order", o.id), "lineItems": { "nodes": o.lines.iter().map(|l| json!({
+                "id": gid("LineItem", l.id), "variant": { "id": gid("ProductVariant", l.variant_id) } })).collect::<Vec<_>>() } })) })
+        }
         "currentAppInstallation" => {
             let s = shop!(app, &domain);
             let subs: Vec<&Value> = s.app_subscriptions.iter().filter(|x| x["status"] == "ACTIVE").collect();
@@ -895,6 +903,16 @@ async fn refund_order(State(app): State<AppState>, Json(b): Json<OrderEventBody>
     let out = {
         let mut s = shop!(app, &b.shop);
         webhook::refund(&mut s, b.order_id, b.quantity.unwrap_or(1), b.restock_type.as_deref().unwrap_or("return"), Utc::now())?
+    };
+    let deliveries = webhook::send_all(&app, &b.shop, out).await?;
+    Ok(Json(json!({ "deliveries": deliveries })))
+}
+
+/// `POST /_fake/edit {"shop", "order_id"?, "quantity"?}`: removes units from a live order (orders/edited).
+async fn edit_order(State(app): State<AppState>, Json(b): Json<OrderEventBody>) -> ApiResult<Json<Value>> {
+    let out = {
+        let mut s = shop!(app, &b.shop);
+        webhook::edit_order(&mut s, b.order_id, b.quantity.unwrap_or(1), Utc::now())?
     };
     let deliveries = webhook::send_all(&app, &b.shop, out).await?;
     Ok(Json(json!({ "deliveries": deliveries })))

@@ -74,6 +74,7 @@ pub fn event(s: &mut ShopState, topic: Topic, now: DateTime<Utc>) -> Result<Vec<
             state::inventory_level_payload(s, variant, location, now)
         }
         Topic::OrdersCancelled => return cancel(s, None, now),
+        Topic::OrdersEdited => return edit_order(s, None, 1, now),
         Topic::RefundsCreate => return refund(s, None, 1, "return", now),
         Topic::InventoryItemsUpdate => {
             let v = s.catalog.variants.first().map(|v| v.id).ok_or_else(|| ApiError::Conflict("the shop has no variants".into()))?;
@@ -255,6 +256,37 @@ pub fn cancel(s: &mut ShopState, order_id: Option<i64>, now: DateTime<Utc>) -> R
             out.push(restock(s, l.variant_id, order.location_id, qty, now));
         }
     }
+    Ok(out)
+}
+
+/// An order edit that removes `remove` units from a live order's first line (the newest
+/// order with units left by default), restocking them: `orders/edited` (line item ids and
+/// deltas, as Shopify sends them) and the level update.
+pub fn edit_order(s: &mut ShopState, order_id: Option<i64>, remove: i64, now: DateTime<Utc>) -> Result<Vec<Outgoing>, ApiError> {
+    let i = match order_id {
+        Some(_) => live_order(s, order_id)?,
+        None => s
+            .live_orders
+            .iter()
+            .rposition(|o| !s.cancelled.contains_key(&o.id) && o.lines.first().is_some_and(|l| l.quantity > l.returned))
+            .ok_or_else(|| ApiError::Conflict("no live order with units left to edit: POST /_fake/sale first".into()))?,
+    };
+    let order = s.live_orders[i].clone();
+    let line = order.lines.first().ok_or_else(|| ApiError::Conflict("order without lines".into()))?.clone();
+    if remove < 1 || remove > line.quantity - line.returned {
+        return Err(ApiError::BadRequest(format!("remove must be 1..={}", line.quantity - line.returned)));
+    }
+    if let Some(l) = s.live_orders[i].lines.first_mut() {
+        l.returned += remove;
+    }
+    s.refund_seq += 1;
+    let edit_id = 880_000_000 + s.refund_seq;
+    let body = json!({ "order_edit": { "id": edit_id, "app_id": null, "created_at": state::ts_offset(now), "committed_at": state::ts_offset(now),
+        "notify_customer": false, "order_id": order.id, "staff_note": "", "user_id": null,
+        "line_items": { "additions": [], "removals": [ { "id": line.id, "delta": remove } ] },
+        "discounts": { "line_item": { "additions": [], "removals": [] } }, "shipping_lines": { "additions": [], "removals": [] } } });
+    let mut out = vec![outgoing(s, Topic::OrdersEdited, &body, now, None)];
+    out.push(restock(s, line.variant_id, order.location_id, remove, now));
     Ok(out)
 }
 

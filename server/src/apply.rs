@@ -128,6 +128,32 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
             all.extend(sales::cancel_order(db, shop.id, o.id, location, &day, &remainder)?);
             all
         }
+        WebhookEvent::OrderEdited(e) => {
+            let edit = &e.order_edit;
+            if !sales::order_seen(db, shop.id, edit.order_id).await? {
+                log_unseen(&w.topic, &w.shop, edit.order_id);
+                Vec::new()
+            } else {
+                match order_line_variants(env, db, shop.id, &domain, edit.order_id).await? {
+                    None => {
+                        log_unseen(&w.topic, &w.shop, edit.order_id);
+                        Vec::new()
+                    }
+                    Some(variants) => {
+                        let lines = |deltas: &[domain::shopify::webhooks::LineDelta]| -> Vec<sales::ReturnedLine> {
+                            deltas
+                                .iter()
+                                .filter_map(|d| {
+                                    let v = variants.iter().find(|(line, _)| *line == d.id)?.1;
+                                    Some(sales::ReturnedLine { variant_id: v, location_id: None, quantity: d.delta.abs() })
+                                })
+                                .collect()
+                        };
+                        sales::edit_order(db, shop.id, edit.order_id, &lines(&edit.line_items.additions), &lines(&edit.line_items.removals))?
+                    }
+                }
+            }
+        }
         WebhookEvent::RefundCreated(r) => {
             if !sales::order_seen(db, shop.id, r.order_id).await? {
                 // Refund of an order before our history (or never counted): nothing to take back.
@@ -256,6 +282,20 @@ fn returned_lines(
         .collect()
 }
 
+/// The order's line items with their variants, read from Shopify (an edit names line items
+/// only). `None` when the shop has no usable token or Shopify no longer has the order.
+async fn order_line_variants(env: &worker::Env, db: &D1Database, shop_id: i64, domain: &ShopDomain, order_id: i64) -> Result<Option<Vec<(i64, i64)>>, AppError> {
+    use domain::shopify::admin::{gid, OrderLinesData, ORDER_LINES_QUERY};
+    let cfg = app::server::config::AppConfig::from_env(env)?;
+    let ctx = app::server::tokens::TokenContext { cfg: &cfg, db, shop_id, domain };
+    let cfg = &cfg;
+    let data: Option<OrderLinesData> = app::server::tokens::with_token(&ctx, |t| async move {
+        app::server::shopify::graphql(cfg, domain, &t, ORDER_LINES_QUERY, serde_json::json!({ "id": gid("Order", order_id) })).await
+    })
+    .await?;
+    Ok(data.and_then(|d| d.order).map(|o| o.variants()))
+}
+
 fn log_unseen(topic: &str, shop: &str, order_id: i64) {
     worker::console_log!(
         "{}",
@@ -269,6 +309,8 @@ fn touched(shop_id: i64, event: &WebhookEvent) -> Option<Touched> {
     let (variants, inventory_items) = match event {
         WebhookEvent::OrderCreated(o) | WebhookEvent::OrderCancelled(o) => (o.line_items.iter().filter_map(|l| l.variant_id).collect(), Vec::new()),
         WebhookEvent::RefundCreated(r) => (r.refund_line_items.iter().filter_map(|x| x.line_item.as_ref()?.variant_id).collect(), Vec::new()),
+        // The edited lines' variants are not in the payload; their stock updates follow.
+        WebhookEvent::OrderEdited(_) => return None,
         WebhookEvent::InventoryItemUpdated(i) => (Vec::new(), vec![i.id]),
         // A product's status decides whether its variants may alert.
         WebhookEvent::ProductUpdated(p) => (p.variants.iter().map(|v| v.id).collect(), Vec::new()),

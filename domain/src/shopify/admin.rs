@@ -258,6 +258,50 @@ fn ser_opt_u64_string<S: serde::Serializer>(v: &Option<u64>, s: S) -> Result<S::
     }
 }
 
+/// An order's line items with their variants (`orders/edited` names line items only);
+/// variables `{"id": "gid://shopify/Order/…"}`.
+pub const ORDER_LINES_QUERY: &str = "query StockSentryOrderLines($id: ID!) { order(id: $id) { id lineItems(first: 250) { nodes { id variant { id } } } } }";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderLinesData {
+    pub order: Option<OrderLines>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderLines {
+    pub id: String,
+    pub line_items: Nodes<OrderLineNode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Nodes<T> {
+    pub nodes: Vec<T>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderLineNode {
+    pub id: String,
+    #[serde(default)]
+    pub variant: Option<IdOnlyNode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdOnlyNode {
+    pub id: String,
+}
+
+impl OrderLines {
+    /// Line item id → variant id, for the lines that have a variant.
+    pub fn variants(&self) -> Vec<(i64, i64)> {
+        self.line_items
+            .nodes
+            .iter()
+            .filter_map(|l| Some((numeric_id(&l.id)?, numeric_id(&l.variant.as_ref()?.id)?)))
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShopData {
     pub shop: ShopInfo,

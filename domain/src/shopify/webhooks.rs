@@ -32,6 +32,7 @@ pub const PATH_PREFIX: &str = "/webhooks/";
 pub enum Topic {
     OrdersCreate,
     OrdersCancelled,
+    OrdersEdited,
     RefundsCreate,
     InventoryItemsUpdate,
     LocationsCreate,
@@ -53,9 +54,10 @@ pub enum Topic {
 pub struct UnknownTopic(pub String);
 
 impl Topic {
-    pub const ALL: [Topic; 16] = [
+    pub const ALL: [Topic; 17] = [
         Topic::OrdersCreate,
         Topic::RefundsCreate,
+        Topic::OrdersEdited,
         Topic::OrdersCancelled,
         Topic::InventoryItemsUpdate,
         Topic::LocationsCreate,
@@ -77,6 +79,7 @@ impl Topic {
         match self {
             Topic::OrdersCreate => "orders/create",
             Topic::OrdersCancelled => "orders/cancelled",
+            Topic::OrdersEdited => "orders/edited",
             Topic::RefundsCreate => "refunds/create",
             Topic::InventoryItemsUpdate => "inventory_items/update",
             Topic::LocationsCreate => "locations/create",
@@ -100,6 +103,7 @@ impl Topic {
         match self {
             Topic::OrdersCreate => Some("ORDERS_CREATE"),
             Topic::OrdersCancelled => Some("ORDERS_CANCELLED"),
+            Topic::OrdersEdited => Some("ORDERS_EDITED"),
             Topic::RefundsCreate => Some("REFUNDS_CREATE"),
             Topic::InventoryItemsUpdate => Some("INVENTORY_ITEMS_UPDATE"),
             Topic::LocationsCreate => Some("LOCATIONS_CREATE"),
@@ -295,6 +299,36 @@ pub struct AppSubscriptionChange {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
+/// `orders/edited`: quantities added to or removed from an order's lines (line item ids
+/// only; the variants come from the order itself).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderEditPayload {
+    pub order_edit: OrderEdit,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderEdit {
+    pub id: i64,
+    pub order_id: i64,
+    #[serde(default)]
+    pub line_items: EditedLines,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EditedLines {
+    #[serde(default)]
+    pub additions: Vec<LineDelta>,
+    #[serde(default)]
+    pub removals: Vec<LineDelta>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LineDelta {
+    /// The line item.
+    pub id: i64,
+    pub delta: i64,
+}
+
 /// `inventory_items/update` (REST InventoryItem).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InventoryItemPayload {
@@ -422,6 +456,7 @@ pub struct ShopRedactPayload {
 pub enum WebhookEvent {
     OrderCreated(OrderPayload),
     OrderCancelled(OrderPayload),
+    OrderEdited(OrderEditPayload),
     RefundCreated(RefundPayload),
     InventoryItemUpdated(InventoryItemPayload),
     LocationCreated(LocationPayload),
@@ -443,6 +478,7 @@ impl WebhookEvent {
         match self {
             WebhookEvent::OrderCreated(_) => Topic::OrdersCreate,
             WebhookEvent::OrderCancelled(_) => Topic::OrdersCancelled,
+            WebhookEvent::OrderEdited(_) => Topic::OrdersEdited,
             WebhookEvent::RefundCreated(_) => Topic::RefundsCreate,
             WebhookEvent::InventoryItemUpdated(_) => Topic::InventoryItemsUpdate,
             WebhookEvent::LocationCreated(_) => Topic::LocationsCreate,
@@ -485,6 +521,7 @@ pub fn parse(topic: Topic, body: &[u8]) -> Result<WebhookEvent, PayloadError> {
     Ok(match topic {
         Topic::OrdersCreate => WebhookEvent::OrderCreated(typed(topic, value)?),
         Topic::OrdersCancelled => WebhookEvent::OrderCancelled(typed(topic, value)?),
+        Topic::OrdersEdited => WebhookEvent::OrderEdited(typed(topic, value)?),
         Topic::RefundsCreate => WebhookEvent::RefundCreated(typed(topic, value)?),
         Topic::InventoryItemsUpdate => WebhookEvent::InventoryItemUpdated(typed(topic, value)?),
         Topic::LocationsCreate => WebhookEvent::LocationCreated(typed(topic, value)?),

@@ -153,3 +153,30 @@ pub async fn position_days(
     )
     .await
 }
+
+/// An order edit: added units count as sold and removed ones as returned, on the order's
+/// own day and location. Once per edit: the webhook ledger in the same batch.
+pub fn edit_order(
+    db: &D1Database,
+    shop_id: i64,
+    order_id: i64,
+    added: &[ReturnedLine],
+    removed: &[ReturnedLine],
+) -> Result<Vec<D1PreparedStatement>, AppError> {
+    let mut out = Vec::new();
+    for (lines, column) in [(added, "units_sold"), (removed, "units_returned")] {
+        for l in lines.iter().filter(|l| l.quantity > 0) {
+            out.push(prepare(
+                db,
+                &format!(
+                    "INSERT INTO daily_sales (shop_id, variant_id, location_id, day, {column})
+                     SELECT ?1, ?2, o.location_id, o.day, ?3 FROM orders_seen o
+                     WHERE o.shop_id = ?1 AND o.order_id = ?4 AND o.cancelled = 0 AND o.day IS NOT NULL AND o.location_id IS NOT NULL
+                     ON CONFLICT(shop_id, variant_id, location_id, day) DO UPDATE SET {column} = daily_sales.{column} + excluded.{column}"
+                ),
+                &[int(shop_id), int(l.variant_id), int(l.quantity), int(order_id)],
+            )?);
+        }
+    }
+    Ok(out)
+}

@@ -53,6 +53,28 @@ function plainTab() {
   return { cookie: `ss_session=${id}` };
 }
 
+/** Waits until no refresh has happened for a few seconds (steps of an earlier sync may
+ * still be finishing), so a count taken after it belongs to the test alone. */
+async function settled() {
+  let last = await stats();
+  for (let i = 0; i < 15; i++) {
+    await new Promise((r) => setTimeout(r, 2000));
+    const now = await stats();
+    if (now.refreshes === last.refreshes && now.repeated_refreshes === last.repeated_refreshes) return now;
+    last = now;
+  }
+  return last;
+}
+
+/** Runs after `last`: none, or one that failed saying the merchant must reconnect. */
+async function stoppedForSignIn(last) {
+  const runs = await d1(`SELECT status, error FROM sync_runs WHERE shop_id = ${shopId} AND id > ${last}`);
+  for (const r of runs) {
+    assert.equal(r.status, 'failed', JSON.stringify(runs));
+    assert.match(r.error, /Open Stock Sentry from your Shopify admin to reconnect/);
+  }
+}
+
 async function needsSignIn() {
   return until('the shop to wait for sign-in', async () => ((await tokenRow()).needs_signin_at ? true : undefined), { timeoutMs: 60000, everyMs: 1000 });
 }
@@ -106,8 +128,9 @@ test('a token that expires in the middle of a bulk sync is refreshed and the syn
 
 test('concurrent work refreshes once: one token survives and every caller proceeds', PENDING, async () => {
   await policy({ access_ttl_secs: 3600 });
+  await settled();
   await expireStoredToken();
-  const before = await stats();
+  const before = await settled();
   const { token_version: v0 } = await tokenRow();
   const last = await lastRun();
   // Two syncs at once (five bulk exports may run at once since API 2026-01): both start
@@ -124,8 +147,9 @@ test('concurrent work refreshes once: one token survives and every caller procee
 });
 
 test('a refresh whose answer is lost is recovered with the same refresh token', PENDING, async () => {
+  await settled();
   await expireStoredToken();
-  const before = await stats();
+  const before = await settled();
   await fake('/_fake/token-faults', { shop: SHOP, kind: 'lose_response' });
   const runs = await syncOnce();
   assert.ok(runs.every((r) => r.status === 'done'), JSON.stringify(runs));
@@ -154,8 +178,8 @@ test('a revoked refresh token marks the shop for sign-in once, and the next embe
   const last = await lastRun();
   assert.equal((await startSync(plainTab())).status, 200);
   await needsSignIn();
-  // The sync stopped quietly: no run was started for a shop without a usable token.
-  assert.equal(await lastRun(), last);
+  // The sync stopped: no run, or one that says the merchant must reconnect.
+  await stoppedForSignIn(last);
   // The plain tab cannot start work for it now; the embedded visit runs token exchange.
   assert.equal((await startSync(plainTab())).status, 401);
   const visit = await serverFn('dashboard', {}, { shop: SHOP });
@@ -198,7 +222,7 @@ test('past the cut-off a stored non-expiring token is refused, then recovered by
   const last = await lastRun();
   assert.equal((await startSync(plainTab())).status, 200);
   await needsSignIn();
-  assert.equal(await lastRun(), last);
+  await stoppedForSignIn(last);
   assert.equal((await serverFn('dashboard', {}, { shop: SHOP })).status, 200);
   const recovered = await tokenRow();
   assert.equal(recovered.needs_signin_at, null);

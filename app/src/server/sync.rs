@@ -80,7 +80,8 @@ pub async fn run_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError
                 Some(id) => id,
                 None => sync_runs::start(&db, shop_id, "catalog", "", &now_rfc3339()).await?,
             };
-            fail(&db, run_id, &format!("Shopify did not answer: {why}")).await
+            let reason = if why == SIGN_IN_NEEDED { why } else { format!("Shopify did not answer: {why}") };
+            fail(&db, run_id, &reason).await
         }
         other => other,
     }

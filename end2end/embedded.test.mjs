@@ -6,20 +6,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, FAKE, DEMO, API_KEY, get, serverFn, forgeToken, ensureSynced, launchBrowser } from './helpers.mjs';
 
-// Written in a session that ended before it could run them: CI skips them until a run
-// with E2E_PENDING=1 has passed and this switch is removed.
-const PENDING = process.env.E2E_PENDING ? {} : { skip: 'not yet run: E2E_PENDING=1 runs it' };
 
 let browser;
 
 before(async () => {
-  if (PENDING.skip) return;
   browser = await launchBrowser();
   await ensureSynced(DEMO);
 });
 
 after(async () => {
-  if (PENDING.skip) return;
   await browser?.close();
 });
 
@@ -31,7 +26,7 @@ const expiredToken = () => {
   });
 };
 
-test('App Bridge is served only to pages inside the admin', PENDING, async () => {
+test('App Bridge is served only to pages inside the admin', async () => {
   const help = await get('/help', { shop: null });
   assert.equal(help.res.status, 200);
   assert.doesNotMatch(help.text, /app-bridge\.js/);
@@ -47,7 +42,7 @@ test('App Bridge is served only to pages inside the admin', PENDING, async () =>
   assert.match(framed.text, new RegExp(`<meta name="shopify-api-key" content="${API_KEY}"`));
 });
 
-test('/help opened in a top-level tab stays on /help', PENDING, async () => {
+test('/help opened in a top-level tab stays on /help', async () => {
   const page = await browser.newPage();
   await page.goto(`${BASE}/help?shop=${DEMO}&host=x`);
   await page.waitForLoadState('load');
@@ -56,14 +51,14 @@ test('/help opened in a top-level tab stays on /help', PENDING, async () => {
   await page.close();
 });
 
-test('an embedded URL opened in a top-level tab is sent into the admin by App Bridge', PENDING, async () => {
+test('an embedded URL opened in a top-level tab is sent into the admin by App Bridge', async () => {
   const page = await browser.newPage();
   await page.goto(`${BASE}/auth/session-token?shop=${DEMO}&embedded=1`);
   await page.waitForURL(`${FAKE}/admin/${DEMO}/apps/stock-sentry`, { timeout: 10000 });
   await page.close();
 });
 
-test('a page load inside the admin with a stale session token bounces and comes back with a fresh one', PENDING, async () => {
+test('a page load inside the admin with a stale session token bounces and comes back with a fresh one', async () => {
   const stale = await fetch(`${BASE}/app/settings?embedded=1&shop=${DEMO}&id_token=${expiredToken()}`, { redirect: 'manual' });
   assert.equal(stale.status, 302);
   const to = new URL(stale.headers.get('location'), BASE);
@@ -86,7 +81,7 @@ test('a page load inside the admin with a stale session token bounces and comes 
   await page.close();
 });
 
-test("the app's own fetch with a stale session token gets a 401 asking App Bridge to retry", PENDING, async () => {
+test("the app's own fetch with a stale session token gets a 401 asking App Bridge to retry", async () => {
   const r = await serverFn('dashboard', {}, { shop: null, headers: { authorization: `Bearer ${expiredToken()}` } });
   assert.equal(r.status, 401);
   assert.equal(r.headers.get('x-shopify-retry-invalid-session-request'), '1');

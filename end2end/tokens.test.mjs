@@ -8,9 +8,6 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { DEMO, serverFn, fake, d1, kv, until, ensureSynced } from './helpers.mjs';
 
-// Written in a session that ended before it could run them: CI skips them until a run
-// with E2E_PENDING=1 has passed and this switch is removed.
-const PENDING = process.env.E2E_PENDING ? {} : { skip: 'not yet run: E2E_PENDING=1 runs it' };
 
 const SHOP = DEMO;
 let shopId;
@@ -88,20 +85,18 @@ async function expireStoredToken() {
 }
 
 before(async () => {
-  if (PENDING.skip) return;
   await ensureSynced(SHOP);
   [{ id: shopId }] = await d1(`SELECT id FROM shops WHERE domain = '${SHOP}'`);
 });
 
 after(async () => {
-  if (PENDING.skip) return;
   await policy({ reset: true });
   // Leave the shop with a good token for the tests after these: an embedded visit signs in.
   await d1(`UPDATE shops SET needs_signin_at = CURRENT_TIMESTAMP WHERE id = ${shopId} AND (token_expires_at IS NULL OR needs_signin_at IS NOT NULL)`);
   await serverFn('sync/status', {}, { shop: SHOP });
 });
 
-test('installs store an expiring token: access and refresh token sealed, with their expiries', PENDING, async () => {
+test('installs store an expiring token: access and refresh token sealed, with their expiries', async () => {
   const row = await tokenRow();
   assert.match(row.access_token, /^v1:/);
   assert.match(row.refresh_token, /^v1:/);
@@ -112,7 +107,7 @@ test('installs store an expiring token: access and refresh token sealed, with th
   assert.equal(row.needs_signin_at, null);
 });
 
-test('a token that expires in the middle of a bulk sync is refreshed and the sync finishes', PENDING, async () => {
+test('a token that expires in the middle of a bulk sync is refreshed and the sync finishes', async () => {
   // Every token from here lives 6 s, so the sync's steps outlive several of them.
   await policy({ access_ttl_secs: 6 });
   await expireStoredToken();
@@ -126,7 +121,7 @@ test('a token that expires in the middle of a bulk sync is refreshed and the syn
   await policy({ access_ttl_secs: 3600 });
 });
 
-test('concurrent work refreshes once: one token survives and every caller proceeds', PENDING, async () => {
+test('concurrent work refreshes once: one token survives and every caller proceeds', async () => {
   await policy({ access_ttl_secs: 3600 });
   await settled();
   await expireStoredToken();
@@ -146,7 +141,7 @@ test('concurrent work refreshes once: one token survives and every caller procee
   assert.ok(row.token_version > v0);
 });
 
-test('a refresh whose answer is lost is recovered with the same refresh token', PENDING, async () => {
+test('a refresh whose answer is lost is recovered with the same refresh token', async () => {
   await settled();
   await expireStoredToken();
   const before = await settled();
@@ -158,7 +153,7 @@ test('a refresh whose answer is lost is recovered with the same refresh token', 
   assert.equal(after.repeated_refreshes - before.repeated_refreshes, 1, 'the retry was answered with the pair the lost answer carried');
 });
 
-test('a refresh answered 503 keeps the stored refresh token and succeeds later', PENDING, async () => {
+test('a refresh answered 503 keeps the stored refresh token and succeeds later', async () => {
   await expireStoredToken();
   const stored = await tokenRow();
   // Three 503s: every attempt of one refresh (it retries with backoff) fails.
@@ -172,7 +167,7 @@ test('a refresh answered 503 keeps the stored refresh token and succeeds later',
   assert.ok(runs.every((r) => r.status === 'done'), JSON.stringify(runs));
 });
 
-test('a revoked refresh token marks the shop for sign-in once, and the next embedded visit recovers', PENDING, async () => {
+test('a revoked refresh token marks the shop for sign-in once, and the next embedded visit recovers', async () => {
   await fake('/_fake/tokens/revoke', { shop: SHOP });
   await expireStoredToken();
   const last = await lastRun();
@@ -202,7 +197,7 @@ async function storeLegacyToken() {
   assert.equal(legacy.refresh_token, null);
 }
 
-test('a legacy non-expiring token is migrated in the background before the cut-off', PENDING, async () => {
+test('a legacy non-expiring token is migrated in the background before the cut-off', async () => {
   await storeLegacyToken();
   await policy({ ignore_expiring: false });
   const before = await stats();
@@ -215,7 +210,7 @@ test('a legacy non-expiring token is migrated in the background before the cut-o
   assert.equal((await stats()).non_expiring_tokens, 0, 'Shopify revoked the old token');
 });
 
-test('past the cut-off a stored non-expiring token is refused, then recovered by token exchange on the next visit', PENDING, async () => {
+test('past the cut-off a stored non-expiring token is refused, then recovered by token exchange on the next visit', async () => {
   await storeLegacyToken();
   // 1 January 2027 has come.
   await policy({ ignore_expiring: false, non_expiring_cutoff: new Date(Date.now() - 1000).toISOString() });

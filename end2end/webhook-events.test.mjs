@@ -1,3 +1,5 @@
+// Runs after shopify.test.mjs (file order): its stock changes are stamped now, which would
+// be newer than the burst test's backdated level updates.
 // The events a real store sends beyond orders and stock levels, from the fake Shopify as
 // Shopify sends them: a refund and a cancellation take units back out of the sales history
 // (once, whatever the duplicates), and what cannot run out — an untracked item, an archived

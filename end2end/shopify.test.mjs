@@ -243,8 +243,14 @@ test('shop/redact erases every row of the shop; compliance requests are acknowle
   for (const topic of ['customers/data_request', 'customers/redact']) {
     await fake('/_fake/webhook', { shop: OTHER, topic });
   }
-  await fake('/_fake/uninstall', { shop: OTHER });
   const id = await shopId(OTHER);
+  // An import is running when the merchant uninstalls, and the shop is erased after.
+  const [{ last }] = await d1(`SELECT COALESCE(MAX(id), 0) AS last FROM sync_runs WHERE shop_id = ${id}`);
+  assert.equal((await serverFn('sync/start', {}, { shop: OTHER })).status, 200);
+  await until('the orders import running', async () =>
+    ((await d1(`SELECT 1 AS x FROM sync_runs WHERE shop_id = ${id} AND id > ${last} AND kind = 'orders' AND status = 'running'`)).length ? true : undefined),
+  { timeoutMs: 120000, everyMs: 500 });
+  await fake('/_fake/uninstall', { shop: OTHER });
   // The token is dropped at once (Shopify has revoked it); the data waits for shop/redact.
   await until('uninstall applied', async () => {
     const [row] = await d1(`SELECT uninstalled_at, access_token FROM shops WHERE id = ${id}`);
@@ -252,16 +258,26 @@ test('shop/redact erases every row of the shop; compliance requests are acknowle
   });
   const [{ n: kept }] = await d1(`SELECT COUNT(*) AS n FROM variants WHERE shop_id = ${id}`);
   assert.ok(kept > 0);
+  // Its imports' staged rows carry the run, not the shop: they go with the runs.
+  const runs = (await d1(`SELECT id FROM sync_runs WHERE shop_id = ${id}`)).map((r) => r.id);
+  const running = await d1(`SELECT COUNT(*) AS n FROM sync_runs WHERE shop_id = ${id} AND status IN ('queued', 'running')`);
+  assert.equal(running[0].n, 0, 'uninstall stops a running import');
   // A cached API read of the shop, and a large webhook body still waiting for the consumer,
   // go with its data, not when they expire.
   kv('put', `api:${OTHER}:redact-probe`, '{}', '--ttl', '300');
   kv('put', `webhook-body:${OTHER}:redact-probe`, '{"id":1}', '--ttl', '300');
   await fake('/_fake/webhook', { shop: OTHER, topic: 'shop/redact' });
-  const tables = ['daily_sales', 'inventory_levels', 'variants', 'products', 'locations', 'alerts', 'orders_seen', 'sync_runs', 'webhook_events', 'settings'];
+  const tables = ['daily_sales', 'inventory_levels', 'variants', 'products', 'locations', 'alerts', 'orders_seen', 'refunds_seen', 'sync_runs', 'webhook_events', 'settings'];
   await until('shop erased', async () => (await d1(`SELECT COUNT(*) AS n FROM shops WHERE id = ${id}`))[0].n === 0);
+  // Steps of the stopped import that were under way finish without writing anything back.
+  await new Promise((r) => setTimeout(r, 8000));
   for (const t of tables) {
     const [{ n }] = await d1(`SELECT COUNT(*) AS n FROM ${t} WHERE shop_id = ${id}`);
     assert.equal(n, 0, `${t} still holds rows of the erased shop`);
+  }
+  if (runs.length) {
+    const [{ n: staged }] = await d1(`SELECT COUNT(*) AS n FROM import_sales WHERE run_id IN (${runs.join(',')})`);
+    assert.equal(staged, 0, 'staged import rows erased');
   }
   await until('cached API reads erased', async () => JSON.parse(kv('list', '--prefix', `api:${OTHER}:`)).length === 0);
   assert.deepEqual(JSON.parse(kv('list', '--prefix', `webhook-body:${OTHER}:`)), [], 'waiting webhook bodies erased');

@@ -6,7 +6,7 @@
 // product — stops alerting and its alerts resolve.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, fake, webhook, d1, until, ensureSynced } from './helpers.mjs';
+import { DEMO, serverFn, fake, webhook, d1, until, ensureSynced } from './helpers.mjs';
 
 let shopId;
 
@@ -138,4 +138,20 @@ test('an order edit that removes units takes them out of the sales history, once
     return s.returned === start.returned + 3 ? s : undefined;
   });
   assert.equal(after.sold, start.sold);
+});
+
+test('a gift card never alerts: the sync reads isGiftCard and its alerts resolve', async () => {
+  const { product_id: product } = await alerted();
+  await fake('/_fake/gift-card', { shop: DEMO, product_id: product, gift_card: true });
+  const [{ last }] = await d1(`SELECT COALESCE(MAX(id), 0) AS last FROM sync_runs WHERE shop_id = ${shopId}`);
+  const started = await serverFn('sync/start', {}, { shop: DEMO });
+  assert.equal(started.status, 200, started.text);
+  await until('the sync done', async () => {
+    const runs = await d1(`SELECT status FROM sync_runs WHERE shop_id = ${shopId} AND id > ${last}`);
+    return runs.length === 2 && runs.every((r) => r.status === 'done') ? true : undefined;
+  }, { timeoutMs: 240000, everyMs: 2000 });
+  const [{ gift_card: flag }] = await d1(`SELECT gift_card FROM products WHERE shop_id = ${shopId} AND id = ${product}`);
+  assert.equal(flag, 1);
+  await until('its alerts resolved', async () => ((await liveAlerts(`v.product_id = ${product}`)) === 0 ? true : undefined), { timeoutMs: 90000, everyMs: 1500 });
+  await fake('/_fake/gift-card', { shop: DEMO, product_id: product, gift_card: false });
 });

@@ -109,6 +109,7 @@ pub fn router(app: AppState) -> Router {
         .route("/_fake/scopes", post(set_scopes))
         .route("/_fake/location", post(location_active))
         .route("/_fake/billing", post(set_billing))
+        .route("/_fake/gift-card", post(gift_card))
         .route("/store/{store}/charges/{app_handle}/pricing_plans", get(plan_page))
         .route("/store/{store}/charges/{app_handle}/pricing_plans/{plan}", post(plan_chosen))
         .route("/_fake/refund", post(refund_order))
@@ -843,6 +844,29 @@ async fn plan_chosen(State(app): State<AppState>, Path((store, _app_handle, plan
     webhook::send_all(&app, &domain, out).await?;
     let to = HeaderValue::from_str(&format!("/admin/{domain}/apps/stock-sentry")).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response())
+}
+
+#[derive(Deserialize)]
+struct GiftCardBody {
+    shop: String,
+    product_id: i64,
+    gift_card: bool,
+}
+
+/// `POST /_fake/gift-card {"shop", "product_id", "gift_card"}`: the product is (or is no
+/// longer) a gift card, as the catalogue export's `isGiftCard` then says.
+async fn gift_card(State(app): State<AppState>, Json(b): Json<GiftCardBody>) -> ApiResult<Json<Value>> {
+    let mut s = shop!(app, &b.shop);
+    if s.product(b.product_id).is_none() {
+        return Err(ApiError::BadRequest(format!("no product {}", b.product_id)));
+    }
+    if b.gift_card {
+        s.gift_cards.insert(b.product_id);
+    } else {
+        s.gift_cards.remove(&b.product_id);
+    }
+    s.product_updated.insert(b.product_id, Utc::now());
+    Ok(Json(json!({ "gift_card": b.gift_card })))
 }
 
 #[derive(Deserialize)]

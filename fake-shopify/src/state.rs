@@ -159,6 +159,8 @@ pub struct ShopState {
     pub partner_development: bool,
     /// The app's subscriptions from Managed Pricing (`AppSubscription` as GraphQL writes it).
     pub app_subscriptions: Vec<Value>,
+    /// Products that are gift cards.
+    pub gift_cards: std::collections::HashSet<i64>,
 }
 
 impl ShopState {
@@ -194,6 +196,7 @@ impl ShopState {
             inactive_locations: std::collections::HashSet::new(),
             partner_development: true,
             app_subscriptions: Vec::new(),
+            gift_cards: std::collections::HashSet::new(),
         }
     }
 
@@ -329,7 +332,7 @@ pub fn catalog_jsonl(s: &ShopState) -> (String, u64, u64) {
         let updated = s.product_updated.get(&p.id).copied().unwrap_or(default_updated);
         let status = s.product_status.get(&p.id).map_or("ACTIVE".to_string(), |st| st.to_ascii_uppercase());
         out.push_str(&json!({ "id": gid("Product", p.id), "title": p.title, "vendor": p.vendor, "productType": p.product_type,
-                              "status": status, "isGiftCard": false, "updatedAt": ts(updated) }).to_string());
+                              "status": status, "isGiftCard": s.gift_cards.contains(&p.id), "updatedAt": ts(updated) }).to_string());
         out.push('\n');
         count += 1;
         for v in s.catalog.variants.iter().filter(|v| v.product_id == p.id) {

@@ -20,7 +20,9 @@ pub fn stage(db: &D1Database, run_id: i64, part: u32, rows: &[DayTotal]) -> Resu
             "INSERT INTO import_sales (run_id, part, variant_id, location_id, day, units_sold, units_returned)
              SELECT ?1, ?2, json_extract(value, '$.variant_id'), json_extract(value, '$.location_id'),
                     json_extract(value, '$.day'), json_extract(value, '$.units_sold'), json_extract(value, '$.units_returned')
-             FROM json_each(?3)",
+             FROM json_each(?3)
+             -- A run stopped meanwhile (uninstall, shop/redact) stages nothing more.
+             WHERE EXISTS (SELECT 1 FROM sync_runs WHERE id = ?1 AND status = 'running')",
             &[int(run_id), int(i64::from(part)), text(&json)],
         )?);
     }
@@ -37,6 +39,7 @@ pub fn merge(db: &D1Database, shop_id: i64, run_id: i64) -> Result<Vec<D1Prepare
             "INSERT INTO daily_sales (shop_id, variant_id, location_id, day, units_sold, units_returned)
              SELECT ?1, variant_id, location_id, day, SUM(units_sold), SUM(units_returned)
              FROM import_sales WHERE run_id = ?2
+               AND EXISTS (SELECT 1 FROM sync_runs WHERE id = ?2 AND status = 'running')
              GROUP BY variant_id, location_id, day
              ON CONFLICT(shop_id, variant_id, location_id, day) DO UPDATE SET
                units_sold = MAX(daily_sales.units_sold, excluded.units_sold),

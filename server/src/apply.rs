@@ -121,8 +121,11 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
                 .line_items
                 .iter()
                 .filter_map(|l| {
+                    // What is left of the line: Shopify's `current_quantity` (after refunds and
+                    // edits, which were taken back on their own), else quantity less refunds.
                     let refunded: i64 = o.refunds.iter().flat_map(|r| &r.refund_line_items).filter(|x| x.line_item_id == l.id).map(|x| x.quantity).sum();
-                    Some(sales::ReturnedLine { variant_id: l.variant_id?, location_id: None, quantity: l.quantity - refunded })
+                    let left = l.current_quantity.unwrap_or(l.quantity - refunded);
+                    Some(sales::ReturnedLine { variant_id: l.variant_id?, location_id: None, quantity: left })
                 })
                 .collect();
             all.extend(sales::cancel_order(db, shop.id, o.id, location, &day, &remainder)?);

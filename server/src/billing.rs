@@ -51,10 +51,16 @@ async fn access(env: &worker::Env, cfg: &AppConfig, shop: &ShopDomain) -> Option
         }
     };
     let trial: i64 = env.var("TRIAL_DAYS").ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(14);
-    let days = shops::days_installed(&db, row.id).await.ok()?;
+    // Shops installed before billing began get their trial from that day, not from install.
+    let since = env.var("BILLING_STARTED").map(|v| v.to_string()).unwrap_or_default();
+    let days = shops::days_installed(&db, row.id, &since).await.ok()?;
     let decided = decide(&data, days, trial);
-    if let Ok(put) = kv.put(&key(shop), &decided) {
-        let _ = put.expiration_ttl(BILLING_CACHE_SECS).execute().await;
+    // Only an open door is remembered: a merchant who has just chosen a plan must not be
+    // sent back to the plan page by a cached "needs a plan".
+    if decided.allowed() {
+        if let Ok(put) = kv.put(&key(shop), &decided) {
+            let _ = put.expiration_ttl(BILLING_CACHE_SECS).execute().await;
+        }
     }
     Some(decided)
 }
@@ -82,20 +88,25 @@ pub async fn gate(req: &HttpRequest, env: &worker::Env) -> Option<Response<Body>
     let admin = env.var("SHOPIFY_ADMIN_ORIGIN").map(|v| v.to_string()).unwrap_or_else(|_| domain::shop::SHOPIFY_ADMIN_ORIGIN.to_string());
     let handle = env.var("APP_HANDLE").map(|v| v.to_string()).unwrap_or_else(|_| "stock-sentry".into());
     let url = plan_selection_url(&admin, session.shop.as_str(), &handle);
-    Some(plan_page(&url))
+    let var = |name: &str| env.var(name).map(|v| v.to_string()).unwrap_or_default();
+    Some(plan_page(&url, &var("SHOPIFY_API_KEY"), &var("APP_BRIDGE_URL")))
 }
 
-/// Inside the admin's frame: the top window goes to Shopify's plan page (App Bridge
-/// intercepts `open(…, '_top')`); the link is there for a browser without scripts.
-fn plan_page(url: &str) -> Response<Body> {
+/// Inside the admin's frame: the top window goes to Shopify's plan page (App Bridge, loaded
+/// first as Shopify's templates do, carries `open(…, '_top')` to the admin); the link is
+/// there for a browser without scripts.
+fn plan_page(url: &str, api_key: &str, app_bridge: &str) -> Response<Body> {
     let href = escape_html(url);
     let js = serde_json::Value::from(url).to_string();
     let html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Choose a plan · Stock Sentry</title>\
+         <meta name=\"shopify-api-key\" content=\"{key}\"><script src=\"{bridge}\"></script>\
          <link rel=\"stylesheet\" href=\"/pkg/stock_sentry.css\"></head><body><main class=\"page\"><h1>Choose a plan</h1>\
          <p class=\"banner banner-info\">Your Stock Sentry trial has ended. Choose a plan in Shopify to keep your alerts coming.</p>\
          <p><a class=\"button button-primary\" href=\"{href}\" target=\"_top\">See plans</a></p></main>\
-         <script>window.open({js}, '_top');</script></body></html>"
+         <script>window.open({js}, '_top');</script></body></html>",
+        key = escape_html(api_key),
+        bridge = escape_html(app_bridge),
     );
     Response::builder()
         .status(StatusCode::OK)

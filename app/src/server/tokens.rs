@@ -141,8 +141,13 @@ async fn renew(ctx: &TokenContext<'_>, row: &TokenRow, token: &OfflineToken, sta
             }
         }
         Err(GrantFailure::Refused(e)) if e.needs_sign_in() => {
-            needs_sign_in(ctx, row.token_version, &format!("{}: {}", e.error, e.error_description)).await?;
-            Ok(None)
+            if needs_sign_in(ctx, row.token_version, &format!("{}: {}", e.error, e.error_description)).await? {
+                return Ok(None);
+            }
+            // The row moved on while we refreshed (a sign-in stored a new grant, retiring the
+            // refresh token we used): use the new one.
+            shops::release_refresh_lease(ctx.db, ctx.shop_id, row.token_version).await?;
+            Box::pin(current(ctx, None)).await
         }
         Err(failure) => {
             // Keep the stored refresh token: Shopify accepts it again until its replacement is used.
@@ -152,12 +157,15 @@ async fn renew(ctx: &TokenContext<'_>, row: &TokenRow, token: &OfflineToken, sta
     }
 }
 
-async fn needs_sign_in(ctx: &TokenContext<'_>, version: i64, why: &str) -> Result<(), AppError> {
-    if shops::mark_needs_signin(ctx.db, ctx.shop_id, version, &now_rfc3339()).await? {
+/// Marks the shop at `version` for sign-in; `false` when the row has moved on (another
+/// grant was stored meanwhile) or was already marked.
+async fn needs_sign_in(ctx: &TokenContext<'_>, version: i64, why: &str) -> Result<bool, AppError> {
+    let marked = shops::mark_needs_signin(ctx.db, ctx.shop_id, version, &now_rfc3339()).await?;
+    if marked {
         // Once per shop and refusal: background jobs skip the shop quietly from here on.
         log("warn", "shop_needs_signin", ctx, why);
     }
-    Ok(())
+    Ok(marked)
 }
 
 fn log(level: &str, event: &str, ctx: &TokenContext<'_>, detail: &str) {

@@ -104,7 +104,12 @@ impl OfflineToken {
         Self {
             access_token: g.access_token,
             scope: g.scope,
-            expires_at: g.expires_in.filter(|s| *s > 0).map(|s| now.saturating_add(s)),
+            // A grant with a refresh token is an expiring one, whatever `expires_in` says.
+            expires_at: match (g.expires_in, &g.refresh_token) {
+                (Some(s), _) if s > 0 => Some(now.saturating_add(s)),
+                (_, Some(r)) if !r.is_empty() => Some(now),
+                _ => None,
+            },
             refresh_token: g.refresh_token.filter(|t| !t.is_empty()),
             refresh_expires_at: g.refresh_token_expires_in.filter(|s| *s > 0).map(|s| now.saturating_add(s)),
             issued_at: Some(now),

@@ -212,6 +212,9 @@ pub struct OrderLineItem {
     #[serde(default)]
     pub sku: Option<String>,
     pub quantity: i64,
+    /// What is left of the line after refunds and edits (REST `current_quantity`).
+    #[serde(default)]
+    pub current_quantity: Option<i64>,
     /// Decimal string in the shop currency, e.g. `"24.99"`.
     pub price: String,
 }

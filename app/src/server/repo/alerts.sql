@@ -5,8 +5,9 @@ SELECT il.variant_id, v.product_id, il.location_id, il.available AS on_hand, il.
        v.price_cents, COALESCE(v.cost_cents, 0) AS cost_cents,
        p.vendor, v.sku, p.title AS product_title, v.title AS variant_title, l.name AS location_name,
        sp.yearly_factor, sp.day_of_week,
-       -- What can run out: tracked stock of an active product that is not a gift card.
-       (v.tracked = 1 AND p.status = 'active' AND p.gift_card = 0) AS alertable
+       -- What can run out: tracked stock of an active (or unlisted: sold by direct link)
+       -- product that is not a gift card.
+       (v.tracked = 1 AND p.status IN ('active', 'unlisted') AND p.gift_card = 0) AS alertable
 FROM inventory_levels il
 JOIN variants v ON v.shop_id = il.shop_id AND v.id = il.variant_id
 JOIN products p ON p.shop_id = v.shop_id AND p.id = v.product_id

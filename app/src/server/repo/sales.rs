@@ -49,9 +49,9 @@ pub struct ReturnedLine {
 }
 
 /// A refund's restocked units leave the sales history, once per refund id: they count as
-/// returned on the order's own day and location (as it was counted), or, for an order
-/// counted before its day was recorded, on the refund's day. Nothing for an order never
-/// counted: its sale is not in the history to take back.
+/// returned on the refund's day (as the nightly orders import counts refunds, so the two
+/// meet in one day's total rather than adding up) at the location where the order was
+/// counted. Nothing for an order never counted, or already cancelled (its units are back).
 pub fn add_refund(
     db: &D1Database,
     shop_id: i64,
@@ -66,9 +66,9 @@ pub fn add_refund(
         out.push(prepare(
             db,
             "INSERT INTO daily_sales (shop_id, variant_id, location_id, day, units_returned)
-             SELECT ?1, ?2, COALESCE(?3, o.location_id, ?8), COALESCE(o.day, ?4), ?5
+             SELECT ?1, ?2, COALESCE(o.location_id, ?3, ?8), ?4, ?5
              FROM orders_seen o
-             WHERE o.shop_id = ?1 AND o.order_id = ?6 AND COALESCE(?3, o.location_id, ?8) IS NOT NULL
+             WHERE o.shop_id = ?1 AND o.order_id = ?6 AND o.cancelled = 0 AND COALESCE(o.location_id, ?3, ?8) IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM refunds_seen WHERE shop_id = ?1 AND refund_id = ?7)
              ON CONFLICT(shop_id, variant_id, location_id, day) DO UPDATE SET
                units_returned = daily_sales.units_returned + excluded.units_returned",

@@ -300,14 +300,19 @@ pub async fn installed(db: &D1Database) -> Result<Vec<InstalledShop>, AppError> 
     .await
 }
 
-/// Whole days since the shop (last) installed the app: its trial runs from then.
-pub async fn days_installed(db: &D1Database, shop_id: i64) -> Result<i64, AppError> {
+/// Whole days since the shop installed the app, or since `since` (YYYY-MM-DD, when billing
+/// began) if that is later: its trial runs from then.
+pub async fn days_installed(db: &D1Database, shop_id: i64, since: &str) -> Result<i64, AppError> {
     #[derive(Deserialize)]
     struct Days {
         days: Option<f64>,
     }
-    let row: Option<Days> =
-        first(db, "SELECT julianday('now') - julianday(installed_at) AS days FROM shops WHERE id = ?1", &[int(shop_id)]).await?;
+    let row: Option<Days> = first(
+        db,
+        "SELECT julianday('now') - MAX(julianday(installed_at), COALESCE(julianday(NULLIF(?2, '')), 0)) AS days FROM shops WHERE id = ?1",
+        &[int(shop_id), text(since)],
+    )
+    .await?;
     Ok(row.and_then(|r| r.days).map_or(0, |d| d.floor() as i64))
 }
 

@@ -298,20 +298,7 @@ pub struct Digest {
     pub counts: Vec<(Section, usize)>,
 }
 
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::html::escape;
 
 /// `1234567` cents → `$12,345.67` (USD/CAD/AUD, EUR, GBP), otherwise `12,345.67 SEK`.
 pub fn money(cents: i64, currency: &str) -> String {

@@ -11,6 +11,7 @@ pub mod dates;
 pub mod digest;
 pub mod engine;
 pub mod help;
+pub mod html;
 pub mod jobs;
 pub mod numbers;
 pub mod risk;

@@ -259,23 +259,30 @@ pub fn cancel(s: &mut ShopState, order_id: Option<i64>, now: DateTime<Utc>) -> R
     Ok(out)
 }
 
-/// An order edit that removes `remove` units from a live order's first line (the newest
-/// order with units left by default), restocking them: `orders/edited` (line item ids and
-/// deltas, as Shopify sends them) and the level update.
-pub fn edit_order(s: &mut ShopState, order_id: Option<i64>, remove: i64, now: DateTime<Utc>) -> Result<Vec<Outgoing>, ApiError> {
+/// A live order (or, by default, the newest one not cancelled with units left on its first
+/// line) and that line, with `units` checked against what is left of it.
+fn order_line(s: &ShopState, order_id: Option<i64>, units: i64, what: &str) -> Result<(usize, Order, Line), ApiError> {
     let i = match order_id {
         Some(_) => live_order(s, order_id)?,
         None => s
             .live_orders
             .iter()
             .rposition(|o| !s.cancelled.contains_key(&o.id) && o.lines.first().is_some_and(|l| l.quantity > l.returned))
-            .ok_or_else(|| ApiError::Conflict("no live order with units left to edit: POST /_fake/sale first".into()))?,
+            .ok_or_else(|| ApiError::Conflict(format!("no live order with units left to {what}: POST /_fake/sale first")))?,
     };
     let order = s.live_orders[i].clone();
     let line = order.lines.first().ok_or_else(|| ApiError::Conflict("order without lines".into()))?.clone();
-    if remove < 1 || remove > line.quantity - line.returned {
-        return Err(ApiError::BadRequest(format!("remove must be 1..={}", line.quantity - line.returned)));
+    if units < 1 || units > line.quantity - line.returned {
+        return Err(ApiError::BadRequest(format!("quantity must be 1..={}", line.quantity - line.returned)));
     }
+    Ok((i, order, line))
+}
+
+/// An order edit that removes `remove` units from a live order's first line (the newest
+/// order with units left by default), restocking them: `orders/edited` (line item ids and
+/// deltas, as Shopify sends them) and the level update.
+pub fn edit_order(s: &mut ShopState, order_id: Option<i64>, remove: i64, now: DateTime<Utc>) -> Result<Vec<Outgoing>, ApiError> {
+    let (i, order, line) = order_line(s, order_id, remove, "edit")?;
     if let Some(l) = s.live_orders[i].lines.first_mut() {
         l.returned += remove;
     }
@@ -296,20 +303,7 @@ pub fn refund(s: &mut ShopState, order_id: Option<i64>, quantity: i64, restock_t
     if !matches!(restock_type, "return" | "no_restock") {
         return Err(ApiError::BadRequest("restock_type must be return or no_restock".into()));
     }
-    // By default the newest order with something left to refund.
-    let i = match order_id {
-        Some(_) => live_order(s, order_id)?,
-        None => s
-            .live_orders
-            .iter()
-            .rposition(|o| !s.cancelled.contains_key(&o.id) && o.lines.first().is_some_and(|l| l.quantity > l.returned))
-            .ok_or_else(|| ApiError::Conflict("no live order with units left to refund: POST /_fake/sale first".into()))?,
-    };
-    let order = s.live_orders[i].clone();
-    let line = order.lines.first().ok_or_else(|| ApiError::Conflict("order without lines".into()))?.clone();
-    if quantity < 1 || quantity > line.quantity - line.returned {
-        return Err(ApiError::BadRequest(format!("quantity must be 1..={}", line.quantity - line.returned)));
-    }
+    let (i, order, line) = order_line(s, order_id, quantity, "refund")?;
     s.refund_seq += 1;
     let refund_id = 900_000_000 + s.refund_seq;
     let body = refund_json(s, &order, refund_id, &[(line.id, quantity)], restock_type, now);

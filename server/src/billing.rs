@@ -13,7 +13,8 @@ use axum::body::Body;
 use axum::http::{header, Method, Response, StatusCode};
 use domain::billing::{decide, plan_selection_url, Access, BillingData, BILLING_CACHE_SECS, BILLING_QUERY};
 use domain::shopify::auth::verify_session_token;
-use domain::shopify::embedded::{escape_html, inside_admin};
+use domain::html::escape as escape_html;
+use domain::shopify::embedded::inside_admin;
 use domain::ShopDomain;
 use worker::HttpRequest;
 

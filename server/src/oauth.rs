@@ -18,7 +18,7 @@ const CALLBACK_MAX_AGE_SECS: i64 = 3600;
 
 fn page(status: StatusCode, message: &str) -> Response<Body> {
     // Shopify's error text and our own reach this page: escaped, never markup.
-    let message = domain::shopify::embedded::escape_html(message);
+    let message = domain::html::escape(message);
     let html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Stock Sentry</title>\
          <link rel=\"stylesheet\" href=\"/pkg/stock_sentry.css\"></head><body><main class=\"page\">\

@@ -58,6 +58,16 @@ impl BatchView {
         let shops = shops::by_domains_any(db, &domains).await?.into_iter().map(|s| (s.domain.clone(), s)).collect();
         Ok(Self { applied, shops, default_locations: HashMap::new() })
     }
+
+    /// The shop's default location, read at most once per batch.
+    async fn default_location(&mut self, db: &D1Database, shop_id: i64) -> Result<Option<i64>, AppError> {
+        if let Some(&known) = self.default_locations.get(&shop_id) {
+            return Ok(known);
+        }
+        let found = default_location(db, shop_id).await?;
+        self.default_locations.insert(shop_id, found);
+        Ok(found)
+    }
 }
 
 /// What one webhook changed, for the caller to recalculate: the consumer gathers a whole
@@ -163,14 +173,7 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
                 log_unseen(&w.topic, &w.shop, r.order_id);
                 Vec::new()
             } else {
-                let fallback = match view.default_locations.get(&shop.id) {
-                    Some(&known) => known,
-                    None => {
-                        let found = default_location(db, shop.id).await?;
-                        view.default_locations.insert(shop.id, found);
-                        found
-                    }
-                };
+                let fallback = view.default_location(db, shop.id).await?;
                 let day = r.created_at.date_naive().to_string();
                 sales::add_refund(db, shop.id, r.order_id, r.id, &day, fallback, &returned_lines(&r.refund_line_items, &[]))?
             }
@@ -254,15 +257,10 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
 /// Where an order is counted: its own location (POS), its first fulfillment's, else the
 /// shop's default location (read once per shop and batch).
 async fn order_location(db: &D1Database, view: &mut BatchView, shop_id: i64, o: &domain::shopify::webhooks::OrderPayload) -> Result<Option<i64>, AppError> {
-    if let Some(l) = o.location_id.or_else(|| o.fulfillments.iter().find_map(|f| f.location_id)) {
-        return Ok(Some(l));
+    match o.location_id.or_else(|| o.fulfillments.iter().find_map(|f| f.location_id)) {
+        Some(l) => Ok(Some(l)),
+        None => view.default_location(db, shop_id).await,
     }
-    if let Some(&known) = view.default_locations.get(&shop_id) {
-        return Ok(known);
-    }
-    let found = default_location(db, shop_id).await?;
-    view.default_locations.insert(shop_id, found);
-    Ok(found)
 }
 
 /// Restocked refund lines as returned units (the variant from the refunded line item, or

@@ -553,10 +553,6 @@ struct Line {
     rest: serde_json::Map<String, Value>,
 }
 
-#[derive(Deserialize)]
-struct IdOnly {
-    id: String,
-}
 
 fn field<T: for<'de> Deserialize<'de>>(rest: &serde_json::Map<String, Value>, name: &str, line: usize) -> Result<T, JsonlError> {
     let v = rest.get(name).cloned().unwrap_or(Value::Null);
@@ -603,7 +599,7 @@ pub fn parse_catalog_jsonl(jsonl: &str) -> Result<CatalogExport, JsonlError> {
             }),
             "ProductVariant" => {
                 let parent = l.parent_id.clone().ok_or_else(|| JsonlError::BadRecord { line, message: "variant without __parentId".into() })?;
-                let item: IdOnly = field(&l.rest, "inventoryItem", line)?;
+                let item: IdOnlyNode = field(&l.rest, "inventoryItem", line)?;
                 let cost: Option<i64> = match l.rest.get("inventoryItem").and_then(|i| i.get("unitCost")).and_then(|c| c.get("amount")) {
                     Some(Value::String(s)) => Some(money_to_cents(s).ok_or_else(|| JsonlError::BadRecord { line, message: format!("unit cost `{s}` is not an amount") })?),
                     _ => None,
@@ -622,8 +618,8 @@ pub fn parse_catalog_jsonl(jsonl: &str) -> Result<CatalogExport, JsonlError> {
                 pending_variants.push((line, parent, variant));
             }
             "InventoryLevel" => {
-                let location: IdOnly = field(&l.rest, "location", line)?;
-                let item: Option<IdOnly> = field(&l.rest, "item", line)?;
+                let location: IdOnlyNode = field(&l.rest, "location", line)?;
+                let item: Option<IdOnlyNode> = field(&l.rest, "item", line)?;
                 let quantities: Vec<NamedQuantity> = field(&l.rest, "quantities", line)?;
                 let qty = |name: &str| quantities.iter().find(|q| q.name == name).map(|q| q.quantity);
                 let available = qty("available").ok_or_else(|| JsonlError::BadRecord { line, message: "no `available` quantity".into() })?;
@@ -679,7 +675,7 @@ struct NamedQuantity {
 
 #[derive(Deserialize)]
 struct FulfillmentLine {
-    location: Option<IdOnly>,
+    location: Option<IdOnlyNode>,
 }
 
 #[derive(Deserialize)]
@@ -723,7 +719,7 @@ pub fn parse_orders_jsonl(jsonl: &str) -> Result<Vec<OrderRecord>, JsonlError> {
                 let parent = l.parent_id.clone().ok_or_else(|| JsonlError::BadRecord { line, message: "line item without __parentId".into() })?;
                 let quantity: i64 = field(&l.rest, "quantity", line)?;
                 let current: Option<i64> = field(&l.rest, "currentQuantity", line)?;
-                let variant: Option<IdOnly> = field(&l.rest, "variant", line)?;
+                let variant: Option<IdOnlyNode> = field(&l.rest, "variant", line)?;
                 let price = l
                     .rest
                     .get("originalUnitPriceSet")

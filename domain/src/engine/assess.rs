@@ -139,6 +139,9 @@ pub struct Explanation {
     pub in_stock_days: u32,
     pub history_days: u32,
     pub thresholds: Thresholds,
+    /// Set for a launch forecast (`engine::launch`): where its pace was borrowed from.
+    #[serde(default)]
+    pub launch: Option<super::launch::LaunchBasis>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -269,6 +272,7 @@ pub fn assess_forecast(p: &Position, forecast: Forecast, cfg: &EngineConfig, tod
         in_stock_days: forecast.in_stock_days,
         history_days: forecast.history_days,
         thresholds,
+        launch: None,
     };
 
     let mut conditions = Conditions::default();

@@ -30,6 +30,7 @@ pub fn method_label(m: ForecastMethod) -> &'static str {
     match m {
         ForecastMethod::SeasonalSmoothing => "Exponential smoothing with weekday pattern",
         ForecastMethod::Sba => "Croston–SBA for slow movers",
+        ForecastMethod::Launch => "Launch forecast: under two weeks of sales, pace borrowed from similar variants",
         ForecastMethod::None => "None (nothing to forecast)",
     }
 }
@@ -57,15 +58,36 @@ pub fn yearly_in_words(applied: f64, refit_days: Option<u32>) -> String {
     }
 }
 
+/// Where a launch forecast's pace came from (the variant page and the alert's words).
+pub fn launch_in_words(b: &super::launch::LaunchBasis) -> String {
+    let plural = |n: u32, one: &str, many: &str| if n == 1 { format!("{n} {one}") } else { format!("{n} {many}") };
+    let peers = match b.source {
+        super::launch::LaunchSource::Product => plural(b.peers, "other variant of this product", "other variants of this product"),
+        super::launch::LaunchSource::ProductType => {
+            format!("the median of {} of this product type", plural(b.peers, "variant", "variants"))
+        }
+    };
+    format!(
+        "It is new: {} of its own sales ({} sold); the rest of its first two weeks is counted at the pace of {peers} at this location ({} a day).",
+        plural(b.own_days, "day", "days"),
+        b.own_units,
+        units(b.peer_daily)
+    )
+}
+
 /// Why `kind` holds, in one or two sentences a merchant can check against the numbers;
 /// `money` formats cents in the shop's currency.
 pub fn in_words(kind: RiskKind, e: &Explanation, money: &dyn Fn(i64) -> String) -> String {
-    let pace = format!(
+    let mut pace = format!(
         "It sells about {} a day (seasonal factor ×{:.2} over the next {} days).",
         units(e.velocity),
         e.seasonal_factor,
         e.lead_time_days
     );
+    if let Some(b) = &e.launch {
+        pace.push(' ');
+        pace.push_str(&launch_in_words(b));
+    }
     let cover = e.days_of_cover.map_or("no forecast sales".to_string(), |d| format!("{} days of cover", units(d.min(9_999.0))));
     let position = e.on_hand + e.incoming;
     match kind {

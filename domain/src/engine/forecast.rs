@@ -80,6 +80,9 @@ pub enum ForecastMethod {
     SeasonalSmoothing,
     /// Croston's method with the Syntetos–Boylan correction.
     Sba,
+    /// Under two weeks of history: the pace borrowed from the product's other variants or
+    /// its product type (`engine::launch`).
+    Launch,
     /// Nothing to forecast from: zero demand.
     None,
 }

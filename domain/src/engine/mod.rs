@@ -14,7 +14,10 @@
 //!    per-variant `SupplyOverrides` (lead time, its deviation, review period, cover), and
 //!    the last Sunday refit's `yearly_factor` and `day_of_week` (`seasonal::refit_variant`
 //!    over `REFIT_HISTORY_DAYS`, the variant's locations pooled).
-//! 3. `assess_all(&positions, &table, &EngineConfig::from(&settings), today)`.
+//! 3. `assess_all(&positions, &table, &EngineConfig::from(&settings), today)`, then
+//!    `launch::apply` for series with under two weeks of history, with `launch::Peers`
+//!    from the established series' paces (tonight's assessments in a whole-shop run, the
+//!    last stored forecasts when only some variants are recalculated).
 //! 4. `reconcile(&live_alerts, &assessments, today)` → one batched write.
 //! 5. Optionally `reorder_suggestions` → `purchase_order_csv` (names from `Labels`).
 
@@ -26,6 +29,7 @@ pub mod explain;
 pub mod config;
 pub mod forecast;
 pub mod history;
+pub mod launch;
 pub mod normal;
 pub mod reorder;
 pub mod replenishment;

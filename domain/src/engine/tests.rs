@@ -640,3 +640,112 @@ fn pooling_starts_at_the_earliest_member_and_ignores_days_before_each() {
     assert_eq!(table.series(a).unwrap().len(), 10);
     assert!(table.set_first_day(SeriesId(9), start).is_err());
 }
+
+/// Three series of one product at one location: two sell 4 and 2 a day for half a year,
+/// the third was created `young_days` ago and sold `young_units` a day since.
+fn launch_shop(young_days: usize, young_units: u16) -> (Vec<Position>, Vec<launch::Kin>, HistoryTable) {
+    let (start, end) = history_window(today(), NIGHTLY_HISTORY_DAYS);
+    let mut table = HistoryTable::new(start, end).unwrap();
+    let mut positions = Vec::new();
+    for (variant_id, pace) in [(1, 4u16), (2, 2)] {
+        let id = table.add_series();
+        for d in 0..table.days() {
+            table.set(id, d, pace, false).unwrap();
+        }
+        positions.push(Position { variant_id, ..position(300, 0) });
+    }
+    let id = table.add_series();
+    for d in table.days() - young_days..table.days() {
+        table.set(id, d, young_units, false).unwrap();
+    }
+    table.set_first_day(id, today().checked_sub_days(Days::new(young_days as u64)).unwrap()).unwrap();
+    positions.push(Position { variant_id: 3, ..position(20, 0) });
+    let kin = vec![launch::Kin { product_id: 7, product_type: 1 }; 3];
+    (positions, kin, table)
+}
+
+fn with_launch(positions: &[Position], kin: &[launch::Kin], table: &HistoryTable) -> Vec<Assessment> {
+    let mut out = assess_all(positions, table, &cfg(), today()).unwrap();
+    let peers = launch::Peers::new(out.iter().zip(kin).filter_map(|(a, k)| launch::peer_rate(a, *k)));
+    let histories: Vec<_> = (0..positions.len()).map(|i| table.series(SeriesId(i))).collect();
+    launch::apply(positions, kin, &histories, &mut out, &peers, &cfg(), today());
+    out
+}
+
+#[test]
+fn a_new_variant_borrows_its_siblings_pace_and_can_run_out() {
+    // Created yesterday, nothing sold yet: without a launch forecast it sells nothing and
+    // 20 units raise nothing; its siblings sell 3 a day on average.
+    let (positions, kin, table) = launch_shop(1, 0);
+    let plain = &assess_all(&positions, &table, &cfg(), today()).unwrap()[2];
+    assert_eq!(plain.explanation.velocity, 0.0);
+    assert!(RiskKind::ALL.iter().all(|&k| !plain.conditions.get(k).opens));
+    let a = &with_launch(&positions, &kin, &table)[2];
+    assert_sane(a);
+    assert_eq!(a.forecast.method, ForecastMethod::Launch);
+    let basis = a.explanation.launch.expect("marked as a launch forecast");
+    assert_eq!((basis.source, basis.peers, basis.own_days), (launch::LaunchSource::Product, 2, 1));
+    // One day seen at 0, thirteen at the siblings' 3: 39 / 14.
+    assert!((a.explanation.velocity - 39.0 / 14.0).abs() < 1e-9, "{}", a.explanation.velocity);
+    // 20 units at ~2.8 a day is a week: inside the lead time, so reorder now.
+    assert!(a.conditions.get(RiskKind::ReorderNow).opens, "{:?}", a.plan);
+    assert!(in_words(RiskKind::ReorderNow, &a.explanation).contains("new: 1 day of its own sales"));
+    // The siblings keep their own forecasts.
+    assert!(with_launch(&positions, &kin, &table)[..2].iter().all(|a| a.explanation.launch.is_none()));
+}
+
+fn in_words(kind: RiskKind, e: &Explanation) -> String {
+    explain::in_words(kind, e, &explain::cents)
+}
+
+#[test]
+fn a_launch_forecast_hands_over_to_the_variants_own_sales_by_day_fourteen() {
+    // Selling 10 a day from the start: the more days seen, the more its own pace counts.
+    let paces: Vec<f64> = [1usize, 7, 13]
+        .iter()
+        .map(|&d| {
+            let (positions, kin, table) = launch_shop(d, 10);
+            with_launch(&positions, &kin, &table)[2].explanation.velocity
+        })
+        .collect();
+    assert!(paces[0] < paces[1] && paces[1] < paces[2], "{paces:?}");
+    assert!((paces[2] - (130.0 + 3.0) / 14.0).abs() < 1e-9, "{paces:?}");
+    // From the fourteenth day its own fit runs, close to where the blend ended.
+    let (positions, kin, table) = launch_shop(14, 10);
+    let own = &with_launch(&positions, &kin, &table)[2];
+    assert_ne!(own.forecast.method, ForecastMethod::Launch);
+    assert!((own.explanation.velocity - 10.0).abs() < 1.0 && (own.explanation.velocity - paces[2]).abs() < 1.0);
+}
+
+#[test]
+fn a_new_product_borrows_the_median_of_its_type_and_nothing_without_peers() {
+    let (mut positions, mut kin, table) = launch_shop(3, 0);
+    // The siblings are another product of the same type: too few type peers (2 < 3).
+    kin[0].product_id = 8;
+    kin[1].product_id = 8;
+    assert!(with_launch(&positions, &kin, &table)[2].explanation.launch.is_none());
+    // A third peer of the type (selling 2 a day too): the median, 2, is borrowed.
+    let mut table2 = HistoryTable::new(table.start(), table.start() + Days::new(table.days() as u64 - 1)).unwrap();
+    for i in 0..3 {
+        let id = table2.add_series();
+        let s = table.series(SeriesId(i)).unwrap();
+        let from = table.days() - s.len();
+        for (d, (&u, &o)) in s.units().iter().zip(s.stockout()).enumerate() {
+            table2.set(id, from + d, u, o).unwrap();
+        }
+        table2.set_first_day(id, s.start()).unwrap();
+    }
+    let id = table2.add_series();
+    for d in 0..table2.days() {
+        table2.set(id, d, 2, false).unwrap();
+    }
+    positions.push(Position { variant_id: 4, ..position(300, 0) });
+    kin.push(launch::Kin { product_id: 9, product_type: 1 });
+    let a = &with_launch(&positions, &kin, &table2)[2];
+    let basis = a.explanation.launch.expect("type median borrowed");
+    assert_eq!((basis.source, basis.peers), (launch::LaunchSource::ProductType, 3));
+    assert!((basis.peer_daily - 2.0).abs() < 0.2, "{basis:?}");
+    // Another type has no peers at all: no launch forecast, nothing borrowed.
+    kin[2].product_type = 2;
+    assert!(with_launch(&positions, &kin, &table2)[2].explanation.launch.is_none());
+}

@@ -3,7 +3,7 @@
 //! yearly seasonality, trends, slow movers, stockouts, overstock and dead stock.
 //! Everything follows from `(seed, end day)`: the same inputs give the same shop.
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution, LogNormal, Poisson};
@@ -41,6 +41,8 @@ pub struct Product {
     pub title: String,
     pub vendor: String,
     pub product_type: String,
+    /// `Product.createdAt`.
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +54,8 @@ pub struct Variant {
     pub sku: String,
     pub price_cents: i64,
     pub cost_cents: i64,
+    /// `ProductVariant.createdAt` (with its product, in the demo).
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -132,6 +136,7 @@ pub fn generate_sized(seed: u64, end: NaiveDate, product_count: usize, history_d
         Location { id: 70_000_000_003, name: "Airport Kiosk".into(), demand_share: 0.2, assortment: 0.35 },
     ];
 
+    let start = end.checked_sub_days(Days::new(u64::from(history_days.max(1)) - 1)).unwrap_or(end);
     let mut products = Vec::new();
     let mut variants = Vec::new();
     let mut next_variant = 45_000_000_000_000_i64;
@@ -140,7 +145,10 @@ pub fn generate_sized(seed: u64, end: NaiveDate, product_count: usize, history_d
         let product_id = 8_000_000_000_000 + n as i64;
         let title = format!("{} {} {}", NOUNS[(n / TYPES.len()) % NOUNS.len()], COLOURS[n % COLOURS.len()], ty.name);
         let vendor = VENDORS[rng.random_range(0..VENDORS.len())].to_string();
-        products.push(Product { id: product_id, title, vendor, product_type: ty.name.into() });
+        // Every demo product was created before its history starts (up to four months).
+        let created = start.checked_sub_days(Days::new((n as u64 * 37) % 120 + 1)).unwrap_or(start);
+        let created_at = created.and_hms_opt(9, 30, 0).unwrap_or_default().and_utc();
+        products.push(Product { id: product_id, title, vendor, product_type: ty.name.into(), created_at });
         let price = rng.random_range(ty.price_cents.0..=ty.price_cents.1) / 100 * 100 - 1;
         let options: Vec<String> = if ty.sized {
             SIZES.iter().map(|s| s.to_string()).collect()
@@ -158,11 +166,11 @@ pub fn generate_sized(seed: u64, end: NaiveDate, product_count: usize, history_d
                 title: opt,
                 price_cents: price,
                 cost_cents: price * rng.random_range(35..=55) / 100,
+                created_at,
             });
         }
     }
 
-    let start = end.checked_sub_days(Days::new(u64::from(history_days.max(1)) - 1)).unwrap_or(end);
     let mut levels = Vec::new();
     let mut sales = Vec::new();
     let popularity = LogNormal::<f64>::new(-0.6, 1.0).expect("valid log-normal");

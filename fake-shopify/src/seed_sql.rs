@@ -40,25 +40,27 @@ pub fn to_sql(shop: &Shop, updated_at: &str) -> String {
     inserts(
         &mut out,
         "products",
-        "shop_id, id, title, vendor, product_type, updated_at",
+        "shop_id, id, title, vendor, product_type, created_at, updated_at",
         shop.products.iter().map(|p| {
-            format!("({id},{},{},{},{},{ts})", p.id, quote(&p.title), quote(&p.vendor), quote(&p.product_type))
+            let created = quote(&p.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+            format!("({id},{},{},{},{},{created},{ts})", p.id, quote(&p.title), quote(&p.vendor), quote(&p.product_type))
         }),
     );
     inserts(
         &mut out,
         "variants",
-        "shop_id, id, product_id, title, sku, price_cents, cost_cents, inventory_item_id, updated_at",
+        "shop_id, id, product_id, title, sku, price_cents, cost_cents, inventory_item_id, created_at, updated_at",
         shop.variants.iter().map(|v| {
             format!(
-                "({id},{},{},{},{},{},{},{},{ts})",
+                "({id},{},{},{},{},{},{},{},{},{ts})",
                 v.id,
                 v.product_id,
                 quote(&v.title),
                 quote(&v.sku),
                 v.price_cents,
                 v.cost_cents,
-                v.inventory_item_id
+                v.inventory_item_id,
+                quote(&v.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string())
             )
         }),
     );

@@ -332,12 +332,14 @@ pub fn catalog_jsonl(s: &ShopState) -> (String, u64, u64) {
         let updated = s.product_updated.get(&p.id).copied().unwrap_or(default_updated);
         let status = s.product_status.get(&p.id).map_or("ACTIVE".to_string(), |st| st.to_ascii_uppercase());
         out.push_str(&json!({ "id": gid("Product", p.id), "title": p.title, "vendor": p.vendor, "productType": p.product_type,
-                              "status": status, "isGiftCard": s.gift_cards.contains(&p.id), "updatedAt": ts(updated) }).to_string());
+                              "status": status, "isGiftCard": s.gift_cards.contains(&p.id), "createdAt": ts(p.created_at),
+                              "updatedAt": ts(updated) }).to_string());
         out.push('\n');
         count += 1;
         for v in s.catalog.variants.iter().filter(|v| v.product_id == p.id) {
             out.push_str(&json!({
-                "id": gid("ProductVariant", v.id), "title": v.title, "sku": v.sku, "price": money(v.price_cents), "updatedAt": ts(updated),
+                "id": gid("ProductVariant", v.id), "title": v.title, "sku": v.sku, "price": money(v.price_cents),
+                "createdAt": ts(v.created_at), "updatedAt": ts(updated),
                 "inventoryItem": { "id": gid("InventoryItem", v.inventory_item_id), "tracked": !s.untracked.contains(&v.id), "unitCost": { "amount": money(v.cost_cents) } },
                 "__parentId": gid("Product", p.id)
             }).to_string());
@@ -443,14 +445,14 @@ pub fn product_payload(s: &ShopState, product_id: i64, at: DateTime<Utc>) -> Opt
             json!({
                 "id": v.id, "admin_graphql_api_id": gid("ProductVariant", v.id), "product_id": p.id, "title": v.title,
                 "sku": v.sku, "price": money(v.price_cents), "inventory_item_id": v.inventory_item_id, "inventory_quantity": total,
-                "inventory_management": "shopify", "updated_at": ts_offset(at)
+                "inventory_management": "shopify", "created_at": ts_offset(v.created_at), "updated_at": ts_offset(at)
             })
         })
         .collect();
     Some(json!({
         "id": p.id, "admin_graphql_api_id": gid("Product", p.id), "title": p.title, "vendor": p.vendor,
         "product_type": p.product_type, "status": s.product_status.get(&p.id).map_or("active", String::as_str), "handle": p.title.to_lowercase().replace(' ', "-"),
-        "created_at": ts_offset(s.updated_at_default()), "updated_at": ts_offset(at), "variants": variants
+        "created_at": ts_offset(p.created_at), "updated_at": ts_offset(at), "variants": variants
     }))
 }
 

@@ -117,7 +117,13 @@ fn create_product(s: &mut ShopState, now: DateTime<Utc>) -> i64 {
     let cat = std::sync::Arc::make_mut(&mut s.catalog);
     let id = cat.products.iter().map(|p| p.id).max().unwrap_or(8_000_000_000_000) + 1;
     let mut next_variant = cat.variants.iter().map(|v| v.id).max().unwrap_or(45_000_000_000_000);
-    cat.products.push(crate::catalog::Product { id, title: format!("New Arrival {}", id % 1000), vendor: "Summit Supply".into(), product_type: "Cap".into() });
+    cat.products.push(crate::catalog::Product {
+        id,
+        title: format!("New Arrival {}", id % 1000),
+        vendor: "Summit Supply".into(),
+        product_type: "Cap".into(),
+        created_at: now,
+    });
     let mut new_levels = Vec::new();
     for colour in ["Black", "Sand"] {
         next_variant += 1;
@@ -129,6 +135,7 @@ fn create_product(s: &mut ShopState, now: DateTime<Utc>) -> i64 {
             sku: format!("NEW-{}-{}", id % 1000, colour.to_uppercase()),
             price_cents: 2499,
             cost_cents: 1100,
+            created_at: now,
         });
         cat.levels.push(crate::catalog::InventoryLevel { variant_id: next_variant, location_id: warehouse, available: 24, incoming: 0 });
         new_levels.push(next_variant);

@@ -186,15 +186,19 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
         }
         WebhookEvent::ProductCreated(p) | WebhookEvent::ProductUpdated(p) => {
             let updated = utc(&p.updated_at);
+            let created: Vec<Option<String>> = p.variants.iter().map(|v| v.created_at.as_ref().map(utc)).collect();
+            let product_created = p.created_at.as_ref().map(utc);
             let variants: Vec<catalog::VariantRow<'_>> = p
                 .variants
                 .iter()
-                .map(|v| catalog::VariantRow {
+                .zip(&created)
+                .map(|(v, created)| catalog::VariantRow {
                     id: v.id,
                     title: &v.title,
                     sku: v.sku.as_deref().unwrap_or(""),
                     price_cents: money_to_cents(&v.price).unwrap_or(0),
                     inventory_item_id: Some(v.inventory_item_id),
+                    created_at: created.as_deref(),
                 })
                 .collect();
             let row = catalog::ProductRow {
@@ -203,6 +207,7 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
                 vendor: p.vendor.as_deref().unwrap_or(""),
                 product_type: p.product_type.as_deref().unwrap_or(""),
                 status: p.status.as_deref().unwrap_or("active"),
+                created_at: product_created.as_deref(),
                 updated_at: &updated,
             };
             catalog::upsert_product(db, shop.id, &row, &variants)?

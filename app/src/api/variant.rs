@@ -70,6 +70,10 @@ pub struct VariantPage {
     /// (`engine::explain::yearly_in_words`).
     #[serde(default)]
     pub yearly_words: String,
+    /// For a launch forecast, where its pace was borrowed from
+    /// (`engine::explain::launch_in_words`); `None` for a forecast from its own sales.
+    #[serde(default)]
+    pub launch_words: Option<String>,
     pub product_id: i64,
     /// Lead-time overrides set on this variant and on its product (empty fields inherit).
     pub own_lead_time: domain::watch::LeadTimeInput,

@@ -170,7 +170,8 @@ fn VariantBody(v: VariantPage, on_saved: Callback<()>, saved: RwSignal<bool>) ->
             <h2 id="model-h">"How it is forecast"</h2>
             <dl class="facts">
                 <div><dt>"Demand pattern"</dt><dd class="demand-pattern">{pattern_label(v.pattern)}</dd></div>
-                <div><dt>"Method"</dt><dd>{method_label(v.method)}</dd></div>
+                <div><dt>"Method"</dt><dd class="forecast-method">{method_label(v.method)}</dd></div>
+                {v.launch_words.clone().map(|w| view! { <div><dt>"New variant"</dt><dd class="launch-basis">{w}</dd></div> })}
                 <div>
                     <dt>"Forecast error (last 28 days)"</dt>
                     <dd class="forecast-error">

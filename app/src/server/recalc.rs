@@ -8,7 +8,7 @@ use super::repo::{alerts, forecasts, settings, watch};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use domain::engine::{
-    assess_all, backtest, history_window, reconcile, AlertKey, AlertState, Assessment, EngineConfig, ExistingAlert, HistoryTable,
+    assess_all, backtest, history_window, launch, reconcile, AlertKey, AlertState, Assessment, EngineConfig, ExistingAlert, HistoryTable,
     Position, SeriesId, VariantBacktest, HOLDOUT_DAYS, NIGHTLY_HISTORY_DAYS,
 };
 use domain::RiskKind;
@@ -58,8 +58,8 @@ pub async fn assess_shop(
     let lead_times = watch::resolver(db, shop_id).await?;
     let rows = alerts::positions(db, shop_id, variants).await?;
     let (start, end) = history_window(today, HISTORY_DAYS);
-    let history = alerts::history_compact(db, shop_id, &start.to_string(), &end.to_string(), variants).await?;
-    let read_ms = (worker::Date::now().as_millis() - t0) as f64;
+    let history = alerts::history_compact(db, shop_id, &start.to_string(), &end.to_string(), variants, false).await?;
+    let mut read_ms = (worker::Date::now().as_millis() - t0) as f64;
 
     let mut table = HistoryTable::with_capacity(start, end, rows.len()).map_err(|e| internal("history window", e))?;
     let mut series = HashMap::with_capacity(rows.len());
@@ -83,12 +83,75 @@ pub async fn assess_shop(
         .collect();
     for h in &history {
         let Some(id) = series.get(&(h.variant_id, h.location_id)) else { continue };
-        // Rows past the window are skipped; days before the series' first observed day
-        // are left out of its history.
-        let _ = table.fill_compact(*id, &h.days, h.first_day());
+        // Rows past the window are skipped.
+        let _ = table.fill_compact(*id, &h.days, None);
     }
-    let assessments = assess_all(&positions, &table, &cfg, today).map_err(|e| internal("engine", e))?;
+    // Days before a series' first observed day are left out of its history (series
+    // without any sales row included: a variant created last week is a week old).
+    for (i, r) in rows.iter().enumerate() {
+        if let Some(day) = r.first_day() {
+            let _ = table.set_first_day(SeriesId(i), day);
+        }
+    }
+    let mut assessments = assess_all(&positions, &table, &cfg, today).map_err(|e| internal("engine", e))?;
+    read_ms += launch_forecasts(db, shop_id, variants, &rows, &positions, &table, &mut assessments, &cfg, today).await?;
     Ok(ShopAssessment { rows, assessments, table, read_ms })
+}
+
+/// Gives series with under two weeks of history a launch forecast (`engine::launch`),
+/// borrowed from established series of the same product or type at the same location:
+/// tonight's own assessments in a whole-shop run; the last stored forecasts when only
+/// some variants are recalculated (their peers are not in this batch). Returns the time
+/// spent reading D1 (ms).
+#[allow(clippy::too_many_arguments)]
+async fn launch_forecasts(
+    db: &worker::D1Database,
+    shop_id: i64,
+    variants: Option<&[i64]>,
+    rows: &[alerts::PositionRow],
+    positions: &[Position],
+    table: &HistoryTable,
+    assessments: &mut [Assessment],
+    cfg: &EngineConfig,
+    today: NaiveDate,
+) -> Result<f64, AppError> {
+    if !assessments.iter().any(launch::is_launch) {
+        return Ok(0.0);
+    }
+    // Type names interned to numbers, shared by the batch and the stored peers.
+    let mut types: HashMap<String, u32> = HashMap::new();
+    let mut kin_of = |product_id: i64, product_type: &str| {
+        let next = u32::try_from(types.len() + 1).unwrap_or(u32::MAX);
+        let product_type = if product_type.is_empty() { 0 } else { *types.entry(product_type.to_owned()).or_insert(next) };
+        launch::Kin { product_id, product_type }
+    };
+    let kin: Vec<launch::Kin> = rows.iter().map(|r| kin_of(r.product_id, &r.product_type)).collect();
+    let t0 = worker::Date::now().as_millis();
+    let peers = match variants {
+        None => launch::Peers::new(assessments.iter().zip(&kin).filter_map(|(a, k)| launch::peer_rate(a, *k))),
+        Some(_) => {
+            let young: Vec<usize> = (0..rows.len()).filter(|&i| launch::is_launch(&assessments[i])).collect();
+            let products: Vec<i64> = young.iter().map(|&i| rows[i].product_id).collect();
+            let young_types: Vec<&str> =
+                young.iter().map(|&i| rows[i].product_type.as_str()).filter(|t| !t.is_empty()).collect();
+            let since = today.checked_sub_days(chrono::Days::new(7)).unwrap_or(today).to_string();
+            let stored = forecasts::launch_peers(db, shop_id, &products, &young_types, &since).await?;
+            let stored: Vec<launch::PeerRate> = stored
+                .iter()
+                .map(|p| launch::PeerRate {
+                    kin: kin_of(p.product_id, &p.product_type),
+                    variant_id: p.variant_id,
+                    location_id: p.location_id,
+                    daily: p.velocity,
+                })
+                .collect();
+            launch::Peers::new(stored)
+        }
+    };
+    let read_ms = (worker::Date::now().as_millis() - t0) as f64;
+    let histories: Vec<_> = (0..rows.len()).map(|i| table.series(SeriesId(i))).collect();
+    launch::apply(positions, &kin, &histories, assessments, &peers, cfg, today);
+    Ok(read_ms)
 }
 
 /// Recalculates `shop_id` (all variants, or only `variants`) as of `today` (shop-local).

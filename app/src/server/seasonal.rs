@@ -36,7 +36,7 @@ pub async fn refit(env: &worker::Env, shop_id: i64, today: NaiveDate) -> Result<
     let (mut units, mut out) = (Vec::new(), Vec::new());
     for chunk in variants.chunks(VARIANTS_PER_CHUNK) {
         let ids: Vec<i64> = chunk.iter().map(|(v, _)| *v).collect();
-        let history = alerts::history_compact(&db, shop_id, &from, &end.to_string(), Some(&ids)).await?;
+        let history = alerts::history_compact(&db, shop_id, &from, &end.to_string(), Some(&ids), true).await?;
         let mut table = HistoryTable::new(start, end).map_err(|e| internal("history window", e))?;
         let mut series: HashMap<(i64, i64), SeriesId> = HashMap::new();
         let mut members: Vec<Vec<SeriesId>> = Vec::with_capacity(chunk.len());

@@ -306,6 +306,7 @@ async fn import_catalog(db: &D1Database, shop: &Shop, url: &str) -> Result<i64, 
             product_type: &p.product_type,
             status: &p.status,
             gift_card: p.gift_card,
+            created_at: p.created_at.map(|t| utc(Some(t))),
             updated_at: utc(p.updated_at),
         })
         .collect();
@@ -321,6 +322,7 @@ async fn import_catalog(db: &D1Database, shop: &Shop, url: &str) -> Result<i64, 
             cost_cents: v.cost_cents,
             inventory_item_id: v.inventory_item_id,
             tracked: v.tracked,
+            created_at: v.created_at.map(|t| utc(Some(t))),
             updated_at: utc(v.updated_at),
         })
         .collect();

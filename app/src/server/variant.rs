@@ -10,7 +10,7 @@ use crate::error::AppError;
 use chrono::{Days, NaiveDate};
 use domain::chart::{FutureDay, PastDay};
 use crate::components::format::money;
-use domain::engine::explain::{in_words, yearly_in_words};
+use domain::engine::explain::{in_words, launch_in_words, yearly_in_words};
 use domain::RiskKind;
 use worker::D1Database;
 
@@ -94,6 +94,7 @@ pub async fn load(
         shop_day_of_week: shop_pattern.as_ref().and_then(|p| parse7(&p.day_of_week)),
         week_of_year: pattern.as_ref().and_then(|p| serde_json::from_str(p.week_of_year.as_deref()?).ok()),
         yearly_words: yearly_in_words(a.explanation.yearly_factor, pattern.as_ref().map(|p| p.history_days)),
+        launch_words: a.explanation.launch.as_ref().map(launch_in_words),
         pattern_fitted_at: pattern.map(|p| p.fitted_at),
         product_id: first.product_id,
         own_lead_time: LeadTimeInput::from_overrides(&own),

@@ -32,7 +32,7 @@ pub const BULK_OPERATION_RUN_QUERY: &str = "mutation StockSentryBulkRun($query: 
 /// The inner query of the catalog export: products → variants (with their inventory item and
 /// unit cost) → inventory levels per location with the `available` quantity. Two levels of
 /// nested connections, within Shopify's bulk limits (five connections, depth two).
-pub const CATALOG_BULK_QUERY: &str = r#"{ products { edges { node { id title vendor productType status isGiftCard updatedAt variants { edges { node { id title sku price updatedAt inventoryItem { id tracked unitCost { amount } inventoryLevels { edges { node { id updatedAt location { id } item { id } quantities(names: ["available", "incoming"]) { name quantity } } } } } } } } } } } }"#;
+pub const CATALOG_BULK_QUERY: &str = r#"{ products { edges { node { id title vendor productType status isGiftCard createdAt updatedAt variants { edges { node { id title sku price createdAt updatedAt inventoryItem { id tracked unitCost { amount } inventoryLevels { edges { node { id updatedAt location { id } item { id } quantities(names: ["available", "incoming"]) { name quantity } } } } } } } } } } } }"#;
 
 /// Polls one bulk operation by id; variables `{"id": ID!}`.
 pub const BULK_OPERATION_STATUS_QUERY: &str = "query StockSentryBulkStatus($id: ID!) { node(id: $id) { ... on BulkOperation { id status errorCode objectCount rootObjectCount fileSize url partialDataUrl createdAt completedAt } } }";
@@ -480,6 +480,8 @@ pub struct ProductRecord {
     pub status: String,
     /// Gift cards cannot run out.
     pub gift_card: bool,
+    /// `Product.createdAt`: no history before it.
+    pub created_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -494,6 +496,8 @@ pub struct VariantRecord {
     pub cost_cents: Option<i64>,
     /// `InventoryItem.tracked`: Shopify counts its stock (untracked items never run out).
     pub tracked: bool,
+    /// `ProductVariant.createdAt`: no history before it, a launch forecast for two weeks after.
+    pub created_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -595,6 +599,7 @@ pub fn parse_catalog_jsonl(jsonl: &str) -> Result<CatalogExport, JsonlError> {
                 product_type: field::<Option<String>>(&l.rest, "productType", line)?.unwrap_or_default(),
                 status: field::<Option<String>>(&l.rest, "status", line)?.unwrap_or_else(|| "ACTIVE".into()).to_ascii_lowercase(),
                 gift_card: field::<Option<bool>>(&l.rest, "isGiftCard", line)?.unwrap_or(false),
+                created_at: field(&l.rest, "createdAt", line)?,
                 updated_at: field(&l.rest, "updatedAt", line)?,
             }),
             "ProductVariant" => {
@@ -613,6 +618,7 @@ pub fn parse_catalog_jsonl(jsonl: &str) -> Result<CatalogExport, JsonlError> {
                     price_cents: money_field(&l.rest, "price", line)?,
                     cost_cents: cost,
                     tracked: l.rest.get("inventoryItem").and_then(|i| i.get("tracked")).and_then(Value::as_bool).unwrap_or(true),
+                    created_at: field(&l.rest, "createdAt", line)?,
                     updated_at: field(&l.rest, "updatedAt", line)?,
                 };
                 pending_variants.push((line, parent, variant));
@@ -999,8 +1005,8 @@ mod tests {
         assert_eq!(r.data.unwrap().webhook_subscription_create.webhook_subscription.unwrap().topic, "ORDERS_CREATE");
     }
 
-    const CATALOG: &str = r#"{"id":"gid://shopify/Product/8000000000000","title":"Trail Black T-Shirt","vendor":"Coastline Goods","productType":"T-Shirt","updatedAt":"2025-11-20T12:00:00Z"}
-{"id":"gid://shopify/ProductVariant/45000000000001","title":"S","sku":"T-S-000-S","price":"24.99","updatedAt":"2025-11-20T12:00:00Z","inventoryItem":{"id":"gid://shopify/InventoryItem/46000000000001","unitCost":{"amount":"11.25"}},"__parentId":"gid://shopify/Product/8000000000000"}
+    const CATALOG: &str = r#"{"id":"gid://shopify/Product/8000000000000","title":"Trail Black T-Shirt","vendor":"Coastline Goods","productType":"T-Shirt","createdAt":"2024-03-02T09:30:00Z","updatedAt":"2025-11-20T12:00:00Z"}
+{"id":"gid://shopify/ProductVariant/45000000000001","title":"S","sku":"T-S-000-S","price":"24.99","createdAt":"2024-05-10T16:00:00Z","updatedAt":"2025-11-20T12:00:00Z","inventoryItem":{"id":"gid://shopify/InventoryItem/46000000000001","unitCost":{"amount":"11.25"}},"__parentId":"gid://shopify/Product/8000000000000"}
 {"id":"gid://shopify/InventoryLevel/101?inventory_item_id=46000000000001","updatedAt":"2025-11-25T08:00:00Z","location":{"id":"gid://shopify/Location/70000000001"},"item":{"id":"gid://shopify/InventoryItem/46000000000001"},"quantities":[{"name":"available","quantity":17},{"name":"incoming","quantity":40}],"__parentId":"gid://shopify/ProductVariant/45000000000001"}
 {"id":"gid://shopify/InventoryLevel/102?inventory_item_id=46000000000001","location":{"id":"gid://shopify/Location/70000000002"},"quantities":[{"name":"available","quantity":-2}],"__parentId":"gid://shopify/InventoryItem/46000000000001"}
 {"id":"gid://shopify/ProductVariant/45000000000002","title":"M","sku":"","price":"24.99","inventoryItem":{"id":"gid://shopify/InventoryItem/46000000000002","unitCost":null},"__parentId":"gid://shopify/Product/8000000000000"}
@@ -1016,6 +1022,9 @@ mod tests {
         assert_eq!((s.product_id, s.inventory_item_id, s.price_cents, s.cost_cents), (8_000_000_000_000, 46_000_000_000_001, 2499, Some(1125)));
         assert_eq!(c.variants[1].sku, None);
         assert_eq!(c.variants[1].cost_cents, None);
+        let day = |t: Option<DateTime<Utc>>| t.map(|t| t.date_naive().to_string());
+        assert_eq!((day(c.products[0].created_at), day(s.created_at)), (Some("2024-03-02".into()), Some("2024-05-10".into())));
+        assert_eq!(c.variants[1].created_at, None, "an export without createdAt still parses");
         assert_eq!(c.levels.len(), 2);
         assert_eq!((c.levels[0].variant_id, c.levels[0].location_id, c.levels[0].available, c.levels[0].incoming), (45_000_000_000_001, 70_000_000_001, 17, 40));
         // Parented by the inventory item and without `item`: still resolved.

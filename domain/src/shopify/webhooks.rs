@@ -357,6 +357,8 @@ pub struct ProductPayload {
     pub product_type: Option<String>,
     #[serde(default)]
     pub status: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     #[serde(default)]
     pub variants: Vec<ProductVariant>,
@@ -377,6 +379,8 @@ pub struct ProductVariant {
     /// Total across locations (deprecated by Shopify but still sent).
     #[serde(default)]
     pub inventory_quantity: Option<i64>,
+    #[serde(default)]
+    pub created_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub updated_at: Option<DateTime<Utc>>,
 }

@@ -31,6 +31,12 @@ pub struct PositionRow {
     /// 0 for what cannot run out (untracked, archived or draft, a gift card): no alerts.
     #[serde(default = "one")]
     pub alertable: i64,
+    /// The product's type, for launch forecasts borrowed from the type (`''`: none).
+    #[serde(default)]
+    pub product_type: String,
+    /// The series' first observed day (`first_day_sql`); `None` or `''`: unknown.
+    #[serde(default)]
+    pub first_day: Option<String>,
 }
 
 fn one() -> i64 {
@@ -42,10 +48,31 @@ impl PositionRow {
     pub fn day_of_week(&self) -> Option<[f64; 7]> {
         self.day_of_week.as_deref().and_then(|s| serde_json::from_str(s).ok())
     }
+    pub fn first_day(&self) -> Option<chrono::NaiveDate> {
+        self.first_day.as_deref().and_then(|d| d.get(..10)?.parse().ok())
+    }
+}
+
+/// The first observed day of the series `(variant, location)` (`HistoryTable::set_first_day`),
+/// as one SQL expression over `?1` (the shop) and the aliases `v` (variants) and `p`
+/// (products): the latest of its first `daily_sales` row ever, the first day the shop's
+/// order import covered, and the variant's and product's Shopify `createdAt` (as a
+/// shop-local day). Days before it are unknown, not days without sales. One home for the
+/// rule: the nightly positions and the refit's history read it alike.
+pub fn first_day_sql(variant: &str, location: &str) -> String {
+    format!(
+        "MAX(COALESCE((SELECT MIN(f.day) FROM daily_sales f
+                       WHERE f.shop_id = ?1 AND f.variant_id = {variant} AND f.location_id = {location}), ''),
+             COALESCE((SELECT MIN(date(started_at, '-' || orders_days || ' days')) FROM sync_runs
+                       WHERE shop_id = ?1 AND orders_days IS NOT NULL), ''),
+             COALESCE(date(v.created_at, (SELECT utc_offset_minutes FROM shops WHERE id = ?1) || ' minutes'), ''),
+             COALESCE(date(p.created_at, (SELECT utc_offset_minutes FROM shops WHERE id = ?1) || ' minutes'), ''))"
+    )
 }
 
 pub async fn positions(db: &D1Database, shop_id: i64, variants: Option<&[i64]>) -> Result<Vec<PositionRow>, AppError> {
-    all(db, include_str!("alerts.sql"), &[int(shop_id), variant_filter(variants)]).await
+    let sql = include_str!("alerts.sql").replace("/* first_day */", &first_day_sql("il.variant_id", "il.location_id"));
+    all(db, &sql, &[int(shop_id), variant_filter(variants)]).await
 }
 
 #[derive(Deserialize)]
@@ -54,11 +81,7 @@ pub struct SeriesDays {
     pub location_id: i64,
     /// `day,net units,stockout;…` (`engine::parse_compact`).
     pub days: String,
-    /// The series' first observed day (`HistoryTable::set_first_day`): the latest of its
-    /// first `daily_sales` row ever (not only in the window) and the first day the shop's
-    /// order import covered. Days before it are unknown, not days without sales.
-    /// TODO(issue 17): also the product's Shopify `createdAt`, once the catalogue sync
-    /// stores it (it is not stored today).
+    /// The series' first observed day (`first_day_sql`).
     pub first_day: Option<String>,
 }
 
@@ -73,31 +96,33 @@ impl SeriesDays {
 /// millions (and fits the Worker's memory). `+day` keeps the planner on the primary key (a
 /// sequential read of the shop's rows) rather than the (shop_id, day) index, whose row
 /// lookups made this read ten times slower on a 10,000-variant shop. Each series' first
-/// row ever is one primary-key seek (MIN over the key's last column); the import's first
-/// day is the earliest `orders_days` a sync run asked Shopify for.
+/// day (`first_day_sql`, only `with_first_day`: the nightly run reads it with the
+/// positions, which also cover series without sales) costs one primary-key seek (MIN over
+/// the key's last column) and two more for its variant and product.
 pub async fn history_compact(
     db: &D1Database,
     shop_id: i64,
     from_day: &str,
     to_day: &str,
     variants: Option<&[i64]>,
+    with_first_day: bool,
 ) -> Result<Vec<SeriesDays>, AppError> {
-    all(
-        db,
-        "SELECT g.variant_id, g.location_id, g.days,
-                MAX((SELECT MIN(f.day) FROM daily_sales f
-                     WHERE f.shop_id = ?1 AND f.variant_id = g.variant_id AND f.location_id = g.location_id),
-                    COALESCE((SELECT MIN(date(started_at, '-' || orders_days || ' days')) FROM sync_runs
-                              WHERE shop_id = ?1 AND orders_days IS NOT NULL), '')) AS first_day
+    let sql = format!(
+        "SELECT g.variant_id, g.location_id, g.days, {first_day} AS first_day
          FROM (SELECT variant_id, location_id,
                       group_concat(day || ',' || MAX(units_sold - units_returned, 0) || ',' || out_of_stock, ';') AS days
                FROM daily_sales
                WHERE shop_id = ?1 AND +day >= ?2 AND +day <= ?3
                  AND (?4 IS NULL OR variant_id IN (SELECT value FROM json_each(?4)))
-               GROUP BY variant_id, location_id) g",
-        &[int(shop_id), text(from_day), text(to_day), variant_filter(variants)],
-    )
-    .await
+               GROUP BY variant_id, location_id) g {joins}",
+        first_day = if with_first_day { first_day_sql("g.variant_id", "g.location_id") } else { "NULL".into() },
+        joins = if with_first_day {
+            "LEFT JOIN variants v ON v.shop_id = ?1 AND v.id = g.variant_id LEFT JOIN products p ON p.shop_id = ?1 AND p.id = v.product_id"
+        } else {
+            ""
+        }
+    );
+    all(db, &sql, &[int(shop_id), text(from_day), text(to_day), variant_filter(variants)]).await
 }
 
 #[derive(Deserialize)]

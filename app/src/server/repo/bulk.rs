@@ -58,6 +58,8 @@ pub struct Product<'a> {
     /// active, archived, draft or unlisted.
     pub status: &'a str,
     pub gift_card: bool,
+    /// Shopify's `createdAt`; `None` keeps what is stored.
+    pub created_at: Option<String>,
     pub updated_at: String,
 }
 
@@ -66,14 +68,14 @@ pub fn products(db: &D1Database, shop_id: i64, rows: &[Product<'_>]) -> Result<V
     statements(
         db,
         shop_id,
-        "INSERT INTO products (shop_id, id, title, vendor, product_type, status, gift_card, updated_at)
+        "INSERT INTO products (shop_id, id, title, vendor, product_type, status, gift_card, created_at, updated_at)
          SELECT ?1, json_extract(value, '$.id'), json_extract(value, '$.title'), json_extract(value, '$.vendor'),
                 json_extract(value, '$.product_type'), json_extract(value, '$.status'), json_extract(value, '$.gift_card'),
-                json_extract(value, '$.updated_at')
+                json_extract(value, '$.created_at'), json_extract(value, '$.updated_at')
          FROM json_each(?2) WHERE true
          ON CONFLICT(shop_id, id) DO UPDATE SET title = excluded.title, vendor = excluded.vendor,
            product_type = excluded.product_type, status = excluded.status, gift_card = excluded.gift_card,
-           updated_at = excluded.updated_at
+           created_at = COALESCE(excluded.created_at, products.created_at), updated_at = excluded.updated_at
          WHERE excluded.updated_at >= products.updated_at",
         rows,
     )
@@ -89,6 +91,8 @@ pub struct Variant<'a> {
     pub cost_cents: Option<i64>,
     pub inventory_item_id: i64,
     pub tracked: bool,
+    /// Shopify's `createdAt`; `None` keeps what is stored.
+    pub created_at: Option<String>,
     pub updated_at: String,
 }
 
@@ -96,14 +100,16 @@ pub fn variants(db: &D1Database, shop_id: i64, rows: &[Variant<'_>]) -> Result<V
     statements(
         db,
         shop_id,
-        "INSERT INTO variants (shop_id, id, product_id, title, sku, price_cents, cost_cents, inventory_item_id, tracked, updated_at)
+        "INSERT INTO variants (shop_id, id, product_id, title, sku, price_cents, cost_cents, inventory_item_id, tracked, created_at, updated_at)
          SELECT ?1, json_extract(value, '$.id'), json_extract(value, '$.product_id'), json_extract(value, '$.title'),
                 json_extract(value, '$.sku'), json_extract(value, '$.price_cents'), json_extract(value, '$.cost_cents'),
-                json_extract(value, '$.inventory_item_id'), json_extract(value, '$.tracked'), json_extract(value, '$.updated_at')
+                json_extract(value, '$.inventory_item_id'), json_extract(value, '$.tracked'), json_extract(value, '$.created_at'),
+                json_extract(value, '$.updated_at')
          FROM json_each(?2) WHERE true
          ON CONFLICT(shop_id, id) DO UPDATE SET product_id = excluded.product_id, title = excluded.title,
            sku = excluded.sku, price_cents = excluded.price_cents, cost_cents = excluded.cost_cents,
-           inventory_item_id = excluded.inventory_item_id, tracked = excluded.tracked, updated_at = excluded.updated_at
+           inventory_item_id = excluded.inventory_item_id, tracked = excluded.tracked,
+           created_at = COALESCE(excluded.created_at, variants.created_at), updated_at = excluded.updated_at
          WHERE excluded.updated_at >= variants.updated_at",
         rows,
     )

@@ -2,7 +2,7 @@
 //! guarded by `updated_at`, so an older state arriving late never overwrites a newer one.
 
 use crate::error::AppError;
-use crate::server::d1::{int, prepare, text};
+use crate::server::d1::{int, opt_text, prepare, text};
 use worker::{D1Database, D1PreparedStatement};
 
 pub struct ProductRow<'a> {
@@ -11,6 +11,8 @@ pub struct ProductRow<'a> {
     pub vendor: &'a str,
     pub product_type: &'a str,
     pub status: &'a str,
+    /// Shopify's `created_at` (UTC, as `updated_at`); `None` keeps what is stored.
+    pub created_at: Option<&'a str>,
     /// UTC, `YYYY-MM-DDTHH:MM:SSZ`, so that text order is time order.
     pub updated_at: &'a str,
 }
@@ -21,6 +23,7 @@ pub struct VariantRow<'a> {
     pub sku: &'a str,
     pub price_cents: i64,
     pub inventory_item_id: Option<i64>,
+    pub created_at: Option<&'a str>,
 }
 
 /// Upserts a product with its variants and drops variants it no longer has — all only if
@@ -34,12 +37,13 @@ pub fn upsert_product(
     let mut out = Vec::with_capacity(variants.len() + 2);
     out.push(prepare(
         db,
-        "INSERT INTO products (shop_id, id, title, vendor, product_type, status, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO products (shop_id, id, title, vendor, product_type, status, updated_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT(shop_id, id) DO UPDATE SET title = excluded.title, vendor = excluded.vendor,
-           product_type = excluded.product_type, status = excluded.status, updated_at = excluded.updated_at
+           product_type = excluded.product_type, status = excluded.status, updated_at = excluded.updated_at,
+           created_at = COALESCE(excluded.created_at, products.created_at)
          WHERE excluded.updated_at >= products.updated_at",
-        &[int(shop_id), int(p.id), text(p.title), text(p.vendor), text(p.product_type), text(p.status), text(p.updated_at)],
+        &[int(shop_id), int(p.id), text(p.title), text(p.vendor), text(p.product_type), text(p.status), text(p.updated_at), opt_text(p.created_at)],
     )?);
     // After the upsert above, the product's stored updated_at equals ours only if ours won.
     let ours_won = "(SELECT updated_at FROM products WHERE shop_id = ?1 AND id = ?2) = ?3";
@@ -47,12 +51,12 @@ pub fn upsert_product(
         out.push(prepare(
             db,
             &format!(
-                "INSERT INTO variants (shop_id, id, product_id, title, sku, price_cents, inventory_item_id, updated_at)
-                 SELECT ?1, ?4, ?2, ?5, ?6, ?7, ?8, ?3 WHERE {ours_won}
+                "INSERT INTO variants (shop_id, id, product_id, title, sku, price_cents, inventory_item_id, updated_at, created_at)
+                 SELECT ?1, ?4, ?2, ?5, ?6, ?7, ?8, ?3, ?9 WHERE {ours_won}
                  ON CONFLICT(shop_id, id) DO UPDATE SET product_id = excluded.product_id, title = excluded.title,
                    sku = excluded.sku, price_cents = excluded.price_cents,
                    inventory_item_id = COALESCE(excluded.inventory_item_id, variants.inventory_item_id),
-                   updated_at = excluded.updated_at"
+                   updated_at = excluded.updated_at, created_at = COALESCE(excluded.created_at, variants.created_at)"
             ),
             &[
                 int(shop_id),
@@ -63,6 +67,7 @@ pub fn upsert_product(
                 text(v.sku),
                 int(v.price_cents),
                 v.inventory_item_id.map_or(worker::wasm_bindgen::JsValue::NULL, int),
+                opt_text(v.created_at),
             ],
         )?);
     }

@@ -185,6 +185,44 @@ pub async fn latest(db: &D1Database, shop_id: i64, variant_id: i64) -> Result<Ve
     .await
 }
 
+/// An established series' latest stored pace, lent to new variants (`engine::launch`).
+#[derive(Deserialize)]
+pub struct PeerRow {
+    pub variant_id: i64,
+    pub location_id: i64,
+    pub product_id: i64,
+    pub product_type: String,
+    pub velocity: f64,
+}
+
+/// The latest forecast since `from_day` of every variant of `products` or of a product of
+/// `types`, except launch forecasts and series never in stock: the peers a recalculation
+/// of only some variants borrows from (a whole-shop run uses its own fresh assessments).
+/// Driven from the products, so a shop's other forecasts are never read.
+pub async fn launch_peers(
+    db: &D1Database,
+    shop_id: i64,
+    products: &[i64],
+    types: &[&str],
+    from_day: &str,
+) -> Result<Vec<PeerRow>, AppError> {
+    all(
+        db,
+        "SELECT variant_id, location_id, product_id, product_type, velocity FROM (
+           SELECT v.id AS variant_id, f.location_id, v.product_id, p.product_type, f.velocity, f.method, f.pattern,
+                  MAX(f.day) AS day
+           FROM products p
+           JOIN variants v ON v.shop_id = p.shop_id AND v.product_id = p.id
+           JOIN forecasts f ON f.shop_id = v.shop_id AND f.variant_id = v.id AND f.day >= ?4
+           WHERE p.shop_id = ?1
+             AND (p.id IN (SELECT value FROM json_each(?2)) OR p.product_type IN (SELECT value FROM json_each(?3)))
+           GROUP BY v.id, f.location_id)
+         WHERE method != 'launch' AND pattern != 'no_history'",
+        &[int(shop_id), text(&to_json(products)), text(&to_json(types)), text(from_day)],
+    )
+    .await
+}
+
 /// Deletes up to `limit` of a shop's forecast rows older than `before_day`; returns how
 /// many went, so the cleanup repeats until a pass deletes fewer than `limit`.
 pub async fn prune(db: &D1Database, shop_id: i64, before_day: &str, limit: u32) -> Result<usize, AppError> {

@@ -152,6 +152,30 @@ def main(directory, title):
     print()
     print("time (s, single core): " + "  ".join(f"{short[m]} {times[m]:.2f}" for m in methods if not np.isnan(times[m])))
 
+    # The worst of both at once: each pattern at each history length (few series a cell,
+    # so noisier than the tables above).
+    sf = [m for m in methods if m not in ("Engine", "EngineAllHistory")]
+    buckets = list(meta.bucket.drop_duplicates())
+    print()
+    print("engine / best statsforecast model per pattern x history length (> 1: the engine is behind)")
+    print(f"{'':<14}" + "".join(f"{b:>10}" for b in buckets))
+    worst = None
+    for p in meta.pattern.drop_duplicates():
+        cells = []
+        for b in buckets:
+            g = per_series[(per_series.pattern == p) & (per_series.bucket == b)]
+            if len(g) == 0:
+                cells.append(f"{'-':>10}")
+                continue
+            best = min(g[m].mean() for m in sf)
+            ratio = g["Engine"].mean() / best if best > 0 else float("nan")
+            cells.append(f"{ratio:>10.2f}")
+            if not np.isnan(ratio) and (worst is None or ratio > worst[0]):
+                worst = (ratio, p, b, len(g))
+        print(f"{p:<14}" + "".join(cells))
+    if worst:
+        print(f"worst cell: {worst[1]} at {worst[2]} days ({worst[3]} series), engine at {worst[0]:.2f} x the best statsforecast model")
+
     # Band coverage: the engine's normal bands against the day's latent demand draw.
     cov = test.copy()
     c80 = ((cov.latent_demand >= cov.engine_lo80) & (cov.latent_demand <= cov.engine_hi80)).mean()

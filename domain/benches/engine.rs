@@ -60,6 +60,7 @@ fn catalogue(rate_scale: f64) -> (HistoryTable, Vec<Position>, NaiveDate) {
             supply: SupplyOverrides::default(),
             yearly_factor: None,
             day_of_week: None,
+            long_run: None,
         });
     }
     let table = HistoryTable::from_columns(start, DAYS, units, stockout).unwrap_or_else(|e| panic!("{e}"));

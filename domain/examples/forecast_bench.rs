@@ -43,7 +43,7 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 use domain::engine::{
-    assess_all, Assessment, history_window, refit_variant, EngineConfig, Forecast, History, HistoryTable, Position, SeasonalPattern,
+    assess_all, long_runs, Assessment, history_window, refit_variant, LongRun, EngineConfig, Forecast, History, HistoryTable, Position, SeasonalPattern,
     SupplyOverrides, NIGHTLY_HISTORY_DAYS, REFIT_HISTORY_DAYS,
 };
 use domain::settings::Settings;
@@ -322,7 +322,7 @@ impl Rows<'_> {
 
 /// The Sunday refit of one variant (app/src/server/seasonal.rs): its locations' series in
 /// a `REFIT_HISTORY_DAYS` table, pooled by `refit_variant`.
-fn refit(refit_day: NaiveDate, locations: &[Rows<'_>]) -> Result<SeasonalPattern, String> {
+fn refit(refit_day: NaiveDate, locations: &[Rows<'_>]) -> Result<Stored, String> {
     let (rs, re) = history_window(refit_day, REFIT_HISTORY_DAYS);
     let mut table = HistoryTable::with_capacity(rs, re, locations.len()).map_err(|e| e.to_string())?;
     let mut ids = Vec::with_capacity(locations.len());
@@ -334,12 +334,24 @@ fn refit(refit_day: NaiveDate, locations: &[Rows<'_>]) -> Result<SeasonalPattern
         ids.push(id);
     }
     let (mut u, mut o) = (Vec::new(), Vec::new());
-    Ok(refit_variant(&table, &ids, &mut u, &mut o))
+    Ok(Stored { pattern: refit_variant(&table, &ids, &mut u, &mut o), long_run: long_runs(&table, &ids) })
+}
+
+/// What the refit stores for a variant: its pattern and each location's `LongRun`.
+struct Stored {
+    pattern: SeasonalPattern,
+    long_run: Vec<Option<LongRun>>,
+}
+
+impl Stored {
+    fn at(&self, location: usize) -> (Option<&SeasonalPattern>, Option<LongRun>) {
+        (Some(&self.pattern), self.long_run.get(location).copied().flatten())
+    }
 }
 
 /// The nightly recalculation of one series (app/src/server/recalc.rs): its
 /// `NIGHTLY_HISTORY_DAYS` table and `assess_all` with the stored pattern.
-fn nightly(today: NaiveDate, rows: &Rows<'_>, stored: Option<&SeasonalPattern>, cfg: &EngineConfig) -> Result<Forecast, String> {
+fn nightly(today: NaiveDate, rows: &Rows<'_>, stored: (Option<&SeasonalPattern>, Option<LongRun>), cfg: &EngineConfig) -> Result<Forecast, String> {
     let stock = Stock { on_hand: 100, incoming: 0, supply: SupplyOverrides::default() };
     Ok(nightly_assess(today, rows, stored, cfg, &stock)?.forecast)
 }
@@ -354,7 +366,7 @@ struct Stock {
 fn nightly_assess(
     today: NaiveDate,
     rows: &Rows<'_>,
-    stored: Option<&SeasonalPattern>,
+    (stored, long_run): (Option<&SeasonalPattern>, Option<LongRun>),
     cfg: &EngineConfig,
     stock: &Stock,
 ) -> Result<Assessment, String> {
@@ -375,6 +387,7 @@ fn nightly_assess(
         supply: stock.supply,
         yearly_factor: stored.map(|p| p.yearly),
         day_of_week: stored.map(|p| p.day_of_week),
+        long_run,
     };
     let assessed = assess_all(&[position], &table, cfg, today).map_err(|e| e.to_string())?;
     assessed.into_iter().next().ok_or_else(|| "no assessment".into())
@@ -434,7 +447,7 @@ fn simulate(s: &Series, index: usize, cfg: &EngineConfig) -> Result<SimResult, S
     // Open orders: (arrival day, quantity, day placed, demand went unmet meanwhile).
     let mut open: Vec<(usize, i64, usize, bool)> = Vec::new();
     let mut result = SimResult::default();
-    let mut refit_cache: Option<(NaiveDate, SeasonalPattern)> = None;
+    let mut refit_cache: Option<(NaiveDate, Stored)> = None;
     // A cycle runs from one delivery to the next (the first starts at the first delivery).
     let (mut delivered, mut short_cycle) = (false, false);
     for h in 0..SIM_DAYS {
@@ -461,7 +474,7 @@ fn simulate(s: &Series, index: usize, cfg: &EngineConfig) -> Result<SimResult, S
             let pattern = refit(refit_day, std::slice::from_ref(&history))?;
             refit_cache = Some((refit_day, pattern));
         }
-        let stored = refit_cache.as_ref().map(|(_, p)| p);
+        let stored = refit_cache.as_ref().map_or((None, None), |(_, p)| p.at(0));
         let incoming: i64 = open.iter().map(|o| o.1).sum();
         let stock = Stock { on_hand, incoming, supply };
         let a = nightly_assess(today, &history, stored, cfg, &stock)?;
@@ -511,12 +524,13 @@ fn production_path(s: &Series, cfg: &EngineConfig) -> Result<EngineRun, String> 
     let refit_day = last_refit(s.today);
     let (_, refit_end) = history_window(refit_day, REFIT_HISTORY_DAYS);
     // The variant has a stock level (so a stored pattern) once the shop had it at the refit.
-    let pattern = if s.import_first.max(s.start) <= refit_end {
+    let stored = if s.import_first.max(s.start) <= refit_end {
         Some(refit(refit_day, std::slice::from_ref(&rows))?)
     } else {
         None
     };
-    let forecast = nightly(s.today, &rows, pattern.as_ref(), cfg)?;
+    let forecast = nightly(s.today, &rows, stored.as_ref().map_or((None, None), |p| p.at(0)), cfg)?;
+    let pattern = stored.map(|s| s.pattern);
     let micros = t0.elapsed().as_secs_f64() * 1e6;
 
     // Diagnostic: the engine on all observed history in one fit.
@@ -557,14 +571,15 @@ fn demo(dir: &std::path::Path, limit: usize, cfg: &EngineConfig) -> Result<usize
         // The refit pools the variant's locations, each with its own first day.
         let refit_day = last_refit(today);
         let (_, refit_end) = history_window(refit_day, REFIT_HISTORY_DAYS);
-        let locs: Vec<Vec<(NaiveDate, u16, bool)>> = by_series
+        let siblings: Vec<(i64, Vec<(NaiveDate, u16, bool)>)> = by_series
             .range((variant, i64::MIN)..=(variant, i64::MAX))
-            .map(|(_, rows)| rows.iter().copied().filter(|r| r.0 <= refit_end).collect())
+            .map(|(&(_, l), rows)| (l, rows.iter().copied().filter(|r| r.0 <= refit_end).collect()))
             .collect();
-        let loc_rows: Vec<Rows<'_>> = locs.iter().map(|r| Rows { rows: r, first_day: first_row(r) }).collect();
-        let pattern = refit(refit_day, &loc_rows)?;
+        let here = siblings.iter().position(|(l, _)| *l == location).unwrap_or(0);
+        let loc_rows: Vec<Rows<'_>> = siblings.iter().map(|(_, r)| Rows { rows: r, first_day: first_row(r) }).collect();
+        let stored = refit(refit_day, &loc_rows)?;
         let rows = Rows { rows: &train, first_day: first_row(&train) };
-        let forecast = nightly(today, &rows, Some(&pattern), cfg)?;
+        let forecast = nightly(today, &rows, stored.at(here), cfg)?;
         let micros = t0.elapsed().as_secs_f64() * 1e6;
         engine_micros += micros;
 
@@ -599,7 +614,7 @@ fn demo(dir: &std::path::Path, limit: usize, cfg: &EngineConfig) -> Result<usize
             meta_csv,
             "{index},{},{bucket},{observed},{observed},{today},{first},{:.4},{:.4},{},{},{sd:.4},{micros:.1}",
             label(serde_json::to_value(forecast.pattern)),
-            pattern.yearly,
+            stored.pattern.yearly,
             forecast.yearly,
             label(serde_json::to_value(forecast.method)),
             label(serde_json::to_value(forecast.pattern)),

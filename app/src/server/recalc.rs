@@ -78,6 +78,7 @@ pub async fn assess_shop(
                 supply: lead_times.resolve(r.variant_id, r.product_id, &r.vendor),
                 yearly_factor: r.yearly_factor,
                 day_of_week: r.day_of_week(),
+                long_run: r.long_run(),
             }
         })
         .collect();

@@ -8,7 +8,7 @@ use super::d1::batch;
 use super::repo::{alerts, forecasts};
 use crate::error::AppError;
 use chrono::NaiveDate;
-use domain::engine::{history_window, refit_variant, History, HistoryTable, SeasonalPattern, SeriesId, REFIT_HISTORY_DAYS};
+use domain::engine::{history_window, long_runs, refit_variant, History, HistoryTable, LongRun, SeasonalPattern, SeriesId, REFIT_HISTORY_DAYS};
 use std::collections::HashMap;
 
 /// Variants per history read: ~500 × 2 locations × 420 days ≈ 1.3 MB of table.
@@ -48,8 +48,10 @@ pub async fn refit(env: &worker::Env, shop_id: i64, today: NaiveDate) -> Result<
             let _ = table.fill_compact(*id, &h.days, h.first_day());
         }
         let mut rows = Vec::with_capacity(chunk.len());
-        for ((variant_id, _), ids) in chunk.iter().zip(&members) {
-            rows.push(row(*variant_id, &refit_variant(&table, ids, &mut units, &mut out)));
+        for ((variant_id, locs), ids) in chunk.iter().zip(&members) {
+            let mut r = row(*variant_id, &refit_variant(&table, ids, &mut units, &mut out));
+            r.long_run = long_run_json(locs, &long_runs(&table, ids));
+            rows.push(r);
         }
         written += rows.len();
         batch(&db, forecasts::write_patterns(&db, shop_id, &rows, &now)?).await?;
@@ -73,6 +75,16 @@ pub async fn refit(env: &worker::Env, shop_id: i64, today: NaiveDate) -> Result<
     Ok(written + 1)
 }
 
+/// Location id → [mean size, ADI] for the locations with demand; `None` without any.
+fn long_run_json(locations: &[i64], runs: &[Option<LongRun>]) -> Option<String> {
+    let map: serde_json::Map<String, serde_json::Value> = locations
+        .iter()
+        .zip(runs)
+        .filter_map(|(l, r)| r.map(|r| (l.to_string(), serde_json::json!([r.mean_size, r.adi]))))
+        .collect();
+    (!map.is_empty()).then(|| serde_json::Value::Object(map).to_string())
+}
+
 fn row(variant_id: i64, p: &SeasonalPattern) -> forecasts::PatternRow {
     forecasts::PatternRow {
         variant_id,
@@ -80,5 +92,6 @@ fn row(variant_id: i64, p: &SeasonalPattern) -> forecasts::PatternRow {
         week_of_year: p.week_of_year.as_ref().and_then(|w| serde_json::to_string(w).ok()),
         yearly_factor: p.yearly,
         history_days: p.history_days,
+        long_run: None,
     }
 }

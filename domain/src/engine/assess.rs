@@ -35,6 +35,10 @@ pub struct Position {
     /// before the first refit.
     #[serde(default)]
     pub day_of_week: Option<[f64; 7]>,
+    /// This series' slow-mover demand over the last weekly refit's longer history, where
+    /// a slow mover's SBA recursion starts; `None` before the first refit or without demand.
+    #[serde(default)]
+    pub long_run: Option<super::forecast::LongRun>,
 }
 
 impl Position {
@@ -182,7 +186,7 @@ impl Assessment {
 
 /// Assesses one variant × location on `today` (the first day after its history).
 pub fn assess(p: &Position, history: History<'_>, cfg: &EngineConfig, today: NaiveDate) -> Assessment {
-    let forecast = Forecast::fit_with(history, p.day_of_week.as_ref());
+    let forecast = Forecast::fit_with(history, p.day_of_week.as_ref(), p.long_run.as_ref());
     let forecast = match p.yearly_factor {
         Some(y) => forecast.with_yearly(y),
         None => forecast,

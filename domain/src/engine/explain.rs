@@ -153,6 +153,7 @@ mod tests {
             supply: SupplyOverrides::default(),
             yearly_factor: None,
             day_of_week: None,
+            long_run: None,
         };
         let a = assess(&p, h, &EngineConfig::from(&Settings::default()), today);
         let s = in_words(RiskKind::ReorderNow, &a.explanation, &cents);

@@ -44,9 +44,9 @@ pub use alerts::{reconcile, AlertChanges, AlertKey, AlertState, AlertUpdate, Exi
 pub use assess::{assess, Assessment, Condition, Explanation, Position};
 pub use calendar::{local_date, UtcOffset};
 pub use config::{EngineConfig, ServiceLevel, Supply, SupplyOverrides};
-pub use forecast::{week_of_year_factors, DemandPattern, Forecast, ForecastMethod};
+pub use forecast::{week_of_year_factors, DemandPattern, Forecast, ForecastMethod, LongRun};
 pub use history::{parse_compact, DayRow, History, HistoryError, HistoryTable, SeriesId};
-pub use seasonal::{history_window, pool, refit_variant, SeasonalPattern, NIGHTLY_HISTORY_DAYS, REFIT_HISTORY_DAYS};
+pub use seasonal::{history_window, long_runs, pool, refit_variant, SeasonalPattern, NIGHTLY_HISTORY_DAYS, REFIT_HISTORY_DAYS};
 pub use backtest::{backtest, VariantBacktest, HOLDOUT_DAYS};
 pub use reorder::{purchase_order_csv, reorder_suggestions, Labels, OrderLine, VendorOrder};
 

@@ -11,7 +11,7 @@
 //! Pooling locations gives the yearly ratio more units than any one location has, and a
 //! product's season does not depend on the shelf it sits on.
 
-use super::forecast::{week_of_year_factors, Forecast, WEEKS};
+use super::forecast::{week_of_year_factors, Forecast, LongRun, WEEKS};
 use super::history::{History, HistoryTable, SeriesId};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -100,6 +100,12 @@ pub fn refit_variant(table: &HistoryTable, members: &[SeriesId], units: &mut Vec
     let start = pool(table, members, units, stockout);
     // The pooled history is never longer than the table's window, so `new` accepts it.
     History::new(start, units, stockout).map_or_else(|_| SeasonalPattern::flat(), SeasonalPattern::fit)
+}
+
+/// Each member series' slow-mover demand over the refit's window (`LongRun`), from its own
+/// first observed day, in `members` order: kept per location, where the nightly run fits.
+pub fn long_runs(table: &HistoryTable, members: &[SeriesId]) -> Vec<Option<LongRun>> {
+    members.iter().map(|&id| table.series(id).and_then(LongRun::of)).collect()
 }
 
 #[cfg(test)]

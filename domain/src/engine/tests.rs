@@ -49,6 +49,7 @@ fn position(on_hand: i64, incoming: i64) -> Position {
         supply: SupplyOverrides::default(),
         yearly_factor: None,
         day_of_week: None,
+            long_run: None,
     }
 }
 
@@ -408,6 +409,7 @@ fn demo_shop() {
             supply: SupplyOverrides::default(),
         yearly_factor: None,
         day_of_week: None,
+            long_run: None,
         });
     }
     for s in &shop.sales {

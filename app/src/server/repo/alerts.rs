@@ -28,6 +28,9 @@ pub struct PositionRow {
     pub yearly_factor: Option<f64>,
     /// The refit's Monday..Sunday indices, as stored (a JSON array).
     pub day_of_week: Option<String>,
+    /// This location's `[mean size, ADI]` from the refit (JSON), if it had demand.
+    #[serde(default)]
+    pub long_run: Option<String>,
     /// 0 for what cannot run out (untracked, archived or draft, a gift card): no alerts.
     #[serde(default = "one")]
     pub alertable: i64,
@@ -47,6 +50,11 @@ impl PositionRow {
     /// The stored weekday indices, if the refit wrote valid ones.
     pub fn day_of_week(&self) -> Option<[f64; 7]> {
         self.day_of_week.as_deref().and_then(|s| serde_json::from_str(s).ok())
+    }
+    /// The stored long-run slow-mover demand at this location.
+    pub fn long_run(&self) -> Option<domain::engine::LongRun> {
+        let [mean_size, adi]: [f64; 2] = serde_json::from_str(self.long_run.as_deref()?).ok()?;
+        Some(domain::engine::LongRun { mean_size, adi })
     }
     pub fn first_day(&self) -> Option<chrono::NaiveDate> {
         self.first_day.as_deref().and_then(|d| d.get(..10)?.parse().ok())

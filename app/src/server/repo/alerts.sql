@@ -1,10 +1,10 @@
 -- The engine's inputs for one shop (optionally only some variants): every watched stock
 -- level (at a watched location) with its variant's price and cost, the names a purchase order needs, and the
--- variant's stored yearly factor and weekday indices. ?1 shop, ?2 JSON array of variant ids or NULL.
+-- variant's stored yearly factor, weekday indices and long-run demand here. ?1 shop, ?2 JSON array of variant ids or NULL.
 SELECT il.variant_id, v.product_id, il.location_id, il.available AS on_hand, il.incoming,
        v.price_cents, COALESCE(v.cost_cents, 0) AS cost_cents,
        p.vendor, v.sku, p.title AS product_title, v.title AS variant_title, l.name AS location_name,
-       sp.yearly_factor, sp.day_of_week, p.product_type,
+       sp.yearly_factor, sp.day_of_week, json_extract(sp.long_run, '$."' || il.location_id || '"') AS long_run, p.product_type,
        /* first_day */ AS first_day,
        -- What can run out: tracked stock of an active (or unlisted: sold by direct link)
        -- product that is not a gift card.
@@ -13,8 +13,9 @@ FROM inventory_levels il
 JOIN variants v ON v.shop_id = il.shop_id AND v.id = il.variant_id
 JOIN products p ON p.shop_id = v.shop_id AND p.id = v.product_id
 JOIN locations l ON l.shop_id = il.shop_id AND l.id = il.location_id AND l.active = 1 AND l.watched = 1
--- The Sunday refit's yearly factor and weekday indices: the nightly window is too short
--- to measure the first and sees fewer weeks for the second.
+-- The Sunday refit's yearly factor, weekday indices and this location's long-run slow-mover
+-- demand: the nightly window is too short to measure the first and sees fewer weeks and
+-- sales for the others.
 LEFT JOIN seasonal_patterns sp ON sp.shop_id = il.shop_id AND sp.variant_id = il.variant_id
 WHERE il.shop_id = ?1
   AND (?2 IS NULL OR il.variant_id IN (SELECT value FROM json_each(?2)))

@@ -14,6 +14,8 @@ pub struct PatternRow {
     pub week_of_year: Option<String>,
     pub yearly_factor: f64,
     pub history_days: u32,
+    /// JSON object: location id → [mean size, ADI] (`engine::LongRun`); `None` for the shop.
+    pub long_run: Option<String>,
 }
 
 /// Upserts fitted patterns (rows travel as JSON, see repo::bulk).
@@ -22,14 +24,14 @@ pub fn write_patterns(db: &D1Database, shop_id: i64, rows: &[PatternRow], now: &
         .map(|chunk| {
             prepare(
                 db,
-                "INSERT INTO seasonal_patterns (shop_id, variant_id, day_of_week, week_of_year, yearly_factor, history_days, fitted_at)
+                "INSERT INTO seasonal_patterns (shop_id, variant_id, day_of_week, week_of_year, yearly_factor, history_days, long_run, fitted_at)
                  SELECT ?1, json_extract(value, '$.variant_id'), json_extract(value, '$.day_of_week'),
                         json_extract(value, '$.week_of_year'), json_extract(value, '$.yearly_factor'),
-                        json_extract(value, '$.history_days'), ?2
+                        json_extract(value, '$.history_days'), json_extract(value, '$.long_run'), ?2
                  FROM json_each(?3) WHERE true
                  ON CONFLICT(shop_id, variant_id) DO UPDATE SET day_of_week = excluded.day_of_week,
                     week_of_year = excluded.week_of_year, yearly_factor = excluded.yearly_factor,
-                    history_days = excluded.history_days, fitted_at = excluded.fitted_at",
+                    history_days = excluded.history_days, long_run = excluded.long_run, fitted_at = excluded.fitted_at",
                 &[int(shop_id), text(now), text(&to_json(chunk))],
             )
         })

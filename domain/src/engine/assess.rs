@@ -214,8 +214,13 @@ pub fn assess_forecast(p: &Position, forecast: Forecast, cfg: &EngineConfig, tod
     // so its upper quantile is read from a gamma distribution of the same mean and
     // variance, never below the normal one.
     let normal = safety_stock(z, sigma, daily, f64::from(protect), supply.lead_time_sd_days);
-    let ss = if forecast.method == ForecastMethod::Sba { skewed_safety_stock(z, lead_time_demand, normal) } else { normal }
-        + undershoot_beyond_a_day(daily, forecast.sigma_daily);
+    let under = undershoot_beyond_a_day(daily, forecast.sigma_daily);
+    let ss = if forecast.method == ForecastMethod::Sba {
+        let spread = ((normal / z).powi(2) + under * under).sqrt();
+        skewed_safety_stock(z, lead_time_demand + under, z * spread)
+    } else {
+        normal
+    } + under;
     let reorder_point = lead_time_demand + ss;
     let cover_after = supply.target_cover_days.max(supply.review_period_days);
     let order_up_to = forecast.over(today, lead.saturating_add(cover_after)) + ss;

@@ -25,8 +25,9 @@
 //!
 //! **Intermittent demand.** For slow movers (ADI ≥ 1.32) a daily mean is mostly noise
 //! around tiny numbers; Croston's method with the Syntetos–Boylan bias correction (SBA)
-//! smooths demand sizes and intervals separately and forecasts `(1 − α/2) · z / p`.
-//! σ is the in-stock daily standard deviation.
+//! smooths demand sizes and intervals separately and forecasts `(1 − α/2) · z / p`, over
+//! the same 26 weeks as smoothing, started from the longer history's (or, for a lumpy
+//! seller, the refit's `LongRun`) averages. σ is the in-stock daily standard deviation.
 
 use super::history::History;
 use chrono::{Datelike, NaiveDate};
@@ -94,7 +95,7 @@ const ALPHAS: [f64; 4] = [0.02, 0.05, 0.1, 0.25];
 const SBA_ALPHAS: [f64; 4] = [0.02, 0.05, 0.1, 0.2];
 /// In-stock days before one-step errors count, so the start-up level does not dominate.
 const WARMUP_DAYS: u32 = 28;
-/// Smoothing runs over the last 26 weeks only, started from the whole history's mean: with
+/// Smoothing (and SBA) runs over the last 26 weeks only, started from the whole history's mean: with
 /// α ≥ 0.05 the start value keeps a weight of 0.95^182 ≈ 1e-4 by the end, so the level is
 /// the same as over a full year at half the cost, and α and σ are judged on recent errors.
 const SMOOTHING_WINDOW_DAYS: usize = 182;
@@ -285,7 +286,10 @@ impl Forecast {
                     Some(l) => (l.mean_size, l.adi),
                     None => (nz_sum as f64 / f64::from(nz_n), adi),
                 };
-                let (rate, alpha) = sba(units, out, start_wd, &idx, &inv, mean_size, start_adi);
+                // Like smoothing, over the last 26 weeks, started from the longer history's
+                // averages: the nightly run reads no more, and the refit needs no rate.
+                let from = units.len().saturating_sub(SMOOTHING_WINDOW_DAYS);
+                let (rate, alpha) = sba(&units[from..], &out[from..], (start_wd + from) % 7, &idx, &inv, mean_size, start_adi);
                 forecast.level = rate.max(0.0);
                 forecast.alpha = alpha;
                 // A slow mover's one-step errors around a near-flat rate are its day-to-day

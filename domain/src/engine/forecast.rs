@@ -278,13 +278,19 @@ impl Forecast {
         // Pass 2: the chosen method's recursion and its one-step errors.
         match forecast.method {
             ForecastMethod::Sba => {
-                // Only a lumpy seller's (sizes varying a lot) own averages are noisy enough
-                // to be worse than a year's, which for a seller whose pace moves with the
-                // season are stale: steady sizes keep the window's own start.
-                let long_run = long_run.filter(|l| l.usable() && forecast.pattern == DemandPattern::Lumpy);
-                let (mean_size, start_adi) = match long_run {
-                    Some(l) => (l.mean_size, l.adi),
-                    None => (nz_sum as f64 / f64::from(nz_n), adi),
+                // A lumpy seller's (sizes varying a lot) own averages are noisy enough to be
+                // worse than the refit's longer history, unless this window's pace differs
+                // from it by more than its own noise (two standard errors of a rate from n
+                // demands of sizes with CV² c: √((1 + c) / n)): a seller whose pace moved
+                // keeps its recent start. Steady sizes keep the window's own start: a
+                // year's average is stale for a seller whose pace follows the season.
+                let own = (nz_sum as f64 / f64::from(nz_n), adi);
+                let lumpy = forecast.pattern == DemandPattern::Lumpy;
+                let (mean_size, start_adi) = match long_run.filter(|l| lumpy && l.usable()) {
+                    Some(l) if ((own.0 / own.1) / (l.mean_size / l.adi)).ln().abs() <= 2.0 * ((1.0 + cv2) / f64::from(nz_n)).sqrt() => {
+                        (l.mean_size, l.adi)
+                    }
+                    _ => own,
                 };
                 // Like smoothing, over the last 26 weeks, started from the longer history's
                 // averages: the nightly run reads no more, and the refit needs no rate.

@@ -75,12 +75,13 @@ pub async fn refit(env: &worker::Env, shop_id: i64, today: NaiveDate) -> Result<
     Ok(written + 1)
 }
 
-/// Location id → [mean size, ADI] for the locations with demand; `None` without any.
+/// Location id → [mean size, ADI, mean squared size] for the locations with demand;
+/// `None` without any.
 fn long_run_json(locations: &[i64], runs: &[Option<LongRun>]) -> Option<String> {
     let map: serde_json::Map<String, serde_json::Value> = locations
         .iter()
         .zip(runs)
-        .filter_map(|(l, r)| r.map(|r| (l.to_string(), serde_json::json!([r.mean_size, r.adi]))))
+        .filter_map(|(l, r)| r.map(|r| (l.to_string(), serde_json::json!([r.mean_size, r.adi, r.mean_sq_size]))))
         .collect();
     (!map.is_empty()).then(|| serde_json::Value::Object(map).to_string())
 }

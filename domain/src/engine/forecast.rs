@@ -167,6 +167,10 @@ pub struct Forecast {
 pub struct LongRun {
     pub mean_size: f64,
     pub adi: f64,
+    /// Mean squared non-zero size: the spread of a lumpy seller's days, whose rare large
+    /// orders a half-year may not hold (0: unknown, stored before it was kept).
+    #[serde(default)]
+    pub mean_sq_size: f64,
 }
 
 impl LongRun {
@@ -174,7 +178,8 @@ impl LongRun {
     pub fn of(history: History<'_>) -> Option<Self> {
         let t = Totals::of(history.units(), history.stockout(), history.start_weekday());
         let in_stock: u32 = t.cnt.iter().sum();
-        (t.nz_n > 0).then(|| Self { mean_size: t.nz_sum as f64 / f64::from(t.nz_n), adi: f64::from(in_stock) / f64::from(t.nz_n) })
+        let n = f64::from(t.nz_n);
+        (t.nz_n > 0).then(|| Self { mean_size: t.nz_sum as f64 / n, adi: f64::from(in_stock) / n, mean_sq_size: t.nz_sq as f64 / n })
     }
 
     fn usable(&self) -> bool {
@@ -286,12 +291,12 @@ impl Forecast {
                 // year's average is stale for a seller whose pace follows the season.
                 let own = (nz_sum as f64 / f64::from(nz_n), adi);
                 let lumpy = forecast.pattern == DemandPattern::Lumpy;
-                let (mean_size, start_adi) = match long_run.filter(|l| lumpy && l.usable()) {
-                    Some(l) if ((own.0 / own.1) / (l.mean_size / l.adi)).ln().abs() <= 2.0 * ((1.0 + cv2) / f64::from(nz_n)).sqrt() => {
-                        (l.mean_size, l.adi)
-                    }
-                    _ => own,
-                };
+                let long_run = long_run.filter(|l| {
+                    lumpy
+                        && l.usable()
+                        && ((own.0 / own.1) / (l.mean_size / l.adi)).ln().abs() <= 2.0 * ((1.0 + cv2) / f64::from(nz_n)).sqrt()
+                });
+                let (mean_size, start_adi) = long_run.map_or(own, |l| (l.mean_size, l.adi));
                 // Like smoothing, over the last 26 weeks, started from the longer history's
                 // averages: the nightly run reads no more, and the refit needs no rate.
                 let from = units.len().saturating_sub(SMOOTHING_WINDOW_DAYS);
@@ -300,8 +305,12 @@ impl Forecast {
                 forecast.alpha = alpha;
                 // A slow mover's one-step errors around a near-flat rate are its day-to-day
                 // spread, so σ is the in-stock daily standard deviation (zeros included).
+                // A lumpy seller's spread is set by rare large orders, which the longer
+                // history holds more of: its daily variance, if larger, stands.
                 let n = f64::from(in_stock);
-                forecast.sigma_daily = (nz_sq as f64 / n - mean * mean).max(0.0).sqrt();
+                let var = (nz_sq as f64 / n - mean * mean).max(0.0);
+                let long_var = long_run.map_or(0.0, |l| l.mean_sq_size / l.adi - (l.mean_size / l.adi).powi(2));
+                forecast.sigma_daily = if long_var.is_finite() { var.max(long_var) } else { var }.sqrt();
             }
             _ => {
                 let from = units.len().saturating_sub(SMOOTHING_WINDOW_DAYS);
@@ -915,7 +924,7 @@ mod tests {
             state ^= state << 17;
             state
         };
-        let long = LongRun { mean_size: 11.75, adi: 5.0 };
+        let long = LongRun { mean_size: 11.75, adi: 5.0, mean_sq_size: 0.0 };
         let out = vec![false; 182];
         let (mut err_alone, mut err_with) = (0.0, 0.0);
         for _ in 0..200 {
@@ -933,11 +942,21 @@ mod tests {
             err_alone += (alone.level - 2.35).abs();
             err_with += (with.level - 2.35).abs();
             // The window's own averages as the long run change nothing; an unusable one is ignored.
-            assert_eq!(Forecast::fit_with(h, None, LongRun::of(h).as_ref()), alone);
-            assert_eq!(Forecast::fit_with(h, None, Some(&LongRun { mean_size: f64::NAN, adi: 5.0 })), alone);
-            assert_eq!(Forecast::fit_with(h, None, Some(&LongRun { mean_size: 11.75, adi: 0.0 })), alone);
+            let same = Forecast::fit_with(h, None, LongRun::of(h).as_ref());
+            assert_eq!((same.level, same.alpha), (alone.level, alone.alpha));
+            assert!((same.sigma_daily - alone.sigma_daily).abs() < 1e-9);
+            assert_eq!(Forecast::fit_with(h, None, Some(&LongRun { mean_size: f64::NAN, adi: 5.0, mean_sq_size: 0.0 })), alone);
+            assert_eq!(Forecast::fit_with(h, None, Some(&LongRun { mean_size: 11.75, adi: 0.0, mean_sq_size: 0.0 })), alone);
         }
         assert!(err_with < err_alone * 0.9, "mean error with {} alone {}", err_with / 200.0, err_alone / 200.0);
+        // A half-year that missed the seller's large orders: the long run's spread stands.
+        let units: Vec<u16> = (0..182).map(|i| if i % 5 == 0 { 3 } else { 0 }).chain([40]).collect();
+        let h = History::new(monday(), &units, &[false; 183]).unwrap();
+        let alone = Forecast::fit(h);
+        assert_eq!(alone.pattern, DemandPattern::Lumpy);
+        let wide = LongRun { mean_size: 5.0, adi: 5.0, mean_sq_size: 400.0 };
+        let with = Forecast::fit_with(h, None, Some(&wide));
+        assert!((with.sigma_daily - (400.0f64 / 5.0 - 1.0).sqrt()).abs() < 1e-9, "{} vs {}", with.sigma_daily, alone.sigma_daily);
         assert!(LongRun::of(History::new(monday(), &[0; 30], &[false; 30]).unwrap()).is_none());
     }
 

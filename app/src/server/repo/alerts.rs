@@ -28,7 +28,8 @@ pub struct PositionRow {
     pub yearly_factor: Option<f64>,
     /// The refit's Monday..Sunday indices, as stored (a JSON array).
     pub day_of_week: Option<String>,
-    /// This location's `[mean size, ADI]` from the refit (JSON), if it had demand.
+    /// This location's `[mean size, ADI, mean squared size]` from the refit (JSON), if it
+    /// had demand.
     #[serde(default)]
     pub long_run: Option<String>,
     /// 0 for what cannot run out (untracked, archived or draft, a gift card): no alerts.
@@ -51,10 +52,11 @@ impl PositionRow {
     pub fn day_of_week(&self) -> Option<[f64; 7]> {
         self.day_of_week.as_deref().and_then(|s| serde_json::from_str(s).ok())
     }
-    /// The stored long-run slow-mover demand at this location.
+    /// The stored long-run slow-mover demand at this location: `[mean size, ADI, mean
+    /// squared size]`.
     pub fn long_run(&self) -> Option<domain::engine::LongRun> {
-        let [mean_size, adi]: [f64; 2] = serde_json::from_str(self.long_run.as_deref()?).ok()?;
-        Some(domain::engine::LongRun { mean_size, adi })
+        let [mean_size, adi, mean_sq_size]: [f64; 3] = serde_json::from_str(self.long_run.as_deref()?).ok()?;
+        Some(domain::engine::LongRun { mean_size, adi, mean_sq_size })
     }
     pub fn first_day(&self) -> Option<chrono::NaiveDate> {
         self.first_day.as_deref().and_then(|d| d.get(..10)?.parse().ok())

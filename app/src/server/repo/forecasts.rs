@@ -14,7 +14,8 @@ pub struct PatternRow {
     pub week_of_year: Option<String>,
     pub yearly_factor: f64,
     pub history_days: u32,
-    /// JSON object: location id → [mean size, ADI] (`engine::LongRun`); `None` for the shop.
+    /// JSON object: location id → [mean size, ADI, mean squared size] (`engine::LongRun`);
+    /// `None` for the shop.
     pub long_run: Option<String>,
 }
 

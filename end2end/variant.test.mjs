@@ -76,6 +76,19 @@ test('the Sunday refit stores each variant\'s seasonal pattern and the forecasts
   // The import brings 420 days: a year of week-of-year factors and a measured yearly factor.
   assert.equal(JSON.parse(shop.week_of_year).length, 52);
   assert.ok(rows.some((r) => Math.abs(r.yearly_factor - 1) > 0.05), 'some variant has a seasonal yearly factor');
+  // Each selling location's long-run demand (mean size, days between demands, mean squared
+  // size), where a lumpy seller's nightly forecast starts.
+  const runs = await d1(`SELECT sp.variant_id, sp.long_run, (SELECT json_group_array(location_id) FROM inventory_levels il
+                         WHERE il.shop_id = sp.shop_id AND il.variant_id = sp.variant_id) AS locations
+                         FROM seasonal_patterns sp WHERE sp.shop_id = ${shopId} AND sp.long_run IS NOT NULL`);
+  assert.ok(runs.length > fitted.size / 2, `most variants have a long run (${runs.length}/${fitted.size})`);
+  for (const r of runs) {
+    const locations = JSON.parse(r.locations).map(String);
+    for (const [loc, [size, adi, sq]] of Object.entries(JSON.parse(r.long_run))) {
+      assert.ok(locations.includes(loc), `variant ${r.variant_id}: a long run for a stocked location (${loc})`);
+      assert.ok(size >= 1 && adi >= 1 && sq >= size * size - 1e-9, `variant ${r.variant_id}: ${r.long_run}`);
+    }
+  }
   // The recalculation after the refit wrote today's forecasts with their backtest error.
   const f = await until('forecast rows', async () => {
     const r = await d1(`SELECT COUNT(*) AS n, COUNT(mase) AS scored FROM forecasts WHERE shop_id = ${shopId} AND computed_at >= '${before}'`);

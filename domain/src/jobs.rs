@@ -61,6 +61,19 @@ mod tests {
     use chrono::TimeZone;
 
     #[test]
+    fn retries_wait_longer_each_time() {
+        // First failure at once: the base. Then as old as the message is, doubling.
+        assert_eq!(retry_delay_secs(0.2, 30), 30);
+        assert_eq!(retry_delay_secs(30.4, 30), 31);
+        assert_eq!(retry_delay_secs(61.0, 30), 61);
+        assert_eq!(retry_delay_secs(122.0, 30), 122);
+        assert_eq!(retry_delay_secs(1e9, 30), MAX_RETRY_DELAY_SECS);
+        assert_eq!(retry_delay_secs(f64::NAN, 30), 30);
+        assert_eq!(retry_delay_secs(-5.0, 30), 30);
+        assert_eq!(retry_delay_secs(10.0, 99_999), MAX_RETRY_DELAY_SECS);
+    }
+
+    #[test]
     fn every_seed_cron_maps_to_its_job() {
         assert_eq!(JobKind::for_cron("0 2 * * *"), Some(JobKind::RecalculateAlerts));
         assert_eq!(JobKind::for_cron("0 * * * *"), Some(JobKind::SendDigests));
@@ -170,6 +183,20 @@ impl SyncStep {
 /// older than 60 days only with the `read_all_orders` scope, which the app requests.
 pub const fn full_history_days() -> u32 {
     420
+}
+
+/// Longest wait before a failed job runs again.
+pub const MAX_RETRY_DELAY_SECS: u32 = 3600;
+
+/// How long a failed job waits before its next attempt: as long as the message has already
+/// existed (`age_secs` since it was first sent), at least `base_secs`, at most an hour. Each
+/// retry about doubles the message's age, so the waits double too (base, base, 2·base,
+/// 4·base, …) without counting attempts, which the Workers runtime's Rust binding does
+/// not expose. A failing Shopify or D1 call gets time to recover instead of three
+/// attempts within a second.
+pub fn retry_delay_secs(age_secs: f64, base_secs: u32) -> u32 {
+    let age = if age_secs.is_finite() { age_secs.max(0.0) } else { 0.0 };
+    (age.ceil().min(f64::from(MAX_RETRY_DELAY_SECS)) as u32).clamp(base_secs.min(MAX_RETRY_DELAY_SECS), MAX_RETRY_DELAY_SECS)
 }
 
 /// What the nightly sync re-reads of the orders, to catch any webhook that went missing.

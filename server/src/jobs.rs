@@ -1,10 +1,11 @@
-//! The queue consumer: one message is one job run. A failure retries the message (the
-//! queue's `max_retries`, then its dead-letter queue); the run row says what happened.
+//! The queue consumer: one message is one job run. A failure retries the message after a
+//! wait that doubles each time (`domain::jobs::retry_delay_secs`; the queue's
+//! `max_retries`, then its dead-letter queue); the run row says what happened.
 
 use app::error::AppError;
 use app::server::{context, repo::{job_runs, shops}};
 use domain::jobs::{Job, JobKind, JobMessage, SyncStep, NIGHTLY_ORDER_DAYS};
-use worker::{D1Database, MessageBatch, MessageExt};
+use worker::{D1Database, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
     let db = context::db(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
@@ -50,11 +51,20 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
                     serde_json::json!({"level": "error", "event": "job_failed", "message_id": message.id(), "error": error})
                 );
                 app::server::metrics::record(env, "job_failed", &shop, &kind, ms);
-                message.retry();
+                // Not at once: the cause (Shopify down, D1 busy) needs time to pass.
+                let age = (worker::Date::now().as_millis().saturating_sub(message.timestamp().as_millis())) as f64 / 1000.0;
+                let delay = domain::jobs::retry_delay_secs(age, retry_base_secs(env));
+                message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
             }
         }
     }
     Ok(())
+}
+
+/// The first retry's wait (`JOB_RETRY_BASE_SECS`; 30 s unless set: local development sets
+/// 2 so the end-to-end tests need not wait).
+fn retry_base_secs(env: &worker::Env) -> u32 {
+    env.var("JOB_RETRY_BASE_SECS").ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(30)
 }
 
 async fn run(env: &worker::Env, db: &D1Database, job: &JobMessage) -> Result<(), AppError> {

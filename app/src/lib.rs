@@ -9,5 +9,6 @@ pub mod error;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod wire;
 
 pub use app::{shell, App};

@@ -13,6 +13,7 @@ use domain::ShopDomain;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use worker::{D1Database, D1PreparedStatement};
+use app::server::log;
 
 fn utc(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
@@ -85,7 +86,7 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
     let domain = ShopDomain::parse(&w.shop).map_err(|e| internal("webhook shop", e))?;
     let Some(shop) = view.shops.get(domain.as_str()).cloned() else {
         // A shop we never installed (or already erased): nothing to apply.
-        worker::console_log!("{}", serde_json::json!({"level": "info", "event": "webhook_unknown_shop", "shop": w.shop, "topic": w.topic}));
+        log::info("webhook_unknown_shop").field("shop", &w.shop).field("topic", &w.topic).emit();
         return Ok(None);
     };
     if view.applied.contains(&w.webhook_id) {
@@ -239,7 +240,7 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
             all.extend(shops::redact(db, shop.id)?);
             batch(db, all).await?;
             view.shops.remove(domain.as_str());
-            worker::console_log!("{}", serde_json::json!({"level": "info", "event": "shop_redacted", "shop": w.shop, "cache_entries": cached}));
+            log::info("shop_redacted").field("shop", &w.shop).field("cache_entries", &cached).emit();
             return Ok(None);
         }
     };
@@ -252,10 +253,7 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
         let variants = catalog::variants_at(db, shop.id, l.id).await?;
         return Ok(Some(Touched { shop_id: shop.id, variants, inventory_items: Vec::new() }));
     }
-    worker::console_log!(
-        "{}",
-        serde_json::json!({"level": "info", "event": "webhook_applied", "topic": w.topic, "webhook_id": w.webhook_id, "shop": w.shop})
-    );
+    log::info("webhook_applied").field("topic", &w.topic).field("webhook_id", &w.webhook_id).field("shop", &w.shop).emit();
     Ok(touched(shop.id, &event))
 }
 
@@ -303,11 +301,7 @@ async fn order_line_variants(env: &worker::Env, db: &D1Database, shop_id: i64, d
 }
 
 fn log_unseen(topic: &str, shop: &str, order_id: i64) {
-    worker::console_log!(
-        "{}",
-        serde_json::json!({"level": "info", "event": "webhook_order_not_counted", "topic": topic, "shop": shop, "order_id": order_id,
-                           "detail": "the order is not in the sales history (before the import window, or never seen): nothing to take back"})
-    );
+    log::info("webhook_order_not_counted").field("topic", &topic).field("shop", &shop).field("order_id", &order_id).field("detail", "the order is not in the sales history (before the import window, or never seen): nothing to take back").emit();
 }
 
 /// Real-time alerts: the variants (or inventory items) whose stock or sales the event changes.

@@ -17,6 +17,7 @@ use domain::html::escape as escape_html;
 use domain::shopify::embedded::inside_admin;
 use domain::ShopDomain;
 use worker::HttpRequest;
+use app::server::log;
 
 fn key(shop: &ShopDomain) -> String {
     format!("billing:{}", shop.as_str())
@@ -29,8 +30,8 @@ pub async fn forget(env: &worker::Env, shop: &ShopDomain) {
     }
 }
 
-fn log(event: &str, shop: &ShopDomain, detail: &str) {
-    worker::console_log!("{}", serde_json::json!({"level": "info", "event": event, "shop": shop.as_str(), "detail": detail}));
+fn log_line(event: &str, shop: &ShopDomain, detail: &str) {
+    log::info(event).field("shop", shop.as_str()).field("detail", &detail).emit();
 }
 
 /// The shop's access, from KV or from Shopify; `None` when it cannot be told (not
@@ -47,7 +48,7 @@ async fn access(env: &worker::Env, cfg: &AppConfig, shop: &ShopDomain) -> Option
         Ok(Some(d)) => d,
         Ok(None) => return None,
         Err(e) => {
-            log("billing_unknown", shop, &e.to_string());
+            log_line("billing_unknown", shop, &e.to_string());
             return None;
         }
     };
@@ -85,7 +86,7 @@ pub async fn gate(req: &HttpRequest, env: &worker::Env) -> Option<Response<Body>
     if decided.allowed() {
         return None;
     }
-    log("billing_plan_needed", &session.shop, "sent to the plan selection page");
+    log_line("billing_plan_needed", &session.shop, "sent to the plan selection page");
     let admin = env.var("SHOPIFY_ADMIN_ORIGIN").map(|v| v.to_string()).unwrap_or_else(|_| domain::shop::SHOPIFY_ADMIN_ORIGIN.to_string());
     let handle = env.var("APP_HANDLE").map(|v| v.to_string()).unwrap_or_else(|_| "stock-sentry".into());
     let url = plan_selection_url(&admin, session.shop.as_str(), &handle);

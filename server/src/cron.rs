@@ -4,16 +4,17 @@
 use app::error::AppError;
 use app::server::{bindings, context, repo::job_runs};
 use domain::jobs::{slot, Job, JobKind, JobMessage};
+use app::server::log;
 
 pub async fn on_schedule(cron: &str, scheduled_ms: u64, env: &worker::Env) {
     if let Err(e) = schedule(cron, scheduled_ms, env).await {
-        worker::console_error!("{}", serde_json::json!({"level": "error", "event": "cron_failed", "cron": cron, "error": e.to_string()}));
+        log::error("cron_failed").field("cron", &cron).field("error", e.to_string()).emit();
     }
 }
 
 async fn schedule(cron: &str, scheduled_ms: u64, env: &worker::Env) -> Result<(), AppError> {
     let Some(kind) = JobKind::for_cron(cron) else {
-        worker::console_warn!("{}", serde_json::json!({"level": "warn", "event": "cron_unknown", "cron": cron}));
+        log::warn("cron_unknown").field("cron", &cron).emit();
         return Ok(());
     };
     let at = chrono::DateTime::from_timestamp_millis(scheduled_ms as i64).unwrap_or_default();
@@ -21,7 +22,7 @@ async fn schedule(cron: &str, scheduled_ms: u64, env: &worker::Env) -> Result<()
     let db = context::db(env)?;
     let scheduled_at = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let Some(run_id) = job_runs::claim(&db, kind.as_str(), &slot, cron, &scheduled_at).await? else {
-        worker::console_log!("{}", serde_json::json!({"level": "info", "event": "cron_duplicate", "slot": slot}));
+        log::info("cron_duplicate").field("slot", &slot).emit();
         return Ok(());
     };
     let message = Job::Cron(JobMessage { run_id, job: kind, slot });

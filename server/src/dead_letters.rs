@@ -3,6 +3,7 @@
 
 use app::server::{context, d1::batch, metrics, repo::dead_letters};
 use worker::{MessageBatch, MessageExt};
+use app::server::log;
 
 pub async fn consume(messages: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
     let db = context::db(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
@@ -12,10 +13,7 @@ pub async fn consume(messages: MessageBatch<serde_json::Value>, env: &worker::En
     let mut statements = Vec::with_capacity(all.len());
     for m in &all {
         let body = m.body().to_string();
-        worker::console_error!(
-            "{}",
-            serde_json::json!({"level": "error", "event": "dead_letter", "queue": queue, "message_id": m.id(), "body": body})
-        );
+        log::error("dead_letter").field("queue", &queue).field("message_id", m.id()).field("body", &body).emit();
         metrics::record(env, "dead_letter", "", &queue, 0.0);
         statements.push(dead_letters::store(&db, &queue, &m.id(), &body, &now).map_err(|e| worker::Error::RustError(e.to_string()))?);
     }

@@ -11,6 +11,7 @@ use axum::{
     http::{HeaderValue, Response},
 };
 use worker::{Cache, WorkerVersionMetadata};
+use app::server::log;
 
 /// The binding `[version_metadata]` in wrangler.toml declares.
 const VERSION_BINDING: &str = "CF_VERSION_METADATA";
@@ -56,7 +57,7 @@ pub async fn store(key: &str, res: Response<Body>) -> Response<Body> {
     let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
         Err(e) => {
-            worker::console_warn!("edge cache: page body not read: {e}");
+            log::warn("edge_cache_failed").field("stage", "read page body").field("error", e.to_string()).emit();
             return Response::from_parts(parts, Body::empty());
         }
     };
@@ -64,10 +65,10 @@ pub async fn store(key: &str, res: Response<Body>) -> Response<Body> {
     match worker::Response::try_from(copy) {
         Ok(entry) => {
             if let Err(e) = Cache::default().put(key, entry).await {
-                worker::console_warn!("edge cache: put failed: {e}");
+                log::warn("edge_cache_failed").field("stage", "put").field("error", e.to_string()).emit();
             }
         }
-        Err(e) => worker::console_warn!("edge cache: response not converted: {e}"),
+        Err(e) => log::warn("edge_cache_failed").field("stage", "convert response").field("error", e.to_string()).emit(),
     }
     Response::from_parts(parts, Body::from(bytes))
 }

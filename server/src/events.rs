@@ -13,6 +13,7 @@ use crate::apply::BatchView;
 use domain::jobs::WebhookMessage;
 use std::collections::{BTreeMap, BTreeSet};
 use worker::{MessageBatch, MessageExt, QueueRetryOptionsBuilder};
+use app::server::log;
 
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
     let messages = batch.messages()?;
@@ -43,7 +44,7 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
             Err(e) => Err(e),
         };
         if let Err(e) = enqueued {
-            worker::console_error!("{}", serde_json::json!({"level": "error", "event": "recalculate_enqueue_failed", "shop_id": shop_id, "error": e.to_string()}));
+            log::error("recalculate_enqueue_failed").field("shop_id", &shop_id).field("error", e.to_string()).emit();
             queued = false;
         }
     }
@@ -132,11 +133,7 @@ async fn apply_all(
                 applied.push(message);
             }
             Err(error) => {
-                worker::console_error!(
-                    "{}",
-                    serde_json::json!({"level": "error", "event": "webhook_apply_failed", "message_id": message.id(),
-                        "error": error})
-                );
+                log::error("webhook_apply_failed").field("message_id", message.id()).field("error", &error).emit();
                 metrics::record(env, "webhook_apply_failed", shop, topic, 0.0);
                 if matches!(decoded, Err(Unready::BodyPending(_))) {
                     message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(BODY_PENDING_DELAY_SECS).build());

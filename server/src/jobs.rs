@@ -6,6 +6,7 @@ use app::error::AppError;
 use app::server::{context, repo::{job_runs, shops}};
 use domain::jobs::{Job, JobKind, JobMessage, SyncStep, NIGHTLY_ORDER_DAYS};
 use worker::{D1Database, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
+use app::server::log;
 
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
     let db = context::db(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
@@ -46,10 +47,7 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
                 message.ack()
             }
             Err(error) => {
-                worker::console_error!(
-                    "{}",
-                    serde_json::json!({"level": "error", "event": "job_failed", "message_id": message.id(), "error": error})
-                );
+                log::error("job_failed").field("message_id", message.id()).field("error", &error).emit();
                 app::server::metrics::record(env, "job_failed", &shop, &kind, ms);
                 // Not at once: the cause (Shopify down, D1 busy) needs time to pass.
                 let age = (worker::Date::now().as_millis().saturating_sub(message.timestamp().as_millis())) as f64 / 1000.0;
@@ -104,23 +102,13 @@ async fn refit(env: &worker::Env, shop_id: i64) -> Result<(), AppError> {
     // The shop's own day: its sales are counted in shop-local days.
     let today = shops::local_today(&context::db(env)?, shop_id).await?;
     let patterns = app::server::seasonal::refit(env, shop_id, today).await?;
-    worker::console_log!(
-        "{}",
-        serde_json::json!({"level": "info", "event": "seasonality_refitted", "shop_id": shop_id,
-            "patterns": patterns, "ms": worker::Date::now().as_millis() - started})
-    );
+    log::info("seasonality_refitted").field("shop_id", &shop_id).field("patterns", &patterns).field("ms", worker::Date::now().as_millis() - started).emit();
     recalculate(env, shop_id, None, today).await
 }
 
 async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<Vec<i64>>, today: chrono::NaiveDate) -> Result<(), AppError> {
     let started = worker::Date::now().as_millis();
     let summary = app::server::recalc::recalculate(env, shop_id, variants.as_deref(), today).await?;
-    worker::console_log!(
-        "{}",
-        serde_json::json!({"level": "info", "event": "alerts_recalculated", "shop_id": shop_id,
-            "variants": variants.as_ref().map(Vec::len), "positions": summary.positions, "opened": summary.opened,
-            "updated": summary.updated, "resolved": summary.resolved, "ms": worker::Date::now().as_millis() - started,
-            "read_ms": summary.read_ms, "engine_ms": summary.engine_ms, "write_ms": summary.write_ms})
-    );
+    log::info("alerts_recalculated").field("shop_id", &shop_id).field("variants", variants.as_ref().map(Vec::len)).field("positions", &summary.positions).field("opened", &summary.opened).field("updated", &summary.updated).field("resolved", &summary.resolved).field("ms", worker::Date::now().as_millis() - started).field("read_ms", &summary.read_ms).field("engine_ms", &summary.engine_ms).field("write_ms", &summary.write_ms).emit();
     Ok(())
 }

@@ -10,6 +10,7 @@ use axum::http::{header, request::Parts, Response, StatusCode};
 use domain::shopify::auth::verify_oauth_query;
 use domain::ShopDomain;
 use std::sync::Arc;
+use app::server::log;
 
 const STATE_COOKIE: &str = "ss_oauth_state";
 const STATE_TTL_SECS: u64 = 600;
@@ -42,8 +43,8 @@ fn redirect(location: &str, cookies: &[String]) -> Response<Body> {
     b.body(Body::empty()).unwrap_or_default()
 }
 
-fn log(event: &str, detail: &str) {
-    worker::console_warn!("{}", serde_json::json!({"level": "warn", "event": event, "detail": detail}));
+fn log_line(event: &str, detail: &str) {
+    log::warn(event).field("detail", &detail).emit();
 }
 
 fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -68,7 +69,7 @@ pub async fn begin(Extension(env): Extension<Arc<worker::Env>>, parts: Parts) ->
             put.expiration_ttl(STATE_TTL_SECS).execute().await.map_err(|e| e.to_string())
         };
         if let Err(e) = stored.await {
-            log("oauth_state_store_failed", &e.to_string());
+            log_line("oauth_state_store_failed", &e.to_string());
             return page(StatusCode::INTERNAL_SERVER_ERROR, "Please try again.");
         }
         let enc = |s: &str| urlencoding::encode(s).into_owned();
@@ -95,7 +96,7 @@ pub async fn callback(Extension(env): Extension<Arc<worker::Env>>, parts: Parts)
             return page(StatusCode::INTERNAL_SERVER_ERROR, "Stock Sentry is not configured for Shopify yet.");
         };
         if let Err(e) = verify_oauth_query(cfg.api_secret.as_bytes(), &params) {
-            log("oauth_hmac_refused", &e.to_string());
+            log_line("oauth_hmac_refused", &e.to_string());
             return page(StatusCode::UNAUTHORIZED, "This sign-in link is not from Shopify. Start again from your Shopify admin.");
         }
         let Some(shop) = param(&params, "shop").and_then(|s| ShopDomain::parse(s).ok()) else {
@@ -104,7 +105,7 @@ pub async fn callback(Extension(env): Extension<Arc<worker::Env>>, parts: Parts)
         let now = (worker::Date::now().as_millis() / 1000) as i64;
         let fresh = param(&params, "timestamp").and_then(|t| t.parse::<i64>().ok()).is_some_and(|t| (now - t).abs() <= CALLBACK_MAX_AGE_SECS);
         if !fresh {
-            log("oauth_stale_callback", shop.as_str());
+            log_line("oauth_stale_callback", shop.as_str());
             return page(StatusCode::UNAUTHORIZED, "This sign-in link has expired. Please log in again.");
         }
         // The state must be one we issued, to this browser, for this shop, and unused.
@@ -113,14 +114,14 @@ pub async fn callback(Extension(env): Extension<Arc<worker::Env>>, parts: Parts)
         let kv = match env.kv(bindings::KV) {
             Ok(kv) => kv,
             Err(e) => {
-                log("kv_binding", &e.to_string());
+                log_line("kv_binding", &e.to_string());
                 return page(StatusCode::INTERNAL_SERVER_ERROR, "Please try again.");
             }
         };
         let issued = kv.get(&key).text().await.ok().flatten();
         let same_browser = cookie(&parts, STATE_COOKIE).as_deref() == Some(state.as_str());
         if state.is_empty() || issued.as_deref() != Some(shop.as_str()) || !same_browser {
-            log("oauth_state_refused", shop.as_str());
+            log_line("oauth_state_refused", shop.as_str());
             return page(StatusCode::UNAUTHORIZED, "This sign-in link was already used or has expired. Please log in again.");
         }
         let _ = kv.delete(&key).await;
@@ -130,7 +131,7 @@ pub async fn callback(Extension(env): Extension<Arc<worker::Env>>, parts: Parts)
         let token = match shopify::exchange_code(&cfg, &shop, code).await {
             Ok(t) => t,
             Err(e) => {
-                log("oauth_exchange_failed", &shopify::ShopifyError::from(e).to_string());
+                log_line("oauth_exchange_failed", &shopify::ShopifyError::from(e).to_string());
                 return page(StatusCode::BAD_GATEWAY, "Shopify did not confirm the installation. Please try again.");
             }
         };

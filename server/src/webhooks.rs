@@ -12,6 +12,7 @@ use domain::jobs::WebhookMessage;
 use domain::shopify::auth::verify_webhook;
 use domain::ShopDomain;
 use std::sync::Arc;
+use app::server::log;
 
 /// The largest webhook body read: what one KV value holds (25 MiB), where a large body
 /// waits for the consumer. Shopify's payloads are far below it.
@@ -29,13 +30,8 @@ fn answer(status: StatusCode, text: &'static str) -> Response<Body> {
     Response::builder().status(status).body(Body::from(text)).unwrap_or_default()
 }
 
-fn log(level: &str, event: &str, detail: serde_json::Value) {
-    let line = serde_json::json!({"level": level, "event": event, "detail": detail}).to_string();
-    if level == "error" {
-        worker::console_error!("{line}");
-    } else {
-        worker::console_log!("{line}");
-    }
+fn log_line(level: log::Level, event: &str, detail: serde_json::Value) {
+    log::Line::new(level, event).field("detail", detail).emit();
 }
 
 pub async fn receive(Extension(env): Extension<Arc<worker::Env>>, parts: Parts, body: Bytes) -> Response<Body> {
@@ -45,7 +41,7 @@ pub async fn receive(Extension(env): Extension<Arc<worker::Env>>, parts: Parts, 
             return answer(StatusCode::INTERNAL_SERVER_ERROR, "not configured");
         };
         if let Err(e) = verify_webhook(cfg.api_secret.as_bytes(), &body, h("x-shopify-hmac-sha256").as_deref()) {
-            log("warn", "webhook_rejected", serde_json::json!({"reason": e.to_string(), "path": parts.uri.path()}));
+            log_line(log::Level::Warn, "webhook_rejected", serde_json::json!({"reason": e.to_string(), "path": parts.uri.path()}));
             metrics::record(&env, "webhook_rejected", "", "signature", 0.0);
             return answer(StatusCode::UNAUTHORIZED, "invalid signature");
         }
@@ -54,24 +50,24 @@ pub async fn receive(Extension(env): Extension<Arc<worker::Env>>, parts: Parts, 
         let shop = h("x-shopify-shop-domain").and_then(|s| ShopDomain::parse(&s).ok());
         let webhook_id = h("x-shopify-webhook-id").filter(|id| !id.is_empty() && id.len() <= 128);
         let (Some(shop), Some(webhook_id)) = (shop, webhook_id) else {
-            log("warn", "webhook_malformed", serde_json::json!({"reason": "missing shop or webhook id", "topic": topic}));
+            log_line(log::Level::Warn, "webhook_malformed", serde_json::json!({"reason": "missing shop or webhook id", "topic": topic}));
             metrics::record(&env, "webhook_rejected", "", "malformed", 0.0);
             return answer(StatusCode::BAD_REQUEST, "missing X-Shopify-Shop-Domain or X-Shopify-Webhook-Id");
         };
         if topic != path_topic {
-            log("warn", "webhook_malformed", serde_json::json!({"reason": "topic does not match path", "topic": topic, "path": path_topic}));
+            log_line(log::Level::Warn, "webhook_malformed", serde_json::json!({"reason": "topic does not match path", "topic": topic, "path": path_topic}));
             metrics::record(&env, "webhook_rejected", shop.as_str(), "malformed", 0.0);
             return answer(StatusCode::BAD_REQUEST, "X-Shopify-Topic does not match the address");
         }
         if let Err(e) = crate::events::validate(&topic, &body) {
-            log("warn", "webhook_malformed", serde_json::json!({"reason": e, "topic": topic, "shop": shop.as_str(), "webhook_id": webhook_id}));
+            log_line(log::Level::Warn, "webhook_malformed", serde_json::json!({"reason": e, "topic": topic, "shop": shop.as_str(), "webhook_id": webhook_id}));
             metrics::record(&env, "webhook_rejected", shop.as_str(), "malformed", 0.0);
             return answer(StatusCode::BAD_REQUEST, "malformed payload");
         }
         let kv = match env.kv(bindings::KV) {
             Ok(kv) => kv,
             Err(e) => {
-                log("error", "kv_binding", serde_json::json!(e.to_string()));
+                log_line(log::Level::Error, "kv_binding", serde_json::json!(e.to_string()));
                 return answer(StatusCode::INTERNAL_SERVER_ERROR, "try again");
             }
         };
@@ -81,7 +77,7 @@ pub async fn receive(Extension(env): Extension<Arc<worker::Env>>, parts: Parts, 
         if let Some(version) = h("x-shopify-api-version").filter(|v| v != domain::shopify::API_VERSION) {
             let key = format!("apiver:{}:{}", shop.as_str(), version.chars().take(16).collect::<String>());
             if matches!(kv.get(&key).text().await, Ok(None)) {
-                log("warn", "webhook_api_version_differs", serde_json::json!({"shop": shop.as_str(), "topic": topic, "theirs": version, "ours": domain::shopify::API_VERSION}));
+                log_line(log::Level::Warn, "webhook_api_version_differs", serde_json::json!({"shop": shop.as_str(), "topic": topic, "theirs": version, "ours": domain::shopify::API_VERSION}));
                 if let Ok(put) = kv.put(&key, "1") {
                     let _ = put.expiration_ttl(30 * 24 * 3600).execute().await;
                 }
@@ -89,7 +85,7 @@ pub async fn receive(Extension(env): Extension<Arc<worker::Env>>, parts: Parts, 
         }
         let seen_key = format!("webhook:{webhook_id}");
         if matches!(kv.get(&seen_key).text().await, Ok(Some(_))) {
-            log("info", "webhook_duplicate", serde_json::json!({"webhook_id": webhook_id, "topic": topic}));
+            log_line(log::Level::Info, "webhook_duplicate", serde_json::json!({"webhook_id": webhook_id, "topic": topic}));
             metrics::record(&env, "webhook_duplicate", shop.as_str(), &topic, 0.0);
             return answer(StatusCode::OK, "duplicate");
         }
@@ -109,10 +105,10 @@ pub async fn receive(Extension(env): Extension<Arc<worker::Env>>, parts: Parts, 
                 Err(e) => Err(e),
             };
             if let Err(e) = stored {
-                log("error", "webhook_body_store_failed", serde_json::json!({"webhook_id": webhook_id, "error": e.to_string()}));
+                log_line(log::Level::Error, "webhook_body_store_failed", serde_json::json!({"webhook_id": webhook_id, "error": e.to_string()}));
                 return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
             }
-            log("info", "webhook_body_in_kv", serde_json::json!({"webhook_id": webhook_id, "topic": topic, "bytes": bytes}));
+            log_line(log::Level::Info, "webhook_body_in_kv", serde_json::json!({"webhook_id": webhook_id, "topic": topic, "bytes": bytes}));
         }
         let queued = match env.queue(bindings::EVENTS_QUEUE) {
             Ok(q) => q.send(&message).await,
@@ -120,13 +116,13 @@ pub async fn receive(Extension(env): Extension<Arc<worker::Env>>, parts: Parts, 
         };
         if let Err(e) = queued {
             // Not acknowledged: Shopify will retry, nothing is lost.
-            log("error", "webhook_enqueue_failed", serde_json::json!({"webhook_id": webhook_id, "error": e.to_string()}));
+            log_line(log::Level::Error, "webhook_enqueue_failed", serde_json::json!({"webhook_id": webhook_id, "error": e.to_string()}));
             return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
         }
         if let Ok(put) = kv.put(&seen_key, "1") {
             let _ = put.expiration_ttl(DEDUP_TTL_SECS).execute().await;
         }
-        log("info", "webhook_queued", serde_json::json!({"webhook_id": webhook_id, "topic": topic, "shop": shop.as_str()}));
+        log_line(log::Level::Info, "webhook_queued", serde_json::json!({"webhook_id": webhook_id, "topic": topic, "shop": shop.as_str()}));
         metrics::record(&env, "webhook_received", shop.as_str(), &topic, 0.0);
         answer(StatusCode::OK, "ok")
     })

@@ -30,7 +30,8 @@ fn columns(status: domain::alert_action::Status) -> crate::server::repo::alerts:
 /// the browser is sent back to the list.
 #[server(endpoint = "alert_action", output = crate::api::codec::Json)]
 pub async fn alert_action(id: i64, action: String, until: Option<String>) -> Result<ActionDone, AppError> {
-    use crate::server::context::{current_shop, db, now_rfc3339, run, today_at, worker_env};
+    use crate::server::context::{db, now_rfc3339, run, today_at, worker_env};
+    use crate::server::session::current_shop;
     use crate::server::repo::alerts;
     use domain::alert_action::AlertAction as Action;
     run(async move {
@@ -62,7 +63,8 @@ pub async fn alert_action(id: i64, action: String, until: Option<String>) -> Res
 /// `snoozed_until` as `alert_action` returned them in `previous`).
 #[server(endpoint = "undo_alert_action", output = crate::api::codec::Json)]
 pub async fn undo_alert_action(id: i64, state: String, snoozed_until: Option<String>) -> Result<AlertState, AppError> {
-    use crate::server::context::{current_shop, db, now_rfc3339, run, worker_env};
+    use crate::server::context::{db, now_rfc3339, run, worker_env};
+    use crate::server::session::current_shop;
     use crate::server::repo::alerts;
     run(async move {
         let restore = domain::alert_action::parse_restore(&state, snoozed_until.as_deref()).map_err(|e| AppError::Invalid(vec![e]))?;

@@ -13,7 +13,8 @@ pub async fn save_digest_settings(
     quiet_hours_start: String,
     quiet_hours_end: String,
 ) -> Result<DigestSettingsInput, AppError> {
-    use crate::server::context::{current_shop, db, now_rfc3339, run, worker_env};
+    use crate::server::context::{db, now_rfc3339, run, worker_env};
+    use crate::server::session::current_shop;
     let input = DigestSettingsInput { digest_recipients, quiet_hours_start, quiet_hours_end };
     run(async move {
         let parsed = input.parse().map_err(AppError::Invalid)?;

@@ -3,22 +3,7 @@ use domain::help::Hit;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ArticleSummary {
-    pub slug: String,
-    pub title: String,
-    pub category: String,
-    pub teaser: String,
-    pub reading_minutes: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Article {
-    pub summary: ArticleSummary,
-    /// Rendered from the repository's own Markdown: trusted content.
-    pub html: String,
-    pub related: Vec<ArticleSummary>,
-}
+pub use crate::wire::help::{ArticleSummary, Article};
 
 #[server(endpoint = "help/articles", output = crate::api::codec::Json)]
 pub async fn list_articles() -> Result<Vec<ArticleSummary>, AppError> {

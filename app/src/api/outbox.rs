@@ -30,7 +30,8 @@ fn capture_only(env: &worker::Env) -> Result<(), AppError> {
 /// The signed-in shop's newest captured messages.
 #[server(endpoint = "dev/outbox", output = crate::api::codec::Json)]
 pub async fn list_outbox() -> Result<Vec<OutboxMessage>, AppError> {
-    use crate::server::context::{current_shop, db, run, worker_env};
+    use crate::server::context::{db, run, worker_env};
+    use crate::server::session::current_shop;
     run(async move {
         let env = worker_env().await?;
         capture_only(&env)?;
@@ -56,7 +57,8 @@ pub async fn list_outbox() -> Result<Vec<OutboxMessage>, AppError> {
 /// Runs the digest job as the hourly cron would at this moment; returns digests sent.
 #[server(endpoint = "dev/send_digests", output = crate::api::codec::Json)]
 pub async fn send_digests_now() -> Result<u64, AppError> {
-    use crate::server::context::{current_shop, run, worker_env};
+    use crate::server::context::{run, worker_env};
+    use crate::server::session::current_shop;
     run(async move {
         let env = worker_env().await?;
         capture_only(&env)?;

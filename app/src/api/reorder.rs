@@ -16,7 +16,8 @@ pub struct Reorder {
 /// What to order now, per vendor, from the engine's reorder points and forecasts.
 #[server(endpoint = "reorder", output = crate::api::codec::Json)]
 pub async fn reorder_list(cover_days: Option<u32>) -> Result<Reorder, AppError> {
-    use crate::server::context::{current_shop, db, run, today_at, worker_env};
+    use crate::server::context::{db, run, today_at, worker_env};
+    use crate::server::session::current_shop;
     run(async move {
         let cover_days = cover_days.map(|d| d.clamp(1, 365));
         let env = worker_env().await?;

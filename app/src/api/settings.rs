@@ -16,7 +16,8 @@ pub struct SettingsView {
 
 #[server(endpoint = "settings", output = crate::api::codec::Json)]
 pub async fn settings_page() -> Result<SettingsView, AppError> {
-    use crate::server::context::{current_shop, db, run, worker_env};
+    use crate::server::context::{db, run, worker_env};
+    use crate::server::session::current_shop;
     use crate::server::repo::{settings, watch};
     use domain::watch::WatchInput;
     run(async move {
@@ -54,7 +55,8 @@ pub async fn save_settings(
     service_level_pct: String,
     digest_frequency: String,
 ) -> Result<Settings, AppError> {
-    use crate::server::context::{current_shop, db, now_rfc3339, run, worker_env};
+    use crate::server::context::{db, now_rfc3339, run, worker_env};
+    use crate::server::session::current_shop;
     let input = domain::settings::SettingsInput {
         low_stock_days,
         overstock_days,

@@ -40,7 +40,8 @@ impl SyncView {
 
 #[server(endpoint = "sync/status", output = crate::api::codec::Json)]
 pub async fn sync_status() -> Result<Vec<SyncView>, AppError> {
-    use crate::server::context::{current_shop, db, run, worker_env};
+    use crate::server::context::{db, run, worker_env};
+    use crate::server::session::current_shop;
     run(async move {
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
@@ -75,7 +76,8 @@ pub(crate) async fn latest_views(db: &worker::D1Database, shop_id: i64) -> Resul
 /// Starts a full sync now (the merchant's "Sync now"); a no-op without an access token.
 #[server(endpoint = "sync/start", output = crate::api::codec::Json)]
 pub async fn start_sync() -> Result<(), AppError> {
-    use crate::server::context::{current_shop, run, worker_env};
+    use crate::server::context::{run, worker_env};
+    use crate::server::session::current_shop;
     run(async move {
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;

@@ -5,43 +5,14 @@
 use crate::error::AppError;
 use domain::watch::WatchInput;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LocationChoice {
-    pub id: i64,
-    pub name: String,
-    pub watched: bool,
-}
-
-/// One stored lead-time override, labelled for the list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LeadTimeRow {
-    pub scope: String,
-    pub key: String,
-    /// The vendor name, or the product's title (and the variant's).
-    pub label: String,
-    pub lead_time_days: Option<u32>,
-    pub lead_time_sd_days: Option<f64>,
-    pub target_cover_days: Option<u32>,
-}
-
-/// Everything the two forms show.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct WatchPage {
-    pub input: WatchInput,
-    pub locations: Vec<LocationChoice>,
-    /// The shop's own offset from Shopify (minutes east of UTC), for "Shop's time zone".
-    pub shop_offset: i32,
-    pub vendors: Vec<String>,
-    pub lead_times: Vec<LeadTimeRow>,
-    pub default_lead_time_days: u32,
-}
+pub use crate::wire::watch::{LocationChoice, LeadTimeRow, WatchPage};
 
 /// Saves kinds, locations and time zone together; nothing is saved unless all are valid.
 #[server(endpoint = "settings/watch/save", output = crate::api::codec::Json)]
 pub async fn save_watch(watch: WatchInput) -> Result<WatchInput, AppError> {
-    use crate::server::context::{current_shop, db, now_rfc3339, run, worker_env};
+    use crate::server::context::{db, now_rfc3339, run, worker_env};
+    use crate::server::session::current_shop;
     run(async move {
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
@@ -66,7 +37,8 @@ pub async fn save_lead_time(
     lead_time_sd_days: String,
     target_cover_days: String,
 ) -> Result<Vec<LeadTimeRow>, AppError> {
-    use crate::server::context::{current_shop, db, now_rfc3339, run, worker_env};
+    use crate::server::context::{db, now_rfc3339, run, worker_env};
+    use crate::server::session::current_shop;
     use crate::server::repo::watch;
     use domain::watch::{LeadTimeInput, Scope};
     run(async move {

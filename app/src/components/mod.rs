@@ -3,6 +3,7 @@ pub mod alert_table;
 pub mod charts;
 pub mod error_notice;
 pub mod format;
+pub mod help_search;
 pub mod nav;
 pub mod post_form;
 pub mod summary_cards;

@@ -1,23 +1,12 @@
 use crate::api::help::{get_article, list_articles, search_help, Article, ArticleSummary, ContactSupport, VoteArticle};
 use crate::components::error_notice::ErrorNotice;
 use crate::error::AppError;
+use crate::components::help_search::HelpSearch;
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
 use crate::components::post_form::{FormAction, PostForm};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// A plain GET form: search works before (and without) the wasm.
-#[component]
-pub fn HelpSearch(#[prop(optional, into)] value: String) -> impl IntoView {
-    view! {
-        <form action="/help" method="get" role="search" class="help-search">
-            <label for="help-q" class="visually-hidden">"Search the help center"</label>
-            <input id="help-q" name="q" type="search" value=value placeholder="Search the help center, e.g. lead time"/>
-            <button type="submit" class="button button-primary">"Search"</button>
-        </form>
-    }
-}
 
 #[component]
 pub fn HelpIndexPage() -> impl IntoView {

@@ -12,7 +12,7 @@ pub fn NotFound() -> impl IntoView {
         <Title text="Page not found · Stock Sentry"/>
         <h1>"Page not found"</h1>
         <p>"There is no page at this address. It may have moved — try searching the help center."</p>
-        <crate::pages::help::HelpSearch/>
+        <crate::components::help_search::HelpSearch/>
         <ul class="link-list">
             <li><a href="/app">"Go to the dashboard"</a></li>
             <li><a href="/help">"Browse the help center"</a></li>

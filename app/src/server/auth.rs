@@ -11,6 +11,7 @@ use crate::error::AppError;
 use domain::shopify::auth::{verify_session_token, AuthError, VerifiedSession};
 use domain::ShopDomain;
 use http::request::Parts;
+use super::log;
 
 pub const SESSION_COOKIE: &str = "ss_session";
 pub const SESSION_TTL_SECS: u64 = 3600;
@@ -84,7 +85,7 @@ async fn session_shop(env: &worker::Env, id: &str) -> Result<Option<ShopDomain>,
 }
 
 fn refuse(e: AuthError) -> AppError {
-    worker::console_warn!("{}", serde_json::json!({"level": "warn", "event": "auth_refused", "reason": e.to_string()}));
+    log::warn("auth_refused").field("reason", e.to_string()).emit();
     AppError::Unauthorized
 }
 

@@ -1,10 +1,13 @@
-//! What a server function needs from the request: the Worker's bindings, the shop it acts
-//! for, and a way to turn failures into logged, typed errors with the right status.
+//! What every server-side module needs: the Worker's bindings and clock, and a way to turn
+//! failures into logged, typed errors with the right status. A leaf: it imports no other
+//! server module but `bindings`, so anything may use it (the shop a request acts for,
+//! which needs auth and install, is `session`).
 
-use super::{bindings, repo::shops};
+use super::bindings;
 use crate::error::AppError;
 use axum::Extension;
 use std::{fmt::Display, future::Future, sync::Arc};
+use super::log;
 
 /// A short reference the merchant can quote; the full cause is in the log under it.
 fn reference() -> String {
@@ -14,10 +17,7 @@ fn reference() -> String {
 /// Logs `cause` and returns the opaque error the browser sees.
 pub fn internal(what: &str, cause: impl Display) -> AppError {
     let reference = reference();
-    worker::console_error!(
-        "{}",
-        serde_json::json!({"level": "error", "ref": reference, "what": what, "cause": cause.to_string()})
-    );
+    log::error("internal_error").field("ref", &reference).field("what", what).field("cause", cause.to_string()).emit();
     AppError::Internal(reference)
 }
 
@@ -70,28 +70,6 @@ pub async fn worker_env() -> Result<Arc<worker::Env>, AppError> {
 
 pub fn db(env: &worker::Env) -> Result<worker::D1Database, AppError> {
     env.d1(bindings::DB).map_err(|e| internal("D1 binding", e))
-}
-
-/// The shop this request acts for, proven by a session token, a session cookie or (local
-/// demo only) configuration — never by anything in the request body. A valid session
-/// token for a shop not yet installed triggers the token exchange that installs it.
-pub async fn current_shop(env: &worker::Env) -> Result<shops::ShopRow, AppError> {
-    let parts: http::request::Parts = leptos_axum::extract().await.map_err(|e| internal("request parts", e))?;
-    let (domain, proof) = super::auth::request_shop(env, &parts).await?;
-    // Budgeted once the shop is proven, so a forged token cannot spend another shop's.
-    super::rate_limit::check_api(env, domain.as_str(), &parts).await?;
-    let db = db(env)?;
-    if let Some(row) = shops::by_domain(&db, &domain).await? {
-        // With a session token in hand, a shop without a current expiring token (a legacy
-        // non-expiring one, or one whose refresh Shopify refused) gets one by token exchange.
-        if row.token_current == 1 || !matches!(proof, super::auth::Proof::SessionToken { .. }) {
-            return Ok(row);
-        }
-    }
-    match proof {
-        super::auth::Proof::SessionToken { token, .. } => super::install::via_token_exchange(env, &domain, &token).await,
-        _ => Err(AppError::Unauthorized),
-    }
 }
 
 /// Today in UTC, from the Worker's clock.

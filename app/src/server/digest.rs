@@ -13,9 +13,10 @@ use domain::digest::{self as dd, DigestAlert, Plan, QuietHours, Schedule, Window
 use domain::engine::UtcOffset;
 use domain::settings::DigestFrequency;
 use std::collections::HashMap;
+use super::log;
 
-fn log(event: &str, detail: serde_json::Value) {
-    worker::console_log!("{}", serde_json::json!({"level": "info", "event": event, "detail": detail}));
+fn log_line(event: &str, detail: serde_json::Value) {
+    log::info(event).field("detail", &detail).emit();
 }
 
 fn schedule_of(s: &DigestShop) -> Schedule {
@@ -56,14 +57,14 @@ pub async fn send_digests(env: &worker::Env, now_ms: u64) -> Result<u64, AppErro
             Ok(_) => continue,
             Err(e) => {
                 // Saved before validation existed, or edited by hand: skip, and say why.
-                log("digest_bad_recipients", serde_json::json!({"shop_id": shop.shop_id, "error": e.message}));
+                log_line("digest_bad_recipients", serde_json::json!({"shop_id": shop.shop_id, "error": e.message}));
                 continue;
             }
         };
         let last_end = shop.last_end.as_deref().and_then(parse_time);
         match dd::plan(&schedule_of(&shop), now, last_end) {
             Plan::Send(window) => due.push((shop, window, recipients)),
-            Plan::Quiet => log("digest_quiet_hours", serde_json::json!({"shop_id": shop.shop_id})),
+            Plan::Quiet => log_line("digest_quiet_hours", serde_json::json!({"shop_id": shop.shop_id})),
             Plan::NotDue | Plan::AlreadySent => {}
         }
     }
@@ -95,7 +96,7 @@ pub async fn send_digests(env: &worker::Env, now_ms: u64) -> Result<u64, AppErro
         let Some(claim) =
             digests::claim(&db, shop.shop_id, &key, &window, &sent_at, digest.reported.len(), recipients.len()).await?
         else {
-            log("digest_already_claimed", serde_json::json!({"shop_id": shop.shop_id, "window": key.as_str()}));
+            log_line("digest_already_claimed", serde_json::json!({"shop_id": shop.shop_id, "window": key.as_str()}));
             continue;
         };
         let message = Message {
@@ -112,21 +113,15 @@ pub async fn send_digests(env: &worker::Env, now_ms: u64) -> Result<u64, AppErro
             Ok(()) => {
                 digests::mark_reported(&db, shop.shop_id, &digest.reported).await?;
                 sent += 1;
-                log(
+                log_line(
                     "digest_sent",
                     serde_json::json!({"shop_id": shop.shop_id, "window": key.as_str(), "alerts": digest.reported.len()}),
                 );
             }
             Err(e) => {
-                worker::console_error!(
-                    "{}",
-                    serde_json::json!({"level": "error", "event": "digest_send_failed", "shop_id": shop.shop_id, "window": key.as_str(), "error": e.to_string()})
-                );
+                log::error("digest_send_failed").field("shop_id", &shop.shop_id).field("window", key.as_str()).field("error", e.to_string()).emit();
                 if let Err(release) = digests::release(&db, claim).await {
-                    worker::console_error!(
-                        "{}",
-                        serde_json::json!({"level": "error", "event": "digest_release_failed", "claim": claim, "error": release.to_string()})
-                    );
+                    log::error("digest_release_failed").field("claim", &claim).field("error", release.to_string()).emit();
                 }
                 failures.push(format!("shop {}: {e}", shop.shop_id));
             }

@@ -1,6 +1,6 @@
 //! Help articles: Markdown files in `help/`, compiled into the Worker and rendered to HTML.
 
-use crate::api::help::{Article, ArticleSummary};
+use crate::wire::help::{Article, ArticleSummary};
 use domain::help::{search, Doc, Hit};
 use pulldown_cmark::{html, Options, Parser};
 

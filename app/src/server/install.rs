@@ -10,6 +10,7 @@ use crate::error::AppError;
 use domain::ShopDomain;
 
 use domain::shopify::admin::{numeric_id, ShopData, SHOP_QUERY};
+use super::log;
 
 /// Records the shop with its newly granted offline token (sealed: access and refresh token).
 pub async fn install(env: &worker::Env, shop: &ShopDomain, token: OfflineToken) -> Result<ShopRow, AppError> {
@@ -38,7 +39,7 @@ pub async fn install(env: &worker::Env, shop: &ShopDomain, token: OfflineToken) 
     // app-specific subscriptions in shopify.app.toml, which Shopify applies to every shop.
     if shops::claim_first_sync(&db, id, &super::context::now_rfc3339()).await? {
         super::sync::enqueue(env, domain::jobs::SyncStep::Start { shop_id: id, orders_days: domain::jobs::full_history_days() }, 0).await?;
-        worker::console_log!("{}", serde_json::json!({"level": "info", "event": "shop_installed", "shop": shop.as_str()}));
+        log::info("shop_installed").field("shop", shop.as_str()).emit();
     }
     shops::by_domain(&db, shop).await?.ok_or_else(|| internal("install", "shop row missing after upsert"))
 }
@@ -46,6 +47,6 @@ pub async fn install(env: &worker::Env, shop: &ShopDomain, token: OfflineToken) 
 pub async fn via_token_exchange(env: &worker::Env, shop: &ShopDomain, session_token: &str) -> Result<ShopRow, AppError> {
     let cfg = AppConfig::from_env(env)?;
     let token = shopify::exchange_session_token(&cfg, shop, session_token).await.map_err(shopify::ShopifyError::from)?;
-    worker::console_log!("{}", serde_json::json!({"level": "info", "event": "token_exchanged", "shop": shop.as_str(), "expiring": token.expires_at.is_some()}));
+    log::info("token_exchanged").field("shop", shop.as_str()).field("expiring", token.expires_at.is_some()).emit();
     install(env, shop, token).await
 }

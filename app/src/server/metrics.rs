@@ -4,6 +4,7 @@
 //! analytics are not worth losing a webhook over.
 
 use super::features;
+use super::log;
 
 pub const BINDING: &str = "ANALYTICS";
 
@@ -22,6 +23,6 @@ pub fn record(env: &worker::Env, event: &str, shop: &str, detail: &str, ms: f64)
         .add_double(ms)
         .build();
     if let Err(e) = dataset.write_data_point(&point) {
-        worker::console_warn!("{}", serde_json::json!({"level": "warn", "event": "analytics_write_failed", "error": e.to_string()}));
+        log::warn("analytics_write_failed").field("error", e.to_string()).emit();
     }
 }

@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::time::Duration;
 use worker::wasm_bindgen::JsValue;
+use super::log;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ShopifyError {
@@ -35,11 +36,11 @@ impl From<ShopifyError> for AppError {
             // Shopify refusing our credentials (revoked token, uninstalled shop, a session
             // token it will not exchange) means the merchant must sign in again.
             ShopifyError::Status { status: 401 | 403, .. } | ShopifyError::Refused(_) => {
-                worker::console_warn!("{}", serde_json::json!({"level": "warn", "event": "shopify_refused", "error": e.to_string()}));
+                log::warn("shopify_refused").field("error", e.to_string()).emit();
                 AppError::Unauthorized
             }
             e => {
-                worker::console_error!("{}", serde_json::json!({"level": "error", "event": "shopify_failed", "error": e.to_string()}));
+                log::error("shopify_failed").field("error", e.to_string()).emit();
                 AppError::Upstream(e.to_string())
             }
         }
@@ -86,10 +87,7 @@ async fn post(url: &str, headers: &[(&str, &str)], body: &str, graphql: bool) ->
         let Some(wait_ms) = retry_delay(attempt, kind, bucket.as_ref()) else {
             return Err(err);
         };
-        worker::console_warn!(
-            "{}",
-            serde_json::json!({"level": "warn", "event": "shopify_retry", "attempt": attempt, "wait_ms": wait_ms, "error": err.to_string()})
-        );
+        log::warn("shopify_retry").field("attempt", &attempt).field("wait_ms", &wait_ms).field("error", err.to_string()).emit();
         worker::Delay::from(Duration::from_millis(wait_ms)).await;
     }
 }

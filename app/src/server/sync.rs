@@ -21,6 +21,7 @@ use domain::shopify::admin::{
 };
 use domain::ShopDomain;
 use worker::D1Database;
+use super::log;
 
 /// Seconds between polls of a running export, and how many polls before giving up.
 const POLL_DELAY_SECS: u32 = 2;
@@ -219,7 +220,7 @@ async fn download_range(url: &str, first: u64, last: u64) -> Result<(Vec<u8>, u6
 }
 
 async fn fail(db: &D1Database, run_id: i64, why: &str) -> Result<(), AppError> {
-    worker::console_error!("{}", serde_json::json!({"level": "error", "event": "sync_failed", "run_id": run_id, "error": why}));
+    log::error("sync_failed").field("run_id", &run_id).field("error", &why).emit();
     sync_runs::fail(db, run_id, why, &now_rfc3339()).await
 }
 

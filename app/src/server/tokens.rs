@@ -10,7 +10,7 @@
 //! the stored refresh token: Shopify keeps the previous one valid until its replacement is
 //! used, so the next try recovers. A refused refresh (`invalid_grant`) marks the shop
 //! "needs sign-in" once, with one log line; background jobs then skip the shop quietly
-//! until an embedded visit runs token exchange again (`context::current_shop`).
+//! until an embedded visit runs token exchange again (`session::current_shop`).
 
 use super::config::{random_bytes, AppConfig};
 use super::context::{internal, now_rfc3339};
@@ -22,6 +22,7 @@ use domain::ShopDomain;
 use std::future::Future;
 use std::time::Duration;
 use worker::D1Database;
+use super::log;
 
 /// How long a refresh may take before another caller may try.
 const LEASE_SECS: i64 = 30;
@@ -107,7 +108,7 @@ pub async fn current(ctx: &TokenContext<'_>, stale: Option<i64>) -> Result<Optio
                         (None, TokenState::Legacy) => "non-expiring",
                         _ => "expires soon",
                     };
-                    log("info", "token_renewing", ctx, &format!("version {}: {why}", row.token_version));
+                    log_line(log::Level::Info, "token_renewing", ctx, &format!("version {}: {why}", row.token_version));
                     return renew(ctx, &row, &token, state).await;
                 }
                 // Another caller is renewing this version: wait for its result.
@@ -132,11 +133,11 @@ async fn renew(ctx: &TokenContext<'_>, row: &TokenRow, token: &OfflineToken, sta
         Ok(fresh) => {
             let sealed = seal(ctx.cfg, &fresh)?;
             if shops::store_refreshed(ctx.db, ctx.shop_id, row.token_version, &sealed).await? {
-                log("info", "token_refreshed", ctx, if state == TokenState::Legacy { "migrated to an expiring token" } else { "refreshed" });
+                log_line(log::Level::Info, "token_refreshed", ctx, if state == TokenState::Legacy { "migrated to an expiring token" } else { "refreshed" });
                 Ok(Some(ShopToken { access_token: fresh.access_token, version: row.token_version + 1 }))
             } else {
                 // The row moved on (a sign-in stored a newer grant meanwhile): use that.
-                log("warn", "token_refresh_discarded", ctx, &format!("the row left version {} while refreshing", row.token_version));
+                log_line(log::Level::Warn, "token_refresh_discarded", ctx, &format!("the row left version {} while refreshing", row.token_version));
                 Box::pin(current(ctx, None)).await
             }
         }
@@ -163,18 +164,13 @@ async fn needs_sign_in(ctx: &TokenContext<'_>, version: i64, why: &str) -> Resul
     let marked = shops::mark_needs_signin(ctx.db, ctx.shop_id, version, &now_rfc3339()).await?;
     if marked {
         // Once per shop and refusal: background jobs skip the shop quietly from here on.
-        log("warn", "shop_needs_signin", ctx, why);
+        log_line(log::Level::Warn, "shop_needs_signin", ctx, why);
     }
     Ok(marked)
 }
 
-fn log(level: &str, event: &str, ctx: &TokenContext<'_>, detail: &str) {
-    let line = serde_json::json!({"level": level, "event": event, "shop": ctx.domain.as_str(), "shop_id": ctx.shop_id, "detail": detail});
-    if level == "warn" {
-        worker::console_warn!("{line}");
-    } else {
-        worker::console_log!("{line}");
-    }
+fn log_line(level: log::Level, event: &str, ctx: &TokenContext<'_>, detail: &str) {
+    log::Line::new(level, event).shop(ctx.domain.as_str()).field("shop_id", ctx.shop_id).field("detail", detail).emit();
 }
 
 /// Runs an Admin API call with the shop's token; on a 401, refreshes once and runs it

@@ -5,7 +5,7 @@
 use super::recalc::assess_shop;
 use domain::watch::LeadTimeInput;
 use super::repo::{alerts, forecasts, sales, shops::ShopRow};
-use crate::api::variant::{ForecastError, LiveAlert, LocationStock, VariantPage, FUTURE_DAYS, PAST_DAYS};
+use crate::wire::variant::{ForecastError, LiveAlert, LocationStock, VariantPage, FUTURE_DAYS, PAST_DAYS};
 use crate::error::AppError;
 use chrono::{Days, NaiveDate};
 use domain::chart::{FutureDay, PastDay};

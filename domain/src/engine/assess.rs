@@ -145,7 +145,7 @@ pub struct Explanation {
     pub thresholds: Thresholds,
     /// Set for a launch forecast (`engine::launch`): where its pace was borrowed from.
     #[serde(default)]
-    pub launch: Option<super::launch::LaunchBasis>,
+    pub launch: Option<super::launch_basis::LaunchBasis>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -59,11 +59,11 @@ pub fn yearly_in_words(applied: f64, refit_days: Option<u32>) -> String {
 }
 
 /// Where a launch forecast's pace came from (the variant page and the alert's words).
-pub fn launch_in_words(b: &super::launch::LaunchBasis) -> String {
+pub fn launch_in_words(b: &super::launch_basis::LaunchBasis) -> String {
     let plural = |n: u32, one: &str, many: &str| if n == 1 { format!("{n} {one}") } else { format!("{n} {many}") };
     let peers = match b.source {
-        super::launch::LaunchSource::Product => plural(b.peers, "other variant of this product", "other variants of this product"),
-        super::launch::LaunchSource::ProductType => {
+        super::launch_basis::LaunchSource::Product => plural(b.peers, "other variant of this product", "other variants of this product"),
+        super::launch_basis::LaunchSource::ProductType => {
             format!("the median of {} of this product type", plural(b.peers, "variant", "variants"))
         }
     };

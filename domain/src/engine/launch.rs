@@ -14,8 +14,8 @@ use super::assess::{assess_forecast, Assessment, Position};
 use super::config::EngineConfig;
 use super::forecast::{DemandPattern, Forecast, ForecastMethod};
 use super::history::History;
+pub use super::launch_basis::{LaunchBasis, LaunchSource};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Observed days under which a series gets a launch forecast.
@@ -45,28 +45,6 @@ pub struct PeerRate {
     pub variant_id: i64,
     pub location_id: i64,
     pub daily: f64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LaunchSource {
-    /// The product's other variants at this location.
-    Product,
-    /// Variants of the same product type at this location.
-    ProductType,
-}
-
-/// What a launch forecast was built from, for the variant page and the alert's words.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct LaunchBasis {
-    pub source: LaunchSource,
-    /// Peers the borrowed pace came from.
-    pub peers: u32,
-    /// Their pace (units/day): mean over the product's variants, median over the type's.
-    pub peer_daily: f64,
-    /// In-stock days of the variant's own history, and its units sold on them.
-    pub own_days: u32,
-    pub own_units: u32,
 }
 
 /// Borrowed paces per location, by product and by product type.

@@ -30,6 +30,7 @@ pub mod config;
 pub mod forecast;
 pub mod history;
 pub mod launch;
+pub mod launch_basis;
 pub mod normal;
 pub mod reorder;
 pub mod replenishment;

@@ -2,7 +2,7 @@
 //! the filter menus' options, and the filtered list — its count and one page of it,
 //! by urgency (`dashboard_filter.sql`).
 
-use crate::api::dashboard::{AlertRow, FilterOptions};
+use crate::wire::dashboard::{AlertRow, FilterOptions};
 use crate::error::AppError;
 use crate::server::d1::{batch_read, int, opt_text, prepare, rows, text};
 use domain::alert_filter::{AlertFilter, PAGE_SIZE};

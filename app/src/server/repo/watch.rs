@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::server::d1::{all, batch, first, int, prepare, rows, text};
 use domain::engine::SupplyOverrides;
 use domain::watch::{KindSet, LeadTimes, Scope, Watch};
-pub use crate::api::watch::{LeadTimeRow, LocationChoice as LocationRow};
+pub use crate::wire::watch::{LeadTimeRow, LocationChoice as LocationRow};
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
 use worker::D1Database;

@@ -1,0 +1,30 @@
+//! The shop a server function acts for: proven by a session token, a session cookie or
+//! (local demo only) configuration, installed by token exchange on first sight. The hub
+//! that pulls in auth, rate limits and install, kept apart from the leaf helpers in
+//! `context` so those modules can use the helpers without importing it back.
+
+use super::context::{db, internal};
+use super::repo::shops;
+use crate::error::AppError;
+
+/// The shop this request acts for, proven by a session token, a session cookie or (local
+/// demo only) configuration — never by anything in the request body. A valid session
+/// token for a shop not yet installed triggers the token exchange that installs it.
+pub async fn current_shop(env: &worker::Env) -> Result<shops::ShopRow, AppError> {
+    let parts: http::request::Parts = leptos_axum::extract().await.map_err(|e| internal("request parts", e))?;
+    let (domain, proof) = super::auth::request_shop(env, &parts).await?;
+    // Budgeted once the shop is proven, so a forged token cannot spend another shop's.
+    super::rate_limit::check_api(env, domain.as_str(), &parts).await?;
+    let db = db(env)?;
+    if let Some(row) = shops::by_domain(&db, &domain).await? {
+        // With a session token in hand, a shop without a current expiring token (a legacy
+        // non-expiring one, or one whose refresh Shopify refused) gets one by token exchange.
+        if row.token_current == 1 || !matches!(proof, super::auth::Proof::SessionToken { .. }) {
+            return Ok(row);
+        }
+    }
+    match proof {
+        super::auth::Proof::SessionToken { token, .. } => super::install::via_token_exchange(env, &domain, &token).await,
+        _ => Err(AppError::Unauthorized),
+    }
+}

@@ -1,0 +1,8 @@
+//! Wire types: what the server functions return, defined apart from both the functions
+//! (`api`) and the server code that fills them (`server`), so each side imports them
+//! without importing the other. `api` re-exports them under their old paths.
+
+pub mod dashboard;
+pub mod help;
+pub mod variant;
+pub mod watch;

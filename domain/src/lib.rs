@@ -13,6 +13,7 @@ pub mod engine;
 pub mod help;
 pub mod html;
 pub mod jobs;
+pub mod money;
 pub mod numbers;
 pub mod risk;
 pub mod settings;

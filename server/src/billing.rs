@@ -8,27 +8,16 @@ use app::server::auth::query_pairs;
 use app::server::config::AppConfig;
 use app::server::context::db;
 use app::server::repo::shops;
-use app::server::{bindings, shopify, tokens};
+use app::server::{billing_cache, shopify, tokens};
 use axum::body::Body;
 use axum::http::{header, Method, Response, StatusCode};
-use domain::billing::{decide, plan_selection_url, Access, BillingData, BILLING_CACHE_SECS, BILLING_QUERY};
+use domain::billing::{decide, plan_selection_url, Access, BillingData, BILLING_QUERY};
 use domain::shopify::auth::verify_session_token;
 use domain::html::escape as escape_html;
 use domain::shopify::embedded::inside_admin;
 use domain::ShopDomain;
 use worker::HttpRequest;
 use app::server::log;
-
-fn key(shop: &ShopDomain) -> String {
-    format!("billing:{}", shop.as_str())
-}
-
-/// Drops the cached answer (a plan changed).
-pub async fn forget(env: &worker::Env, shop: &ShopDomain) {
-    if let Ok(kv) = env.kv(bindings::KV) {
-        let _ = kv.delete(&key(shop)).await;
-    }
-}
 
 fn log_line(event: &str, shop: &ShopDomain, detail: &str) {
     log::info(event).field("shop", shop.as_str()).field("detail", &detail).emit();
@@ -37,8 +26,7 @@ fn log_line(event: &str, shop: &ShopDomain, detail: &str) {
 /// The shop's access, from KV or from Shopify; `None` when it cannot be told (not
 /// installed yet, no token, Shopify failing): the app opens.
 async fn access(env: &worker::Env, cfg: &AppConfig, shop: &ShopDomain) -> Option<Access> {
-    let kv = env.kv(bindings::KV).ok()?;
-    if let Some(hit) = kv.get(&key(shop)).json::<Access>().await.ok().flatten() {
+    if let Some(hit) = billing_cache::cached(env, shop).await {
         return Some(hit);
     }
     let db = db(env).ok()?;
@@ -60,9 +48,7 @@ async fn access(env: &worker::Env, cfg: &AppConfig, shop: &ShopDomain) -> Option
     // Only an open door is remembered: a merchant who has just chosen a plan must not be
     // sent back to the plan page by a cached "needs a plan".
     if decided.allowed() {
-        if let Ok(put) = kv.put(&key(shop), &decided) {
-            let _ = put.expiration_ttl(BILLING_CACHE_SECS).execute().await;
-        }
+        billing_cache::remember(env, shop, &decided).await;
     }
     Some(decided)
 }

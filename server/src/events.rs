@@ -1,19 +1,12 @@
-//! The events queue: verified webhooks applied to D1.
-
-/// Envelope check before queueing: a topic we subscribe to and a body of its shape.
-pub fn validate(topic: &str, body: &[u8]) -> Result<(), String> {
-    let topic = domain::shopify::webhooks::Topic::parse(topic).map_err(|e| e.to_string())?;
-    domain::shopify::webhooks::parse(topic, body).map(|_| ()).map_err(|e| e.to_string())
-}
+//! The events queue's consumer: decodes messages (and fetches bodies too large for the
+//! queue from KV), hands each verified webhook to `app::server::ingest`, and acknowledges
+//! or retries it.
 
 use app::server::faults::{self, Fault};
-use app::server::metrics;
-use app::server::{context, repo::catalog};
-use crate::apply::BatchView;
+use app::server::ingest::Batch;
+use app::server::{context, log, metrics};
 use domain::jobs::WebhookMessage;
-use std::collections::{BTreeMap, BTreeSet};
 use worker::{MessageBatch, MessageExt, QueueRetryOptionsBuilder};
-use app::server::log;
 
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
     let messages = batch.messages()?;
@@ -24,30 +17,10 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
     // The ledger and the shops, read once for the batch; if that fails, the whole batch is
     // redelivered.
     let ok: Vec<&WebhookMessage> = decoded.iter().filter_map(|d| d.as_ref().ok()).collect();
-    let mut view = BatchView::load(&db, &ok).await.map_err(|e| worker::Error::RustError(e.to_string()))?;
-    // Real-time alerts: the variants the batch changed, recalculated once per shop after
-    // it (not once per webhook: a burst would queue thousands of small recalculations).
-    let mut touched: BTreeMap<i64, (BTreeSet<i64>, BTreeSet<i64>)> = BTreeMap::new();
+    let mut ingest = Batch::load(&db, &ok).await.map_err(|e| worker::Error::RustError(e.to_string()))?;
     let mut applied = Vec::new();
-    let outcome = apply_all(messages, decoded, &db, env, &mut view, &mut touched, &mut applied).await;
-    let mut queued = true;
-    for (shop_id, (mut variants, items)) in touched {
-        let items: Vec<i64> = items.into_iter().collect();
-        let enqueued = match catalog::variants_for_items(&db, shop_id, &items).await {
-            Ok(of_items) => {
-                variants.extend(of_items);
-                if variants.is_empty() {
-                    continue;
-                }
-                app::server::queue::recalculate(env, shop_id, Some(variants.into_iter().collect())).await
-            }
-            Err(e) => Err(e),
-        };
-        if let Err(e) = enqueued {
-            log::error("recalculate_enqueue_failed").field("shop_id", &shop_id).field("error", e.to_string()).emit();
-            queued = false;
-        }
-    }
+    let outcome = apply_all(messages, decoded, &db, env, &mut ingest, &mut applied).await;
+    let queued = ingest.recalculate_touched(&db, env).await;
     // Acknowledged once their recalculation is queued; otherwise redelivered, and a
     // redelivered webhook that was already applied queues its variants' recalculation again.
     for message in applied {
@@ -101,8 +74,7 @@ async fn apply_all(
     decoded: Vec<Decoded>,
     db: &worker::D1Database,
     env: &worker::Env,
-    view: &mut BatchView,
-    touched: &mut BTreeMap<i64, (BTreeSet<i64>, BTreeSet<i64>)>,
+    ingest: &mut Batch,
     applied: &mut Vec<worker::Message<serde_json::Value>>,
 ) -> worker::Result<()> {
     for (message, decoded) in messages.into_iter().zip(decoded) {
@@ -113,13 +85,7 @@ async fn apply_all(
         };
         let outcome = match (&decoded, fault) {
             (Ok(_), Some(Fault::Fail | Fault::FailOnce)) => Err("injected fault".to_string()),
-            (Ok(w), _) => crate::apply::apply(db, env, w, view).await.map_err(|e| e.to_string()).map(|changed| {
-                if let Some(t) = changed {
-                    let entry = touched.entry(t.shop_id).or_default();
-                    entry.0.extend(t.variants);
-                    entry.1.extend(t.inventory_items);
-                }
-            }),
+            (Ok(w), _) => ingest.apply(db, env, w).await.map_err(|e| e.to_string()),
             (Err(Unready::Undecodable(e) | Unready::BodyPending(e)), _) => Err(e.clone()),
         };
         let (shop, topic) = decoded.as_ref().map_or(("", ""), |w| (w.shop.as_str(), w.topic.as_str()));

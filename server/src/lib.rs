@@ -1,6 +1,5 @@
 //! The Worker's three entry points, each delegating to its module.
 
-mod apply;
 mod billing;
 mod cron;
 mod dead_letters;

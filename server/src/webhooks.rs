@@ -59,7 +59,7 @@ pub async fn receive(Extension(env): Extension<Arc<worker::Env>>, parts: Parts, 
             metrics::record(&env, "webhook_rejected", shop.as_str(), "malformed", 0.0);
             return answer(StatusCode::BAD_REQUEST, "X-Shopify-Topic does not match the address");
         }
-        if let Err(e) = crate::events::validate(&topic, &body) {
+        if let Err(e) = app::server::ingest::validate(&topic, &body) {
             log_line(log::Level::Warn, "webhook_malformed", serde_json::json!({"reason": e, "topic": topic, "shop": shop.as_str(), "webhook_id": webhook_id}));
             metrics::record(&env, "webhook_rejected", shop.as_str(), "malformed", 0.0);
             return answer(StatusCode::BAD_REQUEST, "malformed payload");

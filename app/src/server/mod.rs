@@ -2,6 +2,7 @@
 //! Nothing here is compiled into the browser wasm.
 
 pub mod auth;
+pub mod billing_cache;
 pub mod bindings;
 pub mod config;
 pub mod context;
@@ -10,6 +11,7 @@ pub mod digest;
 pub mod faults;
 pub mod features;
 pub mod help;
+pub mod ingest;
 pub mod install;
 pub mod log;
 pub mod mail;

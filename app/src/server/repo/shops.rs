@@ -324,3 +324,21 @@ pub fn record_plan(db: &D1Database, shop_id: i64, name: &str, status: &str, now:
         &[int(shop_id), text(name), text(status), text(now)],
     )?])
 }
+
+#[derive(Deserialize)]
+struct LocationId {
+    id: Option<i64>,
+}
+
+/// Where an order without a location of its own (an online order) is counted: the shop's
+/// primary location, else its first.
+pub async fn default_location(db: &D1Database, shop_id: i64) -> Result<Option<i64>, AppError> {
+    let row: Option<LocationId> = first(
+        db,
+        "SELECT COALESCE((SELECT primary_location_id FROM shops WHERE id = ?1),
+                         (SELECT MIN(id) FROM locations WHERE shop_id = ?1)) AS id",
+        &[int(shop_id)],
+    )
+    .await?;
+    Ok(row.and_then(|r| r.id))
+}

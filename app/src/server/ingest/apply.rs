@@ -1,40 +1,21 @@
 //! Applying one verified webhook to D1: every change of one webhook goes into one batch
 //! with its ledger row, so it applies completely, once, or not at all (and is retried).
 
-use app::error::AppError;
-use app::server::context::{internal, now_rfc3339};
-use app::server::d1::{batch, first, int};
-use app::server::repo::shops::{self, ShopRow};
-use app::server::repo::{catalog, inventory, sales, webhook_events};
+use crate::error::AppError;
+use crate::server::context::{internal, now_rfc3339};
+use crate::server::d1::batch;
+use crate::server::repo::shops::{self, ShopRow};
+use crate::server::repo::{catalog, inventory, sales, webhook_events};
 use domain::jobs::WebhookMessage;
 use domain::shopify::admin::money_to_cents;
 use domain::shopify::webhooks::{parse, Topic, WebhookEvent};
 use domain::ShopDomain;
-use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use worker::{D1Database, D1PreparedStatement};
-use app::server::log;
+use crate::server::log;
 
 fn utc(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-#[derive(Deserialize)]
-struct Loc {
-    id: Option<i64>,
-}
-
-/// Where an order without a location of its own (an online order) is counted: the shop's
-/// primary location, else its first.
-async fn default_location(db: &D1Database, shop_id: i64) -> Result<Option<i64>, AppError> {
-    let row: Option<Loc> = first(
-        db,
-        "SELECT COALESCE((SELECT primary_location_id FROM shops WHERE id = ?1),
-                         (SELECT MIN(id) FROM locations WHERE shop_id = ?1)) AS id",
-        &[int(shop_id)],
-    )
-    .await?;
-    Ok(row.and_then(|r| r.id))
 }
 
 /// What a batch's webhooks share, read once for the whole batch rather than per webhook.
@@ -65,7 +46,7 @@ impl BatchView {
         if let Some(&known) = self.default_locations.get(&shop_id) {
             return Ok(known);
         }
-        let found = default_location(db, shop_id).await?;
+        let found = shops::default_location(db, shop_id).await?;
         self.default_locations.insert(shop_id, found);
         Ok(found)
     }
@@ -225,7 +206,7 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
         WebhookEvent::AppUninstalled(_) => shops::mark_uninstalled(db, shop.id, &now)?,
         WebhookEvent::AppSubscriptionUpdated(p) => {
             // The billing gate asks Shopify again at the next visit.
-            crate::billing::forget(env, &domain).await;
+            crate::server::billing_cache::forget(env, &domain).await;
             shops::record_plan(db, shop.id, &p.app_subscription.name, &p.app_subscription.status, &now)?
         }
         // Stock Sentry stores no customer data: there is nothing to report or erase, and
@@ -234,7 +215,7 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
         WebhookEvent::ShopRedact(_) => {
             // KV first (cached API answers, waiting webhook bodies): if that fails, the
             // message is retried while the shop is still known, so nothing is left behind.
-            let cached = app::server::shopify::forget_cached(env, &domain).await.map_err(|e| internal("shop/redact KV erase", e))?;
+            let cached = crate::server::shopify::forget_cached(env, &domain).await.map_err(|e| internal("shop/redact KV erase", e))?;
             // The ledger row goes first so the erase removes it too: nothing of the shop stays.
             let mut all = vec![ledger];
             all.extend(shops::redact(db, shop.id)?);
@@ -290,11 +271,11 @@ fn returned_lines(
 /// only). `None` when the shop has no usable token or Shopify no longer has the order.
 async fn order_line_variants(env: &worker::Env, db: &D1Database, shop_id: i64, domain: &ShopDomain, order_id: i64) -> Result<Option<Vec<(i64, i64)>>, AppError> {
     use domain::shopify::admin::{gid, OrderLinesData, ORDER_LINES_QUERY};
-    let cfg = app::server::config::AppConfig::from_env(env)?;
-    let ctx = app::server::tokens::TokenContext { cfg: &cfg, db, shop_id, domain };
+    let cfg = crate::server::config::AppConfig::from_env(env)?;
+    let ctx = crate::server::tokens::TokenContext { cfg: &cfg, db, shop_id, domain };
     let cfg = &cfg;
-    let data: Option<OrderLinesData> = app::server::tokens::with_token(&ctx, |t| async move {
-        app::server::shopify::graphql(cfg, domain, &t, ORDER_LINES_QUERY, serde_json::json!({ "id": gid("Order", order_id) })).await
+    let data: Option<OrderLinesData> = crate::server::tokens::with_token(&ctx, |t| async move {
+        crate::server::shopify::graphql(cfg, domain, &t, ORDER_LINES_QUERY, serde_json::json!({ "id": gid("Order", order_id) })).await
     })
     .await?;
     Ok(data.and_then(|d| d.order).map(|o| o.variants()))

@@ -20,7 +20,7 @@
 //! candidates run side by side in the same pass. Observations are winsorised at five
 //! mean absolute errors around the level, so one wholesale order moves neither the level
 //! nor σ by its size. A fixed window blend cannot adapt its memory per series and drops
-//! old days abruptly. `backtest` and `examples/forecast_bench.rs` (against statsforecast)
+//! old days abruptly. `backtest` and `examples/forecast_bench/` (against statsforecast)
 //! measure it. σ is the root mean squared one-step error.
 //!
 //! **Intermittent demand.** For slow movers (ADI ≥ 1.32) a daily mean is mostly noise

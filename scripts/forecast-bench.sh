@@ -6,7 +6,7 @@
 #   SERIES_PER_PATTERN=40 scripts/forecast-bench.sh   # quicker, noisier
 #
 # Creates a Python venv with statsforecast under ~/.cache/stock-sentry/bench-venv (once),
-# runs domain/examples/forecast_bench.rs (generator + engine, writes CSVs to
+# runs domain/examples/forecast_bench/ (generator + engine, writes CSVs to
 # target/forecast-bench/), then scripts/forecast-bench.py (statsforecast + tables).
 set -euo pipefail
 cd "$(dirname "$0")/.."

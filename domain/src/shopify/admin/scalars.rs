@@ -1,0 +1,58 @@
+//! Shopify's scalar wire values: global ids (`gid://shopify/<Type>/<number>`) and decimal
+//! money amounts, parsed once here so every response and export reads them the same way.
+
+/// A parsed global id: `gid://shopify/ProductVariant/123` → kind `ProductVariant`, id 123.
+/// Inventory levels carry a query suffix (`…/InventoryLevel/9?inventory_item_id=3`); it is dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gid {
+    pub kind: String,
+    pub id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a Shopify global id (gid://shopify/<Type>/<number>)")]
+pub struct InvalidGid(pub String);
+
+impl Gid {
+    pub fn parse(raw: &str) -> Result<Self, InvalidGid> {
+        let err = || InvalidGid(raw.to_string());
+        let rest = raw.strip_prefix("gid://shopify/").ok_or_else(err)?;
+        let rest = rest.split('?').next().unwrap_or(rest);
+        let (kind, id) = rest.split_once('/').ok_or_else(err)?;
+        if kind.is_empty() || !kind.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(err());
+        }
+        let id: i64 = id.parse().map_err(|_| err())?;
+        if id <= 0 {
+            return Err(err());
+        }
+        Ok(Self { kind: kind.to_string(), id })
+    }
+}
+
+/// The numeric tail of a global id, if it is one.
+pub fn numeric_id(gid: &str) -> Option<i64> {
+    Gid::parse(gid).ok().map(|g| g.id)
+}
+
+/// Builds a global id: `gid("Product", 42)` → `gid://shopify/Product/42`.
+pub fn gid(kind: &str, id: i64) -> String {
+    format!("gid://shopify/{kind}/{id}")
+}
+
+/// Parses a decimal money string (`"19.99"`, `"5"`, `"0.5"`) into cents, refusing anything
+/// with more than two decimals or a sign other than a leading minus.
+pub fn money_to_cents(amount: &str) -> Option<i64> {
+    let (neg, digits) = match amount.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, amount),
+    };
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.is_empty() || frac.len() > 2 || !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let frac: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().ok()? };
+    let cents = whole.checked_mul(100)?.checked_add(frac)?;
+    Some(if neg { -cents } else { cents })
+}

@@ -8,25 +8,10 @@ use crate::RiskKind;
 use chrono::{DateTime, Duration, Utc};
 use std::fmt::Write as _;
 
-/// `1234567` cents → `$12,345.67` (USD/CAD/AUD, EUR, GBP), otherwise `12,345.67 SEK`.
+/// Cents in the shop's currency: the app's formatter (`domain::money`), so a digest and
+/// the page it links to show the same amounts.
 pub fn money(cents: i64, currency: &str) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let c = cents.unsigned_abs();
-    let digits = (c / 100).to_string();
-    let mut whole = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            whole.push(',');
-        }
-        whole.push(ch);
-    }
-    let frac = c % 100;
-    match currency {
-        "USD" | "CAD" | "AUD" => format!("{sign}${whole}.{frac:02}"),
-        "EUR" => format!("{sign}€{whole}.{frac:02}"),
-        "GBP" => format!("{sign}£{whole}.{frac:02}"),
-        code => format!("{sign}{whole}.{frac:02} {code}"),
-    }
+    crate::money::format(cents, currency)
 }
 
 fn cover(days: Option<f64>) -> String {

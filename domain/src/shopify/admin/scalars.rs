@@ -40,19 +40,8 @@ pub fn gid(kind: &str, id: i64) -> String {
     format!("gid://shopify/{kind}/{id}")
 }
 
-/// Parses a decimal money string (`"19.99"`, `"5"`, `"0.5"`) into cents, refusing anything
-/// with more than two decimals or a sign other than a leading minus.
+/// Parses Shopify's decimal money string into hundredths (`domain::money::parse_cents`:
+/// up to three decimals, for KWD and the other three-decimal currencies).
 pub fn money_to_cents(amount: &str) -> Option<i64> {
-    let (neg, digits) = match amount.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, amount),
-    };
-    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    if whole.is_empty() || frac.len() > 2 || !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let whole: i64 = whole.parse().ok()?;
-    let frac: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().ok()? };
-    let cents = whole.checked_mul(100)?.checked_add(frac)?;
-    Some(if neg { -cents } else { cents })
+    crate::money::parse_cents(amount)
 }

@@ -58,7 +58,9 @@ fn money_parses_to_cents() {
     assert_eq!(money_to_cents("5"), Some(500));
     assert_eq!(money_to_cents("0.5"), Some(50));
     assert_eq!(money_to_cents("-2.10"), Some(-210));
-    for bad in ["", "1.234", "abc", "1,00", "+1", ".5"] {
+    // A three-decimal currency's amount, to the nearest hundredth.
+    assert_eq!(money_to_cents("1.234"), Some(123));
+    for bad in ["", "1.2345", "abc", "1,00", "+1", ".5"] {
         assert_eq!(money_to_cents(bad), None, "{bad}");
     }
 }

@@ -5,8 +5,8 @@ use crate::pages::{
     dashboard::DashboardPage,
     help::{HelpArticlePage, HelpIndexPage},
     not_found::NotFound,
-    reorder::ReorderPage,
     outbox::OutboxPage,
+    reorder::ReorderPage,
     settings::SettingsPage,
     variant::VariantDetailPage,
 };

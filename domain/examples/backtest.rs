@@ -21,23 +21,16 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let ids: HashMap<(i64, i64), SeriesId> =
-        shop.levels.iter().map(|l| ((l.variant_id, l.location_id), table.add_series())).collect();
+    let ids: HashMap<(i64, i64), SeriesId> = shop.levels.iter().map(|l| ((l.variant_id, l.location_id), table.add_series())).collect();
     for s in &shop.sales {
         let Some(&id) = ids.get(&(s.variant_id, s.location_id)) else { continue };
-        let row = DayRow {
-            day: s.day,
-            units_sold: s.units_sold,
-            units_returned: s.units_returned,
-            out_of_stock: s.out_of_stock,
-        };
+        let row = DayRow { day: s.day, units_sold: s.units_sold, units_returned: s.units_returned, out_of_stock: s.out_of_stock };
         if let Err(e) = table.record(id, &row) {
             eprintln!("{e}");
             return ExitCode::FAILURE;
         }
     }
-    let results: Vec<_> =
-        (0..table.len()).filter_map(|i| table.series(SeriesId(i)).and_then(|h| backtest(h, HOLDOUT_DAYS))).collect();
+    let results: Vec<_> = (0..table.len()).filter_map(|i| table.series(SeriesId(i)).and_then(|h| backtest(h, HOLDOUT_DAYS))).collect();
     let s = summarise(&results);
     println!("demo shop: seed 42, history {start}..={end}, {} series, {} scored", table.len(), s.series);
     println!("holdout: last {HOLDOUT_DAYS} days; MASE scaled by in-sample seasonal-naive (lag 7) error");
@@ -54,10 +47,7 @@ fn main() -> ExitCode {
     ] {
         let of: Vec<_> = results.iter().copied().filter(|r| r.pattern == pattern).collect();
         let p = summarise(&of);
-        println!(
-            "  {label:<13} {:>4} series: engine {:.3} vs naive30 {:.3}",
-            p.series, p.mean_mase, p.mean_naive30_mase
-        );
+        println!("  {label:<13} {:>4} series: engine {:.3} vs naive30 {:.3}", p.series, p.mean_mase, p.mean_naive30_mase);
     }
     if s.mean_mase < s.mean_naive30_mase {
         ExitCode::SUCCESS

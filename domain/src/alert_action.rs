@@ -42,9 +42,7 @@ impl AlertAction {
             "resolve" => Ok(Self::Resolve),
             "snooze_until" => match until.map(str::trim).filter(|u| !u.is_empty()) {
                 None => Err(field("until", "Choose the date to snooze until.")),
-                Some(u) => crate::dates::parse_ymd(u)
-                    .map(Self::SnoozeUntil)
-                    .ok_or_else(|| field("until", "Enter the date as YYYY-MM-DD.")),
+                Some(u) => crate::dates::parse_ymd(u).map(Self::SnoozeUntil).ok_or_else(|| field("until", "Enter the date as YYYY-MM-DD.")),
             },
             other => Err(field("action", format!("Unknown action {other:?}."))),
         }

@@ -102,7 +102,13 @@ pub fn path(points: &[(f64, f64)]) -> String {
             pen_down = false;
             continue;
         }
-        out.push_str(if pen_down { " L" } else if out.is_empty() { "M" } else { " M" });
+        out.push_str(if pen_down {
+            " L"
+        } else if out.is_empty() {
+            "M"
+        } else {
+            " M"
+        });
         out.push_str(&format!("{x:.1} {y:.1}"));
         pen_down = true;
     }
@@ -147,11 +153,8 @@ fn y_ticks(max: f64) -> Vec<Tick> {
     (0..=4)
         .map(|k| {
             let v = max * f64::from(k) / 4.0;
-            let label = if max >= 8.0 || v.fract() == 0.0 {
-                format!("{v:.0}")
-            } else {
-                format!("{v:.2}").trim_end_matches('0').to_string()
-            };
+            let label =
+                if max >= 8.0 || v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.2}").trim_end_matches('0').to_string() };
             Tick { at: y_of(v, max), label }
         })
         .collect()
@@ -167,9 +170,8 @@ fn stockout_rects(past: &[PastDay], days: &Days) -> Vec<Rect> {
 
 pub fn demand_chart(past: &[PastDay], future: &[FutureDay]) -> DemandChart {
     let days = Days { n: past.len() + future.len() };
-    let max = nice_max(
-        past.iter().map(|d| f64::from(d.sold)).chain(future.iter().map(|f| f.high)).filter(|v| v.is_finite()).fold(0.0, f64::max),
-    );
+    let max =
+        nice_max(past.iter().map(|d| f64::from(d.sold)).chain(future.iter().map(|f| f.high)).filter(|v| v.is_finite()).fold(0.0, f64::max));
     let gap = days.slot() * 0.15;
     let bars = past
         .iter()
@@ -280,11 +282,9 @@ mod tests {
 
     #[test]
     fn demand_bars_scale_to_the_busiest_day_and_stockouts_are_shaded() {
-        let past: Vec<PastDay> = (0..10)
-            .map(|i| PastDay { day: day(i), sold: if i == 3 { 10 } else { 5 }, stock: Some(20), out_of_stock: i == 7 })
-            .collect();
-        let future: Vec<FutureDay> =
-            (10..20).map(|i| FutureDay { day: day(i), expected: 4.0, low: 1.0, high: 7.0 }).collect();
+        let past: Vec<PastDay> =
+            (0..10).map(|i| PastDay { day: day(i), sold: if i == 3 { 10 } else { 5 }, stock: Some(20), out_of_stock: i == 7 }).collect();
+        let future: Vec<FutureDay> = (10..20).map(|i| FutureDay { day: day(i), expected: 4.0, low: 1.0, high: 7.0 }).collect();
         let c = demand_chart(&past, &future);
         assert_eq!(c.bars.len(), 10);
         // The 10-unit day reaches the top of the plot (axis max 10); a 5-unit day half way.

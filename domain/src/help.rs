@@ -20,11 +20,7 @@ pub struct Hit {
 }
 
 fn terms(q: &str) -> Vec<String> {
-    q.split(|c: char| !c.is_alphanumeric())
-        .filter(|t| t.chars().count() >= 2)
-        .map(str::to_lowercase)
-        .take(8)
-        .collect()
+    q.split(|c: char| !c.is_alphanumeric()).filter(|t| t.chars().count() >= 2).map(str::to_lowercase).take(8).collect()
 }
 
 fn snippet(body: &str, term: &str) -> String {
@@ -132,7 +128,11 @@ mod tests {
 
     fn docs() -> Vec<Doc<'static>> {
         vec![
-            Doc { slug: "alerts", title: "How alerts work", body: "Days of cover decide alerts. Reorder now when cover is below lead time." },
+            Doc {
+                slug: "alerts",
+                title: "How alerts work",
+                body: "Days of cover decide alerts. Reorder now when cover is below lead time.",
+            },
             Doc { slug: "sync", title: "Data sync", body: "Stock Sentry imports orders. Webhooks keep stock in sync." },
         ]
     }

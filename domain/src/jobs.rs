@@ -109,7 +109,14 @@ mod tests {
     }
 
     fn webhook(body: String) -> WebhookMessage {
-        WebhookMessage { shop: "a.myshopify.com".into(), topic: "orders/create".into(), webhook_id: "w-1".into(), triggered_at: None, body, body_key: None }
+        WebhookMessage {
+            shop: "a.myshopify.com".into(),
+            topic: "orders/create".into(),
+            webhook_id: "w-1".into(),
+            triggered_at: None,
+            body,
+            body_key: None,
+        }
     }
 
     #[test]
@@ -147,9 +154,14 @@ pub enum Job {
     Cron(JobMessage),
     Sync(SyncStep),
     /// Recalculate a shop's alerts: all variants (`None`), or those a webhook changed.
-    Recalculate { shop_id: i64, variant_ids: Option<Vec<i64>> },
+    Recalculate {
+        shop_id: i64,
+        variant_ids: Option<Vec<i64>>,
+    },
     /// Refit a shop's seasonal patterns over a long history, then recalculate with them.
-    Refit { shop_id: i64 },
+    Refit {
+        shop_id: i64,
+    },
 }
 
 /// A sync advances one step per message, so no invocation waits on Shopify for long:
@@ -165,9 +177,18 @@ pub enum SyncStep {
         #[serde(default = "full_history_days")]
         orders_days: u32,
     },
-    Poll { shop_id: i64, run_id: i64, polls: u32 },
+    Poll {
+        shop_id: i64,
+        run_id: i64,
+        polls: u32,
+    },
     /// Import the export's bytes from `offset`, as part number `part`.
-    Import { shop_id: i64, run_id: i64, offset: u64, part: u32 },
+    Import {
+        shop_id: i64,
+        run_id: i64,
+        offset: u64,
+        part: u32,
+    },
 }
 
 impl SyncStep {
@@ -214,7 +235,6 @@ pub struct WebhookMessage {
     pub body: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_key: Option<String>,
-
 }
 
 /// A queue message may hold 128 KB; a webhook whose message would pass this (with room for

@@ -38,7 +38,8 @@ const SYMBOLS: &[(&str, &str)] = &[
 ];
 
 /// ISO 4217 currencies without a minor unit.
-const ZERO_DECIMALS: &[&str] = &["JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF", "PYG", "RWF", "KMF", "GNF", "DJF", "VUV", "XPF", "BIF"];
+const ZERO_DECIMALS: &[&str] =
+    &["JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF", "PYG", "RWF", "KMF", "GNF", "DJF", "VUV", "XPF", "BIF"];
 /// ISO 4217 currencies with three decimals.
 const THREE_DECIMALS: &[&str] = &["KWD", "BHD", "JOD", "OMR", "TND", "LYD", "IQD"];
 

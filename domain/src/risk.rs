@@ -15,8 +15,7 @@ pub enum RiskKind {
 }
 
 impl RiskKind {
-    pub const ALL: [RiskKind; 5] =
-        [Self::OutOfStock, Self::ReorderNow, Self::LowStock, Self::Overstock, Self::DeadStock];
+    pub const ALL: [RiskKind; 5] = [Self::OutOfStock, Self::ReorderNow, Self::LowStock, Self::Overstock, Self::DeadStock];
 
     pub fn as_str(self) -> &'static str {
         match self {

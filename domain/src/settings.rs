@@ -158,10 +158,7 @@ impl SettingsInput {
         // Cross-field rule, only once both values are individually valid.
         let field_ok = |f: &str| !errs.iter().any(|e| e.field == f);
         if field_ok("low_stock_days") && field_ok("overstock_days") && over <= low {
-            errs.push(FieldError::new(
-                "overstock_days",
-                format!("Must be more than the low-stock threshold ({low} days)."),
-            ));
+            errs.push(FieldError::new("overstock_days", format!("Must be more than the low-stock threshold ({low} days).")));
         }
         if errs.is_empty() {
             Ok(Settings {

@@ -21,9 +21,7 @@ impl ShopDomain {
         let ok = !sub.is_empty()
             && sub.len() <= 60
             && !sub.starts_with('-')
-            && sub
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            && sub.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if ok {
             Ok(Self(raw.to_string()))
         } else {
@@ -61,10 +59,7 @@ mod tests {
 
     #[test]
     fn accepts_shopify_domains() {
-        assert_eq!(
-            ShopDomain::parse("demo-shop.myshopify.com").unwrap().as_str(),
-            "demo-shop.myshopify.com"
-        );
+        assert_eq!(ShopDomain::parse("demo-shop.myshopify.com").unwrap().as_str(), "demo-shop.myshopify.com");
     }
 
     #[test]

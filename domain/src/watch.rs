@@ -51,8 +51,8 @@ impl Default for KindSet {
 
 /// UTC offsets a shop can be in (minutes east of UTC), as time-zone pickers list them.
 pub const UTC_OFFSETS: [i32; 38] = [
-    -720, -660, -600, -570, -540, -480, -420, -360, -300, -240, -210, -180, -120, -60, 0, 60, 120, 180, 210, 240, 270, 300, 330,
-    345, 360, 390, 420, 480, 525, 540, 570, 600, 630, 660, 720, 765, 780, 840,
+    -720, -660, -600, -570, -540, -480, -420, -360, -300, -240, -210, -180, -120, -60, 0, 60, 120, 180, 210, 240, 270, 300, 330, 345, 360,
+    390, 420, 480, 525, 540, 570, 600, 630, 660, 720, 765, 780, 840,
 ];
 
 /// `UTC+05:30`, `UTC−03:00`, `UTC` — how the time-zone choice reads.
@@ -337,7 +337,10 @@ mod tests {
         let o = LeadTimeInput { lead_time_days: " 21 ".into(), lead_time_sd_days: "2.5".into(), target_cover_days: String::new() }
             .parse()
             .unwrap();
-        assert_eq!(o, SupplyOverrides { lead_time_days: Some(21), lead_time_sd_days: Some(2.5), review_period_days: None, target_cover_days: None });
+        assert_eq!(
+            o,
+            SupplyOverrides { lead_time_days: Some(21), lead_time_sd_days: Some(2.5), review_period_days: None, target_cover_days: None }
+        );
         assert!(is_empty(&LeadTimeInput::default().parse().unwrap()));
         let errs = LeadTimeInput { lead_time_days: "181".into(), lead_time_sd_days: "NaN".into(), target_cover_days: "0".into() }
             .parse()

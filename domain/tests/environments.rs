@@ -25,11 +25,7 @@ fn deployed_environments_use_real_shopify_and_no_local_values() {
     for name in ["staging", "production"] {
         let e = env(name);
         assert_eq!(str_at(&e, &["vars", "SHOPIFY_SHOP_BASE"]), "https://{shop}", "{name}");
-        assert_eq!(
-            str_at(&e, &["vars", "APP_BRIDGE_URL"]),
-            "https://cdn.shopify.com/shopifycloud/app-bridge.js",
-            "{name}"
-        );
+        assert_eq!(str_at(&e, &["vars", "APP_BRIDGE_URL"]), "https://cdn.shopify.com/shopifycloud/app-bridge.js", "{name}");
         assert_eq!(str_at(&e, &["vars", "MAIL_TRANSPORT"]), "http", "{name} must send real mail");
         for flag in ["FEATURE_ANALYTICS", "FEATURE_RATE_LIMIT", "FEATURE_CACHE"] {
             assert!(matches!(str_at(&e, &["vars", flag]), "true" | "false"), "{name}: {flag}");
@@ -55,12 +51,8 @@ fn each_environment_has_its_own_bindings_and_the_same_crons() {
         assert_eq!(str_at(db, &["migrations_dir"]), "migrations");
         seen_db.push(str_at(db, &["database_id"]).to_string());
         assert_eq!(str_at(&e["kv_namespaces"][0], &["binding"]), "KV");
-        let producers: Vec<(&str, &str)> = e["queues"]["producers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| (str_at(p, &["binding"]), str_at(p, &["queue"])))
-            .collect();
+        let producers: Vec<(&str, &str)> =
+            e["queues"]["producers"].as_array().unwrap().iter().map(|p| (str_at(p, &["binding"]), str_at(p, &["queue"]))).collect();
         assert_eq!(producers.iter().map(|p| p.0).collect::<Vec<_>>(), vec!["JOBS", "EVENTS"], "{name}");
         let consumers = e["queues"]["consumers"].as_array().unwrap();
         for (_, queue) in &producers {

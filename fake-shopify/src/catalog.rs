@@ -78,8 +78,7 @@ pub struct DailySales {
     pub out_of_stock: bool,
 }
 
-const VENDORS: [&str; 5] =
-    ["Northwind Outfitters", "Alpine Thread Co.", "Coastline Goods", "Harbor & Pine", "Summit Supply"];
+const VENDORS: [&str; 5] = ["Northwind Outfitters", "Alpine Thread Co.", "Coastline Goods", "Harbor & Pine", "Summit Supply"];
 const COLOURS: [&str; 8] = ["Black", "Navy", "Forest", "Sand", "Rust", "Slate", "Cream", "Olive"];
 const SIZES: [&str; 5] = ["S", "M", "L", "XL", "XXL"];
 
@@ -101,8 +100,7 @@ const TYPES: [ProductType; 8] = [
     ProductType { name: "Cap", price_cents: (1900, 3400), sized: false, weekly: [0.85, 0.9, 0.9, 1.0, 1.1, 1.25, 1.0] },
     ProductType { name: "Rain Jacket", price_cents: (8900, 17900), sized: true, weekly: [0.9, 0.9, 0.95, 1.0, 1.05, 1.2, 1.0] },
 ];
-const NOUNS: [&str; 12] =
-    ["Trail", "Harbor", "Ridge", "Cove", "Summit", "Drift", "Pine", "Canyon", "Meadow", "Tide", "Basin", "Fjord"];
+const NOUNS: [&str; 12] = ["Trail", "Harbor", "Ridge", "Cove", "Summit", "Drift", "Pine", "Canyon", "Meadow", "Tide", "Basin", "Fjord"];
 
 /// How a variant is managed at a location — the source of the alerts a merchant will see.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -263,18 +261,10 @@ impl Simulation {
                 }
             }
             let rate = self.rate(t, day);
-            let demand = if rate > 0.0 {
-                Poisson::new(rate).map(|p| p.sample(rng) as i64).unwrap_or(0)
-            } else {
-                0
-            };
+            let demand = if rate > 0.0 { Poisson::new(rate).map(|p| p.sample(rng) as i64).unwrap_or(0) } else { 0 };
             let sold = demand.min(stock);
             stock -= sold;
-            let returned = if sold > 0 {
-                Binomial::new(sold as u64, 0.03).map(|b| b.sample(rng) as i64).unwrap_or(0)
-            } else {
-                0
-            };
+            let returned = if sold > 0 { Binomial::new(sold as u64, 0.03).map(|b| b.sample(rng) as i64).unwrap_or(0) } else { 0 };
             stock += returned;
             if sold > 0 || returned > 0 || stock == 0 {
                 days.push(DailySales {
@@ -338,9 +328,7 @@ mod tests {
     #[test]
     fn saturdays_outsell_mondays() {
         let shop = generate(42, end());
-        let units = |wd: chrono::Weekday| -> i64 {
-            shop.sales.iter().filter(|s| s.day.weekday() == wd).map(|s| s.units_sold).sum()
-        };
+        let units = |wd: chrono::Weekday| -> i64 { shop.sales.iter().filter(|s| s.day.weekday() == wd).map(|s| s.units_sold).sum() };
         let (sat, mon) = (units(chrono::Weekday::Sat), units(chrono::Weekday::Mon));
         assert!(sat as f64 > mon as f64 * 1.1, "saturday {sat} vs monday {mon}");
     }

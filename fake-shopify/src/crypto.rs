@@ -149,8 +149,8 @@ pub fn verify_session_token(secret: &str, api_key: &str, shop: &str, token: &str
     if !same(&sig, &mac(secret, format!("{h}.{p}").as_bytes())) {
         return Err(JwtError::Signature);
     }
-    let claims: SessionClaims = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(p).map_err(|_| JwtError::Format)?)
-        .map_err(|e| JwtError::Claims(e.to_string()))?;
+    let claims: SessionClaims =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(p).map_err(|_| JwtError::Format)?).map_err(|e| JwtError::Claims(e.to_string()))?;
     const LEEWAY: i64 = 10;
     if now > claims.exp + LEEWAY || now + LEEWAY < claims.nbf {
         return Err(JwtError::Time);

@@ -82,7 +82,10 @@ fn main() -> ExitCode {
             };
             // The app's configuration, as `shopify app deploy` would hand it to Shopify.
             let config_path = get("app-config").unwrap_or_else(|| "shopify.app.toml".into());
-            let cfg = match std::fs::read_to_string(&config_path).map_err(|e| e.to_string()).and_then(|t| fake_shopify::state::app_subscriptions(&t)) {
+            let cfg = match std::fs::read_to_string(&config_path)
+                .map_err(|e| e.to_string())
+                .and_then(|t| fake_shopify::state::app_subscriptions(&t))
+            {
                 Ok(subs) => Config { app_subscriptions: subs, ..cfg },
                 Err(e) => return usage(&format!("cannot read the app configuration {config_path}: {e}")),
             };

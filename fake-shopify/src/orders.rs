@@ -122,7 +122,14 @@ pub fn synthesise(shop: &Shop, seed: u64) -> Vec<Order> {
                 let end_of_day = d.created_at.date_naive().and_hms_opt(23, 59, 59).map(|t| t.and_utc()).unwrap_or(d.created_at);
                 Refund { id: next_refund, created_at: (d.created_at + Duration::hours(2)).min(end_of_day) }
             });
-            Order { id: FIRST_ORDER_ID + i as i64 + 1, number: 1001 + i as i64, created_at: d.created_at, location_id: d.location_id, lines, refund }
+            Order {
+                id: FIRST_ORDER_ID + i as i64 + 1,
+                number: 1001 + i as i64,
+                created_at: d.created_at,
+                location_id: d.location_id,
+                lines,
+                refund,
+            }
         })
         .collect()
 }

@@ -277,7 +277,14 @@ impl Shops {
             })
             .collect();
         let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).build().unwrap_or_default();
-        Self { cfg, shops, results: Mutex::new(HashMap::new()), next_bulk_id: std::sync::atomic::AtomicI64::new(4_100_000_000), http, token_policy: Mutex::new(crate::tokens::Policy::default()) }
+        Self {
+            cfg,
+            shops,
+            results: Mutex::new(HashMap::new()),
+            next_bulk_id: std::sync::atomic::AtomicI64::new(4_100_000_000),
+            http,
+            token_policy: Mutex::new(crate::tokens::Policy::default()),
+        }
     }
 
     pub fn policy(&self) -> crate::tokens::Policy {
@@ -331,9 +338,12 @@ pub fn catalog_jsonl(s: &ShopState) -> (String, u64, u64) {
     for p in &s.catalog.products {
         let updated = s.product_updated.get(&p.id).copied().unwrap_or(default_updated);
         let status = s.product_status.get(&p.id).map_or("ACTIVE".to_string(), |st| st.to_ascii_uppercase());
-        out.push_str(&json!({ "id": gid("Product", p.id), "title": p.title, "vendor": p.vendor, "productType": p.product_type,
+        out.push_str(
+            &json!({ "id": gid("Product", p.id), "title": p.title, "vendor": p.vendor, "productType": p.product_type,
                               "status": status, "isGiftCard": s.gift_cards.contains(&p.id), "createdAt": ts(p.created_at),
-                              "updatedAt": ts(updated) }).to_string());
+                              "updatedAt": ts(updated) })
+            .to_string(),
+        );
         out.push('\n');
         count += 1;
         for v in s.catalog.variants.iter().filter(|v| v.product_id == p.id) {
@@ -349,12 +359,15 @@ pub fn catalog_jsonl(s: &ShopState) -> (String, u64, u64) {
                 let key = (v.id, l.location_id);
                 let available = s.available.get(&key).copied().unwrap_or(l.available);
                 let updated = s.level_updated.get(&key).copied().unwrap_or(default_updated);
-                out.push_str(&json!({
-                    "id": level_gid(l.location_id, v.inventory_item_id), "updatedAt": ts(updated),
-                    "location": { "id": gid("Location", l.location_id) }, "item": { "id": gid("InventoryItem", v.inventory_item_id) },
-                    "quantities": [ { "name": "available", "quantity": available }, { "name": "incoming", "quantity": l.incoming } ],
-                    "__parentId": gid("ProductVariant", v.id)
-                }).to_string());
+                out.push_str(
+                    &json!({
+                        "id": level_gid(l.location_id, v.inventory_item_id), "updatedAt": ts(updated),
+                        "location": { "id": gid("Location", l.location_id) }, "item": { "id": gid("InventoryItem", v.inventory_item_id) },
+                        "quantities": [ { "name": "available", "quantity": available }, { "name": "incoming", "quantity": l.incoming } ],
+                        "__parentId": gid("ProductVariant", v.id)
+                    })
+                    .to_string(),
+                );
                 out.push('\n');
                 count += 1;
             }
@@ -370,21 +383,27 @@ pub fn orders_jsonl(catalog: &Shop, history: &[Order], live: &[Order], since: Op
     let (mut count, mut roots) = (0, 0);
     for o in history.iter().chain(live).filter(|o| since.is_none_or(|d| o.created_at.date_naive() >= d)) {
         let refunds: Vec<Value> = o.refund.iter().map(|r| json!({ "id": gid("Refund", r.id), "createdAt": ts(r.created_at) })).collect();
-        out.push_str(&json!({
-            "id": gid("Order", o.id), "name": format!("#{}", o.number), "createdAt": ts(o.created_at), "cancelledAt": null,
-            "fulfillments": [ { "location": { "id": gid("Location", o.location_id) } } ], "refunds": refunds
-        }).to_string());
+        out.push_str(
+            &json!({
+                "id": gid("Order", o.id), "name": format!("#{}", o.number), "createdAt": ts(o.created_at), "cancelledAt": null,
+                "fulfillments": [ { "location": { "id": gid("Location", o.location_id) } } ], "refunds": refunds
+            })
+            .to_string(),
+        );
         out.push('\n');
         count += 1;
         roots += 1;
         for l in &o.lines {
             let (sku, price) = skus.get(&l.variant_id).copied().unwrap_or(("", 0));
-            out.push_str(&json!({
-                "id": gid("LineItem", l.id), "quantity": l.quantity, "currentQuantity": l.quantity - l.returned, "sku": sku,
-                "variant": { "id": gid("ProductVariant", l.variant_id) },
-                "originalUnitPriceSet": { "shopMoney": { "amount": money(price), "currencyCode": catalog.currency } },
-                "__parentId": gid("Order", o.id)
-            }).to_string());
+            out.push_str(
+                &json!({
+                    "id": gid("LineItem", l.id), "quantity": l.quantity, "currentQuantity": l.quantity - l.returned, "sku": sku,
+                    "variant": { "id": gid("ProductVariant", l.variant_id) },
+                    "originalUnitPriceSet": { "shopMoney": { "amount": money(price), "currencyCode": catalog.currency } },
+                    "__parentId": gid("Order", o.id)
+                })
+                .to_string(),
+            );
             out.push('\n');
             count += 1;
         }
@@ -463,4 +482,3 @@ pub fn shop_payload(s: &ShopState, at: DateTime<Utc>) -> Value {
         "plan_name": "basic", "updated_at": ts_offset(at)
     })
 }
-

@@ -108,7 +108,8 @@ pub fn event(s: &mut ShopState, topic: Topic, now: DateTime<Utc>) -> Result<Vec<
 
 fn customer(s: &mut ShopState) -> (Value, Vec<i64>) {
     let id: i64 = 7_400_000_000_000 + s.rng.random_range(1..100_000_i64);
-    let orders: Vec<i64> = (0..s.rng.random_range(1..4)).map(|_| crate::orders::FIRST_ORDER_ID + s.rng.random_range(1..50_000_i64)).collect();
+    let orders: Vec<i64> =
+        (0..s.rng.random_range(1..4)).map(|_| crate::orders::FIRST_ORDER_ID + s.rng.random_range(1..50_000_i64)).collect();
     (json!({ "id": id, "email": format!("customer{id}@example.com"), "phone": "+15555550123" }), orders)
 }
 
@@ -161,20 +162,28 @@ fn random_level(s: &mut ShopState, min_available: i64) -> Option<(i64, i64)> {
 
 /// A sale: one order of `quantity` units, stock decremented; `orders/create` then
 /// `inventory_levels/update`.
-pub fn sale(s: &mut ShopState, variant: Option<i64>, location: Option<i64>, quantity: i64, now: DateTime<Utc>) -> Result<(Order, Vec<Outgoing>), ApiError> {
+pub fn sale(
+    s: &mut ShopState,
+    variant: Option<i64>,
+    location: Option<i64>,
+    quantity: i64,
+    now: DateTime<Utc>,
+) -> Result<(Order, Vec<Outgoing>), ApiError> {
     if !(1..=100).contains(&quantity) {
         return Err(ApiError::BadRequest("quantity must be 1..=100".into()));
     }
     let key = match (variant, location) {
         (Some(v), Some(l)) => (v, l),
         (Some(v), None) => {
-            let mut at: Vec<(i64, i64)> = s.available.iter().filter(|((vid, _), a)| *vid == v && **a >= quantity).map(|(k, _)| *k).collect();
+            let mut at: Vec<(i64, i64)> =
+                s.available.iter().filter(|((vid, _), a)| *vid == v && **a >= quantity).map(|(k, _)| *k).collect();
             at.sort_unstable();
             *at.first().ok_or_else(|| ApiError::Conflict(format!("variant {v} has no location with {quantity} available")))?
         }
         (None, _) => random_level(s, quantity).ok_or_else(|| ApiError::Conflict(format!("no level has {quantity} available")))?,
     };
-    let available = *s.available.get(&key).ok_or_else(|| ApiError::BadRequest(format!("variant {} is not stocked at location {}", key.0, key.1)))?;
+    let available =
+        *s.available.get(&key).ok_or_else(|| ApiError::BadRequest(format!("variant {} is not stocked at location {}", key.0, key.1)))?;
     if available < quantity {
         return Err(ApiError::Conflict(format!("only {available} available")));
     }
@@ -194,7 +203,8 @@ pub fn sale(s: &mut ShopState, variant: Option<i64>, location: Option<i64>, quan
     s.live_orders.push(order.clone());
     let order_body = state::order_payload(s, &order, now);
     let level_body = state::inventory_level_payload(s, key.0, key.1, now);
-    let out = vec![outgoing(s, Topic::OrdersCreate, &order_body, now, None), outgoing(s, Topic::InventoryLevelsUpdate, &level_body, now, None)];
+    let out =
+        vec![outgoing(s, Topic::OrdersCreate, &order_body, now, None), outgoing(s, Topic::InventoryLevelsUpdate, &level_body, now, None)];
     Ok((order, out))
 }
 
@@ -306,7 +316,13 @@ pub fn edit_order(s: &mut ShopState, order_id: Option<i64>, remove: i64, now: Da
 
 /// Refunds `quantity` units of a live order's first line (`return` restocks them,
 /// `no_restock` does not): `refunds/create`, and the level update when restocked.
-pub fn refund(s: &mut ShopState, order_id: Option<i64>, quantity: i64, restock_type: &str, now: DateTime<Utc>) -> Result<Vec<Outgoing>, ApiError> {
+pub fn refund(
+    s: &mut ShopState,
+    order_id: Option<i64>,
+    quantity: i64,
+    restock_type: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Outgoing>, ApiError> {
     if !matches!(restock_type, "return" | "no_restock") {
         return Err(ApiError::BadRequest("restock_type must be return or no_restock".into()));
     }
@@ -344,7 +360,13 @@ pub fn set_tracked(s: &mut ShopState, variant_id: i64, tracked: bool, now: DateT
 
 /// Activates or deactivates a location: `locations/update` with its `active` flag.
 pub fn set_location_active(s: &mut ShopState, location_id: i64, active: bool, now: DateTime<Utc>) -> Result<Vec<Outgoing>, ApiError> {
-    let l = s.catalog.locations.iter().find(|l| l.id == location_id).cloned().ok_or_else(|| ApiError::BadRequest(format!("no location {location_id}")))?;
+    let l = s
+        .catalog
+        .locations
+        .iter()
+        .find(|l| l.id == location_id)
+        .cloned()
+        .ok_or_else(|| ApiError::BadRequest(format!("no location {location_id}")))?;
     if active {
         s.inactive_locations.remove(&location_id);
     } else {
@@ -393,7 +415,13 @@ pub struct BurstPlan {
 /// restocks (inventory_levels/update) and product edits (products/update), one second apart
 /// in event time; then `duplicate_percent` of them resent with the same webhook id, and the
 /// whole list shuffled. `expected` is the state the app should end in whatever the order.
-pub fn burst(s: &mut ShopState, count: usize, duplicate_percent: u32, seed: Option<u64>, now: DateTime<Utc>) -> Result<BurstPlan, ApiError> {
+pub fn burst(
+    s: &mut ShopState,
+    count: usize,
+    duplicate_percent: u32,
+    seed: Option<u64>,
+    now: DateTime<Utc>,
+) -> Result<BurstPlan, ApiError> {
     let mut rng = match seed {
         Some(seed) => ChaCha8Rng::seed_from_u64(seed),
         None => ChaCha8Rng::seed_from_u64(s.rng.random()),

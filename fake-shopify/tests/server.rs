@@ -9,7 +9,9 @@ use axum::routing::post;
 use axum::Router;
 use base64::Engine;
 use chrono::{Days, NaiveDate};
-use domain::shopify::admin::{self, BulkNodeData, BulkOperationStatus, BulkRunData, GraphqlRequest, GraphqlResponse, ResponseKind, ShopData};
+use domain::shopify::admin::{
+    self, BulkNodeData, BulkOperationStatus, BulkRunData, GraphqlRequest, GraphqlResponse, ResponseKind, ShopData,
+};
 use domain::shopify::webhooks::{self, Topic, WebhookEvent};
 use fake_shopify::state::{Config, Shops};
 use hmac::{Hmac, Mac};
@@ -136,7 +138,12 @@ async fn oauth_redirect_is_signed_and_its_code_buys_one_token() {
     let r = h
         .http
         .get(h.shop_url("/admin/oauth/authorize"))
-        .query(&[("client_id", KEY), ("scope", "read_products,read_orders"), ("redirect_uri", &format!("{}/auth/callback", h.app_url)), ("state", "n0nce")])
+        .query(&[
+            ("client_id", KEY),
+            ("scope", "read_products,read_orders"),
+            ("redirect_uri", &format!("{}/auth/callback", h.app_url)),
+            ("state", "n0nce"),
+        ])
         .send()
         .await
         .unwrap();
@@ -144,7 +151,8 @@ async fn oauth_redirect_is_signed_and_its_code_buys_one_token() {
     let location = r.headers()["location"].to_str().unwrap().to_string();
     let (target, query) = location.split_once('?').unwrap();
     assert!(target.ends_with("/auth/callback"));
-    let pairs: Vec<(String, String)> = query.split('&').map(|kv| kv.split_once('=').unwrap()).map(|(k, v)| (decode(k), decode(v))).collect();
+    let pairs: Vec<(String, String)> =
+        query.split('&').map(|kv| kv.split_once('=').unwrap()).map(|(k, v)| (decode(k), decode(v))).collect();
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap();
     assert_eq!(get("shop"), SHOP);
     assert_eq!(get("state"), "n0nce");
@@ -174,7 +182,13 @@ async fn oauth_redirect_is_signed_and_its_code_buys_one_token() {
     assert_eq!(r.status(), 400);
     let bad = [("client_id", KEY), ("client_secret", "nope"), ("code", "x")];
     assert_eq!(h.http.post(h.shop_url("/admin/oauth/access_token")).form(&bad).send().await.unwrap().status(), 400);
-    let r = h.http.get(h.shop_url("/admin/oauth/authorize")).query(&[("client_id", KEY), ("redirect_uri", "https://evil.example/cb")]).send().await.unwrap();
+    let r = h
+        .http
+        .get(h.shop_url("/admin/oauth/authorize"))
+        .query(&[("client_id", KEY), ("redirect_uri", "https://evil.example/cb")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400);
 }
 
@@ -221,7 +235,8 @@ async fn token_exchange_verifies_the_session_token() {
 }
 
 async fn run_bulk(h: &Harness, token: &str, inner: &str) -> String {
-    let r: GraphqlResponse<BulkRunData> = h.graphql(token, admin::BULK_OPERATION_RUN_QUERY, json!({ "query": inner })).await.json().await.unwrap();
+    let r: GraphqlResponse<BulkRunData> =
+        h.graphql(token, admin::BULK_OPERATION_RUN_QUERY, json!({ "query": inner })).await.json().await.unwrap();
     let run = r.data.unwrap().bulk_operation_run_query;
     assert!(run.user_errors.is_empty(), "{:?}", run.user_errors);
     let started = run.bulk_operation.unwrap();
@@ -230,7 +245,8 @@ async fn run_bulk(h: &Harness, token: &str, inner: &str) -> String {
     // (Exports started here are never polled, so they stay running for the next call.)
     let mut running = 1;
     loop {
-        let more: GraphqlResponse<BulkRunData> = h.graphql(token, admin::BULK_OPERATION_RUN_QUERY, json!({ "query": inner })).await.json().await.unwrap();
+        let more: GraphqlResponse<BulkRunData> =
+            h.graphql(token, admin::BULK_OPERATION_RUN_QUERY, json!({ "query": inner })).await.json().await.unwrap();
         let more = more.data.unwrap().bulk_operation_run_query;
         if let Some(e) = more.user_errors.first() {
             assert_eq!(e.code.as_deref(), Some("OPERATION_IN_PROGRESS"));
@@ -242,7 +258,8 @@ async fn run_bulk(h: &Harness, token: &str, inner: &str) -> String {
     let mut seen = Vec::new();
     for _ in 0..300 {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        let r: GraphqlResponse<BulkNodeData> = h.graphql(token, admin::BULK_OPERATION_STATUS_QUERY, json!({ "id": started.id })).await.json().await.unwrap();
+        let r: GraphqlResponse<BulkNodeData> =
+            h.graphql(token, admin::BULK_OPERATION_STATUS_QUERY, json!({ "id": started.id })).await.json().await.unwrap();
         let op = r.data.unwrap().node.unwrap();
         seen.push((op.status, op.object_count));
         if op.status.is_final() {
@@ -276,7 +293,10 @@ async fn bulk_exports_run_to_completion_and_parse() {
     assert_eq!((parsed.available, parsed.incoming), (level.available, level.incoming));
     let v = &shop.variants[0];
     let pv = catalog.variants.iter().find(|x| x.id == v.id).unwrap();
-    assert_eq!((pv.inventory_item_id, pv.price_cents, pv.cost_cents, pv.product_id), (v.inventory_item_id, v.price_cents, Some(v.cost_cents), v.product_id));
+    assert_eq!(
+        (pv.inventory_item_id, pv.price_cents, pv.cost_cents, pv.product_id),
+        (v.inventory_item_id, v.price_cents, Some(v.cost_cents), v.product_id)
+    );
 
     // Orders of the last 90 days: line items add up to the generator's daily sales.
     let since = end().checked_sub_days(Days::new(89)).unwrap();
@@ -313,7 +333,8 @@ async fn injected_faults_then_success() {
     assert!(r.is_throttled());
     let cost = r.cost().unwrap();
     assert_eq!(cost.actual_query_cost, None);
-    let wait = admin::retry_delay(1, ResponseKind::Throttled { requested_cost: cost.requested_query_cost }, Some(&cost.throttle_status)).unwrap();
+    let wait =
+        admin::retry_delay(1, ResponseKind::Throttled { requested_cost: cost.requested_query_cost }, Some(&cost.throttle_status)).unwrap();
     assert!(wait >= 500);
 
     let started = std::time::Instant::now();
@@ -375,7 +396,11 @@ async fn a_sale_decrements_stock_and_sends_two_webhooks_to_subscriptions() {
     let token = h.offline_token().await;
     let custom = format!("{}/custom/orders", h.app_url.clone());
     let r: GraphqlResponse<domain::shopify::admin::WebhookCreateData> = h
-        .graphql(&token, admin::WEBHOOK_SUBSCRIPTION_CREATE, json!({ "topic": "ORDERS_CREATE", "webhookSubscription": { "uri": custom, "format": "JSON" } }))
+        .graphql(
+            &token,
+            admin::WEBHOOK_SUBSCRIPTION_CREATE,
+            json!({ "topic": "ORDERS_CREATE", "webhookSubscription": { "uri": custom, "format": "JSON" } }),
+        )
         .await
         .json()
         .await
@@ -384,7 +409,9 @@ async fn a_sale_decrements_stock_and_sends_two_webhooks_to_subscriptions() {
 
     let shop = fake_shopify::catalog::generate(42, end());
     let level = shop.levels.iter().find(|l| l.available >= 3).unwrap();
-    let v = h.control("/_fake/sale", json!({ "shop": SHOP, "variant_id": level.variant_id, "location_id": level.location_id, "quantity": 2 })).await;
+    let v = h
+        .control("/_fake/sale", json!({ "shop": SHOP, "variant_id": level.variant_id, "location_id": level.location_id, "quantity": 2 }))
+        .await;
     assert_eq!(v["level"]["available"], level.available - 2);
     let inbox = h.inbox.lock().unwrap().clone();
     assert_eq!(inbox.len(), 2);
@@ -395,7 +422,13 @@ async fn a_sale_decrements_stock_and_sends_two_webhooks_to_subscriptions() {
     let WebhookEvent::InventoryLevelUpdated(l) = webhooks::parse(Topic::InventoryLevelsUpdate, &inbox[1].body).unwrap() else { panic!() };
     assert_eq!(l.available, Some(level.available - 2));
     // Too much is refused.
-    let r = h.http.post(format!("{}/_fake/sale", h.base)).json(&json!({ "shop": SHOP, "variant_id": level.variant_id, "location_id": level.location_id, "quantity": 100 })).send().await.unwrap();
+    let r = h
+        .http
+        .post(format!("{}/_fake/sale", h.base))
+        .json(&json!({ "shop": SHOP, "variant_id": level.variant_id, "location_id": level.location_id, "quantity": 100 }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 409);
     // Every other topic can be triggered and parses.
     for topic in Topic::ALL.into_iter().filter(|t| *t != Topic::OrdersCreate) {

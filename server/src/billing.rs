@@ -7,17 +7,17 @@
 use app::server::auth::query_pairs;
 use app::server::config::AppConfig;
 use app::server::context::db;
+use app::server::log;
 use app::server::repo::shops;
 use app::server::{billing_cache, shopify, tokens};
 use axum::body::Body;
 use axum::http::{header, Method, Response, StatusCode};
 use domain::billing::{decide, plan_selection_url, Access, BillingData, BILLING_QUERY};
-use domain::shopify::auth::verify_session_token;
 use domain::html::escape as escape_html;
+use domain::shopify::auth::verify_session_token;
 use domain::shopify::embedded::inside_admin;
 use domain::ShopDomain;
 use worker::HttpRequest;
-use app::server::log;
 
 fn log_line(event: &str, shop: &ShopDomain, detail: &str) {
     log::info(event).field("shop", shop.as_str()).field("detail", &detail).emit();
@@ -32,7 +32,11 @@ async fn access(env: &worker::Env, cfg: &AppConfig, shop: &ShopDomain) -> Option
     let db = db(env).ok()?;
     let row = shops::by_domain(&db, shop).await.ok()??;
     let ctx = tokens::TokenContext { cfg, db: &db, shop_id: row.id, domain: shop };
-    let data: BillingData = match tokens::with_token(&ctx, |t| async move { shopify::graphql(cfg, shop, &t, BILLING_QUERY, serde_json::json!({})).await }).await {
+    let data: BillingData = match tokens::with_token(&ctx, |t| async move {
+        shopify::graphql(cfg, shop, &t, BILLING_QUERY, serde_json::json!({})).await
+    })
+    .await
+    {
         Ok(Some(d)) => d,
         Ok(None) => return None,
         Err(e) => {

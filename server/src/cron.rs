@@ -2,9 +2,9 @@
 //! queue, so the handler stays short and a retry repeats only the job itself.
 
 use app::error::AppError;
+use app::server::log;
 use app::server::{bindings, context, repo::job_runs};
 use domain::jobs::{slot, Job, JobKind, JobMessage};
-use app::server::log;
 
 pub async fn on_schedule(cron: &str, scheduled_ms: u64, env: &worker::Env) {
     if let Err(e) = schedule(cron, scheduled_ms, env).await {

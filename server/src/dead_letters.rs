@@ -1,9 +1,9 @@
 //! The dead-letter queues' consumer: every message that exhausted its retries is stored in
 //! D1 (`dead_letters`) and logged as an error for the operator; nothing is applied.
 
+use app::server::log;
 use app::server::{context, d1::batch, metrics, repo::dead_letters};
 use worker::{MessageBatch, MessageExt};
-use app::server::log;
 
 pub async fn consume(messages: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
     let db = context::db(env).map_err(|e| worker::Error::RustError(e.to_string()))?;

@@ -6,12 +6,12 @@
 //! new keys, so readers never see an article from before the deploy ("purge on deploy"),
 //! and the old entries simply age out. Any Cache API failure is a miss, never an error.
 
+use app::server::log;
 use axum::{
     body::Body,
     http::{HeaderValue, Response},
 };
 use worker::{Cache, WorkerVersionMetadata};
-use app::server::log;
 
 /// The binding `[version_metadata]` in wrangler.toml declares.
 const VERSION_BINDING: &str = "CF_VERSION_METADATA";

@@ -10,8 +10,13 @@ use worker::{MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
     let messages = batch.messages()?;
-    let mut decoded: Vec<Decoded> =
-        messages.iter().map(|m| serde_json::from_value::<WebhookMessage>(m.body().clone()).map_err(|e| Unready::Undecodable(format!("undecodable event message: {e}")))).collect();
+    let mut decoded: Vec<Decoded> = messages
+        .iter()
+        .map(|m| {
+            serde_json::from_value::<WebhookMessage>(m.body().clone())
+                .map_err(|e| Unready::Undecodable(format!("undecodable event message: {e}")))
+        })
+        .collect();
     fetch_large_bodies(env, &mut decoded).await;
     let db = context::db(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
     // The ledger and the shops, read once for the batch; if that fails, the whole batch is

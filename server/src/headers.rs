@@ -17,10 +17,7 @@ pub fn frame_ancestors(req: &HttpRequest, env: &worker::Env) -> String {
 
 pub fn secure<B>(res: &mut Response<B>, frame_ancestors: &str) {
     let h = res.headers_mut();
-    let is_html = h
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("text/html"));
+    let is_html = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| ct.starts_with("text/html"));
     if is_html {
         if let Ok(v) = HeaderValue::from_str(frame_ancestors) {
             h.insert(header::CONTENT_SECURITY_POLICY, v);
@@ -38,10 +35,6 @@ pub fn is_public_help(path: &str) -> bool {
 /// Help pages may be cached by browsers and the edge; everything else is per shop and
 /// must never be stored by a shared cache.
 pub fn caching<B>(res: &mut Response<B>, public_page: bool) {
-    let value = if public_page && res.status().is_success() {
-        "public, max-age=300, s-maxage=3600"
-    } else {
-        "private, no-store"
-    };
+    let value = if public_page && res.status().is_success() { "public, max-age=300, s-maxage=3600" } else { "private, no-store" };
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
 }

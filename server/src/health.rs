@@ -2,7 +2,11 @@
 //! binding present). 200 when all do, 503 with the failing part named otherwise.
 
 use app::server::bindings;
-use axum::{extract::Extension, http::{header, StatusCode}, response::IntoResponse};
+use axum::{
+    extract::Extension,
+    http::{header, StatusCode},
+    response::IntoResponse,
+};
 use serde_json::json;
 use std::sync::Arc;
 
@@ -33,12 +37,7 @@ async fn check_kv(env: &worker::Env) -> Result<(), String> {
     let kv = env.kv(bindings::KV).map_err(|e| e.to_string())?;
     let stamp = worker::Date::now().as_millis().to_string();
     // KV's shortest TTL is 60 s: the probe key cleans itself up.
-    kv.put("health:probe", &stamp)
-        .map_err(|e| e.to_string())?
-        .expiration_ttl(60)
-        .execute()
-        .await
-        .map_err(|e| e.to_string())?;
+    kv.put("health:probe", &stamp).map_err(|e| e.to_string())?.expiration_ttl(60).execute().await.map_err(|e| e.to_string())?;
     match kv.get("health:probe").text().await.map_err(|e| e.to_string())? {
         Some(v) if v == stamp => Ok(()),
         other => Err(format!("KV read back {other:?}, wrote {stamp}")),

@@ -3,10 +3,13 @@
 //! `max_retries`, then its dead-letter queue); the run row says what happened.
 
 use app::error::AppError;
-use app::server::{context, repo::{job_runs, shops}};
+use app::server::log;
+use app::server::{
+    context,
+    repo::{job_runs, shops},
+};
 use domain::jobs::{Job, JobKind, JobMessage, SyncStep, NIGHTLY_ORDER_DAYS};
 use worker::{D1Database, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
-use app::server::log;
 
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
     let db = context::db(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
@@ -102,13 +105,28 @@ async fn refit(env: &worker::Env, shop_id: i64) -> Result<(), AppError> {
     // The shop's own day: its sales are counted in shop-local days.
     let today = shops::local_today(&context::db(env)?, shop_id).await?;
     let patterns = app::server::seasonal::refit(env, shop_id, today).await?;
-    log::info("seasonality_refitted").field("shop_id", &shop_id).field("patterns", &patterns).field("ms", worker::Date::now().as_millis() - started).emit();
+    log::info("seasonality_refitted")
+        .field("shop_id", &shop_id)
+        .field("patterns", &patterns)
+        .field("ms", worker::Date::now().as_millis() - started)
+        .emit();
     recalculate(env, shop_id, None, today).await
 }
 
 async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<Vec<i64>>, today: chrono::NaiveDate) -> Result<(), AppError> {
     let started = worker::Date::now().as_millis();
     let summary = app::server::recalc::recalculate(env, shop_id, variants.as_deref(), today).await?;
-    log::info("alerts_recalculated").field("shop_id", &shop_id).field("variants", variants.as_ref().map(Vec::len)).field("positions", &summary.positions).field("opened", &summary.opened).field("updated", &summary.updated).field("resolved", &summary.resolved).field("ms", worker::Date::now().as_millis() - started).field("read_ms", &summary.read_ms).field("engine_ms", &summary.engine_ms).field("write_ms", &summary.write_ms).emit();
+    log::info("alerts_recalculated")
+        .field("shop_id", &shop_id)
+        .field("variants", variants.as_ref().map(Vec::len))
+        .field("positions", &summary.positions)
+        .field("opened", &summary.opened)
+        .field("updated", &summary.updated)
+        .field("resolved", &summary.resolved)
+        .field("ms", worker::Date::now().as_millis() - started)
+        .field("read_ms", &summary.read_ms)
+        .field("engine_ms", &summary.engine_ms)
+        .field("write_ms", &summary.write_ms)
+        .emit();
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 use app::server::auth::{cookie, create_session, query_pairs, session_cookie};
 use app::server::config::{random_id, AppConfig};
+use app::server::log;
 use app::server::{bindings, install, shopify};
 use axum::body::Body;
 use axum::extract::Extension;
@@ -10,7 +11,6 @@ use axum::http::{header, request::Parts, Response, StatusCode};
 use domain::shopify::auth::verify_oauth_query;
 use domain::ShopDomain;
 use std::sync::Arc;
-use app::server::log;
 
 const STATE_COOKIE: &str = "ss_oauth_state";
 const STATE_TTL_SECS: u64 = 600;
@@ -28,11 +28,7 @@ fn page(status: StatusCode, message: &str) -> Response<Body> {
          <label for=\"shop\">Your shop domain</label><input id=\"shop\" name=\"shop\" placeholder=\"your-shop.myshopify.com\" required>\
          </div><button class=\"button button-primary\" type=\"submit\">Log in</button></form></main></body></html>"
     );
-    Response::builder()
-        .status(status)
-        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
-        .body(Body::from(html))
-        .unwrap_or_default()
+    Response::builder().status(status).header(header::CONTENT_TYPE, "text/html; charset=utf-8").body(Body::from(html)).unwrap_or_default()
 }
 
 fn redirect(location: &str, cookies: &[String]) -> Response<Body> {
@@ -103,7 +99,8 @@ pub async fn callback(Extension(env): Extension<Arc<worker::Env>>, parts: Parts)
             return page(StatusCode::BAD_REQUEST, "The sign-in link names no valid shop.");
         };
         let now = (worker::Date::now().as_millis() / 1000) as i64;
-        let fresh = param(&params, "timestamp").and_then(|t| t.parse::<i64>().ok()).is_some_and(|t| (now - t).abs() <= CALLBACK_MAX_AGE_SECS);
+        let fresh =
+            param(&params, "timestamp").and_then(|t| t.parse::<i64>().ok()).is_some_and(|t| (now - t).abs() <= CALLBACK_MAX_AGE_SECS);
         if !fresh {
             log_line("oauth_stale_callback", shop.as_str());
             return page(StatusCode::UNAUTHORIZED, "This sign-in link has expired. Please log in again.");

@@ -36,7 +36,10 @@ fn build() -> Router {
         // Webhooks are read whole whatever their size (axum's default 2 MB limit answered 413
         // before the signature check and left the body unread, which cost the isolate): the
         // HMAC decides first, and a large body travels through KV (`webhooks::receive`).
-        .route("/webhooks/{*topic}", post(crate::webhooks::receive).layer(axum::extract::DefaultBodyLimit::max(crate::webhooks::MAX_BODY_BYTES)))
+        .route(
+            "/webhooks/{*topic}",
+            post(crate::webhooks::receive).layer(axum::extract::DefaultBodyLimit::max(crate::webhooks::MAX_BODY_BYTES)),
+        )
         .route("/api/{*fn_name}", post(handle_server_fns).get(handle_server_fns))
         .leptos_routes(&options, routes, {
             let options = options.clone();

@@ -4,6 +4,7 @@
 
 use app::server::bindings;
 use app::server::config::AppConfig;
+use app::server::log;
 use app::server::metrics;
 use axum::body::{Body, Bytes};
 use axum::extract::Extension;
@@ -12,7 +13,6 @@ use domain::jobs::WebhookMessage;
 use domain::shopify::auth::verify_webhook;
 use domain::ShopDomain;
 use std::sync::Arc;
-use app::server::log;
 
 /// The largest webhook body read: what one KV value holds (25 MiB), where a large body
 /// waits for the consumer. Shopify's payloads are far below it.
@@ -55,12 +55,20 @@ pub async fn receive(Extension(env): Extension<Arc<worker::Env>>, parts: Parts, 
             return answer(StatusCode::BAD_REQUEST, "missing X-Shopify-Shop-Domain or X-Shopify-Webhook-Id");
         };
         if topic != path_topic {
-            log_line(log::Level::Warn, "webhook_malformed", serde_json::json!({"reason": "topic does not match path", "topic": topic, "path": path_topic}));
+            log_line(
+                log::Level::Warn,
+                "webhook_malformed",
+                serde_json::json!({"reason": "topic does not match path", "topic": topic, "path": path_topic}),
+            );
             metrics::record(&env, "webhook_rejected", shop.as_str(), "malformed", 0.0);
             return answer(StatusCode::BAD_REQUEST, "X-Shopify-Topic does not match the address");
         }
         if let Err(e) = app::server::ingest::validate(&topic, &body) {
-            log_line(log::Level::Warn, "webhook_malformed", serde_json::json!({"reason": e, "topic": topic, "shop": shop.as_str(), "webhook_id": webhook_id}));
+            log_line(
+                log::Level::Warn,
+                "webhook_malformed",
+                serde_json::json!({"reason": e, "topic": topic, "shop": shop.as_str(), "webhook_id": webhook_id}),
+            );
             metrics::record(&env, "webhook_rejected", shop.as_str(), "malformed", 0.0);
             return answer(StatusCode::BAD_REQUEST, "malformed payload");
         }
@@ -77,7 +85,11 @@ pub async fn receive(Extension(env): Extension<Arc<worker::Env>>, parts: Parts, 
         if let Some(version) = h("x-shopify-api-version").filter(|v| v != domain::shopify::API_VERSION) {
             let key = format!("apiver:{}:{}", shop.as_str(), version.chars().take(16).collect::<String>());
             if matches!(kv.get(&key).text().await, Ok(None)) {
-                log_line(log::Level::Warn, "webhook_api_version_differs", serde_json::json!({"shop": shop.as_str(), "topic": topic, "theirs": version, "ours": domain::shopify::API_VERSION}));
+                log_line(
+                    log::Level::Warn,
+                    "webhook_api_version_differs",
+                    serde_json::json!({"shop": shop.as_str(), "topic": topic, "theirs": version, "ours": domain::shopify::API_VERSION}),
+                );
                 if let Ok(put) = kv.put(&key, "1") {
                     let _ = put.expiration_ttl(30 * 24 * 3600).execute().await;
                 }
@@ -105,7 +117,11 @@ pub async fn receive(Extension(env): Extension<Arc<worker::Env>>, parts: Parts, 
                 Err(e) => Err(e),
             };
             if let Err(e) = stored {
-                log_line(log::Level::Error, "webhook_body_store_failed", serde_json::json!({"webhook_id": webhook_id, "error": e.to_string()}));
+                log_line(
+                    log::Level::Error,
+                    "webhook_body_store_failed",
+                    serde_json::json!({"webhook_id": webhook_id, "error": e.to_string()}),
+                );
                 return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
             }
             log_line(log::Level::Info, "webhook_body_in_kv", serde_json::json!({"webhook_id": webhook_id, "topic": topic, "bytes": bytes}));

@@ -4,8 +4,8 @@
 
 use crate::error::AppError;
 use domain::engine::AlertState;
-use serde::{Deserialize, Serialize};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 /// An action applied: the state before (what Undo restores) and after.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,8 +31,8 @@ fn columns(status: domain::alert_action::Status) -> crate::server::repo::alerts:
 #[server(endpoint = "alert_action", output = crate::api::codec::Json)]
 pub async fn alert_action(id: i64, action: String, until: Option<String>) -> Result<ActionDone, AppError> {
     use crate::server::context::{db, now_rfc3339, run, today_at, worker_env};
-    use crate::server::session::current_shop;
     use crate::server::repo::alerts;
+    use crate::server::session::current_shop;
     use domain::alert_action::AlertAction as Action;
     run(async move {
         let action = Action::parse(&action, until.as_deref()).map_err(|e| AppError::Invalid(vec![e]))?;
@@ -64,8 +64,8 @@ pub async fn alert_action(id: i64, action: String, until: Option<String>) -> Res
 #[server(endpoint = "undo_alert_action", output = crate::api::codec::Json)]
 pub async fn undo_alert_action(id: i64, state: String, snoozed_until: Option<String>) -> Result<AlertState, AppError> {
     use crate::server::context::{db, now_rfc3339, run, worker_env};
-    use crate::server::session::current_shop;
     use crate::server::repo::alerts;
+    use crate::server::session::current_shop;
     run(async move {
         let restore = domain::alert_action::parse_restore(&state, snoozed_until.as_deref()).map_err(|e| AppError::Invalid(vec![e]))?;
         let env = worker_env().await?;
@@ -74,7 +74,8 @@ pub async fn undo_alert_action(id: i64, state: String, snoozed_until: Option<Str
         let stored = alerts::state_of(&db, shop.id, id).await?.ok_or_else(|| AppError::NotFound("This alert".into()))?;
         if !alerts::set_state(&db, shop.id, id, &stored, &columns(Some(restore)), &now_rfc3339()).await? {
             return Err(AppError::Conflict(
-                "This can no longer be undone: a new alert for this variant opened at the last check, or the alert changed meanwhile.".into(),
+                "This can no longer be undone: a new alert for this variant opened at the last check, or the alert changed meanwhile."
+                    .into(),
             ));
         }
         Ok(restore)

@@ -2,7 +2,7 @@ use crate::error::AppError;
 use domain::alert_filter::AlertFilter;
 use leptos::prelude::*;
 
-pub use crate::wire::dashboard::{AlertRow, FilterOptions, Dashboard};
+pub use crate::wire::dashboard::{AlertRow, Dashboard, FilterOptions};
 
 /// The dashboard for the query string's filters. The arguments are the query-string
 /// fields as text (all optional), so a URL, a GET form and this call say the same thing;
@@ -19,7 +19,15 @@ pub async fn get_dashboard(
 ) -> Result<Dashboard, AppError> {
     use crate::server::context::{db, run, today_at, worker_env};
     use crate::server::session::current_shop;
-    let fields = [("kind", kind), ("location", location), ("vendor", vendor), ("product_type", product_type), ("state", state), ("q", q), ("page", page)];
+    let fields = [
+        ("kind", kind),
+        ("location", location),
+        ("vendor", vendor),
+        ("product_type", product_type),
+        ("state", state),
+        ("q", q),
+        ("page", page),
+    ];
     let filter = AlertFilter::from_pairs(fields.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))));
     run(async move {
         let env = worker_env().await?;

@@ -3,7 +3,7 @@ use domain::help::Hit;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use crate::wire::help::{ArticleSummary, Article};
+pub use crate::wire::help::{Article, ArticleSummary};
 
 #[server(endpoint = "help/articles", output = crate::api::codec::Json)]
 pub async fn list_articles() -> Result<Vec<ArticleSummary>, AppError> {
@@ -71,11 +71,11 @@ pub async fn contact_support(name: String, email: String, message: String, artic
         let contact = input.parse().map_err(AppError::Invalid)?;
         let env = context::worker_env().await?;
         let parts: http::request::Parts = leptos_axum::extract().await.map_err(|e| context::internal("request parts", e))?;
-        rate_limit::check(&env, &rate_limit::Limit { scope: "contact", max: 5, window_secs: 600 }, &rate_limit::client_ip(&parts))
-            .await?;
+        rate_limit::check(&env, &rate_limit::Limit { scope: "contact", max: 5, window_secs: 600 }, &rate_limit::client_ip(&parts)).await?;
         let article = Some(article.as_str()).filter(|a| crate::server::help::exists(a));
-        let id = repo::help::add_request(&context::db(&env)?, &contact.name, &contact.email, &contact.message, article, &context::now_rfc3339())
-            .await?;
+        let id =
+            repo::help::add_request(&context::db(&env)?, &contact.name, &contact.email, &contact.message, article, &context::now_rfc3339())
+                .await?;
         Ok(SupportReceipt { id, name: contact.name, email: contact.email })
     })
     .await

@@ -1,9 +1,9 @@
-use crate::error::AppError;
 use crate::api::watch::WatchPage;
+use crate::error::AppError;
 use domain::digest::DigestSettingsInput;
 use domain::settings::Settings;
-use serde::{Deserialize, Serialize};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 /// Everything the settings page shows, in one answer: the thresholds form, what to watch
 /// and the lead times, and the digest's recipients and quiet hours.
@@ -17,8 +17,8 @@ pub struct SettingsView {
 #[server(endpoint = "settings", output = crate::api::codec::Json)]
 pub async fn settings_page() -> Result<SettingsView, AppError> {
     use crate::server::context::{db, run, worker_env};
-    use crate::server::session::current_shop;
     use crate::server::repo::{settings, watch};
+    use crate::server::session::current_shop;
     use domain::watch::WatchInput;
     run(async move {
         let env = worker_env().await?;

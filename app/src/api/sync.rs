@@ -84,7 +84,12 @@ pub async fn start_sync() -> Result<(), AppError> {
         if shop.has_token != 1 {
             return Err(AppError::Unauthorized);
         }
-        crate::server::sync::enqueue(&env, domain::jobs::SyncStep::Start { shop_id: shop.id, orders_days: domain::jobs::full_history_days() }, 0).await
+        crate::server::sync::enqueue(
+            &env,
+            domain::jobs::SyncStep::Start { shop_id: shop.id, orders_days: domain::jobs::full_history_days() },
+            0,
+        )
+        .await
     })
     .await
 }

@@ -1,7 +1,7 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
-pub use crate::wire::variant::{PAST_DAYS, FUTURE_DAYS, LocationStock, LiveAlert, ForecastError, VariantPage};
+pub use crate::wire::variant::{ForecastError, LiveAlert, LocationStock, VariantPage, FUTURE_DAYS, PAST_DAYS};
 
 /// One variant at one of its locations (the first, unless `location_id` names another):
 /// today's assessment, 90 days of sales and stock, 28 days of forecast, its alerts and its

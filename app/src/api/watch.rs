@@ -6,7 +6,7 @@ use crate::error::AppError;
 use domain::watch::WatchInput;
 use leptos::prelude::*;
 
-pub use crate::wire::watch::{LocationChoice, LeadTimeRow, WatchPage};
+pub use crate::wire::watch::{LeadTimeRow, LocationChoice, WatchPage};
 
 /// Saves kinds, locations and time zone together; nothing is saved unless all are valid.
 #[server(endpoint = "settings/watch/save", output = crate::api::codec::Json)]
@@ -38,11 +38,12 @@ pub async fn save_lead_time(
     target_cover_days: String,
 ) -> Result<Vec<LeadTimeRow>, AppError> {
     use crate::server::context::{db, now_rfc3339, run, worker_env};
-    use crate::server::session::current_shop;
     use crate::server::repo::watch;
+    use crate::server::session::current_shop;
     use domain::watch::{LeadTimeInput, Scope};
     run(async move {
-        let scope = Scope::parse(&scope).ok_or_else(|| AppError::Invalid(vec![domain::FieldError::new("scope", "Choose a vendor, product or variant.")]))?;
+        let scope = Scope::parse(&scope)
+            .ok_or_else(|| AppError::Invalid(vec![domain::FieldError::new("scope", "Choose a vendor, product or variant.")]))?;
         let key = key.trim().to_string();
         if key.is_empty() {
             return Err(AppError::Invalid(vec![domain::FieldError::new("key", "Choose what this lead time applies to.")]));

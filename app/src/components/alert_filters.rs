@@ -10,8 +10,7 @@ use leptos_router::{hooks::use_navigate, NavigateOptions};
 
 /// The dashboard's address for a filter, page included.
 pub fn dashboard_href(f: &AlertFilter) -> String {
-    let query: Vec<String> =
-        f.to_pairs().into_iter().map(|(k, v)| format!("{k}={}", urlencoding::encode(&v))).collect();
+    let query: Vec<String> = f.to_pairs().into_iter().map(|(k, v)| format!("{k}={}", urlencoding::encode(&v))).collect();
     if query.is_empty() {
         "/app".into()
     } else {

@@ -199,13 +199,7 @@ fn ActionButton(
 }
 
 #[component]
-fn AlertActions(
-    id: i64,
-    label: String,
-    status: Signal<Status>,
-    today: NaiveDate,
-    on_action: Callback<ActionRequest>,
-) -> impl IntoView {
+fn AlertActions(id: i64, label: String, status: Signal<Status>, today: NaiveDate, on_action: Callback<ActionRequest>) -> impl IntoView {
     let acknowledged = move || status.get() == Some(AlertState::Acknowledged);
     let day = |n: u64| today.checked_add_days(Days::new(n)).unwrap_or(today).to_string();
     let until_id = format!("snooze-until-{id}");

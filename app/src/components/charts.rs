@@ -2,7 +2,7 @@
 //! Each chart has a title and a text summary for screen readers; stockout days are shaded
 //! *and* labelled in the legend, so colour is not the only signal.
 
-use domain::chart::{demand_chart, stock_chart, weekday_bars, FutureDay, PastDay, Tick, HEIGHT, LEFT, RIGHT, TOP, BOTTOM, WIDTH};
+use domain::chart::{demand_chart, stock_chart, weekday_bars, FutureDay, PastDay, Tick, BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH};
 use leptos::prelude::*;
 
 fn view_box() -> String {
@@ -65,7 +65,14 @@ pub fn DemandChart(past: Vec<PastDay>, future: Vec<FutureDay>, summary: String) 
 /// Stock on hand and its projection at the forecast pace, against the reorder point and
 /// the safety stock.
 #[component]
-pub fn StockChart(past: Vec<PastDay>, future: Vec<FutureDay>, on_hand: i64, reorder_point: f64, safety_stock: f64, summary: String) -> impl IntoView {
+pub fn StockChart(
+    past: Vec<PastDay>,
+    future: Vec<FutureDay>,
+    on_hand: i64,
+    reorder_point: f64,
+    safety_stock: f64,
+    summary: String,
+) -> impl IntoView {
     let c = stock_chart(&past, &future, on_hand, &[("Reorder point", reorder_point), ("Safety stock", safety_stock)]);
     view! {
         <figure class="chart">

@@ -73,9 +73,9 @@ impl<T: DeserializeOwned + Send + Sync + 'static> FormAction<T> {
                 };
                 self.pending.set(true);
                 leptos::task::spawn_local(async move {
-                    let answer = browser::post(self.url, body).await.and_then(|text| {
-                        serde_json::from_str::<T>(&text).map_err(|e| AppError::Transport(e.to_string()))
-                    });
+                    let answer = browser::post(self.url, body)
+                        .await
+                        .and_then(|text| serde_json::from_str::<T>(&text).map_err(|e| AppError::Transport(e.to_string())));
                     // `try_`: the form may have left the page while the answer travelled.
                     _ = self.value.try_set(Some(answer));
                     _ = self.version.try_update(|v| *v += 1);
@@ -147,7 +147,8 @@ mod browser {
 
     /// POSTs to a server function; its answer's text, or the error it answered with.
     pub async fn post(url: &str, body: String) -> Result<String, AppError> {
-        let req = <BrowserRequest as ClientReq<AppError>>::try_new_post(url, "application/x-www-form-urlencoded", "application/json", body)?;
+        let req =
+            <BrowserRequest as ClientReq<AppError>>::try_new_post(url, "application/x-www-form-urlencoded", "application/json", body)?;
         let res = <BrowserClient as Client<AppError>>::send(req).await?;
         let status = ClientRes::<AppError>::status(&res);
         let text = ClientRes::<AppError>::try_into_string(res).await?;

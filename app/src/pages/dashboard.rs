@@ -25,9 +25,7 @@ const QUERY_KEYS: [&str; 7] = ["kind", "location", "vendor", "product_type", "st
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let query = use_query_map();
-    let filter = Memo::new(move |_| {
-        query.with(|q| AlertFilter::from_pairs(QUERY_KEYS.iter().filter_map(|k| q.get(k).map(|v| (*k, v)))))
-    });
+    let filter = Memo::new(move |_| query.with(|q| AlertFilter::from_pairs(QUERY_KEYS.iter().filter_map(|k| q.get(k).map(|v| (*k, v))))));
     let data = Resource::new(move || filter.get(), fetch_dashboard);
     // Set when the merchant asks for other results (filters, pages), so focus follows them.
     let focus_results = RwSignal::new(false);
@@ -71,9 +69,7 @@ fn DashboardBody(d: Dashboard, focus_results: RwSignal<bool>, pending: RwSignal<
     let listed = d.filter.state;
     let today = d.today;
     let as_listed = StoredValue::new(d.rows.iter().map(|r| (r.id, r.state)).collect::<StateMap<AlertState>>());
-    let state_now = move |id: i64| {
-        states.with_untracked(|m| m.get(id)).or_else(|| as_listed.with_value(|o| o.get(id).map(Some)))
-    };
+    let state_now = move |id: i64| states.with_untracked(|m| m.get(id)).or_else(|| as_listed.with_value(|o| o.get(id).map(Some)));
 
     // The count and the page follow the actions at once: +1 for an alert that joined
     // this list, -1 for one that left it.
@@ -183,7 +179,9 @@ fn DashboardBody(d: Dashboard, focus_results: RwSignal<bool>, pending: RwSignal<
         .into_any()
     } else if d.total == 0 {
         let hint = match &filter.search {
-            Some(q) => format!("Nothing matches “{q}” with these filters. Check the spelling, search for part of a title or SKU, or widen the filters."),
+            Some(q) => format!(
+                "Nothing matches “{q}” with these filters. Check the spelling, search for part of a title or SKU, or widen the filters."
+            ),
             None => "Try another kind, location or status, or clear the filters to see every open alert.".to_string(),
         };
         view! {

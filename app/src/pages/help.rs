@@ -1,10 +1,10 @@
 use crate::api::help::{get_article, list_articles, search_help, Article, ArticleSummary, ContactSupport, VoteArticle};
 use crate::components::error_notice::ErrorNotice;
-use crate::error::AppError;
 use crate::components::help_search::HelpSearch;
+use crate::components::post_form::{FormAction, PostForm};
+use crate::error::AppError;
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
-use crate::components::post_form::{FormAction, PostForm};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -158,9 +158,10 @@ fn ContactForm(slug: String) -> impl IntoView {
     let send = FormAction::of::<ContactSupport>();
     let field_error = move |field: &'static str| {
         move || {
-            send.value().get().and_then(|r| r.err()).and_then(|e| {
-                e.field_errors().iter().find(|f| f.field == field).map(|f| f.message.clone())
-            })
+            send.value()
+                .get()
+                .and_then(|r| r.err())
+                .and_then(|e| e.field_errors().iter().find(|f| f.field == field).map(|f| f.message.clone()))
         }
     };
     view! {

@@ -1,7 +1,7 @@
 use crate::api::outbox::{list_outbox, SendDigestsNow};
 use crate::components::error_notice::ErrorNotice;
-use leptos::prelude::*;
 use crate::components::post_form::{FormAction, PostForm};
+use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// `/dev/outbox`: what Stock Sentry would have mailed, newest first (local development).

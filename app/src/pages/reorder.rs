@@ -1,7 +1,7 @@
 use crate::api::reorder::{reorder_list, Reorder};
 use crate::components::{error_notice::ErrorNotice, format::money};
-use domain::engine::reorder::{apply_quantities, parse_order_quantity, QuantityError, QuantityOverrides};
 use domain::engine::config::DEFAULT_TARGET_COVER_DAYS;
+use domain::engine::reorder::{apply_quantities, parse_order_quantity, QuantityError, QuantityOverrides};
 use domain::engine::{purchase_order_csv, OrderLine, VendorOrder};
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,6 +1,6 @@
+use super::settings_watch::{LeadTimesForm, WatchForm};
 use crate::api::digest_settings::SaveDigestSettings;
 use crate::api::settings::{settings_page, SaveSettings};
-use super::settings_watch::{LeadTimesForm, WatchForm};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::post_form::{FormAction, PostForm};
 use domain::settings::{bounds, error_for, Settings, SettingsInput};
@@ -116,7 +116,8 @@ fn SettingsForm(initial: Settings) -> impl IntoView {
     };
     let outcome = move || {
         save.value().get().map(|r| match r {
-            Ok(_) => view! { <p class="banner banner-success" role="status">"Settings saved. They apply from the next recalculation."</p> }.into_any(),
+            Ok(_) => view! { <p class="banner banner-success" role="status">"Settings saved. They apply from the next recalculation."</p> }
+                .into_any(),
             Err(e) => view! { <p class="banner banner-critical" role="alert">{e.to_string()}</p> }.into_any(),
         })
     };

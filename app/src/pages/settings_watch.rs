@@ -3,11 +3,11 @@
 //! Each form posts to its own server function and works before hydration.
 
 use crate::api::watch::{LeadTimeRow, SaveLeadTime, SaveWatch, WatchPage};
+use crate::components::post_form::{FormAction, PostForm};
 use domain::settings::error_for;
 use domain::watch::{bounds, location_key, offset_label, LeadTimeInput, UTC_OFFSETS};
 use domain::{FieldError, RiskKind};
 use leptos::prelude::*;
-use crate::components::post_form::{FormAction, PostForm};
 
 fn field_message(errors: impl Fn() -> Vec<FieldError> + Copy + 'static, field: &'static str) -> impl Fn() -> Option<String> + Copy {
     move || error_for(&errors(), field).map(str::to_string)

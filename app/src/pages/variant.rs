@@ -1,14 +1,14 @@
+use super::settings_watch::LeadTimeFields;
 use crate::api::variant::{variant_detail, VariantPage};
 use crate::api::watch::SaveLeadTime;
-use super::settings_watch::LeadTimeFields;
-use domain::watch::LeadTimeInput;
 use crate::components::alert_table::variant_href;
 use crate::components::charts::{DemandChart, StockChart, WeekdayChart};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::format::{days, money, per_day};
-use domain::engine::explain::{method_label, pattern_label};
-use leptos::prelude::*;
 use crate::components::post_form::{FormAction, PostForm};
+use domain::engine::explain::{method_label, pattern_label};
+use domain::watch::LeadTimeInput;
+use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -237,7 +237,14 @@ fn SupplierForm(v: VariantPage, on_saved: Callback<()>, saved: RwSignal<bool>) -
 
 /// One override form (`scope` "variant" or "product", `key` its id), its errors at the fields.
 #[component]
-fn LeadTimeForm(scope: &'static str, key: i64, initial: LeadTimeInput, label: &'static str, primary: bool, on_saved: Callback<()>) -> impl IntoView {
+fn LeadTimeForm(
+    scope: &'static str,
+    key: i64,
+    initial: LeadTimeInput,
+    label: &'static str,
+    primary: bool,
+    on_saved: Callback<()>,
+) -> impl IntoView {
     let action = FormAction::of::<SaveLeadTime>();
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
@@ -245,7 +252,9 @@ fn LeadTimeForm(scope: &'static str, key: i64, initial: LeadTimeInput, label: &'
         }
     });
     let errors = Signal::derive(move || action.value().get().and_then(|r| r.err()).map(|e| e.field_errors().to_vec()).unwrap_or_default());
-    let failure = move || action.value().get().and_then(|r| r.err()).map(|e| view! { <p class="banner banner-critical" role="alert">{e.to_string()}</p> });
+    let failure = move || {
+        action.value().get().and_then(|r| r.err()).map(|e| view! { <p class="banner banner-critical" role="alert">{e.to_string()}</p> })
+    };
     view! {
         <PostForm action class="form" novalidate=true id=format!("{scope}-lead-time-form")>
             <input type="hidden" name="scope" value=scope/>

@@ -7,11 +7,11 @@
 use super::bindings;
 use super::config::{random_id, AppConfig};
 use super::context::internal;
+use super::log;
 use crate::error::AppError;
 use domain::shopify::auth::{verify_session_token, AuthError, VerifiedSession};
 use domain::ShopDomain;
 use http::request::Parts;
-use super::log;
 
 pub const SESSION_COOKIE: &str = "ss_session";
 pub const SESSION_TTL_SECS: u64 = 3600;
@@ -48,9 +48,7 @@ pub fn query_param(parts: &Parts, name: &str) -> Option<String> {
 }
 
 pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    header(parts, "cookie")?
-        .split(';')
-        .find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('=').map(str::to_string))
+    header(parts, "cookie")?.split(';').find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('=').map(str::to_string))
 }
 
 fn session_key(id: &str) -> String {

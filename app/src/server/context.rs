@@ -4,10 +4,10 @@
 //! which needs auth and install, is `session`).
 
 use super::bindings;
+use super::log;
 use crate::error::AppError;
 use axum::Extension;
 use std::{fmt::Display, future::Future, sync::Arc};
-use super::log;
 
 /// A short reference the merchant can quote; the full cause is in the log under it.
 fn reference() -> String {

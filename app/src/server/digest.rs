@@ -5,6 +5,7 @@
 //! delivered twice sends once; a failed send gives the claim back for the retry.
 
 use super::context::{db, internal, now_rfc3339};
+use super::log;
 use super::mail::{self, Mailer, Message};
 use super::repo::digests::{self, DigestShop};
 use crate::error::AppError;
@@ -13,7 +14,6 @@ use domain::digest::{self as dd, DigestAlert, Plan, QuietHours, Schedule, Window
 use domain::engine::UtcOffset;
 use domain::settings::DigestFrequency;
 use std::collections::HashMap;
-use super::log;
 
 fn log_line(event: &str, detail: serde_json::Value) {
     log::info(event).field("detail", &detail).emit();
@@ -41,10 +41,7 @@ fn parse_time(s: &str) -> Option<DateTime<Utc>> {
 pub async fn send_digests(env: &worker::Env, now_ms: u64) -> Result<u64, AppError> {
     let now = DateTime::<Utc>::from_timestamp_millis(now_ms as i64).ok_or_else(|| internal("digest clock", now_ms))?;
     let db = db(env)?;
-    let app_url = env
-        .var("APP_URL")
-        .map(|v| v.to_string().trim_end_matches('/').to_string())
-        .map_err(|e| internal("APP_URL", e))?;
+    let app_url = env.var("APP_URL").map(|v| v.to_string().trim_end_matches('/').to_string()).map_err(|e| internal("APP_URL", e))?;
     let sent_at = now_rfc3339();
     let mailer = mail::from_env(env, &sent_at)?;
     let from = mail::sender(env);
@@ -83,19 +80,10 @@ pub async fn send_digests(env: &worker::Env, now_ms: u64) -> Result<u64, AppErro
     for (shop, window, recipients) in due {
         let alerts = by_shop.remove(&shop.shop_id).unwrap_or_default();
         let offset = UtcOffset::from_minutes_or_utc(shop.utc_offset_minutes);
-        let input = dd::DigestInput {
-            shop_name: &shop.name,
-            currency: &shop.currency,
-            app_url: &app_url,
-            window,
-            offset,
-            alerts: &alerts,
-        };
+        let input = dd::DigestInput { shop_name: &shop.name, currency: &shop.currency, app_url: &app_url, window, offset, alerts: &alerts };
         let Some(digest) = dd::build(&input) else { continue };
         let key = WindowKey::new(shop.shop_id, &window);
-        let Some(claim) =
-            digests::claim(&db, shop.shop_id, &key, &window, &sent_at, digest.reported.len(), recipients.len()).await?
-        else {
+        let Some(claim) = digests::claim(&db, shop.shop_id, &key, &window, &sent_at, digest.reported.len(), recipients.len()).await? else {
             log_line("digest_already_claimed", serde_json::json!({"shop_id": shop.shop_id, "window": key.as_str()}));
             continue;
         };
@@ -119,7 +107,11 @@ pub async fn send_digests(env: &worker::Env, now_ms: u64) -> Result<u64, AppErro
                 );
             }
             Err(e) => {
-                log::error("digest_send_failed").field("shop_id", &shop.shop_id).field("window", key.as_str()).field("error", e.to_string()).emit();
+                log::error("digest_send_failed")
+                    .field("shop_id", &shop.shop_id)
+                    .field("window", key.as_str())
+                    .field("error", e.to_string())
+                    .emit();
                 if let Err(release) = digests::release(&db, claim).await {
                     log::error("digest_release_failed").field("claim", &claim).field("error", release.to_string()).emit();
                 }

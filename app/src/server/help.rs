@@ -70,7 +70,6 @@ pub fn render(slug: &str) -> Option<Article> {
 }
 
 pub fn find(query: &str) -> Vec<Hit> {
-    let docs: Vec<Doc<'_>> =
-        ARTICLES.iter().map(|a| Doc { slug: a.slug, title: title(a.markdown), body: body(a.markdown) }).collect();
+    let docs: Vec<Doc<'_>> = ARTICLES.iter().map(|a| Doc { slug: a.slug, title: title(a.markdown), body: body(a.markdown) }).collect();
     search(&docs, query)
 }

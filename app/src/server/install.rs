@@ -5,18 +5,17 @@ use super::config::AppConfig;
 use super::context::{db, internal};
 use super::repo::shops::{self, ShopRow};
 use super::shopify;
-use domain::shopify::tokens::OfflineToken;
 use crate::error::AppError;
+use domain::shopify::tokens::OfflineToken;
 use domain::ShopDomain;
 
-use domain::shopify::admin::{numeric_id, ShopData, SHOP_QUERY};
 use super::log;
+use domain::shopify::admin::{numeric_id, ShopData, SHOP_QUERY};
 
 /// Records the shop with its newly granted offline token (sealed: access and refresh token).
 pub async fn install(env: &worker::Env, shop: &ShopDomain, token: OfflineToken) -> Result<ShopRow, AppError> {
     let cfg = AppConfig::from_env(env)?;
-    let data: ShopData =
-        shopify::graphql(&cfg, shop, &token.access_token, SHOP_QUERY, serde_json::json!({})).await?;
+    let data: ShopData = shopify::graphql(&cfg, shop, &token.access_token, SHOP_QUERY, serde_json::json!({})).await?;
     let id = numeric_id(&data.shop.id).ok_or_else(|| internal("shop id", &data.shop.id))?;
     let sealed = super::tokens::seal(&cfg, &token)?;
     let db = db(env)?;

@@ -174,13 +174,14 @@ pub fn from_env(env: &worker::Env, now: &str) -> Result<Configured, MailError> {
             Ok(Configured::Capture(CaptureMailer { db, now: now.to_string() }))
         }
         TransportKind::Http => {
-            let endpoint = var(env, ENDPOINT_VAR).ok_or_else(|| {
-                MailError::Config(format!("{ENDPOINT_VAR} is not set but {TRANSPORT_VAR} = \"http\""))
-            })?;
-            let token =
-                env.secret(TOKEN_SECRET).map(|s| s.to_string()).ok().filter(|t| !t.is_empty()).ok_or_else(|| {
-                    MailError::Config(format!("secret {TOKEN_SECRET} is not set (wrangler secret put {TOKEN_SECRET})"))
-                })?;
+            let endpoint = var(env, ENDPOINT_VAR)
+                .ok_or_else(|| MailError::Config(format!("{ENDPOINT_VAR} is not set but {TRANSPORT_VAR} = \"http\"")))?;
+            let token = env
+                .secret(TOKEN_SECRET)
+                .map(|s| s.to_string())
+                .ok()
+                .filter(|t| !t.is_empty())
+                .ok_or_else(|| MailError::Config(format!("secret {TOKEN_SECRET} is not set (wrangler secret put {TOKEN_SECRET})")))?;
             Ok(Configured::Http(HttpMailer { endpoint, token }))
         }
     }

@@ -15,7 +15,11 @@ pub async fn send(env: &worker::Env, jobs: Vec<Job>, delay_secs: u32) -> Result<
             .iter()
             .map(|j| {
                 let b = worker::MessageBuilder::new(j);
-                if delay_secs > 0 { b.delay_seconds(delay_secs).build() } else { b.build() }
+                if delay_secs > 0 {
+                    b.delay_seconds(delay_secs).build()
+                } else {
+                    b.build()
+                }
             })
             .collect::<Vec<_>>();
         queue.send_batch(messages).await.map_err(|e| internal("enqueue jobs", e))?;

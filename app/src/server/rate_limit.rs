@@ -13,12 +13,7 @@ pub struct Limit {
 
 /// The client's address as Cloudflare reports it.
 pub fn client_ip(parts: &http::request::Parts) -> String {
-    parts
-        .headers
-        .get("cf-connecting-ip")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("unknown")
-        .to_string()
+    parts.headers.get("cf-connecting-ip").and_then(|v| v.to_str().ok()).unwrap_or("unknown").to_string()
 }
 
 /// Counts one request; `Err(RateLimited { retry_after })` once over the limit.

@@ -133,8 +133,7 @@ async fn launch_forecasts(
         Some(_) => {
             let young: Vec<usize> = (0..rows.len()).filter(|&i| launch::is_launch(&assessments[i])).collect();
             let products: Vec<i64> = young.iter().map(|&i| rows[i].product_id).collect();
-            let young_types: Vec<&str> =
-                young.iter().map(|&i| rows[i].product_type.as_str()).filter(|t| !t.is_empty()).collect();
+            let young_types: Vec<&str> = young.iter().map(|&i| rows[i].product_type.as_str()).filter(|t| !t.is_empty()).collect();
             let since = today.checked_sub_days(chrono::Days::new(7)).unwrap_or(today).to_string();
             let stored = forecasts::launch_peers(db, shop_id, &products, &young_types, &since).await?;
             let stored: Vec<launch::PeerRate> = stored

@@ -8,7 +8,9 @@ use super::d1::batch;
 use super::repo::{alerts, forecasts};
 use crate::error::AppError;
 use chrono::NaiveDate;
-use domain::engine::{history_window, long_runs, refit_variant, History, HistoryTable, LongRun, SeasonalPattern, SeriesId, REFIT_HISTORY_DAYS};
+use domain::engine::{
+    history_window, long_runs, refit_variant, History, HistoryTable, LongRun, SeasonalPattern, SeriesId, REFIT_HISTORY_DAYS,
+};
 use std::collections::HashMap;
 
 /// Variants per history read: ~500 × 2 locations × 420 days ≈ 1.3 MB of table.

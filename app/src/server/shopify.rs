@@ -3,6 +3,7 @@
 //! waits `domain::shopify::admin::retry_delay` gives; anything else fails at once.
 
 use super::config::AppConfig;
+use super::log;
 use crate::error::AppError;
 use domain::shopify::admin::{classify_graphql, retry_delay, ResponseKind};
 use domain::shopify::tokens::{self, OfflineToken};
@@ -12,7 +13,6 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::time::Duration;
 use worker::wasm_bindgen::JsValue;
-use super::log;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ShopifyError {
@@ -105,7 +105,13 @@ pub async fn graphql<T: DeserializeOwned>(
 }
 
 /// `data` of one Admin GraphQL document, errors refused.
-async fn graphql_data(cfg: &AppConfig, shop: &ShopDomain, access_token: &str, query: &str, variables: &Value) -> Result<Value, ShopifyError> {
+async fn graphql_data(
+    cfg: &AppConfig,
+    shop: &ShopDomain,
+    access_token: &str,
+    query: &str,
+    variables: &Value,
+) -> Result<Value, ShopifyError> {
     let url = cfg.shop_url(shop, &format!("/admin/api/{API_VERSION}/graphql.json"));
     let body = serde_json::json!({"query": query, "variables": variables}).to_string();
     let text = post(&url, &[("Content-Type", "application/json"), ("X-Shopify-Access-Token", access_token)], &body, true).await?;
@@ -229,7 +235,9 @@ async fn grant(cfg: &AppConfig, shop: &ShopDomain, body: &Value) -> Result<Offli
             // 400/401/403 with Shopify's OAuth error body: not worth retrying.
             ShopifyError::Status { status: 400 | 401 | 403, ref body } => match serde_json::from_str::<tokens::GrantError>(body) {
                 Ok(g) => GrantFailure::Refused(g),
-                Err(_) => GrantFailure::Refused(tokens::GrantError { error: format!("http_{}", status_of(&e)), error_description: body.clone() }),
+                Err(_) => {
+                    GrantFailure::Refused(tokens::GrantError { error: format!("http_{}", status_of(&e)), error_description: body.clone() })
+                }
             },
             e => GrantFailure::Failed(e),
         })?;

@@ -7,21 +7,21 @@
 use super::config::AppConfig;
 use super::context::{db, internal, now_rfc3339, today};
 use super::d1::batch;
+use super::log;
 use super::repo::{bulk, sales_import, shops, sync_runs};
 use super::shopify::{self, ShopifyError};
 use super::tokens;
-use serde::de::DeserializeOwned;
-use serde_json::Value;
 use crate::error::AppError;
 use domain::jobs::{Job, SyncStep};
 use domain::shopify::admin::{
-    complete_orders_prefix, numeric_id, orders_bulk_query, parse_catalog_jsonl, parse_orders_jsonl, BulkNodeData, BulkOperationStatus, BulkRunData,
-    LocationsData, BULK_OPERATION_RUN_QUERY, BULK_OPERATION_STATUS_QUERY, CATALOG_BULK_QUERY, LOCATIONS_QUERY,
+    complete_orders_prefix, numeric_id, orders_bulk_query, parse_catalog_jsonl, parse_orders_jsonl, BulkNodeData, BulkOperationStatus,
+    BulkRunData, LocationsData, BULK_OPERATION_RUN_QUERY, BULK_OPERATION_STATUS_QUERY, CATALOG_BULK_QUERY, LOCATIONS_QUERY,
     ORDER_HISTORY_DAYS,
 };
 use domain::ShopDomain;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 use worker::D1Database;
-use super::log;
 
 /// Seconds between polls of a running export, and how many polls before giving up.
 const POLL_DELAY_SECS: u32 = 2;
@@ -105,8 +105,7 @@ async fn try_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError> {
                 return Ok(()); // already finished by an earlier delivery of this message
             }
             let op_id = run.bulk_operation.clone().unwrap_or_default();
-            let data: BulkNodeData =
-                admin(&cfg, &db, &shop, BULK_OPERATION_STATUS_QUERY, serde_json::json!({"id": op_id})).await?;
+            let data: BulkNodeData = admin(&cfg, &db, &shop, BULK_OPERATION_STATUS_QUERY, serde_json::json!({"id": op_id})).await?;
             let Some(op) = data.node else {
                 return fail(&db, run_id, "Shopify no longer knows this export").await;
             };
@@ -242,8 +241,7 @@ async fn sync_locations(env: &worker::Env, cfg: &AppConfig, db: &D1Database, sho
             None => break,
         }
     }
-    let rows: Vec<bulk::Location<'_>> =
-        all.iter().filter_map(|l| Some(bulk::Location { id: numeric_id(&l.id)?, name: &l.name })).collect();
+    let rows: Vec<bulk::Location<'_>> = all.iter().filter_map(|l| Some(bulk::Location { id: numeric_id(&l.id)?, name: &l.name })).collect();
     batch(db, bulk::locations(db, shop.id, &rows)?).await?;
     if let Some(first) = rows.first() {
         shops::set_primary_location(db, shop.id, first.id).await?;

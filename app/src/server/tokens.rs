@@ -14,6 +14,7 @@
 
 use super::config::{random_bytes, AppConfig};
 use super::context::{internal, now_rfc3339};
+use super::log;
 use super::repo::shops::{self, SealedToken, TokenRow};
 use super::shopify::{self, GrantFailure, ShopifyError};
 use crate::error::AppError;
@@ -22,7 +23,6 @@ use domain::ShopDomain;
 use std::future::Future;
 use std::time::Duration;
 use worker::D1Database;
-use super::log;
 
 /// How long a refresh may take before another caller may try.
 const LEASE_SECS: i64 = 30;
@@ -133,11 +133,21 @@ async fn renew(ctx: &TokenContext<'_>, row: &TokenRow, token: &OfflineToken, sta
         Ok(fresh) => {
             let sealed = seal(ctx.cfg, &fresh)?;
             if shops::store_refreshed(ctx.db, ctx.shop_id, row.token_version, &sealed).await? {
-                log_line(log::Level::Info, "token_refreshed", ctx, if state == TokenState::Legacy { "migrated to an expiring token" } else { "refreshed" });
+                log_line(
+                    log::Level::Info,
+                    "token_refreshed",
+                    ctx,
+                    if state == TokenState::Legacy { "migrated to an expiring token" } else { "refreshed" },
+                );
                 Ok(Some(ShopToken { access_token: fresh.access_token, version: row.token_version + 1 }))
             } else {
                 // The row moved on (a sign-in stored a newer grant meanwhile): use that.
-                log_line(log::Level::Warn, "token_refresh_discarded", ctx, &format!("the row left version {} while refreshing", row.token_version));
+                log_line(
+                    log::Level::Warn,
+                    "token_refresh_discarded",
+                    ctx,
+                    &format!("the row left version {} while refreshing", row.token_version),
+                );
                 Box::pin(current(ctx, None)).await
             }
         }

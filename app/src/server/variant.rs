@@ -3,14 +3,14 @@
 //! A fixed number of queries whatever the variant's history: no query per day or location.
 
 use super::recalc::assess_shop;
-use domain::watch::LeadTimeInput;
 use super::repo::{alerts, forecasts, sales, shops::ShopRow};
-use crate::wire::variant::{ForecastError, LiveAlert, LocationStock, VariantPage, FUTURE_DAYS, PAST_DAYS};
+use crate::components::format::money;
 use crate::error::AppError;
+use crate::wire::variant::{ForecastError, LiveAlert, LocationStock, VariantPage, FUTURE_DAYS, PAST_DAYS};
 use chrono::{Days, NaiveDate};
 use domain::chart::{FutureDay, PastDay};
-use crate::components::format::money;
 use domain::engine::explain::{in_words, launch_in_words, yearly_in_words};
+use domain::watch::LeadTimeInput;
 use domain::RiskKind;
 use worker::D1Database;
 
@@ -22,7 +22,8 @@ pub async fn load(
     today: NaiveDate,
 ) -> Result<VariantPage, AppError> {
     let super::recalc::ShopAssessment { rows, assessments, .. } = assess_shop(db, shop.id, Some(&[variant_id]), today).await?;
-    let not_found = || AppError::NotFound("This variant is not in your shop, or it is not stocked at any location Stock Sentry watches.".into());
+    let not_found =
+        || AppError::NotFound("This variant is not in your shop, or it is not stocked at any location Stock Sentry watches.".into());
     let first = rows.first().ok_or_else(not_found)?;
     let chosen = match location_id {
         Some(l) => rows.iter().position(|r| r.location_id == l).ok_or_else(not_found)?,
@@ -48,15 +49,22 @@ pub async fn load(
             FutureDay { day, expected, low: (expected - z * sigma).max(0.0), high: expected + z * sigma }
         })
         .collect();
-    let error = latest.iter().find(|f| f.location_id == row.location_id).and_then(|f| {
-        Some(ForecastError { mase: f.mase?, naive_mase: f.naive_mase, scored_days: f.scored_days })
-    });
+    let error = latest
+        .iter()
+        .find(|f| f.location_id == row.location_id)
+        .and_then(|f| Some(ForecastError { mase: f.mase?, naive_mase: f.naive_mase, scored_days: f.scored_days }));
     let alerts = live
         .into_iter()
         .filter(|l| l.location_id == row.location_id)
         .filter_map(|l| {
             let kind = RiskKind::parse(&l.kind)?;
-            Some(LiveAlert { id: l.id, kind, state: l.state, snoozed_until: l.snoozed_until, words: in_words(kind, &a.explanation, &|c| money(c, &shop.currency)) })
+            Some(LiveAlert {
+                id: l.id,
+                kind,
+                state: l.state,
+                snoozed_until: l.snoozed_until,
+                words: in_words(kind, &a.explanation, &|c| money(c, &shop.currency)),
+            })
         })
         .collect();
     let parse7 = |s: &str| serde_json::from_str::<[f64; 7]>(s).ok();

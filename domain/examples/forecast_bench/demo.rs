@@ -70,14 +70,11 @@ pub(super) fn demo(dir: &std::path::Path, limit: usize, cfg: &EngineConfig) -> R
             let mu = forecast.on(d);
             let (lo80, hi80) = ((mu - Z80 * sd).max(0.0), mu + Z80 * sd);
             let (lo95, hi95) = ((mu - Z95 * sd).max(0.0), mu + Z95 * sd);
-            let _ = writeln!(
-                days_csv,
-                "{index},test,{d},{u},{},{u},{u},{mu:.4},,{lo80:.4},{hi80:.4},{lo95:.4},{hi95:.4}",
-                u8::from(o)
-            );
+            let _ = writeln!(days_csv, "{index},test,{d},{u},{},{u},{u},{mu:.4},,{lo80:.4},{hi80:.4},{lo95:.4},{hi95:.4}", u8::from(o));
         }
         let observed = usize::try_from((today - first).num_days()).unwrap_or(0);
-        let bucket = BUCKETS.iter().find(|b| observed >= b.1 && observed <= b.2).map_or(if observed < 30 { "<30" } else { ">800" }, |b| b.0);
+        let bucket =
+            BUCKETS.iter().find(|b| observed >= b.1 && observed <= b.2).map_or(if observed < 30 { "<30" } else { ">800" }, |b| b.0);
         let _ = writeln!(
             meta_csv,
             "{index},{},{bucket},{observed},{observed},{today},{first},{:.4},{:.4},{},{},{sd:.4},{micros:.1}",

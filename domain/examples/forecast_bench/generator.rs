@@ -117,7 +117,16 @@ pub(super) fn generate(index: usize, pattern: &'static str, bucket: usize) -> Se
     // Erratic sizes for some smooth-ish series: gamma-Poisson with shape k.
     if matches!(pattern, "smooth" | "trend" | "weekly" | "yearly" | "promo" | "stockouts") && rng.unit() < 0.3 {
         let k = rng.range(1.0, 4.0);
-        draw = Box::new(move |r: &mut Rng, l: f64| if l <= 0.0 { 0 } else { { let g = r.gamma(k); r.poisson(g * l / k) } });
+        draw = Box::new(move |r: &mut Rng, l: f64| {
+            if l <= 0.0 {
+                0
+            } else {
+                {
+                    let g = r.gamma(k);
+                    r.poisson(g * l / k)
+                }
+            }
+        });
     }
     let mut occurrence = 1.0;
     let mut size_mean = 1.0;
@@ -202,9 +211,8 @@ pub(super) fn generate(index: usize, pattern: &'static str, bucket: usize) -> Se
             t += 1;
         }
     }
-    let sales: Vec<u32> = (0..days)
-        .map(|t| if out[t] { demand[t].min(u32::from(t > 0 && !out[t - 1] && rng.unit() < 0.5)) } else { demand[t] })
-        .collect();
+    let sales: Vec<u32> =
+        (0..days).map(|t| if out[t] { demand[t].min(u32::from(t > 0 && !out[t - 1] && rng.unit() < 0.5)) } else { demand[t] }).collect();
     // The import covers the whole generated history; a launched product's import began
     // before it (up to 200 days), so its first row is its first sale or stockout.
     let import_first = if pattern == "launch" { start - Days::new(rng.int(0, 200) as u64) } else { start };

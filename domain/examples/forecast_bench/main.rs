@@ -116,14 +116,8 @@ fn run(dir: &std::path::Path, per: usize) -> Result<(), String> {
             let skip = first.map_or(s.days(), |f| usize::try_from((f - s.start).num_days()).unwrap_or(0).min(s.days()));
             for t in skip..s.days() {
                 let d = s.start + Days::new(t as u64);
-                let _ = writeln!(
-                    days_csv,
-                    "{index},train,{d},{},{},{:.4},{},,,,,,",
-                    s.sales[t],
-                    u8::from(s.out[t]),
-                    s.lambda[t],
-                    s.demand[t]
-                );
+                let _ =
+                    writeln!(days_csv, "{index},train,{d},{},{},{:.4},{},,,,,,", s.sales[t], u8::from(s.out[t]), s.lambda[t], s.demand[t]);
             }
             let f = &run.forecast;
             let sd = f.sigma_daily;

@@ -5,8 +5,8 @@
 use crate::generator::Series;
 use chrono::{Datelike, Days, NaiveDate};
 use domain::engine::{
-    assess_all, long_runs, Assessment, history_window, refit_variant, LongRun, EngineConfig, Forecast, History, HistoryTable, Position, SeasonalPattern,
-    SupplyOverrides, NIGHTLY_HISTORY_DAYS, REFIT_HISTORY_DAYS,
+    assess_all, history_window, long_runs, refit_variant, Assessment, EngineConfig, Forecast, History, HistoryTable, LongRun, Position,
+    SeasonalPattern, SupplyOverrides, NIGHTLY_HISTORY_DAYS, REFIT_HISTORY_DAYS,
 };
 use std::fmt::Write as _;
 use std::time::Instant;
@@ -74,7 +74,12 @@ impl Stored {
 
 /// The nightly recalculation of one series (app/src/server/recalc.rs): its
 /// `NIGHTLY_HISTORY_DAYS` table and `assess_all` with the stored pattern.
-pub(super) fn nightly(today: NaiveDate, rows: &Rows<'_>, stored: (Option<&SeasonalPattern>, Option<LongRun>), cfg: &EngineConfig) -> Result<Forecast, String> {
+pub(super) fn nightly(
+    today: NaiveDate,
+    rows: &Rows<'_>,
+    stored: (Option<&SeasonalPattern>, Option<LongRun>),
+    cfg: &EngineConfig,
+) -> Result<Forecast, String> {
     let stock = Stock { on_hand: 100, incoming: 0, supply: SupplyOverrides::default() };
     Ok(nightly_assess(today, rows, stored, cfg, &stock)?.forecast)
 }
@@ -129,19 +134,13 @@ pub(super) struct EngineRun {
 pub(super) fn production_path(s: &Series, cfg: &EngineConfig) -> Result<EngineRun, String> {
     let t0 = Instant::now();
     let first = s.first_day();
-    let rows: Vec<(NaiveDate, u16, bool)> = s
-        .row_days()
-        .map(|t| (s.start + Days::new(t as u64), u16::try_from(s.sales[t]).unwrap_or(u16::MAX), s.out[t]))
-        .collect();
+    let rows: Vec<(NaiveDate, u16, bool)> =
+        s.row_days().map(|t| (s.start + Days::new(t as u64), u16::try_from(s.sales[t]).unwrap_or(u16::MAX), s.out[t])).collect();
     let rows = Rows { rows: &rows, first_day: first };
     let refit_day = last_refit(s.today);
     let (_, refit_end) = history_window(refit_day, REFIT_HISTORY_DAYS);
     // The variant has a stock level (so a stored pattern) once the shop had it at the refit.
-    let stored = if s.import_first.max(s.start) <= refit_end {
-        Some(refit(refit_day, std::slice::from_ref(&rows))?)
-    } else {
-        None
-    };
+    let stored = if s.import_first.max(s.start) <= refit_end { Some(refit(refit_day, std::slice::from_ref(&rows))?) } else { None };
     let forecast = nightly(s.today, &rows, stored.as_ref().map_or((None, None), |p| p.at(0)), cfg)?;
     let pattern = stored.map(|s| s.pattern);
     let micros = t0.elapsed().as_secs_f64() * 1e6;

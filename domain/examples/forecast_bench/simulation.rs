@@ -46,17 +46,11 @@ impl std::ops::AddAssign for SimResult {
 pub(super) fn simulate(s: &Series, index: usize, cfg: &EngineConfig) -> Result<SimResult, String> {
     let lead = SIM_LEADS[index % SIM_LEADS.len()];
     let lead_sd = 0.25 * f64::from(lead);
-    let supply = SupplyOverrides {
-        lead_time_days: Some(lead),
-        lead_time_sd_days: Some(lead_sd),
-        review_period_days: None,
-        target_cover_days: None,
-    };
+    let supply =
+        SupplyOverrides { lead_time_days: Some(lead), lead_time_sd_days: Some(lead_sd), review_period_days: None, target_cover_days: None };
     let mut rng = Rng(SEED ^ 0xC0FF_EE00 ^ index as u64);
-    let mut rows: Vec<DayRowT> = s
-        .row_days()
-        .map(|t| (s.start + Days::new(t as u64), u16::try_from(s.sales[t]).unwrap_or(u16::MAX), s.out[t]))
-        .collect();
+    let mut rows: Vec<DayRowT> =
+        s.row_days().map(|t| (s.start + Days::new(t as u64), u16::try_from(s.sales[t]).unwrap_or(u16::MAX), s.out[t])).collect();
     let mut on_hand: i64 = 0;
     // Open orders: (arrival day, quantity, day placed, demand went unmet meanwhile).
     let mut open: Vec<(usize, i64, usize, bool)> = Vec::new();

@@ -58,14 +58,12 @@ fn local(t: DateTime<Utc>, offset: UtcOffset) -> String {
 
 /// The digest for one shop and window, or `None` when no alert opened or worsened in it.
 pub fn build(input: &DigestInput<'_>) -> Option<Digest> {
-    let mut picked: Vec<(&DigestAlert, Change)> =
-        input.alerts.iter().filter_map(|a| change(a, &input.window).map(|c| (a, c))).collect();
+    let mut picked: Vec<(&DigestAlert, Change)> = input.alerts.iter().filter_map(|a| change(a, &input.window).map(|c| (a, c))).collect();
     if picked.is_empty() {
         return None;
     }
-    picked.sort_by(|(a, _), (b, _)| {
-        b.urgency.partial_cmp(&a.urgency).unwrap_or(std::cmp::Ordering::Equal).then(a.alert_id.cmp(&b.alert_id))
-    });
+    picked
+        .sort_by(|(a, _), (b, _)| b.urgency.partial_cmp(&a.urgency).unwrap_or(std::cmp::Ordering::Equal).then(a.alert_id.cmp(&b.alert_id)));
     let app = input.app_url.trim_end_matches('/');
     let shop = escape(input.shop_name);
     let span = format!("{} – {}", local(input.window.start, input.offset), local(input.window.end, input.offset));
@@ -82,8 +80,7 @@ pub fn build(input: &DigestInput<'_>) -> Option<Digest> {
     );
     let _ = writeln!(text, "Stock Sentry digest for {}\nChanges from {span}\n", input.shop_name);
     for section in Section::ORDER {
-        let rows: Vec<&(&DigestAlert, Change)> =
-            picked.iter().filter(|(a, _)| Section::of(a.kind) == section).collect();
+        let rows: Vec<&(&DigestAlert, Change)> = picked.iter().filter(|(a, _)| Section::of(a.kind) == section).collect();
         if rows.is_empty() {
             continue;
         }

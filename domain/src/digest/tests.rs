@@ -125,10 +125,7 @@ fn hourly_covers_the_hour_since_the_last_digest() {
     assert_eq!(plan(&s, now, Some(at(10))), Plan::AlreadySent);
     // A week away is capped.
     let long_ago = at(10) - Duration::days(30);
-    assert_eq!(
-        plan(&s, now, Some(long_ago)),
-        Plan::Send(Window { start: at(10) - Duration::days(7), end: at(10) })
-    );
+    assert_eq!(plan(&s, now, Some(long_ago)), Plan::Send(Window { start: at(10) - Duration::days(7), end: at(10) }));
     assert_eq!(plan(&schedule(DigestFrequency::Off, 0, None), now, None), Plan::NotDue);
 }
 
@@ -179,10 +176,7 @@ fn recipients_are_validated_deduplicated_and_explained() {
     assert_eq!(parse_recipients("   ").unwrap(), Vec::<String>::new());
     let e = parse_recipients("a@x.com, bob, c@@d.com").unwrap_err();
     assert_eq!(e.field, "digest_recipients");
-    assert_eq!(
-        e.message,
-        "“bob”, “c@@d.com” are not email addresses. Separate addresses with commas, like a@shop.com, b@shop.com."
-    );
+    assert_eq!(e.message, "“bob”, “c@@d.com” are not email addresses. Separate addresses with commas, like a@shop.com, b@shop.com.");
     let one = parse_recipients("a@x.com b@y.org").unwrap_err();
     assert!(one.message.starts_with("“a@x.com b@y.org” is not an email address."));
     let many = (0..11).map(|i| format!("u{i}@x.com")).collect::<Vec<_>>().join(",");
@@ -191,23 +185,13 @@ fn recipients_are_validated_deduplicated_and_explained() {
 
 #[test]
 fn digest_settings_report_both_fields_and_round_trip() {
-    let bad = DigestSettingsInput {
-        digest_recipients: "nope".into(),
-        quiet_hours_start: "25".into(),
-        quiet_hours_end: "7".into(),
-    };
+    let bad = DigestSettingsInput { digest_recipients: "nope".into(), quiet_hours_start: "25".into(), quiet_hours_end: "7".into() };
     let fields: Vec<String> = bad.parse().unwrap_err().into_iter().map(|e| e.field).collect();
     assert_eq!(fields, vec!["digest_recipients", "quiet_hours"]);
-    let ok = DigestSettingsInput {
-        digest_recipients: "a@x.com;b@y.org".into(),
-        quiet_hours_start: "22".into(),
-        quiet_hours_end: "7".into(),
-    };
+    let ok =
+        DigestSettingsInput { digest_recipients: "a@x.com;b@y.org".into(), quiet_hours_start: "22".into(), quiet_hours_end: "7".into() };
     let parsed = ok.parse().unwrap();
-    assert_eq!(
-        parsed,
-        DigestSettings { recipients: vec!["a@x.com".into(), "b@y.org".into()], quiet: QuietHours::new(22, 7) }
-    );
+    assert_eq!(parsed, DigestSettings { recipients: vec!["a@x.com".into(), "b@y.org".into()], quiet: QuietHours::new(22, 7) });
     let shown = DigestSettingsInput::from_settings(&parsed);
     assert_eq!(shown.digest_recipients, "a@x.com, b@y.org");
     assert_eq!(shown.parse().unwrap(), parsed);

@@ -33,7 +33,9 @@ pub enum AlertState {
     Open,
     Acknowledged,
     /// Hidden until `until` (shop-local date), when it re-opens if still true.
-    Snoozed { until: NaiveDate },
+    Snoozed {
+        until: NaiveDate,
+    },
 }
 
 #[derive(Deserialize)]
@@ -84,9 +86,7 @@ impl AlertState {
         match state {
             "open" => Ok(Some(Self::Open)),
             "acknowledged" => Ok(Some(Self::Acknowledged)),
-            "snoozed" => {
-                snoozed_until.map(|until| Some(Self::Snoozed { until })).ok_or(AlertStateError::SnoozeWithoutDate)
-            }
+            "snoozed" => snoozed_until.map(|until| Some(Self::Snoozed { until })).ok_or(AlertStateError::SnoozeWithoutDate),
             "resolved" => Ok(None),
             other => Err(AlertStateError::UnknownState(other.to_string())),
         }
@@ -195,9 +195,7 @@ pub fn reconcile(existing: &[ExistingAlert], assessments: &[Assessment], today: 
                         None => changes.to_resolve.push(alert.id),
                     }
                 }
-                None if condition.opens => {
-                    changes.to_open.push(NewAlert { key, urgency: a.urgency(kind), explanation: a.explanation })
-                }
+                None if condition.opens => changes.to_open.push(NewAlert { key, urgency: a.urgency(kind), explanation: a.explanation }),
                 None => {}
             }
         }

@@ -5,8 +5,7 @@ use super::config::EngineConfig;
 use super::forecast::{DemandPattern, Forecast, ForecastMethod};
 use super::history::History;
 use super::replenishment::{
-    cumulative_error_factor, days_of_cover, order_quantity, safety_stock, skewed_safety_stock, undershoot_beyond_a_day, Plan,
-    REVIEW_DAYS,
+    cumulative_error_factor, days_of_cover, order_quantity, safety_stock, skewed_safety_stock, undershoot_beyond_a_day, Plan, REVIEW_DAYS,
 };
 use crate::risk::RiskKind;
 use chrono::{Datelike, Days, NaiveDate};
@@ -292,18 +291,9 @@ pub fn assess_forecast(p: &Position, forecast: Forecast, cfg: &EngineConfig, tod
         let above = |limit: f64| cover.is_some_and(|c| c > limit);
         let pos = position as f64;
         conditions.set(RiskKind::OutOfStock, Condition::new(oos, oos));
-        conditions.set(
-            RiskKind::ReorderNow,
-            Condition::new(selling && pos <= reorder_point, selling && pos <= reorder_point * h),
-        );
-        conditions.set(
-            RiskKind::LowStock,
-            Condition::new(!oos && below(cfg.low_stock_days), !oos && below(cfg.low_stock_days * h)),
-        );
-        conditions.set(
-            RiskKind::Overstock,
-            Condition::new(!dead && above(cfg.overstock_days), !dead && above(cfg.overstock_days / h)),
-        );
+        conditions.set(RiskKind::ReorderNow, Condition::new(selling && pos <= reorder_point, selling && pos <= reorder_point * h));
+        conditions.set(RiskKind::LowStock, Condition::new(!oos && below(cfg.low_stock_days), !oos && below(cfg.low_stock_days * h)));
+        conditions.set(RiskKind::Overstock, Condition::new(!dead && above(cfg.overstock_days), !dead && above(cfg.overstock_days / h)));
         conditions.set(RiskKind::DeadStock, Condition::new(dead, dead));
     }
 

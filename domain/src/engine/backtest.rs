@@ -52,8 +52,7 @@ pub fn backtest(history: History<'_>, holdout: usize) -> Option<VariantBacktest>
     let scale = scale_sum / f64::from(scale_n);
 
     let forecast = Forecast::fit(history.truncate(n_train));
-    let naive30 =
-        units[n_train - NAIVE_WINDOW..n_train].iter().map(|&u| f64::from(u)).sum::<f64>() / NAIVE_WINDOW as f64;
+    let naive30 = units[n_train - NAIVE_WINDOW..n_train].iter().map(|&u| f64::from(u)).sum::<f64>() / NAIVE_WINDOW as f64;
     let (mut e_engine, mut e_naive, mut e_snaive, mut scored) = (0.0, 0.0, 0.0, 0u32);
     for h in 0..holdout {
         let i = n_train + h;

@@ -152,11 +152,7 @@ mod tests {
         let o = SupplyOverrides { lead_time_days: Some(21), lead_time_sd_days: Some(-3.0), ..Default::default() };
         let s = cfg.supply.with(&o);
         assert_eq!((s.lead_time_days, s.lead_time_sd_days, s.review_period_days), (21, 0.0, 7));
-        let huge = SupplyOverrides {
-            lead_time_days: Some(u32::MAX),
-            lead_time_sd_days: Some(f64::INFINITY),
-            ..Default::default()
-        };
+        let huge = SupplyOverrides { lead_time_days: Some(u32::MAX), lead_time_sd_days: Some(f64::INFINITY), ..Default::default() };
         let s = cfg.supply.with(&huge);
         assert_eq!((s.lead_time_days, s.lead_time_sd_days), (MAX_PLANNING_DAYS, 0.0));
     }

@@ -131,30 +131,16 @@ impl HistoryTable {
             return Err(HistoryError::TooLong(days));
         }
         let cells = days.saturating_mul(series);
-        Ok(Self {
-            start,
-            days,
-            units: Vec::with_capacity(cells),
-            stockout: Vec::with_capacity(cells),
-            first: Vec::with_capacity(series),
-        })
+        Ok(Self { start, days, units: Vec::with_capacity(cells), stockout: Vec::with_capacity(cells), first: Vec::with_capacity(series) })
     }
 
     /// A table from ready-made columns (`series × days`, series-major), for callers that
     /// aggregate days themselves. Units must already be net of returns (`net_units`).
-    pub fn from_columns(
-        start: NaiveDate,
-        days: usize,
-        units: Vec<u16>,
-        stockout: Vec<bool>,
-    ) -> Result<Self, HistoryError> {
+    pub fn from_columns(start: NaiveDate, days: usize, units: Vec<u16>, stockout: Vec<bool>) -> Result<Self, HistoryError> {
         if days > MAX_HISTORY_DAYS {
             return Err(HistoryError::TooLong(days));
         }
-        if units.len() != stockout.len()
-            || (days == 0 && !units.is_empty())
-            || (days > 0 && !units.len().is_multiple_of(days))
-        {
+        if units.len() != stockout.len() || (days == 0 && !units.is_empty()) || (days > 0 && !units.len().is_multiple_of(days)) {
             return Err(HistoryError::LengthMismatch { units: units.len(), stockout: stockout.len() });
         }
         let series = units.len().checked_div(days).unwrap_or(0);
@@ -219,8 +205,7 @@ impl HistoryTable {
     /// for the same day replaces the first).
     pub fn record(&mut self, id: SeriesId, row: &DayRow) -> Result<(), HistoryError> {
         let offset = row.day.signed_duration_since(self.start).num_days();
-        let day =
-            usize::try_from(offset).ok().filter(|&d| d < self.days).ok_or(HistoryError::DayOutsideWindow(row.day))?;
+        let day = usize::try_from(offset).ok().filter(|&d| d < self.days).ok_or(HistoryError::DayOutsideWindow(row.day))?;
         let cell = id.0.checked_mul(self.days).map(|c| c + day).filter(|&c| c < self.units.len());
         let cell = cell.ok_or(HistoryError::NoSuchSeries(id.0))?;
         self.units[cell] = net_units(row.units_sold, row.units_returned);
@@ -327,8 +312,7 @@ mod tests {
         assert_eq!(t.days(), 5);
         let a = t.add_series();
         let b = t.add_series();
-        let row =
-            |day, sold, returned, out| DayRow { day, units_sold: sold, units_returned: returned, out_of_stock: out };
+        let row = |day, sold, returned, out| DayRow { day, units_sold: sold, units_returned: returned, out_of_stock: out };
         t.record(a, &row(d(2024, 2, 29), 4, 1, false)).unwrap();
         t.record(b, &row(d(2024, 3, 1), 2, 9, true)).unwrap();
         assert_eq!(t.series(a).unwrap().units(), &[0, 0, 3, 0, 0]);
@@ -350,9 +334,6 @@ mod tests {
         let t = HistoryTable::from_columns(d(2024, 1, 1), 3, vec![1, 2, 3, 4, 5, 6], vec![false; 6]).unwrap();
         assert_eq!((t.len(), t.series(SeriesId(1)).unwrap().units()), (2, &[4u16, 5, 6][..]));
         assert!(matches!(HistoryTable::new(d(2000, 1, 1), d(2024, 1, 1)), Err(HistoryError::TooLong(_))));
-        assert_eq!(
-            History::new(d(2024, 1, 1), &[1, 2], &[false]),
-            Err(HistoryError::LengthMismatch { units: 2, stockout: 1 })
-        );
+        assert_eq!(History::new(d(2024, 1, 1), &[1, 2], &[false]), Err(HistoryError::LengthMismatch { units: 2, stockout: 1 }));
     }
 }

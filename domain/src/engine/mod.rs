@@ -25,8 +25,8 @@ pub mod alerts;
 pub mod assess;
 pub mod backtest;
 pub mod calendar;
-pub mod explain;
 pub mod config;
+pub mod explain;
 pub mod forecast;
 pub mod history;
 pub mod launch;
@@ -43,13 +43,13 @@ mod tests;
 
 pub use alerts::{reconcile, AlertChanges, AlertKey, AlertState, AlertUpdate, ExistingAlert, NewAlert};
 pub use assess::{assess, Assessment, Condition, Explanation, Position};
+pub use backtest::{backtest, VariantBacktest, HOLDOUT_DAYS};
 pub use calendar::{local_date, UtcOffset};
 pub use config::{EngineConfig, ServiceLevel, Supply, SupplyOverrides};
 pub use forecast::{week_of_year_factors, DemandPattern, Forecast, ForecastMethod, LongRun};
 pub use history::{parse_compact, DayRow, History, HistoryError, HistoryTable, SeriesId};
-pub use seasonal::{history_window, long_runs, pool, refit_variant, SeasonalPattern, NIGHTLY_HISTORY_DAYS, REFIT_HISTORY_DAYS};
-pub use backtest::{backtest, VariantBacktest, HOLDOUT_DAYS};
 pub use reorder::{purchase_order_csv, reorder_suggestions, Labels, OrderLine, VendorOrder};
+pub use seasonal::{history_window, long_runs, pool, refit_variant, SeasonalPattern, NIGHTLY_HISTORY_DAYS, REFIT_HISTORY_DAYS};
 
 use chrono::NaiveDate;
 
@@ -72,9 +72,7 @@ pub fn assess_all(
     }
     let mut out = Vec::with_capacity(positions.len());
     for (i, p) in positions.iter().enumerate() {
-        let history = table
-            .series(SeriesId(i))
-            .ok_or(EngineError::LengthMismatch { positions: positions.len(), series: table.len() })?;
+        let history = table.series(SeriesId(i)).ok_or(EngineError::LengthMismatch { positions: positions.len(), series: table.len() })?;
         out.push(assess(p, history, cfg, today));
     }
     Ok(out)

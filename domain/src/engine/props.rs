@@ -40,12 +40,7 @@ fn position() -> impl Strategy<Value = Position> {
             price_cents: price,
             cost_cents: price / 2,
             tracked,
-            supply: SupplyOverrides {
-                lead_time_days: lead,
-                lead_time_sd_days: sd,
-                review_period_days: review,
-                target_cover_days: review,
-            },
+            supply: SupplyOverrides { lead_time_days: lead, lead_time_sd_days: sd, review_period_days: review, target_cover_days: review },
             yearly_factor: None,
             day_of_week: None,
             long_run: None,

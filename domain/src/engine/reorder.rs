@@ -223,7 +223,11 @@ mod tests {
     #[test]
     fn edited_quantities_reach_the_purchase_order() {
         let orders = vec![
-            VendorOrder { vendor: "Acme".into(), lines: vec![line(1, "CAP-1", 4, 250), line(2, "CAP-2", 3, 1_000)], total_cost_cents: 4_000 },
+            VendorOrder {
+                vendor: "Acme".into(),
+                lines: vec![line(1, "CAP-1", 4, 250), line(2, "CAP-2", 3, 1_000)],
+                total_cost_cents: 4_000,
+            },
             VendorOrder { vendor: "Zeta".into(), lines: vec![line(3, "TEE-1", 2, 999)], total_cost_cents: 1_998 },
         ];
         // CAP-1 raised to 777, CAP-2 and TEE-1 set to 0; an override for an unknown line is ignored.

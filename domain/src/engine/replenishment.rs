@@ -6,8 +6,7 @@ use serde::{Deserialize, Serialize};
 /// Safety stock for a z-score, daily demand σd, mean daily demand d, lead time L and its
 /// standard deviation σL: `z · √(L·σd² + d²·σL²)`. With σL = 0 this is `z·σd·√L`.
 pub fn safety_stock(z: f64, sigma_daily: f64, daily: f64, lead_days: f64, lead_sd_days: f64) -> f64 {
-    let var =
-        lead_days.max(0.0) * sigma_daily.max(0.0).powi(2) + daily.max(0.0).powi(2) * lead_sd_days.max(0.0).powi(2);
+    let var = lead_days.max(0.0) * sigma_daily.max(0.0).powi(2) + daily.max(0.0).powi(2) * lead_sd_days.max(0.0).powi(2);
     finite_or_zero(z.max(0.0) * var.sqrt())
 }
 

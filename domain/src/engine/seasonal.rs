@@ -54,13 +54,7 @@ impl SeasonalPattern {
         let f = Forecast::fit(history);
         let week_of_year = week_of_year_factors(history, &f.day_of_week).map(|w| w.to_vec());
         debug_assert!(week_of_year.as_ref().is_none_or(|w| w.len() == WEEKS));
-        Self {
-            day_of_week: f.day_of_week,
-            week_of_year,
-            yearly: f.yearly,
-            history_days: f.history_days,
-            in_stock_days: f.in_stock_days,
-        }
+        Self { day_of_week: f.day_of_week, week_of_year, yearly: f.yearly, history_days: f.history_days, in_stock_days: f.in_stock_days }
     }
 }
 
@@ -123,7 +117,8 @@ mod tests {
         let start = monday();
         let mut t = HistoryTable::new(start, start + Days::new(2)).unwrap();
         let (a, b) = (t.add_series(), t.add_series());
-        let row = |d: u64, sold: i64, out: bool| DayRow { day: start + Days::new(d), units_sold: sold, units_returned: 0, out_of_stock: out };
+        let row =
+            |d: u64, sold: i64, out: bool| DayRow { day: start + Days::new(d), units_sold: sold, units_returned: 0, out_of_stock: out };
         t.record(a, &row(0, 3, false)).unwrap();
         t.record(b, &row(0, 4, false)).unwrap();
         t.record(a, &row(1, 0, true)).unwrap(); // one location out, the other selling
@@ -175,7 +170,8 @@ mod tests {
         assert!(weeks[50] > weeks[20], "December above June: {weeks:?}");
 
         let short_from = units.len() - 182;
-        let short = SeasonalPattern::fit(History::new(start + Days::new(short_from as u64), &units[short_from..], &out[short_from..]).unwrap());
+        let short =
+            SeasonalPattern::fit(History::new(start + Days::new(short_from as u64), &units[short_from..], &out[short_from..]).unwrap());
         assert_eq!(short.yearly, 1.0);
         assert!(short.week_of_year.is_none());
     }

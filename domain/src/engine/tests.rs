@@ -49,7 +49,7 @@ fn position(on_hand: i64, incoming: i64) -> Position {
         supply: SupplyOverrides::default(),
         yearly_factor: None,
         day_of_week: None,
-            long_run: None,
+        long_run: None,
     }
 }
 
@@ -133,10 +133,7 @@ fn state_machine() {
     assert_eq!(snoozed.step(true, days(2)), Some(snoozed));
     assert_eq!(snoozed.step(true, days(3)), Some(AlertState::Open));
     assert_eq!(snoozed.step(false, days(2)), None);
-    assert_eq!(
-        open.snooze(today(), today()),
-        Err(AlertStateError::SnoozeNotInFuture { until: today(), today: today() })
-    );
+    assert_eq!(open.snooze(today(), today()), Err(AlertStateError::SnoozeNotInFuture { until: today(), today: today() }));
     assert_eq!(AlertState::from_columns("snoozed", Some(days(3))), Ok(Some(snoozed)));
     assert_eq!(AlertState::from_columns("snoozed", None), Err(AlertStateError::SnoozeWithoutDate));
     assert_eq!(AlertState::from_columns("resolved", None), Ok(None));
@@ -165,8 +162,7 @@ fn reconcile_opens_updates_and_resolves() {
     assert_eq!(c.to_resolve, vec![2, 3, 4]);
 
     // Snoozed until today with the condition still true: re-opens.
-    let snoozed =
-        [ExistingAlert { id: 5, key: key(1, RiskKind::ReorderNow), state: AlertState::Snoozed { until: today() } }];
+    let snoozed = [ExistingAlert { id: 5, key: key(1, RiskKind::ReorderNow), state: AlertState::Snoozed { until: today() } }];
     let c = reconcile(&snoozed, &[a], today());
     assert_eq!((c.to_update[0].id, c.to_update[0].state), (5, AlertState::Open));
     assert_eq!(c.to_open.len(), 1); // low stock is new
@@ -407,33 +403,20 @@ fn demo_shop() {
             cost_cents: v.cost_cents,
             tracked: true,
             supply: SupplyOverrides::default(),
-        yearly_factor: None,
-        day_of_week: None,
+            yearly_factor: None,
+            day_of_week: None,
             long_run: None,
         });
     }
     for s in &shop.sales {
-        let row = DayRow {
-            day: s.day,
-            units_sold: s.units_sold,
-            units_returned: s.units_returned,
-            out_of_stock: s.out_of_stock,
-        };
+        let row = DayRow { day: s.day, units_sold: s.units_sold, units_returned: s.units_returned, out_of_stock: s.out_of_stock };
         table.record(ids[&(s.variant_id, s.location_id)], &row).unwrap();
     }
     let today = end.succ_opt().unwrap();
     let all = assess_all(&positions, &table, &cfg(), today).unwrap();
     for a in &all {
         let e = &a.explanation;
-        for x in [
-            e.velocity,
-            e.seasonal_factor,
-            e.sigma_daily,
-            e.safety_stock,
-            e.reorder_point,
-            e.order_up_to,
-            e.lead_time_demand,
-        ] {
+        for x in [e.velocity, e.seasonal_factor, e.sigma_daily, e.safety_stock, e.reorder_point, e.order_up_to, e.lead_time_demand] {
             assert!(x.is_finite() && x >= 0.0, "{a:?}");
         }
         assert!(e.days_of_cover.is_none_or(|c| c.is_finite() && c >= 0.0));
@@ -459,8 +442,7 @@ fn demo_shop() {
         }
     }
     assert!(checked > 5, "only {checked} series with long stockouts");
-    let results: Vec<_> =
-        (0..table.len()).filter_map(|i| backtest(table.series(SeriesId(i)).unwrap(), HOLDOUT_DAYS)).collect();
+    let results: Vec<_> = (0..table.len()).filter_map(|i| backtest(table.series(SeriesId(i)).unwrap(), HOLDOUT_DAYS)).collect();
     let s = summarise(&results);
     assert!(s.series > 1_000);
     assert!(s.mean_mase < s.mean_naive30_mase, "{s:?}");

@@ -66,8 +66,7 @@ pub fn verify_webhook(secret: &[u8], body: &[u8], header: Option<&str>) -> Resul
 /// legacy `signature`), sorted by key, as `key=value` joined with `&`. Values are the
 /// decoded ones.
 fn oauth_message(params: &[(String, String)]) -> String {
-    let mut kept: Vec<&(String, String)> =
-        params.iter().filter(|(k, _)| k != "hmac" && k != "signature").collect();
+    let mut kept: Vec<&(String, String)> = params.iter().filter(|(k, _)| k != "hmac" && k != "signature").collect();
     kept.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
     kept.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
 }
@@ -150,11 +149,8 @@ pub fn verify_session_token(token: &str, secret: &[u8], api_key: &str, now: i64)
     let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(AuthError::MalformedToken);
     };
-    let header: JwtHeader = URL_SAFE_NO_PAD
-        .decode(h)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or(AuthError::MalformedToken)?;
+    let header: JwtHeader =
+        URL_SAFE_NO_PAD.decode(h).ok().and_then(|b| serde_json::from_slice(&b).ok()).ok_or(AuthError::MalformedToken)?;
     // Only HS256: never let the token choose a weaker algorithm (or "none").
     if header.alg != "HS256" {
         return Err(AuthError::UnsupportedAlgorithm);
@@ -163,11 +159,8 @@ pub fn verify_session_token(token: &str, secret: &[u8], api_key: &str, now: i64)
     let mut m = mac(secret);
     m.update(format!("{h}.{p}").as_bytes());
     m.verify_slice(&sig).map_err(|_| AuthError::BadSignature)?;
-    let claims: SessionClaims = URL_SAFE_NO_PAD
-        .decode(p)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or(AuthError::MalformedToken)?;
+    let claims: SessionClaims =
+        URL_SAFE_NO_PAD.decode(p).ok().and_then(|b| serde_json::from_slice(&b).ok()).ok_or(AuthError::MalformedToken)?;
     if now > claims.exp + CLOCK_SKEW_SECS {
         return Err(AuthError::Expired);
     }
@@ -189,10 +182,7 @@ mod tests {
     use super::*;
 
     fn pairs(q: &str) -> Vec<(String, String)> {
-        q.split('&')
-            .filter_map(|kv| kv.split_once('='))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        q.split('&').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     // The example from Shopify's OAuth documentation (secret "hush").

@@ -47,10 +47,8 @@ pub fn bounce_location(app_url: &str, path: &str, query: &[(String, String)]) ->
     };
     let kept: Vec<String> = query.iter().filter(|(k, _)| k != "id_token").map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect();
     let reload = if kept.is_empty() { format!("{app_url}{path}") } else { format!("{app_url}{path}?{}", kept.join("&")) };
-    let mut out: Vec<String> = ["shop", "host", "embedded"]
-        .iter()
-        .filter_map(|k| param(query, k).map(|v| format!("{k}={}", enc(v))))
-        .collect();
+    let mut out: Vec<String> =
+        ["shop", "host", "embedded"].iter().filter_map(|k| param(query, k).map(|v| format!("{k}={}", enc(v)))).collect();
     out.push(format!("shopify-reload={}", enc(&reload)));
     format!("{BOUNCE_PATH}?{}", out.join("&"))
 }

@@ -188,7 +188,10 @@ mod tests {
         let ex = id_token_grant("k", "s", "jwt");
         assert_eq!((ex["expiring"].as_str(), ex["subject_token_type"].as_str()), (Some("1"), Some(ID_TOKEN_TYPE)));
         let m = migration_grant("k", "s", "shpat_old");
-        assert_eq!((m["subject_token_type"].as_str(), m["requested_token_type"].as_str()), (Some(OFFLINE_TOKEN_TYPE), Some(OFFLINE_TOKEN_TYPE)));
+        assert_eq!(
+            (m["subject_token_type"].as_str(), m["requested_token_type"].as_str()),
+            (Some(OFFLINE_TOKEN_TYPE), Some(OFFLINE_TOKEN_TYPE))
+        );
         let r = refresh_grant("k", "s", "shprt_x");
         assert_eq!((r["grant_type"].as_str(), r.get("expiring")), (Some("refresh_token"), None));
     }

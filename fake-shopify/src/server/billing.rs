@@ -35,12 +35,18 @@ pub(super) async fn plan_page(State(app): State<AppState>, Path((store, app_hand
             )
         })
         .collect();
-    Ok(Html(format!("<!doctype html><meta charset=utf-8><title>Choose a plan</title><h1>Choose a plan for {}</h1><ul>{plans}</ul>", admin_page::escape(&app_handle))))
+    Ok(Html(format!(
+        "<!doctype html><meta charset=utf-8><title>Choose a plan</title><h1>Choose a plan for {}</h1><ul>{plans}</ul>",
+        admin_page::escape(&app_handle)
+    )))
 }
 
 /// The merchant approves a plan: the subscription is active, the app hears of it, and the
 /// merchant lands back in the app (its welcome link).
-pub(super) async fn plan_chosen(State(app): State<AppState>, Path((store, _app_handle, plan)): Path<(String, String, String)>) -> ApiResult<Response> {
+pub(super) async fn plan_chosen(
+    State(app): State<AppState>,
+    Path((store, _app_handle, plan)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
     let domain = store_domain(&store);
     if !PLANS.iter().any(|(n, _)| *n == plan) {
         return Err(ApiError::BadRequest(format!("no plan {plan}")));

@@ -73,7 +73,19 @@ pub(super) async fn run_bulk(app: &AppState, domain: &str, req: &GraphqlRequest)
         // The catalog is read now (a snapshot, as Shopify's export is); orders are built later.
         let catalog_export = (kind == BulkKind::Catalog).then(|| state::catalog_jsonl(&s));
         let key = s.random_hex(12);
-        s.bulk_ops.push(BulkOp { id, kind, query: inner, created_at: now, completed_at: None, polls: 0, object_count: 0, root_object_count: 0, file_size: 0, key, ready: false });
+        s.bulk_ops.push(BulkOp {
+            id,
+            kind,
+            query: inner,
+            created_at: now,
+            completed_at: None,
+            polls: 0,
+            object_count: 0,
+            root_object_count: 0,
+            file_size: 0,
+            key,
+            ready: false,
+        });
         (s.catalog.clone(), s.seed, s.history.clone(), s.live_orders.clone(), catalog_export, since)
     };
     let app2 = app.clone();
@@ -81,11 +93,13 @@ pub(super) async fn run_bulk(app: &AppState, domain: &str, req: &GraphqlRequest)
     tokio::spawn(async move {
         let built = match catalog_export {
             Some(done) => Ok(done),
-            None => tokio::task::spawn_blocking(move || {
-                let history = history.get_or_init(|| crate::orders::synthesise(&catalog, seed));
-                state::orders_jsonl(&catalog, history, &live, since)
-            })
-            .await,
+            None => {
+                tokio::task::spawn_blocking(move || {
+                    let history = history.get_or_init(|| crate::orders::synthesise(&catalog, seed));
+                    state::orders_jsonl(&catalog, history, &live, since)
+                })
+                .await
+            }
         };
         let (jsonl, count, roots) = match built {
             Ok(b) => b,
@@ -110,12 +124,18 @@ pub(super) async fn run_bulk(app: &AppState, domain: &str, req: &GraphqlRequest)
             }
         }
     });
-    Ok(json!({ "bulkOperationRunQuery": { "bulkOperation": { "id": gid("BulkOperation", id), "status": "CREATED", "createdAt": state::ts(now) }, "userErrors": [] } }))
+    Ok(
+        json!({ "bulkOperationRunQuery": { "bulkOperation": { "id": gid("BulkOperation", id), "status": "CREATED", "createdAt": state::ts(now) }, "userErrors": [] } }),
+    )
 }
 /// The result file of a bulk operation (unauthenticated like Shopify's signed storage URLs;
 /// the random key in the path is the secret).
 /// Like cloud storage, it honours a single `Range: bytes=a-b` (206 + Content-Range).
-pub(super) async fn bulk_result(State(app): State<AppState>, Path((id, file)): Path<(i64, String)>, headers: HeaderMap) -> ApiResult<Response> {
+pub(super) async fn bulk_result(
+    State(app): State<AppState>,
+    Path((id, file)): Path<(i64, String)>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let key = file.strip_suffix(".jsonl").ok_or(ApiError::NotFound)?;
     let body = {
         let results = app.results.lock().map_err(|_| state::Poisoned)?;

@@ -58,7 +58,12 @@ fn with_version(mut r: Response) -> Response {
     r
 }
 
-pub(super) async fn graphql(State(app): State<AppState>, Path((domain, version)): Path<(String, String)>, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+pub(super) async fn graphql(
+    State(app): State<AppState>,
+    Path((domain, version)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
     if version != API_VERSION {
         return Err(ApiError::NotFound);
     }
@@ -93,7 +98,8 @@ pub(super) async fn graphql(State(app): State<AppState>, Path((domain, version))
         }
         None => {}
     }
-    let req: GraphqlRequest = serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest(format!("body is not a GraphQL request: {e}")))?;
+    let req: GraphqlRequest =
+        serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest(format!("body is not a GraphQL request: {e}")))?;
     let Some(root) = root_field(&req.query).map(str::to_string) else {
         return Ok(with_version(Json(json!({ "errors": [ { "message": "syntax error: no selection set" } ] })).into_response()));
     };
@@ -154,15 +160,23 @@ pub(super) async fn graphql(State(app): State<AppState>, Path((domain, version))
 fn locations(app: &Shops, domain: &str, vars: &Value) -> ApiResult<Value> {
     let first = vars.get("first").and_then(Value::as_u64).unwrap_or(50).clamp(1, 250) as usize;
     let after: usize = match vars.get("after").and_then(Value::as_str) {
-        Some(c) => c.strip_prefix("loc-").and_then(|n| n.parse().ok()).ok_or_else(|| ApiError::BadRequest(format!("invalid cursor {c}")))?,
+        Some(c) => {
+            c.strip_prefix("loc-").and_then(|n| n.parse().ok()).ok_or_else(|| ApiError::BadRequest(format!("invalid cursor {c}")))?
+        }
         None => 0,
     };
     let s = shop!(app, domain);
     let all = &s.catalog.locations;
-    let page: Vec<Value> =
-        all.iter().skip(after).take(first).map(|l| json!({ "id": gid("Location", l.id), "name": l.name, "isActive": !s.inactive_locations.contains(&l.id) })).collect();
+    let page: Vec<Value> = all
+        .iter()
+        .skip(after)
+        .take(first)
+        .map(|l| json!({ "id": gid("Location", l.id), "name": l.name, "isActive": !s.inactive_locations.contains(&l.id) }))
+        .collect();
     let end = after + page.len();
-    Ok(json!({ "locations": { "nodes": page, "pageInfo": { "hasNextPage": end < all.len(), "endCursor": (end > 0).then(|| format!("loc-{end}")) } } }))
+    Ok(
+        json!({ "locations": { "nodes": page, "pageInfo": { "hasNextPage": end < all.len(), "endCursor": (end > 0).then(|| format!("loc-{end}")) } } }),
+    )
 }
 fn subscribe(app: &Shops, domain: &str, vars: &Value) -> ApiResult<Value> {
     let topic = vars.get("topic").and_then(Value::as_str).unwrap_or_default().to_string();

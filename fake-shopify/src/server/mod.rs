@@ -92,7 +92,10 @@ pub use graphql::root_field;
 use billing::{plan_chosen, plan_page, set_billing, set_scopes};
 use bulk::bulk_result;
 use embedded::{admin_app_page, admin_session_token, app_bridge, fake_session_token, list_shops};
-use events::{burst, cancel_order, edit_order, gift_card, list_deliveries, location_active, product_status, refund_order, simulate_sale, track_item, trigger_webhook, uninstall};
+use events::{
+    burst, cancel_order, edit_order, gift_card, list_deliveries, location_active, product_status, refund_order, simulate_sale, track_item,
+    trigger_webhook, uninstall,
+};
 use faults::{add_faults, add_token_faults, clear_faults, list_faults};
 use graphql::graphql;
 use oauth::{access_token, authorize};

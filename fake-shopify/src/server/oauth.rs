@@ -20,7 +20,11 @@ fn param<'a>(q: &'a [(String, String)], name: &str) -> Option<&'a str> {
 
 /// Auto-approves the install: 302 to `redirect_uri` with `code`, `hmac`, `host`, `shop`,
 /// `state` and `timestamp`, the `hmac` signed like Shopify's (hex, sorted query without hmac).
-pub(super) async fn authorize(State(app): State<AppState>, Path(domain): Path<String>, Query(q): Query<Vec<(String, String)>>) -> ApiResult<Response> {
+pub(super) async fn authorize(
+    State(app): State<AppState>,
+    Path(domain): Path<String>,
+    Query(q): Query<Vec<(String, String)>>,
+) -> ApiResult<Response> {
     let cfg = &app.cfg;
     if param(&q, "client_id") != Some(cfg.api_key.as_str()) {
         return Err(ApiError::BadRequest("client_id is not this app's API key".into()));
@@ -51,7 +55,8 @@ pub(super) async fn authorize(State(app): State<AppState>, Path(domain): Path<St
     params.sort();
     let query = params.iter().map(|(k, v)| format!("{k}={}", crypto::url_encode(v))).collect::<Vec<_>>().join("&");
     let sep = if redirect_uri.contains('?') { '&' } else { '?' };
-    let location = HeaderValue::from_str(&format!("{redirect_uri}{sep}{query}")).map_err(|_| ApiError::BadRequest("redirect_uri is not a valid URL".into()))?;
+    let location = HeaderValue::from_str(&format!("{redirect_uri}{sep}{query}"))
+        .map_err(|_| ApiError::BadRequest("redirect_uri is not a valid URL".into()))?;
     Ok((StatusCode::FOUND, [(header::LOCATION, location)]).into_response())
 }
 
@@ -59,8 +64,8 @@ pub(super) async fn authorize(State(app): State<AppState>, Path(domain): Path<St
 fn body_params(headers: &HeaderMap, body: &[u8]) -> ApiResult<HashMap<String, String>> {
     let ctype = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if ctype.starts_with("application/json") {
-        let v: HashMap<String, Value> =
-            serde_json::from_slice(body).map_err(|e| ApiError::OAuth { error: "invalid_request", description: format!("body is not a JSON object: {e}") })?;
+        let v: HashMap<String, Value> = serde_json::from_slice(body)
+            .map_err(|e| ApiError::OAuth { error: "invalid_request", description: format!("body is not a JSON object: {e}") })?;
         Ok(v.into_iter()
             .map(|(k, v)| {
                 let s = match v {
@@ -90,11 +95,18 @@ fn serde_urlencoded_pairs(body: &[u8]) -> ApiResult<Vec<(String, String)>> {
 /// online access token; a non-expiring offline token → an expiring one) and the
 /// refresh-token grant, as `crate::tokens` describes. Faults queued for the token endpoint
 /// (`POST /_fake/token-faults`) answer 5xx, or apply the grant and lose its answer.
-pub(super) async fn access_token(State(app): State<AppState>, Path(domain): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+pub(super) async fn access_token(
+    State(app): State<AppState>,
+    Path(domain): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
     let cfg = &app.cfg;
     let p = body_params(&headers, &body)?;
     let get = |k: &str| p.get(k).map(String::as_str);
-    if get("client_id") != Some(cfg.api_key.as_str()) || get("client_secret").map(str::as_bytes).is_none_or(|s| !crypto::same(s, cfg.api_secret.as_bytes())) {
+    if get("client_id") != Some(cfg.api_key.as_str())
+        || get("client_secret").map(str::as_bytes).is_none_or(|s| !crypto::same(s, cfg.api_secret.as_bytes()))
+    {
         return Err(ApiError::OAuth { error: "invalid_client", description: "client_id or client_secret is wrong".into() });
     }
     let policy = app.policy();
@@ -112,13 +124,23 @@ pub(super) async fn access_token(State(app): State<AppState>, Path(domain): Path
             let code = get("code").ok_or_else(|| ApiError::OAuth { error: "invalid_request", description: "code is required".into() })?;
             match s.codes.remove(code) {
                 Some((expires, scope)) if expires > now => {
-                    if expiring { s.tokens.issue_expiring(&scope, &policy, &salt) } else { s.tokens.issue_non_expiring(&scope, &salt) }
+                    if expiring {
+                        s.tokens.issue_expiring(&scope, &policy, &salt)
+                    } else {
+                        s.tokens.issue_non_expiring(&scope, &salt)
+                    }
                 }
-                _ => return Err(ApiError::OAuth { error: "invalid_grant", description: "The authorization code was not found or was already used".into() }),
+                _ => {
+                    return Err(ApiError::OAuth {
+                        error: "invalid_grant",
+                        description: "The authorization code was not found or was already used".into(),
+                    })
+                }
             }
         }
         Some(TOKEN_EXCHANGE) => {
-            let subject = get("subject_token").ok_or_else(|| ApiError::OAuth { error: "invalid_request", description: "subject_token is required".into() })?;
+            let subject = get("subject_token")
+                .ok_or_else(|| ApiError::OAuth { error: "invalid_request", description: "subject_token is required".into() })?;
             let requested = get("requested_token_type").unwrap_or(OFFLINE_TOKEN);
             match (get("subject_token_type"), requested) {
                 (Some(ID_TOKEN_TYPE), OFFLINE_TOKEN | ONLINE_TOKEN) => {
@@ -133,17 +155,26 @@ pub(super) async fn access_token(State(app): State<AppState>, Path(domain): Path
                         s.tokens.issue_non_expiring(&cfg.scopes, &salt)
                     }
                 }
-                (Some(OFFLINE_TOKEN), OFFLINE_TOKEN) if expiring => s.tokens.migrate(subject, &cfg.scopes, &policy, &salt).map_err(refused)?,
+                (Some(OFFLINE_TOKEN), OFFLINE_TOKEN) if expiring => {
+                    s.tokens.migrate(subject, &cfg.scopes, &policy, &salt).map_err(refused)?
+                }
                 (Some(OFFLINE_TOKEN), _) => {
-                    return Err(ApiError::OAuth { error: "invalid_request", description: "migrating an offline token needs expiring=1".into() })
+                    return Err(ApiError::OAuth {
+                        error: "invalid_request",
+                        description: "migrating an offline token needs expiring=1".into(),
+                    })
                 }
                 (other, _) => {
-                    return Err(ApiError::OAuth { error: "invalid_request", description: format!("unsupported subject_token_type {other:?}") })
+                    return Err(ApiError::OAuth {
+                        error: "invalid_request",
+                        description: format!("unsupported subject_token_type {other:?}"),
+                    })
                 }
             }
         }
         Some("refresh_token") => {
-            let refresh = get("refresh_token").ok_or_else(|| ApiError::OAuth { error: "invalid_request", description: "refresh_token is required".into() })?;
+            let refresh = get("refresh_token")
+                .ok_or_else(|| ApiError::OAuth { error: "invalid_request", description: "refresh_token is required".into() })?;
             s.tokens.refresh(refresh, &policy, &salt).map_err(refused)?
         }
         Some(other) => return Err(ApiError::OAuth { error: "unsupported_grant_type", description: other.to_string() }),

@@ -4,6 +4,7 @@
 use crate::error::AppError;
 use crate::server::context::{internal, now_rfc3339};
 use crate::server::d1::batch;
+use crate::server::log;
 use crate::server::repo::shops::{self, ShopRow};
 use crate::server::repo::{catalog, inventory, sales, webhook_events};
 use domain::jobs::WebhookMessage;
@@ -12,7 +13,6 @@ use domain::shopify::webhooks::{parse, Topic, WebhookEvent};
 use domain::ShopDomain;
 use std::collections::{HashMap, HashSet};
 use worker::{D1Database, D1PreparedStatement};
-use crate::server::log;
 
 fn utc(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
@@ -32,7 +32,8 @@ impl BatchView {
     pub async fn load(db: &D1Database, messages: &[&WebhookMessage]) -> Result<Self, AppError> {
         let ids: Vec<&str> = messages.iter().map(|w| w.webhook_id.as_str()).collect();
         // As `apply` looks them up: parsed (normalised); an unparseable one is refused there.
-        let mut domains: Vec<String> = messages.iter().filter_map(|w| ShopDomain::parse(&w.shop).ok()).map(|d| d.as_str().to_string()).collect();
+        let mut domains: Vec<String> =
+            messages.iter().filter_map(|w| ShopDomain::parse(&w.shop).ok()).map(|d| d.as_str().to_string()).collect();
         domains.sort_unstable();
         domains.dedup();
         let domains: Vec<&str> = domains.iter().map(String::as_str).collect();
@@ -107,7 +108,15 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
             // `refunds/create` would; what no refund covers leaves the sales history too.
             let mut all = Vec::new();
             for r in &o.refunds {
-                all.extend(sales::add_refund(db, shop.id, o.id, r.id, &day, location, &returned_lines(&r.refund_line_items, &o.line_items))?);
+                all.extend(sales::add_refund(
+                    db,
+                    shop.id,
+                    o.id,
+                    r.id,
+                    &day,
+                    location,
+                    &returned_lines(&r.refund_line_items, &o.line_items),
+                )?);
             }
             let remainder: Vec<sales::ReturnedLine> = o
                 .line_items
@@ -115,7 +124,8 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
                 .filter_map(|l| {
                     // What is left of the line: Shopify's `current_quantity` (after refunds and
                     // edits, which were taken back on their own), else quantity less refunds.
-                    let refunded: i64 = o.refunds.iter().flat_map(|r| &r.refund_line_items).filter(|x| x.line_item_id == l.id).map(|x| x.quantity).sum();
+                    let refunded: i64 =
+                        o.refunds.iter().flat_map(|r| &r.refund_line_items).filter(|x| x.line_item_id == l.id).map(|x| x.quantity).sum();
                     let left = l.current_quantity.unwrap_or(l.quantity - refunded);
                     Some(sales::ReturnedLine { variant_id: l.variant_id?, location_id: None, quantity: left })
                 })
@@ -144,7 +154,13 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
                                 })
                                 .collect()
                         };
-                        sales::edit_order(db, shop.id, edit.order_id, &lines(&edit.line_items.additions), &lines(&edit.line_items.removals))?
+                        sales::edit_order(
+                            db,
+                            shop.id,
+                            edit.order_id,
+                            &lines(&edit.line_items.additions),
+                            &lines(&edit.line_items.removals),
+                        )?
                     }
                 }
             }
@@ -160,7 +176,9 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
                 sales::add_refund(db, shop.id, r.order_id, r.id, &day, fallback, &returned_lines(&r.refund_line_items, &[]))?
             }
         }
-        WebhookEvent::LocationCreated(l) | WebhookEvent::LocationUpdated(l) => catalog::set_location(db, shop.id, l.id, l.name.as_deref(), l.active.unwrap_or(true))?,
+        WebhookEvent::LocationCreated(l) | WebhookEvent::LocationUpdated(l) => {
+            catalog::set_location(db, shop.id, l.id, l.name.as_deref(), l.active.unwrap_or(true))?
+        }
         WebhookEvent::LocationDeleted(l) => catalog::set_location(db, shop.id, l.id, None, false)?,
         WebhookEvent::InventoryItemUpdated(i) => {
             let cost = i.cost.as_deref().and_then(money_to_cents);
@@ -200,7 +218,15 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
             None => Vec::new(),
             Some(available) => {
                 let day = l.updated_at.date_naive().to_string();
-                inventory::set_level(db, shop.id, l.inventory_item_id, l.location_id, available, &utc(&l.updated_at.with_timezone(&chrono::Utc)), &day)?
+                inventory::set_level(
+                    db,
+                    shop.id,
+                    l.inventory_item_id,
+                    l.location_id,
+                    available,
+                    &utc(&l.updated_at.with_timezone(&chrono::Utc)),
+                    &day,
+                )?
             }
         },
         WebhookEvent::AppUninstalled(_) => shops::mark_uninstalled(db, shop.id, &now)?,
@@ -240,7 +266,12 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
 
 /// Where an order is counted: its own location (POS), its first fulfillment's, else the
 /// shop's default location (read once per shop and batch).
-async fn order_location(db: &D1Database, view: &mut BatchView, shop_id: i64, o: &domain::shopify::webhooks::OrderPayload) -> Result<Option<i64>, AppError> {
+async fn order_location(
+    db: &D1Database,
+    view: &mut BatchView,
+    shop_id: i64,
+    o: &domain::shopify::webhooks::OrderPayload,
+) -> Result<Option<i64>, AppError> {
     match o.location_id.or_else(|| o.fulfillments.iter().find_map(|f| f.location_id)) {
         Some(l) => Ok(Some(l)),
         None => view.default_location(db, shop_id).await,
@@ -269,7 +300,13 @@ fn returned_lines(
 
 /// The order's line items with their variants, read from Shopify (an edit names line items
 /// only). `None` when the shop has no usable token or Shopify no longer has the order.
-async fn order_line_variants(env: &worker::Env, db: &D1Database, shop_id: i64, domain: &ShopDomain, order_id: i64) -> Result<Option<Vec<(i64, i64)>>, AppError> {
+async fn order_line_variants(
+    env: &worker::Env,
+    db: &D1Database,
+    shop_id: i64,
+    domain: &ShopDomain,
+    order_id: i64,
+) -> Result<Option<Vec<(i64, i64)>>, AppError> {
     use domain::shopify::admin::{gid, OrderLinesData, ORDER_LINES_QUERY};
     let cfg = crate::server::config::AppConfig::from_env(env)?;
     let ctx = crate::server::tokens::TokenContext { cfg: &cfg, db, shop_id, domain };
@@ -282,14 +319,23 @@ async fn order_line_variants(env: &worker::Env, db: &D1Database, shop_id: i64, d
 }
 
 fn log_unseen(topic: &str, shop: &str, order_id: i64) {
-    log::info("webhook_order_not_counted").field("topic", &topic).field("shop", &shop).field("order_id", &order_id).field("detail", "the order is not in the sales history (before the import window, or never seen): nothing to take back").emit();
+    log::info("webhook_order_not_counted")
+        .field("topic", &topic)
+        .field("shop", &shop)
+        .field("order_id", &order_id)
+        .field("detail", "the order is not in the sales history (before the import window, or never seen): nothing to take back")
+        .emit();
 }
 
 /// Real-time alerts: the variants (or inventory items) whose stock or sales the event changes.
 fn touched(shop_id: i64, event: &WebhookEvent) -> Option<Touched> {
     let (variants, inventory_items) = match event {
-        WebhookEvent::OrderCreated(o) | WebhookEvent::OrderCancelled(o) => (o.line_items.iter().filter_map(|l| l.variant_id).collect(), Vec::new()),
-        WebhookEvent::RefundCreated(r) => (r.refund_line_items.iter().filter_map(|x| x.line_item.as_ref()?.variant_id).collect(), Vec::new()),
+        WebhookEvent::OrderCreated(o) | WebhookEvent::OrderCancelled(o) => {
+            (o.line_items.iter().filter_map(|l| l.variant_id).collect(), Vec::new())
+        }
+        WebhookEvent::RefundCreated(r) => {
+            (r.refund_line_items.iter().filter_map(|x| x.line_item.as_ref()?.variant_id).collect(), Vec::new())
+        }
         // The edited lines' variants are not in the payload; their stock updates follow.
         WebhookEvent::OrderEdited(_) => return None,
         WebhookEvent::InventoryItemUpdated(i) => (Vec::new(), vec![i.id]),

@@ -10,12 +10,7 @@ use worker::{D1Database, D1PreparedStatement};
 /// Rows per statement: well under D1's statement size limit for our row shapes.
 pub const ROWS_PER_STATEMENT: usize = 400;
 
-fn statements<T: Serialize>(
-    db: &D1Database,
-    shop_id: i64,
-    sql: &str,
-    rows: &[T],
-) -> Result<Vec<D1PreparedStatement>, AppError> {
+fn statements<T: Serialize>(db: &D1Database, shop_id: i64, sql: &str, rows: &[T]) -> Result<Vec<D1PreparedStatement>, AppError> {
     rows.chunks(ROWS_PER_STATEMENT)
         .map(|chunk| {
             let json = serde_json::to_string(chunk).map_err(|e| crate::server::context::internal("bulk rows", e))?;
@@ -32,7 +27,8 @@ pub struct Location<'a> {
 
 pub fn locations(db: &D1Database, shop_id: i64, rows: &[Location<'_>]) -> Result<Vec<D1PreparedStatement>, AppError> {
     // A location Shopify no longer lists as active (deactivated or deleted) stops alerting.
-    let ids = serde_json::to_string(&rows.iter().map(|l| l.id).collect::<Vec<_>>()).map_err(|e| crate::server::context::internal("location ids", e))?;
+    let ids = serde_json::to_string(&rows.iter().map(|l| l.id).collect::<Vec<_>>())
+        .map_err(|e| crate::server::context::internal("location ids", e))?;
     let mut out = vec![prepare(
         db,
         "UPDATE locations SET active = 0 WHERE shop_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))",

@@ -43,7 +43,16 @@ pub fn upsert_product(
            product_type = excluded.product_type, status = excluded.status, updated_at = excluded.updated_at,
            created_at = COALESCE(excluded.created_at, products.created_at)
          WHERE excluded.updated_at >= products.updated_at",
-        &[int(shop_id), int(p.id), text(p.title), text(p.vendor), text(p.product_type), text(p.status), text(p.updated_at), opt_text(p.created_at)],
+        &[
+            int(shop_id),
+            int(p.id),
+            text(p.title),
+            text(p.vendor),
+            text(p.product_type),
+            text(p.status),
+            text(p.updated_at),
+            opt_text(p.created_at),
+        ],
     )?);
     // After the upsert above, the product's stored updated_at equals ours only if ours won.
     let ours_won = "(SELECT updated_at FROM products WHERE shop_id = ?1 AND id = ?2) = ?3";
@@ -120,7 +129,13 @@ pub async fn variants_for_items(db: &D1Database, shop_id: i64, inventory_item_id
 }
 
 /// `inventory_items/update`: whether Shopify tracks the item's stock, and its unit cost.
-pub fn set_inventory_item(db: &D1Database, shop_id: i64, inventory_item_id: i64, tracked: bool, cost_cents: Option<i64>) -> Result<Vec<D1PreparedStatement>, AppError> {
+pub fn set_inventory_item(
+    db: &D1Database,
+    shop_id: i64,
+    inventory_item_id: i64,
+    tracked: bool,
+    cost_cents: Option<i64>,
+) -> Result<Vec<D1PreparedStatement>, AppError> {
     Ok(vec![prepare(
         db,
         "UPDATE variants SET tracked = ?3, cost_cents = COALESCE(?4, cost_cents) WHERE shop_id = ?1 AND inventory_item_id = ?2",
@@ -130,7 +145,13 @@ pub fn set_inventory_item(db: &D1Database, shop_id: i64, inventory_item_id: i64,
 
 /// `locations/*`: a location's name and whether it is active (a deleted one is inactive:
 /// its history stays, its alerts go).
-pub fn set_location(db: &D1Database, shop_id: i64, location_id: i64, name: Option<&str>, active: bool) -> Result<Vec<D1PreparedStatement>, AppError> {
+pub fn set_location(
+    db: &D1Database,
+    shop_id: i64,
+    location_id: i64,
+    name: Option<&str>,
+    active: bool,
+) -> Result<Vec<D1PreparedStatement>, AppError> {
     Ok(vec![prepare(
         db,
         "INSERT INTO locations (shop_id, id, name, active) VALUES (?1, ?2, COALESCE(?3, ''), ?4)

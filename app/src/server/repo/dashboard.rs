@@ -2,9 +2,9 @@
 //! the filter menus' options, and the filtered list — its count and one page of it,
 //! by urgency (`dashboard_filter.sql`).
 
-use crate::wire::dashboard::{AlertRow, FilterOptions};
 use crate::error::AppError;
 use crate::server::d1::{batch_read, int, opt_text, prepare, rows, text};
+use crate::wire::dashboard::{AlertRow, FilterOptions};
 use domain::alert_filter::{AlertFilter, PAGE_SIZE};
 use domain::engine::{AlertState, Explanation};
 use domain::risk::{KindSummary, RiskRow};

@@ -71,12 +71,8 @@ pub struct SeriesKey {
 }
 
 pub async fn series_keys(db: &D1Database, shop_id: i64) -> Result<Vec<SeriesKey>, AppError> {
-    all(
-        db,
-        "SELECT variant_id, location_id FROM inventory_levels WHERE shop_id = ?1 ORDER BY variant_id, location_id",
-        &[int(shop_id)],
-    )
-    .await
+    all(db, "SELECT variant_id, location_id FROM inventory_levels WHERE shop_id = ?1 ORDER BY variant_id, location_id", &[int(shop_id)])
+        .await
 }
 
 #[derive(Deserialize)]
@@ -156,13 +152,7 @@ pub struct DayForecast {
 }
 
 /// One position's forecasts since `from_day`, oldest first (the variant page's chart).
-pub async fn trail(
-    db: &D1Database,
-    shop_id: i64,
-    variant_id: i64,
-    location_id: i64,
-    from_day: &str,
-) -> Result<Vec<DayForecast>, AppError> {
+pub async fn trail(db: &D1Database, shop_id: i64, variant_id: i64, location_id: i64, from_day: &str) -> Result<Vec<DayForecast>, AppError> {
     all(
         db,
         "SELECT day, velocity, sigma_daily, on_hand, safety_stock, reorder_point FROM forecasts
@@ -240,7 +230,6 @@ pub async fn prune(db: &D1Database, shop_id: i64, before_day: &str, limit: u32) 
     .map_err(|e| crate::server::context::internal("D1 write", e))?;
     Ok(crate::server::d1::changes(&result))
 }
-
 
 fn to_json<T: Serialize>(rows: &[T]) -> String {
     serde_json::to_string(rows).unwrap_or_else(|_| "[]".into())

@@ -50,12 +50,7 @@ pub async fn finish(db: &D1Database, id: i64, rows_touched: i64, now: &str) -> R
 }
 
 pub async fn fail(db: &D1Database, id: i64, error: &str, now: &str) -> Result<(), AppError> {
-    run(
-        db,
-        "UPDATE job_runs SET status = 'failed', error = ?2, finished_at = ?3 WHERE id = ?1",
-        &[int(id), text(error), text(now)],
-    )
-    .await
+    run(db, "UPDATE job_runs SET status = 'failed', error = ?2, finished_at = ?3 WHERE id = ?1", &[int(id), text(error), text(now)]).await
 }
 
 pub async fn recent(db: &D1Database, limit: u32) -> Result<Vec<JobRun>, AppError> {

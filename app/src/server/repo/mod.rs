@@ -3,8 +3,8 @@
 pub mod alerts;
 pub mod bulk;
 pub mod catalog;
-pub mod dead_letters;
 pub mod dashboard;
+pub mod dead_letters;
 pub mod digests;
 pub mod forecasts;
 pub mod help;
@@ -14,6 +14,6 @@ pub mod sales;
 pub mod sales_import;
 pub mod settings;
 pub mod shops;
-pub mod watch;
 pub mod sync_runs;
+pub mod watch;
 pub mod webhook_events;

@@ -72,7 +72,16 @@ pub fn add_refund(
                AND NOT EXISTS (SELECT 1 FROM refunds_seen WHERE shop_id = ?1 AND refund_id = ?7)
              ON CONFLICT(shop_id, variant_id, location_id, day) DO UPDATE SET
                units_returned = daily_sales.units_returned + excluded.units_returned",
-            &[int(shop_id), int(l.variant_id), opt_int(l.location_id), text(refund_day), int(l.quantity), int(order_id), int(refund_id), opt_int(fallback_location)],
+            &[
+                int(shop_id),
+                int(l.variant_id),
+                opt_int(l.location_id),
+                text(refund_day),
+                int(l.quantity),
+                int(order_id),
+                int(refund_id),
+                opt_int(fallback_location),
+            ],
         )?);
     }
     out.push(prepare(
@@ -90,8 +99,12 @@ pub async fn order_seen(db: &D1Database, shop_id: i64, order_id: i64) -> Result<
     struct N {
         n: i64,
     }
-    let row: Option<N> =
-        crate::server::d1::first(db, "SELECT COUNT(*) AS n FROM orders_seen WHERE shop_id = ?1 AND order_id = ?2", &[int(shop_id), int(order_id)]).await?;
+    let row: Option<N> = crate::server::d1::first(
+        db,
+        "SELECT COUNT(*) AS n FROM orders_seen WHERE shop_id = ?1 AND order_id = ?2",
+        &[int(shop_id), int(order_id)],
+    )
+    .await?;
     Ok(row.is_some_and(|r| r.n > 0))
 }
 

@@ -8,11 +8,7 @@ use worker::{D1Database, D1PreparedStatement};
 
 /// Replaces the part's staged rows: a retried range converges to the same rows.
 pub fn stage(db: &D1Database, run_id: i64, part: u32, rows: &[DayTotal]) -> Result<Vec<D1PreparedStatement>, AppError> {
-    let mut out = vec![prepare(
-        db,
-        "DELETE FROM import_sales WHERE run_id = ?1 AND part = ?2",
-        &[int(run_id), int(i64::from(part))],
-    )?];
+    let mut out = vec![prepare(db, "DELETE FROM import_sales WHERE run_id = ?1 AND part = ?2", &[int(run_id), int(i64::from(part))])?];
     for chunk in rows.chunks(super::bulk::ROWS_PER_STATEMENT) {
         let json = serde_json::to_string(chunk).map_err(|e| crate::server::context::internal("staged rows", e))?;
         out.push(prepare(

@@ -68,12 +68,8 @@ struct DigestRow {
 
 /// Who gets the shop's digest and its quiet hours (defaults: nobody, none).
 pub async fn get_digest(db: &D1Database, shop_id: i64) -> Result<domain::digest::DigestSettings, AppError> {
-    let row: Option<DigestRow> = first(
-        db,
-        "SELECT digest_recipients, quiet_hours_start, quiet_hours_end FROM settings WHERE shop_id = ?1",
-        &[int(shop_id)],
-    )
-    .await?;
+    let row: Option<DigestRow> =
+        first(db, "SELECT digest_recipients, quiet_hours_start, quiet_hours_end FROM settings WHERE shop_id = ?1", &[int(shop_id)]).await?;
     Ok(row.map_or_else(Default::default, |r| domain::digest::DigestSettings {
         // Saved through `parse_recipients`, so every entry is valid; re-parsing keeps it so.
         recipients: domain::digest::parse_recipients(&r.digest_recipients).unwrap_or_default(),
@@ -93,13 +89,7 @@ pub async fn save_digest(db: &D1Database, shop_id: i64, d: &domain::digest::Dige
          ON CONFLICT(shop_id) DO UPDATE SET digest_recipients = excluded.digest_recipients,
            quiet_hours_start = excluded.quiet_hours_start, quiet_hours_end = excluded.quiet_hours_end,
            updated_at = excluded.updated_at",
-        &[
-            int(shop_id),
-            text(&d.recipients.join(", ")),
-            hour(d.quiet.map(|q| q.start())),
-            hour(d.quiet.map(|q| q.end())),
-            text(now),
-        ],
+        &[int(shop_id), text(&d.recipients.join(", ")), hour(d.quiet.map(|q| q.start())), hour(d.quiet.map(|q| q.end())), text(now)],
     )
     .await
 }

@@ -66,8 +66,20 @@ pub async fn upsert_installed(db: &D1Database, s: &Installed<'_>) -> Result<(), 
          ON CONFLICT(id) DO UPDATE SET domain = excluded.domain, name = excluded.name,
            currency = excluded.currency, timezone = excluded.timezone, utc_offset_minutes = excluded.utc_offset_minutes,
            sync_claimed_at = CASE WHEN shops.uninstalled_at IS NULL THEN shops.sync_claimed_at END, uninstalled_at = NULL",
-        &[int(s.id), text(s.domain), text(s.name), text(s.currency), text(s.timezone), text(&s.token.access_token), text(s.scopes), int(s.utc_offset_minutes.into()),
-          opt_int(s.token.token_expires_at), opt_int(s.token.token_issued_at), opt_text(s.token.refresh_token.as_deref()), opt_int(s.token.refresh_expires_at)],
+        &[
+            int(s.id),
+            text(s.domain),
+            text(s.name),
+            text(s.currency),
+            text(s.timezone),
+            text(&s.token.access_token),
+            text(s.scopes),
+            int(s.utc_offset_minutes.into()),
+            opt_int(s.token.token_expires_at),
+            opt_int(s.token.token_issued_at),
+            opt_text(s.token.refresh_token.as_deref()),
+            opt_int(s.token.refresh_expires_at),
+        ],
     )?;
     // Concurrent grants (an embedded page's first requests each exchanging a session token):
     // Shopify retires the older refresh tokens at each grant, so the newest answer must win.
@@ -87,10 +99,11 @@ pub async fn upsert_installed(db: &D1Database, s: &Installed<'_>) -> Result<(), 
 /// Claims the install's first sync: `true` for exactly one caller per install, however
 /// many install at once (D1 applies writes one at a time).
 pub async fn claim_first_sync(db: &D1Database, shop_id: i64, now: &str) -> Result<bool, AppError> {
-    let result = prepare(db, "UPDATE shops SET sync_claimed_at = ?2 WHERE id = ?1 AND sync_claimed_at IS NULL", &[int(shop_id), text(now)])?
-        .run()
-        .await
-        .map_err(|e| crate::server::context::internal("D1 write", e))?;
+    let result =
+        prepare(db, "UPDATE shops SET sync_claimed_at = ?2 WHERE id = ?1 AND sync_claimed_at IS NULL", &[int(shop_id), text(now)])?
+            .run()
+            .await
+            .map_err(|e| crate::server::context::internal("D1 write", e))?;
     Ok(crate::server::d1::changes(&result) == 1)
 }
 
@@ -140,8 +153,15 @@ pub async fn store_refreshed(db: &D1Database, shop_id: i64, version: i64, t: &Se
         "UPDATE shops SET access_token = ?3, token_expires_at = ?4, token_issued_at = ?5, refresh_token = ?6, refresh_expires_at = ?7,
                 token_version = token_version + 1, refresh_lease_until = NULL
          WHERE id = ?1 AND token_version = ?2 AND uninstalled_at IS NULL",
-        &[int(shop_id), int(version), text(&t.access_token), opt_int(t.token_expires_at), opt_int(t.token_issued_at),
-          opt_text(t.refresh_token.as_deref()), opt_int(t.refresh_expires_at)],
+        &[
+            int(shop_id),
+            int(version),
+            text(&t.access_token),
+            opt_int(t.token_expires_at),
+            opt_int(t.token_issued_at),
+            opt_text(t.refresh_token.as_deref()),
+            opt_int(t.refresh_expires_at),
+        ],
     )?
     .run()
     .await
@@ -150,7 +170,12 @@ pub async fn store_refreshed(db: &D1Database, shop_id: i64, version: i64, t: &Se
 }
 
 pub async fn release_refresh_lease(db: &D1Database, shop_id: i64, version: i64) -> Result<(), AppError> {
-    crate::server::d1::run(db, "UPDATE shops SET refresh_lease_until = NULL WHERE id = ?1 AND token_version = ?2", &[int(shop_id), int(version)]).await
+    crate::server::d1::run(
+        db,
+        "UPDATE shops SET refresh_lease_until = NULL WHERE id = ?1 AND token_version = ?2",
+        &[int(shop_id), int(version)],
+    )
+    .await
 }
 
 /// The refresh token was refused: the shop waits for its merchant. `true` the first time.
@@ -197,13 +222,13 @@ pub fn mark_uninstalled(db: &D1Database, shop_id: i64, now: &str) -> Result<Vec<
         )?,
         prepare(db, "DELETE FROM import_sales WHERE run_id IN (SELECT id FROM sync_runs WHERE shop_id = ?1)", &[int(shop_id)])?,
         prepare(
-        db,
-        "UPDATE shops SET uninstalled_at = ?2, access_token = NULL, token_expires_at = NULL, token_issued_at = NULL,
+            db,
+            "UPDATE shops SET uninstalled_at = ?2, access_token = NULL, token_expires_at = NULL, token_issued_at = NULL,
                 refresh_token = NULL, refresh_expires_at = NULL, refresh_lease_until = NULL, needs_signin_at = NULL,
                 token_version = token_version + 1
          WHERE id = ?1",
-        &[int(shop_id), text(now)],
-    )?,
+            &[int(shop_id), text(now)],
+        )?,
     ])
 }
 

@@ -40,12 +40,7 @@ pub async fn start(db: &D1Database, shop_id: i64, kind: &str, bulk_operation: &s
 }
 
 pub async fn get(db: &D1Database, shop_id: i64, run_id: i64) -> Result<Option<SyncRun>, AppError> {
-    first(
-        db,
-        &format!("SELECT {COLUMNS} FROM sync_runs WHERE shop_id = ?1 AND id = ?2"),
-        &[int(shop_id), int(run_id)],
-    )
-    .await
+    first(db, &format!("SELECT {COLUMNS} FROM sync_runs WHERE shop_id = ?1 AND id = ?2"), &[int(shop_id), int(run_id)]).await
 }
 
 pub async fn progress(db: &D1Database, run_id: i64, objects_done: i64) -> Result<(), AppError> {
@@ -73,7 +68,13 @@ pub async fn set_result(db: &D1Database, run_id: i64, url: &str, objects: i64, b
 
 /// Progress after a range, in the range's own batch. Orders read are counted per range
 /// once: a retried range sets the same byte offset and does not add twice.
-pub fn range_done(db: &D1Database, run_id: i64, bytes_done: u64, bytes_total: u64, orders: i64) -> Result<worker::D1PreparedStatement, AppError> {
+pub fn range_done(
+    db: &D1Database,
+    run_id: i64,
+    bytes_done: u64,
+    bytes_total: u64,
+    orders: i64,
+) -> Result<worker::D1PreparedStatement, AppError> {
     crate::server::d1::prepare(
         db,
         "UPDATE sync_runs SET objects_done = objects_done + CASE WHEN bytes_done < ?2 THEN ?4 ELSE 0 END,
@@ -88,12 +89,8 @@ pub async fn set_orders_days(db: &D1Database, run_id: i64, days: u32) -> Result<
 }
 
 pub async fn fail(db: &D1Database, run_id: i64, error: &str, now: &str) -> Result<(), AppError> {
-    run(
-        db,
-        "UPDATE sync_runs SET status = 'failed', error = ?2, finished_at = ?3 WHERE id = ?1",
-        &[int(run_id), text(error), text(now)],
-    )
-    .await
+    run(db, "UPDATE sync_runs SET status = 'failed', error = ?2, finished_at = ?3 WHERE id = ?1", &[int(run_id), text(error), text(now)])
+        .await
 }
 
 /// The latest run of each kind for the shop.
@@ -116,6 +113,8 @@ pub async fn first_sale_day(db: &D1Database, shop_id: i64) -> Result<Option<Stri
     struct Day {
         day: Option<String>,
     }
-    let row: Option<Day> = crate::server::d1::first(db, "SELECT MIN(day) AS day FROM daily_sales WHERE shop_id = ?1", &[crate::server::d1::int(shop_id)]).await?;
+    let row: Option<Day> =
+        crate::server::d1::first(db, "SELECT MIN(day) AS day FROM daily_sales WHERE shop_id = ?1", &[crate::server::d1::int(shop_id)])
+            .await?;
     Ok(row.and_then(|r| r.day))
 }

@@ -3,9 +3,9 @@
 
 use crate::error::AppError;
 use crate::server::d1::{all, batch, first, int, prepare, rows, text};
+pub use crate::wire::watch::{LeadTimeRow, LocationChoice as LocationRow};
 use domain::engine::SupplyOverrides;
 use domain::watch::{KindSet, LeadTimes, Scope, Watch};
-pub use crate::wire::watch::{LeadTimeRow, LocationChoice as LocationRow};
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
 use worker::D1Database;
@@ -137,7 +137,14 @@ pub async fn resolver(db: &D1Database, shop_id: i64) -> Result<LeadTimes, AppErr
 }
 
 /// Stores an override, or removes it when it sets nothing.
-pub async fn save_lead_time(db: &D1Database, shop_id: i64, scope: Scope, key: &str, o: &SupplyOverrides, now: &str) -> Result<(), AppError> {
+pub async fn save_lead_time(
+    db: &D1Database,
+    shop_id: i64,
+    scope: Scope,
+    key: &str,
+    o: &SupplyOverrides,
+    now: &str,
+) -> Result<(), AppError> {
     if domain::watch::is_empty(o) {
         return crate::server::d1::run(
             db,
@@ -174,7 +181,8 @@ pub async fn vendors(db: &D1Database, shop_id: i64) -> Result<Vec<String>, AppEr
     struct Row {
         vendor: String,
     }
-    let r: Vec<Row> = all(db, "SELECT DISTINCT vendor FROM products WHERE shop_id = ?1 AND vendor != '' ORDER BY vendor", &[int(shop_id)]).await?;
+    let r: Vec<Row> =
+        all(db, "SELECT DISTINCT vendor FROM products WHERE shop_id = ?1 AND vendor != '' ORDER BY vendor", &[int(shop_id)]).await?;
     Ok(r.into_iter().map(|r| r.vendor).collect())
 }
 
@@ -193,7 +201,12 @@ pub async fn owns(db: &D1Database, shop_id: i64, scope: Scope, key: &str) -> Res
 }
 
 /// The overrides set on one variant and on its product (what the variant page's form shows).
-pub async fn for_variant(db: &D1Database, shop_id: i64, variant_id: i64, product_id: i64) -> Result<(SupplyOverrides, SupplyOverrides), AppError> {
+pub async fn for_variant(
+    db: &D1Database,
+    shop_id: i64,
+    variant_id: i64,
+    product_id: i64,
+) -> Result<(SupplyOverrides, SupplyOverrides), AppError> {
     #[derive(Deserialize)]
     struct Row {
         scope: String,

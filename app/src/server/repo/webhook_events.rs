@@ -3,8 +3,8 @@
 use crate::error::AppError;
 use crate::server::context::internal;
 use crate::server::d1::{all, int, prepare, text};
-use std::collections::HashSet;
 use serde::Deserialize;
+use std::collections::HashSet;
 use worker::{D1Database, D1PreparedStatement};
 
 #[derive(Deserialize)]
@@ -18,12 +18,8 @@ pub async fn applied_among(db: &D1Database, webhook_ids: &[&str]) -> Result<Hash
         return Ok(HashSet::new());
     }
     let ids = serde_json::to_string(webhook_ids).map_err(|e| internal("webhook ids", e))?;
-    let rows: Vec<Seen> = all(
-        db,
-        "SELECT webhook_id FROM webhook_events WHERE webhook_id IN (SELECT value FROM json_each(?1))",
-        &[text(&ids)],
-    )
-    .await?;
+    let rows: Vec<Seen> =
+        all(db, "SELECT webhook_id FROM webhook_events WHERE webhook_id IN (SELECT value FROM json_each(?1))", &[text(&ids)]).await?;
     Ok(rows.into_iter().map(|r| r.webhook_id).collect())
 }
 

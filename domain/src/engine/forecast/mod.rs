@@ -321,12 +321,10 @@ impl Forecast {
             }
             _ => {
                 let from = units.len().saturating_sub(SMOOTHING_WINDOW_DAYS);
-                let (level, sse, n_err, alpha) =
-                    seasonal_smoothing(&units[from..], &out[from..], (start_wd + from) % 7, &idx, &inv, mean);
+                let (level, sse, n_err, alpha) = seasonal_smoothing(&units[from..], &out[from..], (start_wd + from) % 7, &idx, &inv, mean);
                 forecast.level = level.max(0.0);
                 forecast.alpha = alpha;
-                forecast.sigma_daily =
-                    if n_err >= MIN_ERROR_SAMPLES { (sse / f64::from(n_err)).sqrt() } else { forecast.level.sqrt() };
+                forecast.sigma_daily = if n_err >= MIN_ERROR_SAMPLES { (sse / f64::from(n_err)).sqrt() } else { forecast.level.sqrt() };
             }
         }
         forecast.yearly = yearly_factor(units, out, start_wd, &inv, phi);

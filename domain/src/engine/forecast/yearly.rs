@@ -25,7 +25,7 @@ pub(super) fn yearly_factor(units: &[u16], out: &[bool], start_wd: usize, inv: &
         return 1.0;
     }
     let pivot = n - YEAR_LAG_DAYS; // the day a year before "tomorrow"
-    // Per window: deseasonalised units, raw units, in-stock days.
+                                   // Per window: deseasonalised units, raw units, in-stock days.
     let window = |from: usize| {
         let (mut s, mut raw, mut c) = (0.0, 0.0, 0u32);
         for i in from..from + YEAR_WINDOW_DAYS {

@@ -109,7 +109,6 @@ struct Line {
     rest: serde_json::Map<String, Value>,
 }
 
-
 fn field<T: for<'de> Deserialize<'de>>(rest: &serde_json::Map<String, Value>, name: &str, line: usize) -> Result<T, JsonlError> {
     let v = rest.get(name).cloned().unwrap_or(Value::Null);
     serde_json::from_value(v).map_err(|e| JsonlError::BadRecord { line, message: format!("field `{name}`: {e}") })
@@ -155,10 +154,14 @@ pub fn parse_catalog_jsonl(jsonl: &str) -> Result<CatalogExport, JsonlError> {
                 updated_at: field(&l.rest, "updatedAt", line)?,
             }),
             "ProductVariant" => {
-                let parent = l.parent_id.clone().ok_or_else(|| JsonlError::BadRecord { line, message: "variant without __parentId".into() })?;
+                let parent =
+                    l.parent_id.clone().ok_or_else(|| JsonlError::BadRecord { line, message: "variant without __parentId".into() })?;
                 let item: IdOnlyNode = field(&l.rest, "inventoryItem", line)?;
                 let cost: Option<i64> = match l.rest.get("inventoryItem").and_then(|i| i.get("unitCost")).and_then(|c| c.get("amount")) {
-                    Some(Value::String(s)) => Some(money_to_cents(s).ok_or_else(|| JsonlError::BadRecord { line, message: format!("unit cost `{s}` is not an amount") })?),
+                    Some(Value::String(s)) => Some(
+                        money_to_cents(s)
+                            .ok_or_else(|| JsonlError::BadRecord { line, message: format!("unit cost `{s}` is not an amount") })?,
+                    ),
                     _ => None,
                 };
                 let variant = VariantRecord {
@@ -180,7 +183,8 @@ pub fn parse_catalog_jsonl(jsonl: &str) -> Result<CatalogExport, JsonlError> {
                 let item: Option<IdOnlyNode> = field(&l.rest, "item", line)?;
                 let quantities: Vec<NamedQuantity> = field(&l.rest, "quantities", line)?;
                 let qty = |name: &str| quantities.iter().find(|q| q.name == name).map(|q| q.quantity);
-                let available = qty("available").ok_or_else(|| JsonlError::BadRecord { line, message: "no `available` quantity".into() })?;
+                let available =
+                    qty("available").ok_or_else(|| JsonlError::BadRecord { line, message: "no `available` quantity".into() })?;
                 let level = InventoryLevelRecord {
                     variant_id: 0,
                     inventory_item_id: match item {
@@ -274,7 +278,8 @@ pub fn parse_orders_jsonl(jsonl: &str) -> Result<Vec<OrderRecord>, JsonlError> {
                 });
             }
             "LineItem" => {
-                let parent = l.parent_id.clone().ok_or_else(|| JsonlError::BadRecord { line, message: "line item without __parentId".into() })?;
+                let parent =
+                    l.parent_id.clone().ok_or_else(|| JsonlError::BadRecord { line, message: "line item without __parentId".into() })?;
                 let quantity: i64 = field(&l.rest, "quantity", line)?;
                 let current: Option<i64> = field(&l.rest, "currentQuantity", line)?;
                 let variant: Option<IdOnlyNode> = field(&l.rest, "variant", line)?;
@@ -317,11 +322,7 @@ pub fn parse_orders_jsonl(jsonl: &str) -> Result<Vec<OrderRecord>, JsonlError> {
 /// so the range is cut before its last top-level line (whose items may continue in the
 /// next range), unless the range ends the file. Returns the prefix length in bytes.
 pub fn complete_orders_prefix(chunk: &[u8], ends_file: bool) -> usize {
-    let whole_lines = if ends_file {
-        chunk.len()
-    } else {
-        chunk.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
-    };
+    let whole_lines = if ends_file { chunk.len() } else { chunk.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) };
     if ends_file {
         return whole_lines;
     }

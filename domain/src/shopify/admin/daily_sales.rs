@@ -64,7 +64,14 @@ mod daily_totals_tests {
             created_at: at(created),
             cancelled_at: None,
             location_id: location,
-            line_items: vec![LineItemRecord { id: id * 10, variant_id: Some(7), sku: None, quantity: qty, refunded_quantity: refunded, unit_price_cents: Some(1000) }],
+            line_items: vec![LineItemRecord {
+                id: id * 10,
+                variant_id: Some(7),
+                sku: None,
+                quantity: qty,
+                refunded_quantity: refunded,
+                unit_price_cents: Some(1000),
+            }],
             refunds: refund_at.map(|r| RefundRecord { id: id * 100, created_at: at(r) }).into_iter().collect(),
         }
     }

@@ -29,10 +29,10 @@ pub const CURRENT_BULK_OPERATION_QUERY: &str = "query StockSentryCurrentBulk { c
 /// `{"topic": "ORDERS_CREATE", "webhookSubscription": {"uri": "https://…/webhooks/orders/create", "format": "JSON"}}`.
 pub const WEBHOOK_SUBSCRIPTION_CREATE: &str = "mutation StockSentryWebhookCreate($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) { webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) { webhookSubscription { id topic uri } userErrors { field message } } }";
 
-
 /// An order's line items with their variants (`orders/edited` names line items only);
 /// variables `{"id": "gid://shopify/Order/…"}`.
-pub const ORDER_LINES_QUERY: &str = "query StockSentryOrderLines($id: ID!) { order(id: $id) { id lineItems(first: 250) { nodes { id variant { id } } } } }";
+pub const ORDER_LINES_QUERY: &str =
+    "query StockSentryOrderLines($id: ID!) { order(id: $id) { id lineItems(first: 250) { nodes { id variant { id } } } } }";
 /// How much order history the app imports (`jobs::full_history_days`).
 pub const ORDER_HISTORY_DAYS: i64 = crate::jobs::full_history_days() as i64;
 

@@ -62,9 +62,7 @@ pub const THROTTLED: &str = "THROTTLED";
 impl<T> GraphqlResponse<T> {
     /// Shopify refused to run the query for lack of points in the bucket.
     pub fn is_throttled(&self) -> bool {
-        self.errors
-            .iter()
-            .any(|e| e.extensions.as_ref().and_then(|x| x.code.as_deref()) == Some(THROTTLED))
+        self.errors.iter().any(|e| e.extensions.as_ref().and_then(|x| x.code.as_deref()) == Some(THROTTLED))
     }
 
     pub fn cost(&self) -> Option<&QueryCost> {
@@ -134,11 +132,7 @@ pub struct IdOnlyNode {
 impl OrderLines {
     /// Line item id → variant id, for the lines that have a variant.
     pub fn variants(&self) -> Vec<(i64, i64)> {
-        self.line_items
-            .nodes
-            .iter()
-            .filter_map(|l| Some((numeric_id(&l.id)?, numeric_id(&l.variant.as_ref()?.id)?)))
-            .collect()
+        self.line_items.nodes.iter().filter_map(|l| Some((numeric_id(&l.id)?, numeric_id(&l.variant.as_ref()?.id)?))).collect()
     }
 }
 

@@ -8,9 +8,13 @@ use super::{GraphqlResponse, ThrottleStatus};
 pub enum ResponseKind {
     Success,
     /// GraphQL `errors[].extensions.code == "THROTTLED"` (HTTP 200); carries the requested cost.
-    Throttled { requested_cost: f64 },
+    Throttled {
+        requested_cost: f64,
+    },
     /// HTTP 429, with the `Retry-After` header in seconds if present.
-    TooManyRequests { retry_after_secs: Option<f64> },
+    TooManyRequests {
+        retry_after_secs: Option<f64>,
+    },
     /// Any HTTP 5xx.
     ServerError,
     /// The request never got an answer (connection reset, timeout).
@@ -24,7 +28,9 @@ impl ResponseKind {
     pub fn from_status(status: u16, retry_after: Option<&str>) -> Self {
         match status {
             200..=299 => Self::Success,
-            429 => Self::TooManyRequests { retry_after_secs: retry_after.and_then(|v| v.trim().parse().ok()).filter(|s: &f64| s.is_finite() && *s >= 0.0) },
+            429 => Self::TooManyRequests {
+                retry_after_secs: retry_after.and_then(|v| v.trim().parse().ok()).filter(|s: &f64| s.is_finite() && *s >= 0.0),
+            },
             // 5xx, Cloudflare's 52x in front of Shopify included: worth another try.
             500..=599 => Self::ServerError,
             _ => Self::ClientError,

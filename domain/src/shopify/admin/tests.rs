@@ -47,7 +47,14 @@ fn gids_parse_and_build() {
     assert_eq!(numeric_id("gid://shopify/ProductVariant/123"), Some(123));
     assert_eq!(Gid::parse("gid://shopify/InventoryLevel/9?inventory_item_id=3").unwrap(), Gid { kind: "InventoryLevel".into(), id: 9 });
     assert_eq!(gid("Product", 42), "gid://shopify/Product/42");
-    for bad in ["123", "gid://shopify/Product/", "gid://shopify/Product/abc", "gid://other/Product/1", "gid://shopify//1", "gid://shopify/Product/-4"] {
+    for bad in [
+        "123",
+        "gid://shopify/Product/",
+        "gid://shopify/Product/abc",
+        "gid://other/Product/1",
+        "gid://shopify//1",
+        "gid://shopify/Product/-4",
+    ] {
         assert!(Gid::parse(bad).is_err(), "{bad}");
     }
 }
@@ -103,7 +110,8 @@ fn recognises_throttled_response() {
     assert!(r.data.is_none());
     assert!(r.is_throttled());
     assert_eq!(r.cost().unwrap().actual_query_cost, None);
-    let field_error: GraphqlResponse<ShopData> = serde_json::from_value(json!({ "errors": [{ "message": "Field 'x' doesn't exist" }] })).unwrap();
+    let field_error: GraphqlResponse<ShopData> =
+        serde_json::from_value(json!({ "errors": [{ "message": "Field 'x' doesn't exist" }] })).unwrap();
     assert!(!field_error.is_throttled());
 }
 
@@ -181,7 +189,10 @@ fn parses_catalog_jsonl() {
     assert_eq!((day(c.products[0].created_at), day(s.created_at)), (Some("2024-03-02".into()), Some("2024-05-10".into())));
     assert_eq!(c.variants[1].created_at, None, "an export without createdAt still parses");
     assert_eq!(c.levels.len(), 2);
-    assert_eq!((c.levels[0].variant_id, c.levels[0].location_id, c.levels[0].available, c.levels[0].incoming), (45_000_000_000_001, 70_000_000_001, 17, 40));
+    assert_eq!(
+        (c.levels[0].variant_id, c.levels[0].location_id, c.levels[0].available, c.levels[0].incoming),
+        (45_000_000_000_001, 70_000_000_001, 17, 40)
+    );
     // Parented by the inventory item and without `item`: still resolved.
     assert_eq!((c.levels[1].variant_id, c.levels[1].available), (45_000_000_000_001, -2));
 }

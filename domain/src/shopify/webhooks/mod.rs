@@ -520,8 +520,7 @@ pub fn parse(topic: Topic, body: &[u8]) -> Result<WebhookEvent, PayloadError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(PayloadError::Empty { topic });
     }
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| PayloadError::NotJson { topic, message: e.to_string() })?;
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| PayloadError::NotJson { topic, message: e.to_string() })?;
     fn typed<T: for<'de> Deserialize<'de>>(topic: Topic, v: serde_json::Value) -> Result<T, PayloadError> {
         serde_json::from_value(v).map_err(|e| PayloadError::Shape { topic, message: e.to_string() })
     }

@@ -85,7 +85,10 @@ fn parses_products_and_delete() {
     assert_eq!(p.variants[0].inventory_item_id, 1);
     assert_eq!(p.variants[0].inventory_quantity, Some(75));
     assert!(matches!(parse(Topic::ProductsCreate, body), Ok(WebhookEvent::ProductCreated(_))));
-    assert_eq!(parse(Topic::ProductsDelete, br#"{"id":788032119674292922}"#).unwrap(), WebhookEvent::ProductDeleted(ProductDeletePayload { id: 788_032_119_674_292_922 }));
+    assert_eq!(
+        parse(Topic::ProductsDelete, br#"{"id":788032119674292922}"#).unwrap(),
+        WebhookEvent::ProductDeleted(ProductDeletePayload { id: 788_032_119_674_292_922 })
+    );
 }
 
 #[test]
@@ -99,7 +102,10 @@ fn parses_inventory_level_update() {
     // 22:30 in New York is 03:30 UTC the next day: the level is the shop's 25th.
     let late = br#"{"inventory_item_id":1,"location_id":2,"available":4,"updated_at":"2025-11-25T22:30:00-05:00"}"#;
     let WebhookEvent::InventoryLevelUpdated(l) = parse(Topic::InventoryLevelsUpdate, late).unwrap() else { panic!("wrong variant") };
-    assert_eq!((l.updated_at.date_naive().to_string(), l.updated_at.with_timezone(&Utc).date_naive().to_string()), ("2025-11-25".into(), "2025-11-26".into()));
+    assert_eq!(
+        (l.updated_at.date_naive().to_string(), l.updated_at.with_timezone(&Utc).date_naive().to_string()),
+        ("2025-11-25".into(), "2025-11-26".into())
+    );
 }
 
 #[test]

@@ -9,6 +9,13 @@ STATE=$(mktemp -d /tmp/stock-sentry-test.XXXXXX)
 
 scripts/setup.sh
 
+echo "[test] style and structure: rustfmt, clippy (native and both wasm halves), module cycles, schema snapshot"
+cargo fmt --all -- --check
+cargo clippy --all-targets -- -D warnings
+cargo clippy -p server -p frontend --target wasm32-unknown-unknown --release -- -D warnings
+python3 scripts/check-module-cycles.py
+python3 scripts/schema.py --check
+
 echo "[test] native unit tests"
 cargo test
 

@@ -1,5 +1,7 @@
 //! wrangler.toml's deployed environments: what an operator relies on when running
 //! `wrangler deploy --env staging|production`.
+// Test helpers may unwrap: a failure is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use domain::jobs::SCHEDULE;
 use toml::Value;
@@ -73,4 +75,15 @@ fn each_environment_has_its_own_bindings_and_the_same_crons() {
     seen_queues.sort();
     seen_queues.dedup();
     assert_eq!(seen_queues.len(), n, "environments share a queue");
+}
+
+#[test]
+fn a_deploy_without_env_cannot_replace_production_and_logs_are_kept_everywhere() {
+    let top = config();
+    let production = str_at(&env("production"), &["name"]).to_string();
+    assert_ne!(str_at(&top, &["name"]), production, "the top-level (local) Worker must not be production's");
+    assert_ne!(str_at(&env("staging"), &["name"]), production);
+    for (name, v) in [("top level", top.clone()), ("staging", env("staging")), ("production", env("production"))] {
+        assert_eq!(v["observability"]["enabled"].as_bool(), Some(true), "{name}: Workers Logs");
+    }
 }

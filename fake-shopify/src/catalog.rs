@@ -6,7 +6,7 @@
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Binomial, Distribution, LogNormal, Poisson};
+use rand_distr::{Binomial, Distribution, Poisson, StandardNormal};
 
 /// As much history as the app imports at install (`domain::jobs::full_history_days`).
 pub const HISTORY_DAYS: u32 = 420;
@@ -171,11 +171,13 @@ pub fn generate_sized(seed: u64, end: NaiveDate, product_count: usize, history_d
 
     let mut levels = Vec::new();
     let mut sales = Vec::new();
-    let popularity = LogNormal::<f64>::new(-0.6, 1.0).expect("valid log-normal");
     for v in &variants {
-        let product = products.iter().find(|p| p.id == v.product_id).expect("variant's product exists");
-        let ty = TYPES.iter().find(|t| t.name == product.product_type).expect("known type");
-        let base: f64 = f64::min(popularity.sample(&mut rng), 25.0);
+        // Every variant was made for a product of a known type, above.
+        let Some(product) = products.iter().find(|p| p.id == v.product_id) else { continue };
+        let Some(ty) = TYPES.iter().find(|t| t.name == product.product_type) else { continue };
+        // Popularity ~ log-normal(-0.6, 1): a few best sellers, a long tail.
+        let z: f64 = rng.sample(StandardNormal);
+        let base: f64 = f64::min((-0.6 + z).exp(), 25.0);
         let trend: f64 = rng.random_range(-0.6..0.9);
         for loc in &locations {
             if loc.assortment < 1.0 && !rng.random_bool(loc.assortment) {

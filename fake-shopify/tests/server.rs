@@ -1,6 +1,8 @@
 //! The fake Shopify over real HTTP on an ephemeral port, checked with independent code
 //! (HMACs recomputed here with the `hmac` crate) and with the app's own parsers from
 //! `domain::shopify`.
+// Test helpers may unwrap: a failure is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use axum::body::Bytes;
 use axum::extract::State;

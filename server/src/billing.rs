@@ -20,7 +20,7 @@ use domain::ShopDomain;
 use worker::HttpRequest;
 
 fn log_line(event: &str, shop: &ShopDomain, detail: &str) {
-    log::info(event).field("shop", shop.as_str()).field("detail", &detail).emit();
+    log::info(event).field("shop", shop.as_str()).field("detail", detail).emit();
 }
 
 /// The shop's access, from KV or from Shopify; `None` when it cannot be told (not

@@ -8,13 +8,13 @@ use domain::jobs::{slot, Job, JobKind, JobMessage};
 
 pub async fn on_schedule(cron: &str, scheduled_ms: u64, env: &worker::Env) {
     if let Err(e) = schedule(cron, scheduled_ms, env).await {
-        log::error("cron_failed").field("cron", &cron).field("error", e.to_string()).emit();
+        log::error("cron_failed").field("cron", cron).field("error", e.to_string()).emit();
     }
 }
 
 async fn schedule(cron: &str, scheduled_ms: u64, env: &worker::Env) -> Result<(), AppError> {
     let Some(kind) = JobKind::for_cron(cron) else {
-        log::warn("cron_unknown").field("cron", &cron).emit();
+        log::warn("cron_unknown").field("cron", cron).emit();
         return Ok(());
     };
     let at = chrono::DateTime::from_timestamp_millis(scheduled_ms as i64).unwrap_or_default();

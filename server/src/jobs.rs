@@ -106,8 +106,8 @@ async fn refit(env: &worker::Env, shop_id: i64) -> Result<(), AppError> {
     let today = shops::local_today(&context::db(env)?, shop_id).await?;
     let patterns = app::server::seasonal::refit(env, shop_id, today).await?;
     log::info("seasonality_refitted")
-        .field("shop_id", &shop_id)
-        .field("patterns", &patterns)
+        .field("shop_id", shop_id)
+        .field("patterns", patterns)
         .field("ms", worker::Date::now().as_millis() - started)
         .emit();
     recalculate(env, shop_id, None, today).await
@@ -117,16 +117,16 @@ async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<Vec<i64>>
     let started = worker::Date::now().as_millis();
     let summary = app::server::recalc::recalculate(env, shop_id, variants.as_deref(), today).await?;
     log::info("alerts_recalculated")
-        .field("shop_id", &shop_id)
+        .field("shop_id", shop_id)
         .field("variants", variants.as_ref().map(Vec::len))
-        .field("positions", &summary.positions)
-        .field("opened", &summary.opened)
-        .field("updated", &summary.updated)
-        .field("resolved", &summary.resolved)
+        .field("positions", summary.positions)
+        .field("opened", summary.opened)
+        .field("updated", summary.updated)
+        .field("resolved", summary.resolved)
         .field("ms", worker::Date::now().as_millis() - started)
-        .field("read_ms", &summary.read_ms)
-        .field("engine_ms", &summary.engine_ms)
-        .field("write_ms", &summary.write_ms)
+        .field("read_ms", summary.read_ms)
+        .field("engine_ms", summary.engine_ms)
+        .field("write_ms", summary.write_ms)
         .emit();
     Ok(())
 }

@@ -40,7 +40,7 @@ fn redirect(location: &str, cookies: &[String]) -> Response<Body> {
 }
 
 fn log_line(event: &str, detail: &str) {
-    log::warn(event).field("detail", &detail).emit();
+    log::warn(event).field("detail", detail).emit();
 }
 
 fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {

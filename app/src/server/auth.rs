@@ -2,6 +2,7 @@
 //! 1. an App Bridge session token (`Authorization: Bearer …`, which App Bridge adds to the
 //!    app's own fetches inside the admin), or `id_token=` on the first embedded load;
 //! 2. a KV session cookie set after OAuth (the app in a plain browser tab).
+//!
 //! A token that is present but invalid is refused outright; it never falls through.
 
 use super::bindings;

@@ -108,12 +108,12 @@ pub async fn send_digests(env: &worker::Env, now_ms: u64) -> Result<u64, AppErro
             }
             Err(e) => {
                 log::error("digest_send_failed")
-                    .field("shop_id", &shop.shop_id)
+                    .field("shop_id", shop.shop_id)
                     .field("window", key.as_str())
                     .field("error", e.to_string())
                     .emit();
                 if let Err(release) = digests::release(&db, claim).await {
-                    log::error("digest_release_failed").field("claim", &claim).field("error", release.to_string()).emit();
+                    log::error("digest_release_failed").field("claim", claim).field("error", release.to_string()).emit();
                 }
                 failures.push(format!("shop {}: {e}", shop.shop_id));
             }

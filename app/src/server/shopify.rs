@@ -87,7 +87,7 @@ async fn post(url: &str, headers: &[(&str, &str)], body: &str, graphql: bool) ->
         let Some(wait_ms) = retry_delay(attempt, kind, bucket.as_ref()) else {
             return Err(err);
         };
-        log::warn("shopify_retry").field("attempt", &attempt).field("wait_ms", &wait_ms).field("error", err.to_string()).emit();
+        log::warn("shopify_retry").field("attempt", attempt).field("wait_ms", wait_ms).field("error", err.to_string()).emit();
         worker::Delay::from(Duration::from_millis(wait_ms)).await;
     }
 }

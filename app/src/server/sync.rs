@@ -219,7 +219,7 @@ async fn download_range(url: &str, first: u64, last: u64) -> Result<(Vec<u8>, u6
 }
 
 async fn fail(db: &D1Database, run_id: i64, why: &str) -> Result<(), AppError> {
-    log::error("sync_failed").field("run_id", &run_id).field("error", &why).emit();
+    log::error("sync_failed").field("run_id", run_id).field("error", why).emit();
     sync_runs::fail(db, run_id, why, &now_rfc3339()).await
 }
 

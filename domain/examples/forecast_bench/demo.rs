@@ -39,7 +39,7 @@ pub(super) fn demo(dir: &std::path::Path, limit: usize, cfg: &EngineConfig) -> R
         // The refit pools the variant's locations, each with its own first day.
         let refit_day = last_refit(today);
         let (_, refit_end) = history_window(refit_day, REFIT_HISTORY_DAYS);
-        let siblings: Vec<(i64, Vec<(NaiveDate, u16, bool)>)> = by_series
+        let siblings: Vec<(i64, Vec<DayRowT>)> = by_series
             .range((variant, i64::MIN)..=(variant, i64::MAX))
             .map(|(&(_, l), rows)| (l, rows.iter().copied().filter(|r| r.0 <= refit_end).collect()))
             .collect();

@@ -247,7 +247,7 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
             all.extend(shops::redact(db, shop.id)?);
             batch(db, all).await?;
             view.shops.remove(domain.as_str());
-            log::info("shop_redacted").field("shop", &w.shop).field("cache_entries", &cached).emit();
+            log::info("shop_redacted").field("shop", &w.shop).field("cache_entries", cached).emit();
             return Ok(None);
         }
     };
@@ -320,9 +320,9 @@ async fn order_line_variants(
 
 fn log_unseen(topic: &str, shop: &str, order_id: i64) {
     log::info("webhook_order_not_counted")
-        .field("topic", &topic)
-        .field("shop", &shop)
-        .field("order_id", &order_id)
+        .field("topic", topic)
+        .field("shop", shop)
+        .field("order_id", order_id)
         .field("detail", "the order is not in the sales history (before the import window, or never seen): nothing to take back")
         .emit();
 }

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let Some(end) = NaiveDate::from_ymd_opt(2026, 11, 25) else { return ExitCode::FAILURE };
-    let shop = fake_shopify::catalog::generate(42, end);
+    let shop = demo_shop::generate(42, end);
     let Some(start) = shop.sales.iter().map(|s| s.day).min() else { return ExitCode::FAILURE };
     let mut table = match HistoryTable::with_capacity(start, end, shop.levels.len()) {
         Ok(t) => t,

@@ -15,7 +15,7 @@ use std::time::Instant;
 /// series, every k-th, so statsforecast's time stays bounded.
 pub(super) fn demo(dir: &std::path::Path, limit: usize, cfg: &EngineConfig) -> Result<usize, String> {
     let Some(end) = NaiveDate::from_ymd_opt(2026, 11, 25) else { return Err("date".into()) };
-    let shop = fake_shopify::catalog::generate(42, end);
+    let shop = demo_shop::generate(42, end);
     let today = end - Days::new(HOLDOUT as u64 - 1); // the first hidden day
     let mut by_series: std::collections::BTreeMap<(i64, i64), Vec<DayRowT>> = Default::default();
     for s in &shop.sales {

@@ -386,8 +386,8 @@ fn reorder_suggestions_per_vendor_as_csv() {
 #[test]
 fn demo_shop() {
     let end = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-    let shop = fake_shopify::catalog::generate(42, end);
-    let start = end.checked_sub_days(Days::new(u64::from(fake_shopify::catalog::HISTORY_DAYS) - 1)).unwrap();
+    let shop = demo_shop::generate(42, end);
+    let start = end.checked_sub_days(Days::new(u64::from(demo_shop::HISTORY_DAYS) - 1)).unwrap();
     let mut table = HistoryTable::with_capacity(start, end, shop.levels.len()).unwrap();
     let mut ids = std::collections::HashMap::new();
     let mut positions = Vec::new();

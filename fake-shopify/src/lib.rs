@@ -6,6 +6,7 @@ pub mod admin_page;
 /// The demo catalogue lives in its own crate (`demo-shop`), which the engine's tests use too.
 pub use demo_shop as catalog;
 pub mod crypto;
+pub mod delivery;
 pub mod orders;
 pub mod seed_sql;
 pub mod server;

@@ -55,7 +55,7 @@ pub(super) async fn plan_chosen(
         let mut s = shop!(app, &domain);
         webhook::choose_plan(&mut s, &plan, Utc::now())?
     };
-    webhook::send_all(&app, &domain, out).await?;
+    crate::delivery::send_all(&app, &domain, out).await?;
     let to = HeaderValue::from_str(&format!("/admin/{domain}/apps/stock-sentry")).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response())
 }

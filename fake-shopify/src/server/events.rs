@@ -28,7 +28,7 @@ pub(super) async fn trigger_webhook(State(app): State<AppState>, Json(b): Json<T
         let mut s = shop!(app, &b.shop);
         webhook::event(&mut s, topic, Utc::now())?
     };
-    let deliveries = webhook::send_all(&app, &b.shop, out).await?;
+    let deliveries = crate::delivery::send_all(&app, &b.shop, out).await?;
     Ok(Json(json!({ "deliveries": deliveries })))
 }
 
@@ -54,7 +54,7 @@ async fn sale(app: &AppState, b: SaleBody) -> ApiResult<Json<Value>> {
                             "available": s.available.get(&(line.variant_id, order.location_id)) });
         (order, out, level)
     };
-    let deliveries = webhook::send_all(app, &b.shop, out).await?;
+    let deliveries = crate::delivery::send_all(app, &b.shop, out).await?;
     Ok(Json(json!({ "order_id": order.id, "order_gid": gid("Order", order.id), "level": level, "deliveries": deliveries })))
 }
 
@@ -77,7 +77,7 @@ pub(super) async fn burst(State(app): State<AppState>, Json(b): Json<BurstBody>)
         let mut s = shop!(app, &b.shop);
         webhook::burst(&mut s, b.count, b.duplicate_percent, b.seed, Utc::now())?
     };
-    let deliveries = webhook::send_parallel(&app, &b.shop, plan.outgoing, b.parallel.unwrap_or(1)).await?;
+    let deliveries = crate::delivery::send_parallel(&app, &b.shop, plan.outgoing, b.parallel.unwrap_or(1)).await?;
     Ok(Json(json!({ "sent": deliveries, "expected": plan.expected })))
 }
 /// Uninstalls the app: revokes its tokens and sends `app/uninstalled`.
@@ -89,7 +89,7 @@ pub(super) async fn uninstall(State(app): State<AppState>, Json(b): Json<Uninsta
         s.tokens.clear();
         out
     };
-    let deliveries = webhook::send_all(&app, &b.shop, out).await?;
+    let deliveries = crate::delivery::send_all(&app, &b.shop, out).await?;
     Ok(Json(json!({ "uninstalled": true, "deliveries": deliveries })))
 }
 #[derive(Deserialize)]
@@ -105,7 +105,7 @@ pub(super) async fn location_active(State(app): State<AppState>, Json(b): Json<L
         let mut s = shop!(app, &b.shop);
         webhook::set_location_active(&mut s, b.location_id, b.active, Utc::now())?
     };
-    let deliveries = webhook::send_all(&app, &b.shop, out).await?;
+    let deliveries = crate::delivery::send_all(&app, &b.shop, out).await?;
     Ok(Json(json!({ "deliveries": deliveries })))
 }
 #[derive(Deserialize)]
@@ -144,7 +144,7 @@ pub(super) async fn cancel_order(State(app): State<AppState>, Json(b): Json<Orde
         let mut s = shop!(app, &b.shop);
         webhook::cancel(&mut s, b.order_id, Utc::now())?
     };
-    let deliveries = webhook::send_all(&app, &b.shop, out).await?;
+    let deliveries = crate::delivery::send_all(&app, &b.shop, out).await?;
     Ok(Json(json!({ "deliveries": deliveries })))
 }
 
@@ -154,7 +154,7 @@ pub(super) async fn refund_order(State(app): State<AppState>, Json(b): Json<Orde
         let mut s = shop!(app, &b.shop);
         webhook::refund(&mut s, b.order_id, b.quantity.unwrap_or(1), b.restock_type.as_deref().unwrap_or("return"), Utc::now())?
     };
-    let deliveries = webhook::send_all(&app, &b.shop, out).await?;
+    let deliveries = crate::delivery::send_all(&app, &b.shop, out).await?;
     Ok(Json(json!({ "deliveries": deliveries })))
 }
 
@@ -164,7 +164,7 @@ pub(super) async fn edit_order(State(app): State<AppState>, Json(b): Json<OrderE
         let mut s = shop!(app, &b.shop);
         webhook::edit_order(&mut s, b.order_id, b.quantity.unwrap_or(1), Utc::now())?
     };
-    let deliveries = webhook::send_all(&app, &b.shop, out).await?;
+    let deliveries = crate::delivery::send_all(&app, &b.shop, out).await?;
     Ok(Json(json!({ "deliveries": deliveries })))
 }
 
@@ -181,7 +181,7 @@ pub(super) async fn track_item(State(app): State<AppState>, Json(b): Json<TrackB
         let mut s = shop!(app, &b.shop);
         webhook::set_tracked(&mut s, b.variant_id, b.tracked, Utc::now())?
     };
-    let deliveries = webhook::send_all(&app, &b.shop, out).await?;
+    let deliveries = crate::delivery::send_all(&app, &b.shop, out).await?;
     Ok(Json(json!({ "deliveries": deliveries })))
 }
 
@@ -198,7 +198,7 @@ pub(super) async fn product_status(State(app): State<AppState>, Json(b): Json<St
         let mut s = shop!(app, &b.shop);
         webhook::set_status(&mut s, b.product_id, &b.status, Utc::now())?
     };
-    let deliveries = webhook::send_all(&app, &b.shop, out).await?;
+    let deliveries = crate::delivery::send_all(&app, &b.shop, out).await?;
     Ok(Json(json!({ "deliveries": deliveries })))
 }
 pub(super) async fn list_deliveries(State(app): State<AppState>, Query(q): Query<ShopQuery>) -> ApiResult<Json<Value>> {

@@ -30,7 +30,7 @@ fn columns(status: domain::alert_action::Status) -> crate::server::repo::alerts:
 /// the browser is sent back to the list.
 #[server(endpoint = "alert_action", output = crate::api::codec::Json)]
 pub async fn alert_action(id: i64, action: String, until: Option<String>) -> Result<ActionDone, AppError> {
-    use crate::server::context::{db, now_rfc3339, run, today_at, worker_env};
+    use crate::server::context::{db, now_rfc3339, run, today_in, worker_env};
     use crate::server::repo::alerts;
     use crate::server::session::current_shop;
     use domain::alert_action::AlertAction as Action;
@@ -50,7 +50,7 @@ pub async fn alert_action(id: i64, action: String, until: Option<String>) -> Res
             }
             Err(e) => return Err(crate::server::context::internal("stored alert state", e)),
         };
-        let now = action.apply(previous, today_at(shop.utc_offset_minutes)).map_err(|e| AppError::Invalid(vec![e]))?;
+        let now = action.apply(previous, today_in(shop.zone())).map_err(|e| AppError::Invalid(vec![e]))?;
         if !alerts::set_state(&db, shop.id, id, &stored, &columns(now), &now_rfc3339()).await? {
             return Err(AppError::Conflict("This alert changed while you acted on it. Reload to see where it stands.".into()));
         }

@@ -17,7 +17,7 @@ pub async fn get_dashboard(
     q: Option<String>,
     page: Option<String>,
 ) -> Result<Dashboard, AppError> {
-    use crate::server::context::{db, run, today_at, worker_env};
+    use crate::server::context::{db, run, today_in, worker_env};
     use crate::server::session::current_shop;
     let fields = [
         ("kind", kind),
@@ -37,11 +37,12 @@ pub async fn get_dashboard(
         // sales webhook, and when settings change), with the merchant's actions since.
         let d = crate::server::repo::dashboard::load(&db, shop.id, &filter).await?;
         let sync = crate::api::sync::latest_views(&db, shop.id).await?;
+        let today = today_in(shop.zone());
         Ok(Dashboard {
             shop_name: shop.name,
             shop_domain: shop.domain,
             currency: shop.currency,
-            today: today_at(shop.utc_offset_minutes),
+            today,
             summaries: d.summaries,
             live: d.live,
             filter,

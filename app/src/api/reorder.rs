@@ -16,13 +16,13 @@ pub struct Reorder {
 /// What to order now, per vendor, from the engine's reorder points and forecasts.
 #[server(endpoint = "reorder", output = crate::api::codec::Json)]
 pub async fn reorder_list(cover_days: Option<u32>) -> Result<Reorder, AppError> {
-    use crate::server::context::{db, run, today_at, worker_env};
+    use crate::server::context::{db, run, today_in, worker_env};
     use crate::server::session::current_shop;
     run(async move {
         let cover_days = cover_days.map(|d| d.clamp(1, 365));
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        let today = today_at(shop.utc_offset_minutes);
+        let today = today_in(shop.zone());
         let crate::server::recalc::ShopAssessment { rows, assessments, .. } =
             crate::server::recalc::assess_shop(&db(&env)?, shop.id, None, today).await?;
         let labels: Vec<domain::engine::Labels> = rows

@@ -8,13 +8,13 @@ pub use crate::wire::variant::{ForecastError, LiveAlert, LocationStock, VariantP
 /// forecast error.
 #[server(endpoint = "variant", output = crate::api::codec::Json)]
 pub async fn variant_detail(variant_id: i64, location_id: Option<i64>) -> Result<VariantPage, AppError> {
-    use crate::server::context::{db, run, today_at, worker_env};
+    use crate::server::context::{db, run, today_in, worker_env};
     use crate::server::session::current_shop;
     run(async move {
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
         let db = db(&env)?;
-        let today = today_at(shop.utc_offset_minutes);
+        let today = today_in(shop.zone());
         crate::server::variant::load(&db, &shop, variant_id, location_id, today).await
     })
     .await

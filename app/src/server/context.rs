@@ -74,13 +74,12 @@ pub fn db(env: &worker::Env) -> Result<worker::D1Database, AppError> {
 
 /// Today in UTC, from the Worker's clock.
 pub fn today() -> chrono::NaiveDate {
-    today_at(0)
+    today_in(domain::engine::ShopZone::UTC)
 }
 
-/// Today at `utc_offset_minutes` east of UTC (a shop's own day), from the Worker's clock.
-pub fn today_at(utc_offset_minutes: i32) -> chrono::NaiveDate {
-    use domain::engine::calendar::{local_date, UtcOffset};
-    local_date(worker::Date::now().as_millis() as i64 / 1000, UtcOffset::from_minutes_or_utc(utc_offset_minutes)).unwrap_or_default()
+/// Today in a shop's time zone (its own day), from the Worker's clock.
+pub fn today_in(zone: domain::engine::ShopZone) -> chrono::NaiveDate {
+    zone.local_date(worker::Date::now().as_millis() as i64 / 1000).unwrap_or_default()
 }
 
 pub fn now_rfc3339() -> String {

@@ -11,7 +11,6 @@ use super::repo::digests::{self, DigestShop};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use domain::digest::{self as dd, DigestAlert, Plan, QuietHours, Schedule, Window, WindowKey};
-use domain::engine::UtcOffset;
 use domain::settings::DigestFrequency;
 use std::collections::HashMap;
 
@@ -22,7 +21,7 @@ fn log_line(event: &str, detail: serde_json::Value) {
 fn schedule_of(s: &DigestShop) -> Schedule {
     Schedule {
         frequency: DigestFrequency::parse(&s.digest_frequency).unwrap_or(DigestFrequency::Off),
-        offset: UtcOffset::from_minutes_or_utc(s.utc_offset_minutes),
+        zone: s.zone(),
         quiet: match (s.quiet_hours_start, s.quiet_hours_end) {
             (Some(a), Some(b)) => QuietHours::new(a, b),
             _ => None,
@@ -79,8 +78,14 @@ pub async fn send_digests(env: &worker::Env, now_ms: u64) -> Result<u64, AppErro
     let mut failures: Vec<String> = Vec::new();
     for (shop, window, recipients) in due {
         let alerts = by_shop.remove(&shop.shop_id).unwrap_or_default();
-        let offset = UtcOffset::from_minutes_or_utc(shop.utc_offset_minutes);
-        let input = dd::DigestInput { shop_name: &shop.name, currency: &shop.currency, app_url: &app_url, window, offset, alerts: &alerts };
+        let input = dd::DigestInput {
+            shop_name: &shop.name,
+            currency: &shop.currency,
+            app_url: &app_url,
+            window,
+            zone: shop.zone(),
+            alerts: &alerts,
+        };
         let Some(digest) = dd::build(&input) else { continue };
         let key = WindowKey::new(shop.shop_id, &window);
         let Some(claim) = digests::claim(&db, shop.shop_id, &key, &window, &sent_at, digest.reported.len(), recipients.len()).await? else {

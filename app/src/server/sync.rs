@@ -178,7 +178,7 @@ async fn import_orders_range(
     let text = std::str::from_utf8(&bytes[..take]).map_err(|e| internal("orders export", e))?;
     let orders = parse_orders_jsonl(text).map_err(|e| internal("orders export", e))?;
     let frame = shops::sales_frame(db, shop_id).await?;
-    let zone = domain::engine::UtcOffset::from_minutes_or_utc(frame.utc_offset_minutes);
+    let zone = frame.zone();
     let rows = domain::shopify::admin::daily_totals(&orders, frame.primary_location_id, zone);
     let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
     let mut statements = sales_import::stage(db, run.id, part, &rows)?;

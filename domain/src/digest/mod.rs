@@ -6,7 +6,7 @@
 //! The Worker (`app::server::digest`) reads the rows, calls `plan` and `build`, claims the
 //! `WindowKey` in D1 before sending, and remembers each reported alert's urgency.
 
-use crate::engine::UtcOffset;
+use crate::engine::ShopZone;
 use crate::help::valid_email;
 use crate::settings::{DigestFrequency, FieldError};
 use crate::RiskKind;
@@ -157,7 +157,8 @@ impl DigestSettingsInput {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Schedule {
     pub frequency: DigestFrequency,
-    pub offset: UtcOffset,
+    /// The shop's calendar: its IANA zone, or the merchant's fixed offset.
+    pub zone: ShopZone,
     pub quiet: Option<QuietHours>,
 }
 
@@ -172,8 +173,8 @@ pub enum Plan {
     AlreadySent,
 }
 
-fn local_hour(t: DateTime<Utc>, offset: UtcOffset) -> u32 {
-    (t + Duration::minutes(i64::from(offset.minutes()))).hour()
+fn local_hour(t: DateTime<Utc>, zone: ShopZone) -> u32 {
+    zone.local_hour(t)
 }
 
 fn floor_hour(t: DateTime<Utc>) -> DateTime<Utc> {
@@ -187,13 +188,13 @@ pub fn plan(s: &Schedule, now: DateTime<Utc>, last_sent_end: Option<DateTime<Utc
     let default_hours = match s.frequency {
         DigestFrequency::Off => return Plan::NotDue,
         DigestFrequency::Hourly => 1,
-        DigestFrequency::Daily if local_hour(end, s.offset) == DAILY_HOUR => 24,
+        DigestFrequency::Daily if local_hour(end, s.zone) == DAILY_HOUR => 24,
         DigestFrequency::Daily => return Plan::NotDue,
     };
     if last_sent_end.is_some_and(|l| l >= end) {
         return Plan::AlreadySent;
     }
-    if s.quiet.is_some_and(|q| q.contains(local_hour(end, s.offset))) {
+    if s.quiet.is_some_and(|q| q.contains(local_hour(end, s.zone))) {
         return Plan::Quiet;
     }
     let earliest = end - Duration::hours(MAX_WINDOW_HOURS);
@@ -247,7 +248,8 @@ pub struct DigestInput<'a> {
     /// The app's public origin, without a trailing slash.
     pub app_url: &'a str,
     pub window: Window,
-    pub offset: UtcOffset,
+    /// The shop's calendar: its IANA zone, or the merchant's fixed offset.
+    pub zone: ShopZone,
     pub alerts: &'a [DigestAlert],
 }
 

@@ -2,10 +2,10 @@
 //! and one plain-text message sharing the same facts per line, and the subject that counts them.
 
 use super::{change, Change, Digest, DigestAlert, DigestInput, Section, ROWS_PER_SECTION};
-use crate::engine::UtcOffset;
+use crate::engine::ShopZone;
 use crate::html::escape;
 use crate::RiskKind;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use std::fmt::Write as _;
 
 /// Cents in the shop's currency: the app's formatter (`domain::money`), so a digest and
@@ -52,8 +52,8 @@ fn facts(a: &DigestAlert, currency: &str, change: Change) -> String {
     parts.join(" · ")
 }
 
-fn local(t: DateTime<Utc>, offset: UtcOffset) -> String {
-    (t + Duration::minutes(i64::from(offset.minutes()))).format("%b %-d, %H:%M").to_string()
+fn local(t: DateTime<Utc>, zone: ShopZone) -> String {
+    zone.local(t).format("%b %-d, %H:%M").to_string()
 }
 
 /// The digest for one shop and window, or `None` when no alert opened or worsened in it.
@@ -66,7 +66,7 @@ pub fn build(input: &DigestInput<'_>) -> Option<Digest> {
         .sort_by(|(a, _), (b, _)| b.urgency.partial_cmp(&a.urgency).unwrap_or(std::cmp::Ordering::Equal).then(a.alert_id.cmp(&b.alert_id)));
     let app = input.app_url.trim_end_matches('/');
     let shop = escape(input.shop_name);
-    let span = format!("{} – {}", local(input.window.start, input.offset), local(input.window.end, input.offset));
+    let span = format!("{} – {}", local(input.window.start, input.zone), local(input.window.end, input.zone));
 
     let mut counts = Vec::new();
     let mut html = String::with_capacity(4096);

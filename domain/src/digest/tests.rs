@@ -2,6 +2,7 @@
 //! and the written message.
 
 use super::*;
+use crate::engine::UtcOffset;
 use chrono::TimeZone;
 
 fn at(h: u32) -> DateTime<Utc> {
@@ -36,7 +37,7 @@ fn input(alerts: &[DigestAlert]) -> DigestInput<'_> {
         currency: "USD",
         app_url: "https://app.example/",
         window: window(),
-        offset: UtcOffset::UTC,
+        zone: ShopZone::UTC,
         alerts,
     }
 }
@@ -111,7 +112,7 @@ fn long_sections_are_cut_with_a_link_to_the_rest() {
 }
 
 fn schedule(frequency: DigestFrequency, offset_min: i32, quiet: Option<QuietHours>) -> Schedule {
-    Schedule { frequency, offset: UtcOffset::from_minutes(offset_min).unwrap(), quiet }
+    Schedule { frequency, zone: UtcOffset::from_minutes(offset_min).unwrap().into(), quiet }
 }
 
 #[test]
@@ -140,6 +141,17 @@ fn daily_goes_at_eight_shop_time() {
     let india = schedule(DigestFrequency::Daily, 330, None);
     assert_eq!(plan(&india, at(2) + Duration::minutes(1), None), Plan::NotDue);
     assert!(matches!(plan(&india, at(3) + Duration::minutes(1), None), Plan::Send(_)));
+}
+
+#[test]
+fn a_shop_in_a_named_zone_gets_its_daily_digest_at_eight_summer_and_winter() {
+    let s = Schedule { frequency: DigestFrequency::Daily, zone: ShopZone::named("America/New_York", UtcOffset::UTC), quiet: None };
+    let july = |h| Utc.with_ymd_and_hms(2026, 7, 15, h, 0, 0).unwrap();
+    // Daylight saving: 08:00 EDT is 12:00 UTC in July, 08:00 EST 13:00 UTC in November.
+    assert!(matches!(plan(&s, july(12), None), Plan::Send(_)));
+    assert_eq!(plan(&s, july(13), None), Plan::NotDue);
+    assert!(matches!(plan(&s, at(13), None), Plan::Send(_)));
+    assert_eq!(plan(&s, at(12), None), Plan::NotDue);
 }
 
 #[test]

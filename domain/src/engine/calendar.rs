@@ -1,8 +1,11 @@
 //! Shop-local dates. Sales are bucketed by the shop's calendar day, so a sale at 23:30 UTC
 //! is "tomorrow" in Auckland and "today" in Honolulu. Shopify reports an order's instant in
-//! UTC and the shop's current offset; the Worker passes the offset in minutes.
+//! UTC and the shop's IANA time zone (`ianaTimezone`); a `ShopZone` turns one into the
+//! other with the zone's daylight saving, so a New York shop's day starts at 04:00 UTC in
+//! July and 05:00 UTC in January — a fixed offset would put an hour of sales on the wrong
+//! day for half the year.
 
-use chrono::{DateTime, Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -40,7 +43,61 @@ impl UtcOffset {
     }
 }
 
-/// The shop-local calendar day of a UTC instant given in Unix seconds.
+/// Where a shop keeps its calendar: its IANA zone, with daylight saving, or a fixed offset
+/// (a merchant's override in Settings, or a zone name this build does not know).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShopZone {
+    Iana(chrono_tz::Tz),
+    Fixed(UtcOffset),
+}
+
+impl ShopZone {
+    pub const UTC: Self = Self::Fixed(UtcOffset::UTC);
+
+    /// The zone named `name` (Shopify's `ianaTimezone`, e.g. `America/New_York`), else the
+    /// fixed `fallback` (the offset Shopify reported at install).
+    pub fn named(name: &str, fallback: UtcOffset) -> Self {
+        name.parse::<chrono_tz::Tz>().map_or(Self::Fixed(fallback), Self::Iana)
+    }
+
+    /// The shop's local wall-clock time at a UTC instant.
+    pub fn local(self, t: DateTime<Utc>) -> NaiveDateTime {
+        match self {
+            Self::Iana(tz) => t.with_timezone(&tz).naive_local(),
+            Self::Fixed(o) => t.naive_utc() + Duration::minutes(i64::from(o.minutes())),
+        }
+    }
+
+    /// Minutes east of UTC at a UTC instant (the zone's standard or daylight offset then).
+    pub fn offset_at(self, t: DateTime<Utc>) -> UtcOffset {
+        match self {
+            Self::Iana(tz) => UtcOffset::from_minutes_or_utc(tz.offset_from_utc_datetime(&t.naive_utc()).fix().local_minus_utc() / 60),
+            Self::Fixed(o) => o,
+        }
+    }
+
+    /// The shop-local calendar day of a UTC instant given in Unix seconds.
+    pub fn local_date(self, unix_seconds: i64) -> Result<NaiveDate, TimeError> {
+        let utc = DateTime::from_timestamp(unix_seconds, 0).ok_or(TimeError::TimestampOutOfRange(unix_seconds))?;
+        match self {
+            Self::Iana(_) => Ok(self.local(utc).date()),
+            Self::Fixed(o) => local_date(unix_seconds, o),
+        }
+    }
+
+    /// The shop-local hour (0..=23) of a UTC instant.
+    pub fn local_hour(self, t: DateTime<Utc>) -> u32 {
+        self.local(t).hour()
+    }
+}
+
+impl From<UtcOffset> for ShopZone {
+    fn from(o: UtcOffset) -> Self {
+        Self::Fixed(o)
+    }
+}
+
+/// The shop-local calendar day of a UTC instant given in Unix seconds, at a fixed offset.
 pub fn local_date(unix_seconds: i64, offset: UtcOffset) -> Result<NaiveDate, TimeError> {
     let utc = DateTime::from_timestamp(unix_seconds, 0).ok_or(TimeError::TimestampOutOfRange(unix_seconds))?;
     let local = utc.naive_utc().checked_add_signed(Duration::minutes(i64::from(offset.0)));
@@ -92,8 +149,34 @@ mod tests {
     }
 
     #[test]
+    fn a_named_zone_follows_daylight_saving() {
+        let ny = ShopZone::named("America/New_York", UtcOffset::UTC);
+        assert!(matches!(ny, ShopZone::Iana(_)));
+        // 2026-07-01 04:30 UTC is 00:30 on 1 July in New York (EDT, −4) — where the −5 h
+        // Shopify reported in winter would still say 30 June.
+        let july = Utc.with_ymd_and_hms(2026, 7, 1, 4, 30, 0).unwrap();
+        assert_eq!(ny.local_date(july.timestamp()), Ok(d(2026, 7, 1)));
+        assert_eq!(ShopZone::from(UtcOffset::from_minutes(-300).unwrap()).local_date(july.timestamp()), Ok(d(2026, 6, 30)));
+        assert_eq!(ny.offset_at(july).minutes(), -240);
+        assert_eq!(ny.local_hour(july), 0);
+        // In January the same clock time is an hour later in UTC.
+        let january = Utc.with_ymd_and_hms(2026, 1, 15, 4, 30, 0).unwrap();
+        assert_eq!(ny.local_date(january.timestamp()), Ok(d(2026, 1, 14)));
+        assert_eq!(ny.offset_at(january).minutes(), -300);
+        // The southern hemisphere's summer is the other way round (Auckland +13 in January).
+        let akl = ShopZone::named("Pacific/Auckland", UtcOffset::UTC);
+        assert_eq!(akl.offset_at(january).minutes(), 13 * 60);
+        assert_eq!(akl.offset_at(july).minutes(), 12 * 60);
+        // An unknown name falls back to the offset Shopify reported.
+        let fallback = UtcOffset::from_minutes(330).unwrap();
+        assert_eq!(ShopZone::named("Mars/Olympus_Mons", fallback), ShopZone::Fixed(fallback));
+        assert_eq!(ShopZone::named("", fallback), ShopZone::Fixed(fallback));
+    }
+
+    #[test]
     fn absurd_timestamps_are_errors_not_panics() {
         assert!(local_date(i64::MAX, UtcOffset::UTC).is_err());
         assert!(local_date(i64::MIN, UtcOffset::from_minutes(-840).unwrap()).is_err());
+        assert!(ShopZone::named("Asia/Tokyo", UtcOffset::UTC).local_date(i64::MAX).is_err());
     }
 }

@@ -44,7 +44,7 @@ mod tests;
 pub use alerts::{reconcile, AlertChanges, AlertKey, AlertState, AlertUpdate, ExistingAlert, NewAlert};
 pub use assess::{assess, Assessment, Condition, Explanation, Position};
 pub use backtest::{backtest, VariantBacktest, HOLDOUT_DAYS};
-pub use calendar::{local_date, UtcOffset};
+pub use calendar::{local_date, ShopZone, UtcOffset};
 pub use config::{EngineConfig, ServiceLevel, Supply, SupplyOverrides};
 pub use forecast::{week_of_year_factors, DemandPattern, Forecast, ForecastMethod, LongRun};
 pub use history::{parse_compact, DayRow, History, HistoryError, HistoryTable, SeriesId};

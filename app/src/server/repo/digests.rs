@@ -14,7 +14,14 @@ pub struct DigestShop {
     pub shop_id: i64,
     pub name: String,
     pub currency: String,
+    /// The shop's install-time offset, the fallback of `timezone`.
     pub utc_offset_minutes: i32,
+    /// Shopify's `ianaTimezone`.
+    #[serde(default)]
+    pub timezone: String,
+    /// The merchant's fixed offset from Settings, if any: it replaces the shop's zone.
+    #[serde(default)]
+    pub override_offset_minutes: Option<i32>,
     pub digest_frequency: String,
     pub digest_recipients: String,
     pub quiet_hours_start: Option<u8>,
@@ -23,11 +30,23 @@ pub struct DigestShop {
     pub last_end: Option<String>,
 }
 
+impl DigestShop {
+    /// The calendar its digests keep: the merchant's offset, else the shop's IANA zone with
+    /// daylight saving, else its install-time offset.
+    pub fn zone(&self) -> domain::engine::ShopZone {
+        use domain::engine::{ShopZone, UtcOffset};
+        match self.override_offset_minutes {
+            Some(m) => UtcOffset::from_minutes_or_utc(m).into(),
+            None => ShopZone::named(&self.timezone, UtcOffset::from_minutes_or_utc(self.utc_offset_minutes)),
+        }
+    }
+}
+
 /// Every installed shop that wants digests, with its last sent window: one query.
 pub async fn shops_wanting_digests(db: &D1Database) -> Result<Vec<DigestShop>, AppError> {
     all(
         db,
-        "SELECT s.id AS shop_id, s.name, s.currency, COALESCE(st.utc_offset_minutes, s.utc_offset_minutes) AS utc_offset_minutes,
+        "SELECT s.id AS shop_id, s.name, s.currency, s.utc_offset_minutes, s.timezone, st.utc_offset_minutes AS override_offset_minutes,
                 st.digest_frequency, st.digest_recipients, st.quiet_hours_start, st.quiet_hours_end,
                 (SELECT MAX(d.window_end) FROM digest_log d WHERE d.shop_id = s.id) AS last_end
          FROM shops s JOIN settings st ON st.shop_id = s.id

@@ -1,5 +1,6 @@
 use crate::error::AppError;
 use crate::server::d1::{batch, first, int, opt_int, opt_text, prepare, text};
+use domain::engine::{ShopZone, UtcOffset};
 use domain::ShopDomain;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
@@ -17,16 +18,27 @@ pub struct ShopRow {
     /// whose refresh was refused): an embedded visit then runs token exchange.
     #[serde(default)]
     pub token_current: i64,
-    /// Minutes east of UTC (Shopify's `timezoneOffsetMinutes`): sales days are shop-local.
+    /// Minutes east of UTC (Shopify's `timezoneOffsetMinutes` at install): the fallback of
+    /// `timezone`.
     #[serde(default)]
     pub utc_offset_minutes: i32,
+    /// Shopify's `ianaTimezone`: sales days and "today" are the shop's own (`zone`).
+    #[serde(default)]
+    pub timezone: String,
+}
+
+impl ShopRow {
+    /// The shop's calendar: its IANA zone with daylight saving, else its install-time offset.
+    pub fn zone(&self) -> ShopZone {
+        ShopZone::named(&self.timezone, UtcOffset::from_minutes_or_utc(self.utc_offset_minutes))
+    }
 }
 
 pub async fn by_domain(db: &D1Database, domain: &ShopDomain) -> Result<Option<ShopRow>, AppError> {
     first(
         db,
         "SELECT id, domain, name, currency, (access_token IS NOT NULL AND needs_signin_at IS NULL) AS has_token,
-                (access_token IS NOT NULL AND needs_signin_at IS NULL AND token_expires_at IS NOT NULL) AS token_current, utc_offset_minutes
+                (access_token IS NOT NULL AND needs_signin_at IS NULL AND token_expires_at IS NOT NULL) AS token_current, utc_offset_minutes, timezone
          FROM shops WHERE domain = ?1 AND uninstalled_at IS NULL",
         &[text(domain.as_str())],
     )
@@ -202,7 +214,7 @@ pub async fn by_domains_any(db: &D1Database, domains: &[&str]) -> Result<Vec<Sho
     let list = serde_json::to_string(domains).map_err(|e| crate::server::context::internal("shop domains", e))?;
     crate::server::d1::all(
         db,
-        "SELECT id, domain, name, currency, (access_token IS NOT NULL AND needs_signin_at IS NULL) AS has_token, utc_offset_minutes FROM shops
+        "SELECT id, domain, name, currency, (access_token IS NOT NULL AND needs_signin_at IS NULL) AS has_token, utc_offset_minutes, timezone FROM shops
          WHERE domain IN (SELECT value FROM json_each(?1))",
         &[text(&list)],
     )
@@ -283,18 +295,27 @@ pub struct SalesFrame {
     pub primary_location_id: Option<i64>,
     #[serde(default)]
     pub utc_offset_minutes: i32,
+    #[serde(default)]
+    pub timezone: String,
 }
 
-/// Where orders without a location count (the primary location), and the shop's UTC offset.
+impl SalesFrame {
+    /// The shop's calendar, as `ShopRow::zone`.
+    pub fn zone(&self) -> ShopZone {
+        ShopZone::named(&self.timezone, UtcOffset::from_minutes_or_utc(self.utc_offset_minutes))
+    }
+}
+
+/// Where orders without a location count (the primary location), and the shop's time zone.
 pub async fn sales_frame(db: &D1Database, shop_id: i64) -> Result<SalesFrame, AppError> {
     let row: Option<SalesFrame> =
-        first(db, "SELECT primary_location_id, utc_offset_minutes FROM shops WHERE id = ?1", &[int(shop_id)]).await?;
-    Ok(row.unwrap_or(SalesFrame { primary_location_id: None, utc_offset_minutes: 0 }))
+        first(db, "SELECT primary_location_id, utc_offset_minutes, timezone FROM shops WHERE id = ?1", &[int(shop_id)]).await?;
+    Ok(row.unwrap_or(SalesFrame { primary_location_id: None, utc_offset_minutes: 0, timezone: String::new() }))
 }
 
 /// The shop's own day now: the day its sales are counted in.
 pub async fn local_today(db: &D1Database, shop_id: i64) -> Result<chrono::NaiveDate, AppError> {
-    Ok(crate::server::context::today_at(sales_frame(db, shop_id).await?.utc_offset_minutes))
+    Ok(crate::server::context::today_in(sales_frame(db, shop_id).await?.zone()))
 }
 
 #[derive(Deserialize)]

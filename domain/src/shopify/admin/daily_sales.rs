@@ -1,7 +1,7 @@
 //! Exported orders folded into units sold and returned per variant, location and shop-local day.
 
 use super::OrderRecord;
-use crate::engine::calendar::{local_date, UtcOffset};
+use crate::engine::calendar::ShopZone;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -19,10 +19,10 @@ pub struct DayTotal {
 /// location of its own counts at `default_location` (skipped if there is none), and
 /// refunded units count as returns on the day of the (first) refund.
 ///
-/// Days are the shop's own (`offset` east of UTC): GraphQL times are UTC, while webhooks
+/// Days are the shop's own (`zone`, daylight saving included): GraphQL times are UTC, while webhooks
 /// carry shop-local times, and both must land an order on the same day.
-pub fn daily_totals(orders: &[OrderRecord], default_location: Option<i64>, offset: UtcOffset) -> Vec<DayTotal> {
-    let shop_day = |t: &DateTime<Utc>| local_date(t.timestamp(), offset).unwrap_or_else(|_| t.date_naive()).format("%Y-%m-%d").to_string();
+pub fn daily_totals(orders: &[OrderRecord], default_location: Option<i64>, zone: ShopZone) -> Vec<DayTotal> {
+    let shop_day = |t: &DateTime<Utc>| zone.local_date(t.timestamp()).unwrap_or_else(|_| t.date_naive()).format("%Y-%m-%d").to_string();
     let mut days: std::collections::BTreeMap<(i64, i64, String), (i64, i64)> = Default::default();
     for o in orders.iter().filter(|o| o.cancelled_at.is_none()) {
         let Some(location) = o.location_id.or(default_location) else { continue };
@@ -51,6 +51,7 @@ pub fn daily_totals(orders: &[OrderRecord], default_location: Option<i64>, offse
 #[cfg(test)]
 mod daily_totals_tests {
     use super::*;
+    use crate::engine::calendar::UtcOffset;
     use crate::shopify::admin::{LineItemRecord, RefundRecord};
 
     fn at(rfc3339: &str) -> DateTime<Utc> {
@@ -84,12 +85,13 @@ mod daily_totals_tests {
     fn orders_count_on_the_shops_own_day() {
         // 23:30 UTC on 1 March is 2 March in Auckland (+13:00) and still 1 March in New York.
         let orders = [order(1, "2028-03-01T23:30:00Z", Some(5), 2, 0, None), order(2, "2028-03-01T10:00:00Z", Some(5), 1, 0, None)];
-        let utc = daily_totals(&orders, None, UtcOffset::UTC);
+        let utc = daily_totals(&orders, None, ShopZone::UTC);
         assert_eq!(days(&utc), [("2028-03-01", 3, 0)]);
-        let auckland = daily_totals(&orders, None, UtcOffset::from_minutes(13 * 60).unwrap());
+        let auckland = daily_totals(&orders, None, UtcOffset::from_minutes(13 * 60).unwrap().into());
         assert_eq!(days(&auckland), [("2028-03-01", 1, 0), ("2028-03-02", 2, 0)]);
         // Across the date line the other way, a leap day: 05:00 UTC on 1 March is 29 February at -11:00.
-        let pago = daily_totals(&[order(3, "2028-03-01T05:00:00Z", Some(5), 4, 0, None)], None, UtcOffset::from_minutes(-11 * 60).unwrap());
+        let pago =
+            daily_totals(&[order(3, "2028-03-01T05:00:00Z", Some(5), 4, 0, None)], None, UtcOffset::from_minutes(-11 * 60).unwrap().into());
         assert_eq!(days(&pago), [("2028-02-29", 4, 0)]);
     }
 
@@ -98,12 +100,12 @@ mod daily_totals_tests {
         let mut cancelled = order(4, "2028-01-10T12:00:00Z", Some(5), 9, 0, None);
         cancelled.cancelled_at = Some(at("2028-01-10T13:00:00Z"));
         let refunded = order(5, "2028-01-10T12:00:00Z", None, 3, 2, Some("2028-01-11T23:00:00Z"));
-        let rows = daily_totals(&[cancelled.clone(), refunded.clone()], Some(8), UtcOffset::from_minutes(120).unwrap());
+        let rows = daily_totals(&[cancelled.clone(), refunded.clone()], Some(8), UtcOffset::from_minutes(120).unwrap().into());
         // The cancelled order counts nothing; the location-less one counts at the default;
         // the refund lands on its own local day (01:00 on the 12th at +02:00).
         assert_eq!(rows.iter().map(|r| r.location_id).collect::<Vec<_>>(), [8, 8]);
         assert_eq!(days(&rows), [("2028-01-10", 3, 0), ("2028-01-12", 0, 2)]);
         // Without a default location, an order without one is skipped rather than misplaced.
-        assert!(daily_totals(&[refunded], None, UtcOffset::UTC).is_empty());
+        assert!(daily_totals(&[refunded], None, ShopZone::UTC).is_empty());
     }
 }

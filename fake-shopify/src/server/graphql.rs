@@ -111,10 +111,12 @@ pub(super) async fn graphql(
     let data = match root.as_str() {
         "shop" => {
             let s = shop!(app, &domain);
-            // Every demo shop's time zone is UTC (catalog.rs), so its offset is 0.
+            // The offset is the zone's now, daylight saving included, as Shopify reports it.
+            let zone = domain::engine::ShopZone::named(&s.catalog.timezone, domain::engine::UtcOffset::UTC);
+            let offset = zone.offset_at(chrono::Utc::now()).minutes();
             json!({ "shop": { "id": gid("Shop", s.catalog.id), "name": s.catalog.name, "myshopifyDomain": s.domain(),
                               "currencyCode": s.catalog.currency, "ianaTimezone": s.catalog.timezone,
-                              "timezoneOffsetMinutes": 0 } })
+                              "timezoneOffsetMinutes": offset } })
         }
         "locations" => locations(&app, &domain, &req.variables)?,
         "bulkOperationRunQuery" => run_bulk(&app, &domain, &req).await?,

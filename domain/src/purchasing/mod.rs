@@ -1,12 +1,15 @@
 //! Purchasing (issue 19), the pure part: what a supplier accepts (minimum order quantity,
 //! case packs, minimum order value), a purchase order's life (draft → sent → partially
-//! received → received, or cancelled) and the supplier catalogue's CSV, validated row by
-//! row. The Worker stores suppliers and orders and sends them; every decision is here.
+//! received → received, or cancelled), stock gaps before incoming stock lands, and the
+//! supplier catalogue's CSV, validated row by row. The Worker stores suppliers and orders
+//! and sends them; every decision is here.
 
 pub mod catalogue_csv;
+pub mod gap;
 pub mod order;
 pub mod terms;
 
 pub use catalogue_csv::{parse_catalogue, write_catalogue, CatalogueRow, RowError, CATALOGUE_HEADER};
+pub use gap::{first_gap, Arrival, StockGap};
 pub use order::{po_number, Receipt, Status, StatusError};
 pub use terms::{accept, top_up_to_minimum, Accepted, Rounding, SupplyTerms, TermsError};

@@ -60,6 +60,11 @@ impl ShopZone {
         name.parse::<chrono_tz::Tz>().map_or(Self::Fixed(fallback), Self::Iana)
     }
 
+    /// A shop's zone as stored: its IANA name, else its offset in minutes (out of range: UTC).
+    pub fn stored(name: &str, offset_minutes: i32) -> Self {
+        Self::named(name, UtcOffset::from_minutes_or_utc(offset_minutes))
+    }
+
     /// The shop's local wall-clock time at a UTC instant.
     pub fn local(self, t: DateTime<Utc>) -> NaiveDateTime {
         match self {

@@ -174,7 +174,7 @@ pub fn purchase_order_csv(orders: &[VendorOrder]) -> String {
     out
 }
 
-fn csv_text(s: &str) -> String {
+pub(crate) fn csv_text(s: &str) -> String {
     let guarded = if s.starts_with(['=', '+', '-', '@', '\t']) { format!("'{s}") } else { s.to_string() };
     if guarded.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", guarded.replace('"', "\"\""))
@@ -184,7 +184,7 @@ fn csv_text(s: &str) -> String {
 }
 
 /// Cents as a decimal amount: 1999 → "19.99", -5 → "-0.05".
-fn money(cents: i64) -> String {
+pub(crate) fn money(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let abs = cents.unsigned_abs();
     format!("{sign}{}.{:02}", abs / 100, abs % 100)

@@ -4,6 +4,7 @@
 //! with its line number before anything is stored.
 
 use super::terms::SupplyTerms;
+use crate::engine::reorder::{self, csv_text as cell};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -147,8 +148,7 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, RowError> {
 pub fn write_catalogue(rows: &[CatalogueRow]) -> String {
     let mut out = format!("{CATALOGUE_HEADER}\r\n");
     for r in rows {
-        let cost =
-            r.unit_cost_cents.map(|c| format!("{}{}.{:02}", if c < 0 { "-" } else { "" }, c.unsigned_abs() / 100, c.unsigned_abs() % 100));
+        let cost = r.unit_cost_cents.map(reorder::money);
         let _ = write!(
             out,
             "{},{},{},{},{},{}\r\n",
@@ -161,15 +161,6 @@ pub fn write_catalogue(rows: &[CatalogueRow]) -> String {
         );
     }
     out
-}
-
-fn cell(s: &str) -> String {
-    let guarded = if s.starts_with(['=', '+', '-', '@', '\t']) { format!("'{s}") } else { s.to_string() };
-    if guarded.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
 }
 
 #[cfg(test)]

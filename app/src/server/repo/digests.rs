@@ -37,7 +37,7 @@ impl DigestShop {
         use domain::engine::{ShopZone, UtcOffset};
         match self.override_offset_minutes {
             Some(m) => UtcOffset::from_minutes_or_utc(m).into(),
-            None => ShopZone::named(&self.timezone, UtcOffset::from_minutes_or_utc(self.utc_offset_minutes)),
+            None => ShopZone::stored(&self.timezone, self.utc_offset_minutes),
         }
     }
 }

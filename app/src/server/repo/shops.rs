@@ -1,6 +1,6 @@
 use crate::error::AppError;
 use crate::server::d1::{batch, first, int, opt_int, opt_text, prepare, text};
-use domain::engine::{ShopZone, UtcOffset};
+use domain::engine::ShopZone;
 use domain::ShopDomain;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
@@ -30,7 +30,7 @@ pub struct ShopRow {
 impl ShopRow {
     /// The shop's calendar: its IANA zone with daylight saving, else its install-time offset.
     pub fn zone(&self) -> ShopZone {
-        ShopZone::named(&self.timezone, UtcOffset::from_minutes_or_utc(self.utc_offset_minutes))
+        ShopZone::stored(&self.timezone, self.utc_offset_minutes)
     }
 }
 
@@ -302,7 +302,7 @@ pub struct SalesFrame {
 impl SalesFrame {
     /// The shop's calendar, as `ShopRow::zone`.
     pub fn zone(&self) -> ShopZone {
-        ShopZone::named(&self.timezone, UtcOffset::from_minutes_or_utc(self.utc_offset_minutes))
+        ShopZone::stored(&self.timezone, self.utc_offset_minutes)
     }
 }
 

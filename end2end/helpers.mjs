@@ -143,30 +143,33 @@ export async function webhook(topic, payload, { shop = DEMO, id = crypto.randomU
 }
 
 /**
- * Reads local D1 directly (what a test must check that no page shows). The local
- * database can be busy while the Worker writes, so this retries.
+ * Runs `wrangler <args> --local` against the test's state. Local D1 and KV are SQLite files
+ * that the running Worker writes too, so a call can find them locked (SQLITE_BUSY): it is
+ * retried, waiting in between, before the error is the test's.
  */
-export async function d1(sql) {
-  const args = ['d1', 'execute', 'DB', '--local', '--json', '--command', sql];
-  if (process.env.D1_STATE) args.push('--persist-to', process.env.D1_STATE);
+export function wranglerLocal(args) {
+  const all = [...args, '--local'];
+  if (process.env.D1_STATE) all.push('--persist-to', process.env.D1_STATE);
   let last;
   for (let i = 0; i < 20; i++) {
     try {
-      const out = execFileSync(`${ROOT}node_modules/.bin/wrangler`, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
-      return JSON.parse(out)[0].results;
+      return execFileSync(`${ROOT}node_modules/.bin/wrangler`, all, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
     } catch (e) {
       last = e;
-      await new Promise((r) => setTimeout(r, 500));
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
     }
   }
   throw last;
 }
 
+/** Reads local D1 directly (what a test must check that no page shows). */
+export async function d1(sql) {
+  return JSON.parse(wranglerLocal(['d1', 'execute', 'DB', '--json', '--command', sql]))[0].results;
+}
+
 /** Runs `wrangler kv key …` against local KV (the KV binding); returns its stdout. */
 export function kv(...args) {
-  const all = ['kv', 'key', ...args, '--binding', 'KV', '--local'];
-  if (process.env.D1_STATE) all.push('--persist-to', process.env.D1_STATE);
-  return execFileSync(`${ROOT}node_modules/.bin/wrangler`, all, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+  return wranglerLocal(['kv', 'key', ...args, '--binding', 'KV']);
 }
 
 export async function until(what, fn, { timeoutMs = 30000, everyMs = 300 } = {}) {

@@ -11,16 +11,9 @@ const ROOT = new URL('..', import.meta.url).pathname;
 let shopId;
 let line; // a variant and location of the demo shop to sell
 
-function wrangler(args) {
-  const persist = process.env.D1_STATE ? ['--persist-to', process.env.D1_STATE] : [];
-  return execFileSync(`${ROOT}node_modules/.bin/wrangler`, [...args, '--local', ...persist], {
-    cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-  });
-}
-
 /** Marks a webhook id for the consumer's fault injection (app/src/server/faults.rs). */
 function injectFault(webhookId, fault) {
-  wrangler(['kv', 'key', 'put', `fault:${webhookId}`, fault, '--binding', 'KV']);
+  kv('put', `fault:${webhookId}`, fault);
 }
 
 let nextOrder = Date.now() * 10;
@@ -91,7 +84,7 @@ test('a poison message ends in the dead-letter queue, applies nothing, and the o
   const listing = execFileSync(`${ROOT}scripts/dead-letters.sh`, process.env.D1_STATE ? ['--persist-to', process.env.D1_STATE] : [], { cwd: ROOT, encoding: 'utf8' });
   assert.match(listing, new RegExp(`#${dead.id} .*stock-sentry-events.*-dlq`));
   assert.ok(listing.includes(id), 'the operator sees the webhook id');
-  wrangler(['kv', 'key', 'delete', `fault:${id}`, '--binding', 'KV']);
+  kv('delete', `fault:${id}`);
 });
 
 test('an order too large for a queue message is applied whole, exactly once', async () => {

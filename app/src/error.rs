@@ -24,6 +24,10 @@ pub enum AppError {
     RateLimited(u64),
     #[error("Shopify did not answer as expected: {0}")]
     Upstream(String),
+    /// Something passing holds the resource (another caller renewing the shop's token):
+    /// the same call succeeds shortly, so jobs retry it rather than fail.
+    #[error("{0}")]
+    Busy(String),
     #[error("Something went wrong on our side. Please try again (reference {0}).")]
     Internal(String),
     #[error("Stock Sentry could not be reached: {0}")]
@@ -43,6 +47,7 @@ impl AppError {
             Self::Conflict(_) => 409,
             Self::RateLimited(_) => 429,
             Self::Upstream(_) => 502,
+            Self::Busy(_) => 503,
             Self::Internal(_) | Self::Transport(_) => 500,
         }
     }

@@ -51,10 +51,13 @@ where
                         http::HeaderValue::from_static("1"),
                     );
                 }
-                if let AppError::RateLimited(secs) = err {
-                    if let Ok(v) = http::HeaderValue::from_str(&secs.to_string()) {
-                        opts.insert_header(http::header::RETRY_AFTER, v);
-                    }
+                let retry_after = match err {
+                    AppError::RateLimited(secs) => Some(*secs),
+                    AppError::Busy(_) => Some(5),
+                    _ => None,
+                };
+                if let Some(v) = retry_after.and_then(|s| http::HeaderValue::from_str(&s.to_string()).ok()) {
+                    opts.insert_header(http::header::RETRY_AFTER, v);
                 }
             }
         }

@@ -26,9 +26,12 @@ use worker::D1Database;
 
 /// How long a refresh may take before another caller may try.
 const LEASE_SECS: i64 = 30;
-/// How long a caller waits for another's refresh (polls × interval).
-const WAIT_POLLS: u32 = 40;
-const WAIT_MS: u64 = 250;
+/// A caller waits for another's refresh a little longer than the lease, so a holder that
+/// died is taken over rather than reported; polls start at `FIRST_WAIT_MS` and double up
+/// to `MAX_WAIT_MS`.
+const WAIT_SECS: i64 = LEASE_SECS + 5;
+const FIRST_WAIT_MS: u64 = 250;
+const MAX_WAIT_MS: u64 = 2000;
 
 /// An access token usable now, and the row version it came from.
 #[derive(Clone)]
@@ -84,7 +87,9 @@ fn open(cfg: &AppConfig, row: &TokenRow) -> Result<Option<OfflineToken>, AppErro
 /// installed, or waiting for its merchant to sign in again). `stale` names a version that
 /// Shopify just refused with a 401: refresh it even though it looks fresh.
 pub async fn current(ctx: &TokenContext<'_>, stale: Option<i64>) -> Result<Option<ShopToken>, AppError> {
-    for _ in 0..WAIT_POLLS {
+    let deadline = now_secs() + WAIT_SECS;
+    let mut wait_ms = FIRST_WAIT_MS;
+    while now_secs() <= deadline {
         let Some(row) = shops::token_row(ctx.db, ctx.shop_id).await? else { return Ok(None) };
         if row.needs_signin_at.is_some() {
             return Ok(None);
@@ -112,11 +117,13 @@ pub async fn current(ctx: &TokenContext<'_>, stale: Option<i64>) -> Result<Optio
                     return renew(ctx, &row, &token, state).await;
                 }
                 // Another caller is renewing this version: wait for its result.
-                worker::Delay::from(Duration::from_millis(WAIT_MS)).await;
+                worker::Delay::from(Duration::from_millis(wait_ms)).await;
+                wait_ms = (wait_ms * 2).min(MAX_WAIT_MS);
             }
         }
     }
-    Err(AppError::Upstream("the shop's access token is being renewed; try again shortly".into()))
+    // Transient: a job retries later (with backoff) instead of failing its sync run.
+    Err(AppError::Busy("the shop's access token is being renewed; try again shortly".into()))
 }
 
 /// Refreshes (or migrates) under the lease and stores the result at the row's version.

@@ -99,11 +99,12 @@ async fn try_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError> {
             enqueue(env, SyncStep::Poll { shop_id, run_id, polls: 0 }, POLL_DELAY_SECS).await
         }
         SyncStep::Poll { shop_id, run_id, polls } => {
-            let Some(shop) = load_shop(&db, &cfg, shop_id).await? else { return Ok(()) };
             let Some(run) = sync_runs::get(&db, shop_id, run_id).await? else { return Ok(()) };
             if run.status != "running" {
                 return Ok(()); // already finished by an earlier delivery of this message
             }
+            // A run the token was lost under ends saying so, rather than staying "running".
+            let Some(shop) = load_shop(&db, &cfg, shop_id).await? else { return fail(&db, run_id, SIGN_IN_NEEDED).await };
             let op_id = run.bulk_operation.clone().unwrap_or_default();
             let data: BulkNodeData = admin(&cfg, &db, &shop, BULK_OPERATION_STATUS_QUERY, serde_json::json!({"id": op_id})).await?;
             let Some(op) = data.node else {

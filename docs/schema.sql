@@ -208,6 +208,40 @@ CREATE TABLE shops (
     uninstalled_at TEXT
 , scopes TEXT, primary_location_id INTEGER, utc_offset_minutes INTEGER NOT NULL DEFAULT 0, sync_claimed_at TEXT, token_expires_at INTEGER, refresh_token TEXT, refresh_expires_at INTEGER, token_version INTEGER NOT NULL DEFAULT 0, refresh_lease_until INTEGER, needs_signin_at TEXT, token_issued_at INTEGER, plan_name TEXT, plan_status TEXT, plan_updated_at TEXT);
 
+CREATE TABLE supplier_items (
+    shop_id         INTEGER NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
+    variant_id      INTEGER NOT NULL,
+    supplier_id     INTEGER NOT NULL REFERENCES suppliers(id) ON DELETE CASCADE,
+    supplier_sku    TEXT NOT NULL DEFAULT '',
+    unit_cost_cents INTEGER CHECK (unit_cost_cents >= 0),
+    moq             INTEGER NOT NULL DEFAULT 1 CHECK (moq >= 1),
+    case_pack       INTEGER NOT NULL DEFAULT 1 CHECK (case_pack >= 1),
+    PRIMARY KEY (shop_id, variant_id)
+) WITHOUT ROWID;
+CREATE INDEX supplier_items_by_supplier ON supplier_items (shop_id, supplier_id);
+
+CREATE TABLE supplier_vendors (
+    shop_id     INTEGER NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
+    vendor      TEXT NOT NULL,
+    supplier_id INTEGER NOT NULL REFERENCES suppliers(id) ON DELETE CASCADE,
+    PRIMARY KEY (shop_id, vendor)
+) WITHOUT ROWID;
+
+CREATE TABLE suppliers (
+    id              INTEGER PRIMARY KEY,
+    shop_id         INTEGER NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
+    name            TEXT NOT NULL,
+    email           TEXT NOT NULL DEFAULT '',
+    phone           TEXT NOT NULL DEFAULT '',
+    -- ISO 4217; NULL: the shop's currency.
+    currency        TEXT,
+    -- The smallest order the supplier takes, in hundredths of its currency (0: none).
+    min_order_cents INTEGER NOT NULL DEFAULT 0 CHECK (min_order_cents >= 0),
+    notes           TEXT NOT NULL DEFAULT '',
+    updated_at      TEXT NOT NULL
+);
+CREATE UNIQUE INDEX suppliers_by_name ON suppliers (shop_id, name COLLATE NOCASE);
+
 CREATE TABLE support_requests (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     name         TEXT NOT NULL,

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod outbox;
 pub mod reorder;
 pub mod settings;
+pub mod suppliers;
 pub mod sync;
 pub mod variant;
 pub mod watch;

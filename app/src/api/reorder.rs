@@ -1,5 +1,5 @@
 use crate::error::AppError;
-use domain::engine::VendorOrder;
+use domain::engine::SupplierOrder;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -8,23 +8,27 @@ pub struct Reorder {
     /// Days of cover the merchant asked for on the page; `None`: each variant's own.
     pub cover_days: Option<u32>,
     pub currency: String,
-    pub orders: Vec<VendorOrder>,
+    /// Per supplier (a vendor without one under its own name), on the supplier's terms.
+    pub orders: Vec<SupplierOrder>,
     /// The same lines as a draft purchase order (CSV), ready to download.
     pub csv: String,
 }
 
-/// What to order now, per vendor, from the engine's reorder points and forecasts.
+/// What to order now, per supplier, from the engine's reorder points and forecasts, rounded
+/// to what each supplier sells (minimum, case pack, minimum order value).
 #[server(endpoint = "reorder", output = crate::api::codec::Json)]
 pub async fn reorder_list(cover_days: Option<u32>) -> Result<Reorder, AppError> {
-    use crate::server::context::{db, run, today_in, worker_env};
+    use crate::server::context::{db, now_rfc3339, run, today_in, worker_env};
+    use crate::server::repo::suppliers;
     use crate::server::session::current_shop;
     run(async move {
         let cover_days = cover_days.map(|d| d.clamp(1, 365));
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
         let today = today_in(shop.zone());
+        let db = db(&env)?;
         let crate::server::recalc::ShopAssessment { rows, assessments, .. } =
-            crate::server::recalc::assess_shop(&db(&env)?, shop.id, None, today).await?;
+            crate::server::recalc::assess_shop(&db, shop.id, None, today).await?;
         let labels: Vec<domain::engine::Labels> = rows
             .into_iter()
             .map(|r| domain::engine::Labels {
@@ -35,7 +39,11 @@ pub async fn reorder_list(cover_days: Option<u32>) -> Result<Reorder, AppError> 
                 location_name: r.location_name,
             })
             .collect();
-        let orders = domain::engine::reorder_suggestions(labels.iter().zip(assessments.iter()), cover_days, today);
+        let by_vendor = domain::engine::reorder_suggestions(labels.iter().zip(assessments.iter()), cover_days, today);
+        suppliers::ensure_vendor_suppliers(&db, shop.id, &now_rfc3339()).await?;
+        let variant_ids: Vec<i64> = by_vendor.iter().flat_map(|o| o.lines.iter().map(|l| l.variant_id)).collect();
+        let book = suppliers::book(&db, shop.id, &variant_ids).await?;
+        let orders = domain::purchasing::by_supplier(by_vendor, &book, &shop.currency);
         let csv = domain::engine::purchase_order_csv(&orders);
         Ok(Reorder { cover_days, currency: shop.currency, orders, csv })
     })

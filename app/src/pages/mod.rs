@@ -5,4 +5,5 @@ pub mod outbox;
 pub mod reorder;
 pub mod settings;
 pub mod settings_watch;
+pub mod suppliers;
 pub mod variant;

@@ -2,13 +2,14 @@ use crate::api::reorder::{reorder_list, Reorder};
 use crate::components::{error_notice::ErrorNotice, format::money};
 use domain::engine::config::DEFAULT_TARGET_COVER_DAYS;
 use domain::engine::reorder::{apply_quantities, parse_order_quantity, QuantityError, QuantityOverrides};
-use domain::engine::{purchase_order_csv, OrderLine, VendorOrder};
+use domain::engine::{purchase_order_csv, OrderLine, SupplierOrder};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// Per vendor, what to order now and how much; the merchant can change each quantity, and
-/// the list downloads as a CSV purchase order with those quantities.
+/// Per supplier, what to order now and how much, rounded to what the supplier sells; the
+/// merchant can change each quantity, and the list downloads as a CSV purchase order with
+/// those quantities.
 #[component]
 pub fn ReorderPage() -> impl IntoView {
     let query = use_query_map();
@@ -40,7 +41,7 @@ pub fn ReorderPage() -> impl IntoView {
 
 /// A data: link, so the download works before hydration and inside the admin's iframe;
 /// after hydration its href follows the edited quantities.
-fn csv_href(orders: &[VendorOrder]) -> String {
+fn csv_href(orders: &[SupplierOrder]) -> String {
     format!("data:text/csv;charset=utf-8,{}", urlencoding::encode(&purchase_order_csv(orders)))
 }
 
@@ -49,15 +50,15 @@ fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
-/// "reorder.csv", "reorder-acme-co-45-days.csv": the vendor's, and the days of cover when
+/// "reorder.csv", "reorder-acme-co-45-days.csv": the supplier's, and the days of cover when
 /// the merchant chose them for the whole page.
-fn file_name(vendor: Option<&str>, cover_days: Option<u32>) -> String {
-    let vendor = vendor.map(file_slug).filter(|s| !s.is_empty()).map(|s| format!("-{s}")).unwrap_or_default();
+fn file_name(supplier: Option<&str>, cover_days: Option<u32>) -> String {
+    let supplier = supplier.map(file_slug).filter(|s| !s.is_empty()).map(|s| format!("-{s}")).unwrap_or_default();
     let days = cover_days.map(|d| format!("-{d}-days")).unwrap_or_default();
-    format!("reorder{vendor}{days}.csv")
+    format!("reorder{supplier}{days}.csv")
 }
 
-/// A vendor name as a file name part: "Acme & Co." → "acme-co".
+/// A supplier name as a file name part: "Acme & Co." → "acme-co".
 fn file_slug(name: &str) -> String {
     let lower = name.to_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
@@ -81,22 +82,47 @@ fn ReorderBody(r: Reorder) -> impl IntoView {
         move || {
             edited.with(|orders| {
                 let lines: usize = orders.iter().map(|o| o.lines.len()).sum();
+                let head = format!("{} from {}", count(lines, "line"), count(orders.len(), "supplier"));
+                // Amounts in several currencies do not add up: each supplier shows its own.
+                let one_currency = orders.iter().all(|o| o.currency.as_deref().is_none_or(|c| c == currency));
+                if !one_currency {
+                    return format!("{head} · totals per supplier below");
+                }
                 let total = orders.iter().fold(0i64, |t, o| t.saturating_add(o.total_cost_cents));
-                format!("{} from {} · {}", count(lines, "line"), count(orders.len(), "vendor"), money(total, &currency))
+                format!("{head} · {}", money(total, &currency))
             })
         }
     };
     view! {
         <p class="reorder-summary" aria-live="polite">{summary}</p>
         <p><a class="button button-primary" href=move || edited.with(|o| csv_href(o)) download=file_name(None, cover_days)>"Download purchase order (CSV)"</a></p>
-        {r.orders.into_iter().map(|o| view! { <VendorSection o overrides currency=currency.clone() cover_days/> }).collect_view()}
+        <p class="muted">"Quantities are rounded to each supplier's minimum order quantity and case pack, and raised to its minimum order value. "
+            <a href="/app/settings/suppliers">"Suppliers and their terms"</a></p>
+        {r.orders
+            .into_iter()
+            .map(|o| {
+                let currency = o.currency.clone().unwrap_or_else(|| currency.clone());
+                view! { <SupplierSection o overrides currency cover_days/> }
+            })
+            .collect_view()}
     }
     .into_any()
 }
 
 #[component]
-fn VendorSection(o: VendorOrder, overrides: RwSignal<QuantityOverrides>, currency: String, cover_days: Option<u32>) -> impl IntoView {
-    let vendor = o.vendor.clone();
+fn SupplierSection(o: SupplierOrder, overrides: RwSignal<QuantityOverrides>, currency: String, cover_days: Option<u32>) -> impl IntoView {
+    let vendor = o.supplier.clone();
+    let minimum = (o.min_order_cents > 0).then(|| {
+        let mut text = format!("Minimum order {}", money(o.min_order_cents, &currency));
+        if o.topped_up_cases > 0 {
+            text.push_str(&format!(": {} added to reach it.", count(o.topped_up_cases as usize, "case")));
+        } else if o.below_minimum() {
+            text.push_str(": this order is below it.");
+        } else {
+            text.push('.');
+        }
+        text
+    });
     let lines = o.lines.clone();
     let order = Memo::new(move |_| overrides.with(|q| o.with_quantities(q)));
     let heading = {
@@ -107,6 +133,7 @@ fn VendorSection(o: VendorOrder, overrides: RwSignal<QuantityOverrides>, currenc
     view! {
         <section class="section" aria-label=format!("Order from {vendor}")>
             <h2>{vendor.clone()}{heading}</h2>
+            {minimum.map(|m| view! { <p class="muted supplier-minimum">{m}</p> })}
             <p><a class="button" href=move || order.with(|o| csv_href(std::slice::from_ref(o))) download=file>"Download the order from "{vendor.clone()}" (CSV)"</a></p>
             <div class="table-wrap" tabindex="0" role="region" aria-label=format!("Order lines from {vendor}")>
                 <table class="data-table">
@@ -129,6 +156,9 @@ fn VendorSection(o: VendorOrder, overrides: RwSignal<QuantityOverrides>, currenc
 fn LineRow(l: OrderLine, overrides: RwSignal<QuantityOverrides>, currency: String) -> impl IntoView {
     let key = (l.variant_id, l.location_id);
     let suggested = l.suggested_qty;
+    // What the supplier accepts: the field's starting value and the CSV's until edited.
+    let ordered = l.order_qty;
+    let rounding = l.rounding.clone();
     let id = format!("qty-{}-{}", l.variant_id, l.location_id);
     let error_id = format!("{id}-error");
     let label = format!("Order quantity for {} — {} ({}) at {}", l.product_title, l.variant_title, l.sku, l.location_name);
@@ -148,18 +178,19 @@ fn LineRow(l: OrderLine, overrides: RwSignal<QuantityOverrides>, currency: Strin
     let line_total = {
         let currency = currency.clone();
         let line = l.clone();
-        move || money(line.cost_at(overrides.with(|o| o.get(&key).copied().unwrap_or(suggested))), &currency)
+        move || money(line.cost_at(overrides.with(|o| o.get(&key).copied().unwrap_or(ordered))), &currency)
     };
     view! {
         <tr>
-            <th scope="row"><span class="product">{l.product_title}</span><span class="variant">{l.variant_title}" · "{l.sku}</span></th>
+            <th scope="row"><span class="product">{l.product_title}</span><span class="variant">{l.variant_title}" · "{l.sku}
+                {(!l.supplier_sku.is_empty()).then(|| format!(" · supplier SKU {}", l.supplier_sku))}</span></th>
             <td>{l.location_name}</td>
             <td class="num">{l.on_hand}</td>
             <td class="num">{l.incoming}</td>
-            <td class="num">{suggested}</td>
+            <td class="num">{suggested}{rounding.map(|r| view! { <span class="rounding">{r}</span> })}</td>
             <td class="num qty-cell">
                 <label class="visually-hidden" for=id.clone()>{label}</label>
-                <input id=id class="qty-input" type="number" min="0" step="1" value=suggested.to_string()
+                <input id=id class="qty-input" type="number" min="0" step="1" value=ordered.to_string()
                     aria-describedby=error_id.clone() aria-invalid=move || error.get().is_some().then_some("true") on:input=on_input/>
                 <span class="qty-error" id=error_id aria-live="polite">{move || error.get().map(|e| e.to_string())}</span>
             </td>

@@ -14,6 +14,7 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="Settings · Stock Sentry"/>
         <h1>"Settings"</h1>
+        <p><a class="button" href="/app/settings/suppliers">"Suppliers and their catalogue"</a></p>
         <Suspense fallback=|| view! { <p class="muted" role="status">"Loading settings…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {

@@ -4,5 +4,6 @@
 
 pub mod dashboard;
 pub mod help;
+pub mod suppliers;
 pub mod variant;
 pub mod watch;

@@ -190,23 +190,21 @@ proptest! {
     }
 
     #[test]
-    fn csv_fields_round_trip(fields in prop::collection::vec("[a-z ,\"\\n=+-]{0,12}", 1..6)) {
-        let orders = vec![VendorOrder {
-            vendor: fields[0].clone(),
-            lines: vec![OrderLine {
-                variant_id: 1, location_id: 1,
-                sku: fields.get(1).cloned().unwrap_or_default(),
-                product_title: fields.get(2).cloned().unwrap_or_default(),
-                variant_title: fields.get(3).cloned().unwrap_or_default(),
-                location_name: fields.get(4).cloned().unwrap_or_default(),
-                on_hand: 1, incoming: 0, suggested_qty: 3, unit_cost_cents: 150,
-            }],
-            total_cost_cents: 450,
-        }];
+    fn csv_fields_round_trip(fields in prop::collection::vec("[a-z ,\"\\n=+-]{0,12}", 1..7)) {
+        let orders = vec![SupplierOrder::new(fields[0].clone(), None, None, 0, 0, vec![OrderLine {
+            variant_id: 1, location_id: 1,
+            sku: fields.get(1).cloned().unwrap_or_default(),
+            supplier_sku: fields.get(2).cloned().unwrap_or_default(),
+            product_title: fields.get(3).cloned().unwrap_or_default(),
+            variant_title: fields.get(4).cloned().unwrap_or_default(),
+            location_name: fields.get(5).cloned().unwrap_or_default(),
+            on_hand: 1, incoming: 0, suggested_qty: 3, order_qty: 3, case_pack: 1, unit_cost_cents: 150,
+            ..OrderLine::default()
+        }])];
         let csv = purchase_order_csv(&orders);
         let rows = parse_csv(&csv);
         prop_assert_eq!(rows.len(), 2);
-        prop_assert_eq!(rows[1].len(), 9);
+        prop_assert_eq!(rows[1].len(), 10);
         for (i, f) in fields.iter().enumerate() {
             let shown = if f.starts_with(['=', '+', '-', '@', '\t']) { format!("'{f}") } else { f.clone() };
             prop_assert_eq!(&rows[1][i], &shown);

@@ -1,4 +1,5 @@
 //! Reorder suggestions per vendor and their CSV export as a draft purchase order.
+//! `purchasing::supply::by_supplier` regroups them per supplier on its terms.
 
 use super::assess::Assessment;
 use super::replenishment::order_quantity;
@@ -19,25 +20,64 @@ pub struct Labels {
     pub location_name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OrderLine {
     pub variant_id: i64,
     pub location_id: i64,
     pub sku: String,
+    /// The supplier's own SKU, from its catalogue ("" when none).
+    pub supplier_sku: String,
     pub product_title: String,
     pub variant_title: String,
     pub location_name: String,
     pub on_hand: i64,
     pub incoming: i64,
+    /// What the engine suggests.
     pub suggested_qty: u32,
+    /// What is ordered: the suggestion as the supplier accepts it, or the merchant's own.
+    pub order_qty: u32,
+    /// Why `order_qty` differs from the suggestion ("suggested 7 → 12, case of 12").
+    pub rounding: Option<String>,
+    /// Units per case (1: single units).
+    pub case_pack: u32,
+    /// In the order's currency.
     pub unit_cost_cents: i64,
+    /// Forecast units per day over the order's horizon (where a top-up case goes first).
+    pub daily_demand: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VendorOrder {
-    pub vendor: String,
+/// What to order from one supplier (or, for a vendor without one, from the vendor).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SupplierOrder {
+    pub supplier: String,
+    /// `None`: a vendor without a supplier record.
+    pub supplier_id: Option<i64>,
+    /// ISO 4217 of the amounts; `None`: the shop's currency.
+    pub currency: Option<String>,
+    pub min_order_cents: i64,
+    /// Cases added to reach `min_order_cents`.
+    pub topped_up_cases: u32,
     pub lines: Vec<OrderLine>,
     pub total_cost_cents: i64,
+}
+
+impl SupplierOrder {
+    pub fn new(
+        supplier: String,
+        supplier_id: Option<i64>,
+        currency: Option<String>,
+        min_order_cents: i64,
+        topped_up_cases: u32,
+        lines: Vec<OrderLine>,
+    ) -> Self {
+        let total_cost_cents = total_cost(&lines);
+        Self { supplier, supplier_id, currency, min_order_cents, topped_up_cases, lines, total_cost_cents }
+    }
+
+    /// Below the supplier's minimum order value (after any top-up: nothing could close it).
+    pub fn below_minimum(&self) -> bool {
+        self.total_cost_cents < self.min_order_cents
+    }
 }
 
 /// What to order now, by vendor (alphabetical), lines by SKU then location. A line is a
@@ -52,7 +92,7 @@ pub fn reorder_suggestions<'a>(
     items: impl IntoIterator<Item = (&'a Labels, &'a Assessment)>,
     cover_days: Option<u32>,
     today: NaiveDate,
-) -> Vec<VendorOrder> {
+) -> Vec<SupplierOrder> {
     let mut by_vendor: BTreeMap<&str, Vec<OrderLine>> = BTreeMap::new();
     for (labels, a) in items {
         if !a.tracked || !a.conditions.get(RiskKind::ReorderNow).opens {
@@ -65,25 +105,30 @@ pub fn reorder_suggestions<'a>(
         if qty == 0 {
             continue;
         }
+        let horizon_demand = a.forecast.over(today, horizon);
         by_vendor.entry(labels.vendor.as_str()).or_default().push(OrderLine {
             variant_id: a.variant_id,
             location_id: a.location_id,
             sku: labels.sku.clone(),
+            supplier_sku: String::new(),
             product_title: labels.product_title.clone(),
             variant_title: labels.variant_title.clone(),
             location_name: labels.location_name.clone(),
             on_hand: e.on_hand,
             incoming: e.incoming,
             suggested_qty: qty,
+            order_qty: qty,
+            rounding: None,
+            case_pack: 1,
             unit_cost_cents: a.cost_cents,
+            daily_demand: if horizon > 0 { horizon_demand / f64::from(horizon) } else { 0.0 },
         });
     }
     by_vendor
         .into_iter()
         .map(|(vendor, mut lines)| {
             lines.sort_by(|a, b| (&a.sku, a.location_id, a.variant_id).cmp(&(&b.sku, b.location_id, b.variant_id)));
-            let total_cost_cents = total_cost(&lines);
-            VendorOrder { vendor: vendor.to_string(), lines, total_cost_cents }
+            SupplierOrder::new(vendor.to_string(), None, None, 0, 0, lines)
         })
         .collect()
 }
@@ -99,27 +144,39 @@ impl OrderLine {
     }
 }
 
-impl VendorOrder {
+impl SupplierOrder {
     /// This order with the merchant's quantities: an overridden line carries its new
-    /// quantity in `suggested_qty` (sent as the CSV's `order_qty`), a line set to 0
-    /// is left out, and the total is recomputed. The vendor stays, even with no lines, so
-    /// a page can keep showing it.
-    pub fn with_quantities(&self, overrides: &QuantityOverrides) -> VendorOrder {
+    /// quantity in `order_qty`, a line set to 0 is left out, and the total is recomputed.
+    /// The supplier stays, even with no lines, so a page can keep showing it.
+    pub fn with_quantities(&self, overrides: &QuantityOverrides) -> SupplierOrder {
         let lines: Vec<OrderLine> = self
             .lines
             .iter()
             .filter_map(|l| {
-                let qty = overrides.get(&(l.variant_id, l.location_id)).copied().unwrap_or(l.suggested_qty);
-                (qty > 0).then(|| OrderLine { suggested_qty: qty, ..l.clone() })
+                let qty = overrides.get(&(l.variant_id, l.location_id)).copied().unwrap_or(l.order_qty);
+                (qty > 0).then(|| OrderLine { order_qty: qty, ..l.clone() })
             })
             .collect();
-        VendorOrder { vendor: self.vendor.clone(), total_cost_cents: total_cost(&lines), lines }
+        SupplierOrder { total_cost_cents: total_cost(&lines), lines, ..self.clone_header() }
+    }
+
+    /// The order without its lines (cloning them only to replace them would be waste).
+    fn clone_header(&self) -> SupplierOrder {
+        SupplierOrder {
+            supplier: self.supplier.clone(),
+            supplier_id: self.supplier_id,
+            currency: self.currency.clone(),
+            min_order_cents: self.min_order_cents,
+            topped_up_cases: self.topped_up_cases,
+            lines: Vec::new(),
+            total_cost_cents: 0,
+        }
     }
 }
 
-/// Every order with the merchant's quantities (see `VendorOrder::with_quantities`),
-/// leaving out vendors with nothing left to order: what `purchase_order_csv` should send.
-pub fn apply_quantities(orders: &[VendorOrder], overrides: &QuantityOverrides) -> Vec<VendorOrder> {
+/// Every order with the merchant's quantities (see `SupplierOrder::with_quantities`),
+/// leaving out suppliers with nothing left to order: what `purchase_order_csv` should send.
+pub fn apply_quantities(orders: &[SupplierOrder], overrides: &QuantityOverrides) -> Vec<SupplierOrder> {
     orders.iter().map(|o| o.with_quantities(overrides)).filter(|o| !o.lines.is_empty()).collect()
 }
 
@@ -152,23 +209,27 @@ pub fn parse_order_quantity(text: &str) -> Result<u32, QuantityError> {
 }
 
 fn total_cost(lines: &[OrderLine]) -> i64 {
-    lines.iter().fold(0i64, |t, l| t.saturating_add(l.cost_at(l.suggested_qty)))
+    lines.iter().fold(0i64, |t, l| t.saturating_add(l.cost_at(l.order_qty)))
 }
+
+/// The purchase order CSV's columns.
+pub const PURCHASE_ORDER_HEADER: &str = "supplier,sku,supplier_sku,product,variant,location,on_hand,incoming,order_qty,unit_cost";
 
 /// RFC 4180 CSV (CRLF line ends), one row per line, with a header. Text is quoted when it
 /// holds a comma, quote, CR or LF, and quotes are doubled. Text starting with `=`, `+`,
 /// `-`, `@` or a tab gets a leading `'` so a spreadsheet shows it instead of running it
 /// as a formula (product names are merchant- and sometimes supplier-typed).
-pub fn purchase_order_csv(orders: &[VendorOrder]) -> String {
-    let mut out = String::from("vendor,sku,product,variant,location,on_hand,incoming,order_qty,unit_cost\r\n");
+pub fn purchase_order_csv(orders: &[SupplierOrder]) -> String {
+    let mut out = String::from(PURCHASE_ORDER_HEADER);
+    out.push_str("\r\n");
     for order in orders {
         for l in &order.lines {
-            for text in [&order.vendor, &l.sku, &l.product_title, &l.variant_title, &l.location_name] {
+            for text in [&order.supplier, &l.sku, &l.supplier_sku, &l.product_title, &l.variant_title, &l.location_name] {
                 out.push_str(&csv_text(text));
                 out.push(',');
             }
             // Writing to a String cannot fail.
-            let _ = write!(out, "{},{},{},{}\r\n", l.on_hand, l.incoming, l.suggested_qty, money(l.unit_cost_cents));
+            let _ = write!(out, "{},{},{},{}\r\n", l.on_hand, l.incoming, l.order_qty, money(l.unit_cost_cents));
         }
     }
     out
@@ -216,31 +277,30 @@ mod tests {
             on_hand: 1,
             incoming: 0,
             suggested_qty: qty,
+            order_qty: qty,
+            case_pack: 1,
             unit_cost_cents,
+            ..OrderLine::default()
         }
     }
 
     #[test]
     fn edited_quantities_reach_the_purchase_order() {
         let orders = vec![
-            VendorOrder {
-                vendor: "Acme".into(),
-                lines: vec![line(1, "CAP-1", 4, 250), line(2, "CAP-2", 3, 1_000)],
-                total_cost_cents: 4_000,
-            },
-            VendorOrder { vendor: "Zeta".into(), lines: vec![line(3, "TEE-1", 2, 999)], total_cost_cents: 1_998 },
+            SupplierOrder::new("Acme".into(), None, None, 0, 0, vec![line(1, "CAP-1", 4, 250), line(2, "CAP-2", 3, 1_000)]),
+            SupplierOrder::new("Zeta".into(), None, None, 0, 0, vec![line(3, "TEE-1", 2, 999)]),
         ];
         // CAP-1 raised to 777, CAP-2 and TEE-1 set to 0; an override for an unknown line is ignored.
         let overrides = QuantityOverrides::from([((1, 7), 777), ((2, 7), 0), ((3, 7), 0), ((9, 9), 5)]);
         let edited = apply_quantities(&orders, &overrides);
-        assert_eq!(edited.len(), 1, "a vendor with nothing left is left out");
+        assert_eq!(edited.len(), 1, "a supplier with nothing left is left out");
         assert_eq!(edited[0].total_cost_cents, 777 * 250);
         assert_eq!(
             purchase_order_csv(&edited),
-            "vendor,sku,product,variant,location,on_hand,incoming,order_qty,unit_cost\r\n\
-             Acme,CAP-1,Cap,Red,Main,1,0,777,2.50\r\n"
+            "supplier,sku,supplier_sku,product,variant,location,on_hand,incoming,order_qty,unit_cost\r\n\
+             Acme,CAP-1,,Cap,Red,Main,1,0,777,2.50\r\n"
         );
-        // The page keeps showing an emptied vendor, at no cost.
+        // The page keeps showing an emptied supplier, at no cost.
         let zeta = orders[1].with_quantities(&overrides);
         assert_eq!((zeta.lines.len(), zeta.total_cost_cents), (0, 0));
         // No overrides: the suggestion as it was.

@@ -354,7 +354,7 @@ fn reorder_suggestions_per_vendor_as_csv() {
     p.cost_cents = 1_234;
     let out = run(p, steady());
     let orders = reorder_suggestions([(&la, &low), (&lb, &out), (&lc, &fine)], Some(14), today());
-    assert_eq!(orders.iter().map(|o| o.vendor.as_str()).collect::<Vec<_>>(), ["Acme", "Zeta Supply"]);
+    assert_eq!(orders.iter().map(|o| o.supplier.as_str()).collect::<Vec<_>>(), ["Acme", "Zeta Supply"]);
     // 2/day × (7 + 14) + ss 9.56 = 51.56; from position 20 → 32, from −2 → 54.
     assert_eq!(orders[1].lines[0].suggested_qty, 32);
     assert_eq!(orders[0].lines[0].suggested_qty, 54);
@@ -362,9 +362,9 @@ fn reorder_suggestions_per_vendor_as_csv() {
     let csv = purchase_order_csv(&orders);
     assert_eq!(
         csv,
-        "vendor,sku,product,variant,location,on_hand,incoming,order_qty,unit_cost\r\n\
-         Acme,CAP-1,\"Trail Tee, \"\"organic\"\"\",M,Main,-2,0,54,12.34\r\n\
-         Zeta Supply,TEE-M,\"Trail Tee, \"\"organic\"\"\",M,Main,15,5,32,10.00\r\n"
+        "supplier,sku,supplier_sku,product,variant,location,on_hand,incoming,order_qty,unit_cost\r\n\
+         Acme,CAP-1,,\"Trail Tee, \"\"organic\"\"\",M,Main,-2,0,54,12.34\r\n\
+         Zeta Supply,TEE-M,,\"Trail Tee, \"\"organic\"\"\",M,Main,15,5,32,10.00\r\n"
     );
     // Without a page-wide number, each line covers its variant's own days: exactly the
     // engine's suggestion; a variant that orders for longer gets more.

@@ -6,7 +6,7 @@
 use super::terms::SupplyTerms;
 use crate::engine::reorder::{self, csv_text as cell};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 /// The header, exactly (case and spaces around names aside).
@@ -32,6 +32,13 @@ pub struct RowError {
 
 /// Parses the whole file; `Err` lists every problem, and then no row may be stored.
 pub fn parse_catalogue(text: &str) -> Result<Vec<CatalogueRow>, Vec<RowError>> {
+    parse_catalogue_lines(text).map(|rows| rows.into_iter().map(|(_, r)| r).collect())
+}
+
+/// As `parse_catalogue`, each row with its line number (for errors found later, such as a
+/// SKU the shop does not have). A variant is ordered from one supplier: a SKU twice is an
+/// error.
+pub fn parse_catalogue_lines(text: &str) -> Result<Vec<(usize, CatalogueRow)>, Vec<RowError>> {
     let records = match records(text) {
         Ok(r) => r,
         Err(e) => return Err(vec![e]),
@@ -50,15 +57,40 @@ pub fn parse_catalogue(text: &str) -> Result<Vec<CatalogueRow>, Vec<RowError>> {
             continue;
         }
         match row(&fields) {
-            Ok(r) if !seen.insert((r.supplier.to_lowercase(), r.sku.clone())) => {
-                errors.push(RowError { line, message: format!("{} and SKU {} appear twice.", r.supplier, r.sku) })
+            Ok(r) if !seen.insert(r.sku.clone()) => {
+                errors.push(RowError { line, message: format!("SKU {} appears twice; a variant is ordered from one supplier.", r.sku) })
             }
-            Ok(r) => rows.push(r),
+            Ok(r) => rows.push((line, r)),
             Err(message) => errors.push(RowError { line, message }),
         }
     }
     if errors.is_empty() {
         Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Each row's variant, from the shop's (SKU, variant id) pairs; a SKU the shop does not
+/// have, or has on several variants, is an error at its line.
+pub fn match_variants(rows: Vec<(usize, CatalogueRow)>, variants: &[(String, i64)]) -> Result<Vec<(CatalogueRow, i64)>, Vec<RowError>> {
+    let mut by_sku: HashMap<&str, Vec<i64>> = HashMap::new();
+    for (sku, id) in variants {
+        by_sku.entry(sku.as_str()).or_default().push(*id);
+    }
+    let (mut out, mut errors) = (Vec::new(), Vec::new());
+    for (line, r) in rows {
+        match by_sku.get(r.sku.as_str()).map(Vec::as_slice) {
+            Some([id]) => out.push((r, *id)),
+            Some(ids) if ids.len() > 1 => errors.push(RowError {
+                line,
+                message: format!("SKU {} is on {} variants of the shop; give each a SKU of its own in Shopify.", r.sku, ids.len()),
+            }),
+            _ => errors.push(RowError { line, message: format!("No variant of the shop has SKU {}.", r.sku) }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
     } else {
         Err(errors)
     }
@@ -166,6 +198,22 @@ pub fn write_catalogue(rows: &[CatalogueRow]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_meet_the_shops_variants_by_sku() {
+        let csv = "supplier,sku,supplier_sku,unit_cost,moq,case_pack\nAcme,A-1,x,1,1,1\nAcme,GONE,x,1,1,1\nZeta,DUP,y,2,1,1\n";
+        let rows = parse_catalogue_lines(csv).unwrap();
+        let shop = [("A-1".to_string(), 11), ("DUP".to_string(), 21), ("DUP".to_string(), 22)];
+        let errs = match_variants(rows.clone(), &shop).unwrap_err();
+        assert_eq!(errs.iter().map(|e| e.line).collect::<Vec<_>>(), [3, 4]);
+        assert!(errs[0].message.contains("No variant of the shop has SKU GONE"));
+        assert!(errs[1].message.contains("on 2 variants"));
+        let ok = match_variants(rows[..1].to_vec(), &shop).unwrap();
+        assert_eq!(ok[0].1, 11);
+        // The same SKU from two suppliers: one variant, one supplier.
+        let twice = parse_catalogue_lines("supplier,sku,supplier_sku,unit_cost,moq,case_pack\nAcme,A-1,,,,\nZeta,A-1,,,,\n").unwrap_err();
+        assert_eq!(twice[0].line, 3);
+    }
 
     #[test]
     fn a_valid_file_imports_every_row() {

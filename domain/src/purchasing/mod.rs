@@ -7,9 +7,15 @@
 pub mod catalogue_csv;
 pub mod gap;
 pub mod order;
+pub mod supplier;
+pub mod supply;
 pub mod terms;
 
-pub use catalogue_csv::{parse_catalogue, write_catalogue, CatalogueRow, RowError, CATALOGUE_HEADER};
+pub use catalogue_csv::{
+    match_variants, parse_catalogue, parse_catalogue_lines, write_catalogue, CatalogueRow, RowError, CATALOGUE_HEADER,
+};
 pub use gap::{first_gap, Arrival, StockGap};
 pub use order::{po_number, Receipt, Status, StatusError};
+pub use supplier::{is_email, SupplierDetails, SupplierInput};
+pub use supply::{by_supplier, Item, Supplier, SupplierBook};
 pub use terms::{accept, top_up_to_minimum, Accepted, Rounding, SupplyTerms, TermsError};

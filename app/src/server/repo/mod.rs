@@ -14,6 +14,7 @@ pub mod sales;
 pub mod sales_import;
 pub mod settings;
 pub mod shops;
+pub mod suppliers;
 pub mod sync_runs;
 pub mod watch;
 pub mod webhook_events;

@@ -245,8 +245,11 @@ pub fn mark_uninstalled(db: &D1Database, shop_id: i64, now: &str) -> Result<Vec<
 }
 
 /// Every table holding shop data, children first.
-const SHOP_TABLES: [&str; 16] = [
+const SHOP_TABLES: [&str; 19] = [
     "digest_log",
+    "supplier_items",
+    "supplier_vendors",
+    "suppliers",
     "forecasts",
     "outbox",
     "daily_sales",

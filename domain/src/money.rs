@@ -75,6 +75,18 @@ pub fn format(cents: i64, currency: &str) -> String {
     }
 }
 
+/// `cents` as a bare decimal for files other systems read (CSV): no symbol, no grouping,
+/// the currency's own decimals: `1234.50`, `1500` (JPY), `12.350` (KWD), `-0.05`.
+pub fn plain(cents: i64, currency: &str) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    match Currency::of(currency).decimals {
+        0 => format!("{sign}{}", (abs + 50) / 100),
+        3 => format!("{sign}{}.{:02}0", abs / 100, abs % 100),
+        _ => format!("{sign}{}.{:02}", abs / 100, abs % 100),
+    }
+}
+
 /// `1234567` → `1,234,567`.
 pub fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -109,6 +121,14 @@ pub fn parse_cents(amount: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_amounts_for_files() {
+        assert_eq!(plain(123_450, "USD"), "1234.50");
+        assert_eq!(plain(150_000, "JPY"), "1500");
+        assert_eq!(plain(1_235, "KWD"), "12.350");
+        assert_eq!(plain(-5, "EUR"), "-0.05");
+    }
 
     #[test]
     fn each_currency_reads_as_its_merchants_expect() {

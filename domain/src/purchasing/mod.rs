@@ -5,8 +5,10 @@
 //! and sends them; every decision is here.
 
 pub mod catalogue_csv;
+pub mod document;
 pub mod gap;
 pub mod order;
+pub mod pdf;
 pub mod supplier;
 pub mod supply;
 pub mod terms;
@@ -14,6 +16,7 @@ pub mod terms;
 pub use catalogue_csv::{
     match_variants, parse_catalogue, parse_catalogue_lines, write_catalogue, CatalogueRow, RowError, CATALOGUE_HEADER,
 };
+pub use document::{DocLine, PurchaseOrderDoc, PO_CSV_HEADER};
 pub use gap::{first_gap, Arrival, StockGap};
 pub use order::{po_number, Receipt, Status, StatusError};
 pub use supplier::{is_email, SupplierDetails, SupplierInput};

@@ -6,6 +6,7 @@ use crate::pages::{
     help::{HelpArticlePage, HelpIndexPage},
     not_found::NotFound,
     outbox::OutboxPage,
+    purchase_orders::{PurchaseOrderPage, PurchaseOrdersPage},
     reorder::ReorderPage,
     settings::SettingsPage,
     suppliers::SuppliersSettings,
@@ -93,6 +94,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/app/reorder") view={Lazy::<ReorderRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/settings/suppliers") view={Lazy::<SuppliersRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/app/purchase-orders") view={Lazy::<PurchaseOrdersRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/app/purchase-orders/:id") view={Lazy::<PurchaseOrderRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/variants/:variant_id") view={Lazy::<VariantRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/help") view={Lazy::<HelpIndexRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/help/:slug") view={Lazy::<HelpArticleRoute>::new()} ssr=SsrMode::Async/>
@@ -122,12 +125,15 @@ fn dashboard_view() -> AnyView {
     view! { <DashboardPage/> }.into_any()
 }
 
-/// Purchasing: the reorder list and the suppliers whose terms shape it share a module (the
-/// reorder page had the most room under the first-visit budget).
+/// Purchasing: the reorder list, the suppliers whose terms shape it and the purchase orders
+/// made from it share a module (the reorder page had the most room under the first-visit
+/// budget).
 #[derive(Clone, Copy)]
 enum PurchasingPage {
     Reorder,
     Suppliers,
+    Orders,
+    Order,
 }
 
 #[leptos::lazy]
@@ -135,6 +141,8 @@ fn purchasing_view(page: PurchasingPage) -> AnyView {
     match page {
         PurchasingPage::Reorder => view! { <ReorderPage/> }.into_any(),
         PurchasingPage::Suppliers => view! { <SuppliersSettings/> }.into_any(),
+        PurchasingPage::Orders => view! { <PurchaseOrdersPage/> }.into_any(),
+        PurchasingPage::Order => view! { <PurchaseOrderPage/> }.into_any(),
     }
 }
 
@@ -181,6 +189,8 @@ macro_rules! lazy_route {
 lazy_route!(DashboardRoute, __preload_dashboard_view, dashboard_view());
 lazy_route!(ReorderRoute, __preload_purchasing_view, purchasing_view(PurchasingPage::Reorder));
 lazy_route!(SuppliersRoute, __preload_purchasing_view, purchasing_view(PurchasingPage::Suppliers));
+lazy_route!(PurchaseOrdersRoute, __preload_purchasing_view, purchasing_view(PurchasingPage::Orders));
+lazy_route!(PurchaseOrderRoute, __preload_purchasing_view, purchasing_view(PurchasingPage::Order));
 lazy_route!(SettingsRoute, __preload_settings_view, settings_view());
 lazy_route!(VariantRoute, __preload_variant_view, variant_view());
 lazy_route!(OutboxRoute, __preload_help_view, help_view(HelpPage::Outbox));

@@ -8,6 +8,7 @@ pub mod digest_settings;
 pub mod help;
 pub mod jobs;
 pub mod outbox;
+pub mod purchase_orders;
 pub mod reorder;
 pub mod settings;
 pub mod suppliers;

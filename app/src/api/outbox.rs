@@ -16,6 +16,8 @@ pub struct OutboxMessage {
     pub html: String,
     pub text: String,
     pub created_at: String,
+    /// (file name, `data:` URL) of each attachment.
+    pub attachments: Vec<(String, String)>,
 }
 
 #[cfg(feature = "ssr")]
@@ -48,6 +50,13 @@ pub async fn list_outbox() -> Result<Vec<OutboxMessage>, AppError> {
                 html: r.html,
                 text: r.text,
                 created_at: r.created_at,
+                attachments: r
+                    .attachments
+                    .and_then(|a| serde_json::from_str::<Vec<crate::server::mail::Attachment>>(&a).ok())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|a| (a.filename, format!("data:{};base64,{}", a.content_type, a.base64)))
+                    .collect(),
             })
             .collect())
     })

@@ -19,31 +19,14 @@ pub struct Reorder {
 #[server(endpoint = "reorder", output = crate::api::codec::Json)]
 pub async fn reorder_list(cover_days: Option<u32>) -> Result<Reorder, AppError> {
     use crate::server::context::{db, now_rfc3339, run, today_in, worker_env};
-    use crate::server::repo::suppliers;
     use crate::server::session::current_shop;
     run(async move {
         let cover_days = cover_days.map(|d| d.clamp(1, 365));
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
         let today = today_in(shop.zone());
-        let db = db(&env)?;
-        let crate::server::recalc::ShopAssessment { rows, assessments, .. } =
-            crate::server::recalc::assess_shop(&db, shop.id, None, today).await?;
-        let labels: Vec<domain::engine::Labels> = rows
-            .into_iter()
-            .map(|r| domain::engine::Labels {
-                vendor: r.vendor,
-                sku: r.sku,
-                product_title: r.product_title,
-                variant_title: r.variant_title,
-                location_name: r.location_name,
-            })
-            .collect();
-        let by_vendor = domain::engine::reorder_suggestions(labels.iter().zip(assessments.iter()), cover_days, today);
-        suppliers::ensure_vendor_suppliers(&db, shop.id, &now_rfc3339()).await?;
-        let variant_ids: Vec<i64> = by_vendor.iter().flat_map(|o| o.lines.iter().map(|l| l.variant_id)).collect();
-        let book = suppliers::book(&db, shop.id, &variant_ids).await?;
-        let orders = domain::purchasing::by_supplier(by_vendor, &book, &shop.currency);
+        let orders =
+            crate::server::purchasing::supplier_orders(&db(&env)?, shop.id, &shop.currency, cover_days, today, &now_rfc3339()).await?;
         let csv = domain::engine::purchase_order_csv(&orders);
         Ok(Reorder { cover_days, currency: shop.currency, orders, csv })
     })

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// The app's top bar: Dashboard · Reorder · Settings · Help. `A` marks the current page with
+/// The app's top bar: Dashboard · Reorder · Purchase orders · Settings · Help. `A` marks the current page with
 /// `aria-current="page"`, which the CSS also uses for the visual state.
 #[component]
 pub fn Nav() -> impl IntoView {
@@ -14,6 +14,7 @@ pub fn Nav() -> impl IntoView {
                 <ul>
                     <li><A href="/app" exact=true>"Dashboard"</A></li>
                     <li><A href="/app/reorder">"Reorder"</A></li>
+                    <li><A href="/app/purchase-orders">"Purchase orders"</A></li>
                     <li><A href="/app/settings">"Settings"</A></li>
                     <li><A href="/help">"Help"</A></li>
                 </ul>

@@ -2,6 +2,7 @@ pub mod dashboard;
 pub mod help;
 pub mod not_found;
 pub mod outbox;
+pub mod purchase_orders;
 pub mod reorder;
 pub mod settings;
 pub mod settings_watch;

@@ -30,6 +30,11 @@ pub fn OutboxPage() -> impl IntoView {
                                 <li data-outbox-id=m.id.to_string()>
                                     <h2 class="article-title">{m.subject}</h2>
                                     <p class="muted">{format!("{} → {} · {} · {}", m.sender, m.recipients.join(", "), m.tag, m.created_at)}</p>
+                                    {(!m.attachments.is_empty()).then(|| view! {
+                                        <p class="attachments">"Attachments: "
+                                            {m.attachments.into_iter().map(|(name, href)| view! { <a class="attachment" href=href download=name.clone()>{name.clone()}</a>" " }).collect_view()}
+                                        </p>
+                                    })}
                                     <details>
                                         <summary>"HTML"</summary>
                                         <iframe title="HTML part" sandbox="" srcdoc=m.html style="width:100%;height:480px;border:1px solid #e1e3e5"></iframe>

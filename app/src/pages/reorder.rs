@@ -1,4 +1,6 @@
+use crate::api::purchase_orders::CreatePurchaseOrders;
 use crate::api::reorder::{reorder_list, Reorder};
+use crate::components::post_form::{FormAction, PostForm};
 use crate::components::{error_notice::ErrorNotice, format::money};
 use domain::engine::config::DEFAULT_TARGET_COVER_DAYS;
 use domain::engine::reorder::{apply_quantities, parse_order_quantity, QuantityError, QuantityOverrides};
@@ -130,11 +132,53 @@ fn SupplierSection(o: SupplierOrder, overrides: RwSignal<QuantityOverrides>, cur
         move || order.with(|o| format!(" · {} · {}", count(o.lines.len(), "line"), money(o.total_cost_cents, &currency)))
     };
     let file = file_name(Some(&vendor), cover_days);
+    // The order as it stands (every line, 0s included) goes with the form, so the purchase
+    // order carries the edited quantities; the server works the lines out again itself.
+    let create = FormAction::of::<CreatePurchaseOrders>();
+    let supplier_field = vendor.clone();
+    let link_vendor = vendor.clone();
+    let button = format!("Create purchase order for {vendor}");
+    let posted = {
+        let lines = lines.clone();
+        move || {
+            overrides.with(|q| {
+                lines
+                    .iter()
+                    .map(|l| {
+                        let qty = q.get(&(l.variant_id, l.location_id)).copied().unwrap_or(l.order_qty);
+                        view! { <input type="hidden" name=format!("qty[{}_{}]", l.variant_id, l.location_id) value=qty.to_string()/> }
+                    })
+                    .collect_view()
+            })
+        }
+    };
+    let created = move || {
+        create.value().get().map(|r| match r {
+            Ok(c) => view! {
+                <p class="banner banner-success" role="status">"Created "
+                    {c.orders.into_iter().map(|o| view! { <a href=format!("/app/purchase-orders/{}", o.id)>{format!("{} (to {})", o.po_number, o.location_name)}</a>" " }).collect_view()}
+                    "as a draft."
+                </p>
+            }
+            .into_any(),
+            Err(e) => view! { <p class="banner banner-critical" role="alert">{e.to_string()}</p> }.into_any(),
+        })
+    };
     view! {
         <section class="section" aria-label=format!("Order from {vendor}")>
             <h2>{vendor.clone()}{heading}</h2>
             {minimum.map(|m| view! { <p class="muted supplier-minimum">{m}</p> })}
-            <p><a class="button" href=move || order.with(|o| csv_href(std::slice::from_ref(o))) download=file>"Download the order from "{vendor.clone()}" (CSV)"</a></p>
+            <PostForm action=create class="form-inline po-create">
+                <input type="hidden" name="supplier" value=supplier_field/>
+                {cover_days.map(|d| view! { <input type="hidden" name="cover_days" value=d.to_string()/> })}
+                {posted}
+                <button type="submit" class="button button-primary" disabled=move || create.pending().get()>
+                    {button}
+                </button>
+                " "
+                <a class="button" href=move || order.with(|o| csv_href(std::slice::from_ref(o))) download=file>"Download the order from "{link_vendor}" (CSV)"</a>
+            </PostForm>
+            {created}
             <div class="table-wrap" tabindex="0" role="region" aria-label=format!("Order lines from {vendor}")>
                 <table class="data-table">
                     <thead><tr>

@@ -101,6 +101,7 @@ pub async fn send_digests(env: &worker::Env, now_ms: u64) -> Result<u64, AppErro
             subject: digest.subject,
             html: digest.html,
             text: digest.text,
+            attachments: Vec::new(),
         };
         match mailer.send(&message).await {
             Ok(()) => {

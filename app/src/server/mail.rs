@@ -2,7 +2,7 @@
 //! - `MAIL_TRANSPORT = "capture"` (the default when unset, so a local run never mails
 //!   anyone): the message is written to D1's `outbox` table, which `/dev/outbox` shows and
 //!   tests read.
-//! - `MAIL_TRANSPORT = "http"`: POST JSON `{from, to, subject, html, text}` to
+//! - `MAIL_TRANSPORT = "http"`: POST JSON `{from, to, subject, html, text, attachments}` to
 //!   `MAIL_HTTP_ENDPOINT` with `Authorization: Bearer $MAIL_HTTP_TOKEN` (a secret) and an
 //!   `Idempotency-Key` — the shape of Resend's `/emails` and similar APIs.
 //!
@@ -31,6 +31,16 @@ pub struct Message {
     pub subject: String,
     pub html: String,
     pub text: String,
+    /// Files sent along (a purchase order's PDF and CSV).
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file attached to a message, its content base64-encoded (as email APIs take it).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: String,
+    pub base64: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,10 +78,15 @@ pub struct CaptureMailer {
 impl Mailer for CaptureMailer {
     async fn send(&self, m: &Message) -> Result<(), MailError> {
         let to = serde_json::to_string(&m.to).map_err(|e| MailError::Outbox(e.to_string()))?;
+        let attachments = if m.attachments.is_empty() {
+            JsValue::NULL
+        } else {
+            text(&serde_json::to_string(&m.attachments).map_err(|e| MailError::Outbox(e.to_string()))?)
+        };
         run(
             &self.db,
-            "INSERT INTO outbox (shop_id, tag, idempotency_key, sender, recipients, subject, html, text, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO outbox (shop_id, tag, idempotency_key, sender, recipients, subject, html, text, created_at, attachments)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             &[
                 m.shop_id.map_or(JsValue::NULL, int),
                 text(m.tag),
@@ -82,6 +97,7 @@ impl Mailer for CaptureMailer {
                 text(&m.html),
                 text(&m.text),
                 text(&self.now),
+                attachments,
             ],
         )
         .await
@@ -97,11 +113,20 @@ pub struct HttpMailer {
 
 impl Mailer for HttpMailer {
     async fn send(&self, m: &Message) -> Result<(), MailError> {
-        let body = serde_json::json!({
+        let mut body = serde_json::json!({
             "from": m.from, "to": m.to, "subject": m.subject, "html": m.html, "text": m.text,
             "tags": [{"name": "category", "value": m.tag}],
-        })
-        .to_string();
+        });
+        if !m.attachments.is_empty() {
+            // Resend's shape: base64 `content` with its `filename`.
+            let files: Vec<serde_json::Value> = m
+                .attachments
+                .iter()
+                .map(|a| serde_json::json!({"filename": a.filename, "content": a.base64, "content_type": a.content_type}))
+                .collect();
+            body["attachments"] = serde_json::Value::Array(files);
+        }
+        let body = body.to_string();
         let result = async {
             let h = worker::Headers::new();
             h.set("Content-Type", "application/json")?;

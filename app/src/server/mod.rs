@@ -16,6 +16,7 @@ pub mod install;
 pub mod log;
 pub mod mail;
 pub mod metrics;
+pub mod purchasing;
 pub mod queue;
 pub mod rate_limit;
 pub mod recalc;

@@ -38,6 +38,21 @@ impl Status {
         }
     }
 
+    /// As stored (`purchase_orders.status`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Sent => "sent",
+            Self::PartiallyReceived => "partially_received",
+            Self::Received => "received",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Draft, Self::Sent, Self::PartiallyReceived, Self::Received, Self::Cancelled].into_iter().find(|s| s.code() == code)
+    }
+
     pub fn send(self) -> Result<Self, StatusError> {
         match self {
             Self::Draft => Ok(Self::Sent),
@@ -117,6 +132,14 @@ mod tests {
         assert_eq!(Status::Sent.edit(), Err(StatusError::EditNotDraft("sent")));
         assert_eq!(Status::Sent.cancel(), Ok(Status::Cancelled));
         assert_eq!(Status::Cancelled.send().unwrap_err().to_string(), "Only a draft can be sent (this order is cancelled).");
+    }
+
+    #[test]
+    fn statuses_round_trip_through_their_stored_codes() {
+        for s in [Status::Draft, Status::Sent, Status::PartiallyReceived, Status::Received, Status::Cancelled] {
+            assert_eq!(Status::from_code(s.code()), Some(s));
+        }
+        assert_eq!(Status::from_code("partially received"), None);
     }
 
     #[test]

@@ -111,7 +111,8 @@ fn column_heads(c: &mut Content, y: f32) -> f32 {
 
 /// Which lines go on which page.
 fn paginate(lines: usize) -> Vec<std::ops::Range<usize>> {
-    let mut out = vec![0..lines.min(FIRST_PAGE_ROWS)];
+    let mut out = Vec::with_capacity(1 + lines / PAGE_ROWS);
+    out.push(0..lines.min(FIRST_PAGE_ROWS));
     let mut start = FIRST_PAGE_ROWS;
     while start < lines {
         out.push(start..(start + PAGE_ROWS).min(lines));

@@ -204,13 +204,15 @@ pub struct OutboxRow {
     pub html: String,
     pub text: String,
     pub created_at: String,
+    /// JSON `[Attachment]`, or `None`.
+    pub attachments: Option<String>,
 }
 
 /// The newest captured messages of one shop.
 pub async fn outbox(db: &D1Database, shop_id: i64, limit: u32) -> Result<Vec<OutboxRow>, AppError> {
     all(
         db,
-        "SELECT id, shop_id, tag, sender, recipients, subject, html, text, created_at
+        "SELECT id, shop_id, tag, sender, recipients, subject, html, text, created_at, attachments
          FROM outbox WHERE shop_id = ?1 ORDER BY id DESC LIMIT ?2",
         &[int(shop_id), int(limit.into())],
     )

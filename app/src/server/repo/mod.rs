@@ -10,6 +10,7 @@ pub mod forecasts;
 pub mod help;
 pub mod inventory;
 pub mod job_runs;
+pub mod purchase_orders;
 pub mod sales;
 pub mod sales_import;
 pub mod settings;

@@ -245,8 +245,10 @@ pub fn mark_uninstalled(db: &D1Database, shop_id: i64, now: &str) -> Result<Vec<
 }
 
 /// Every table holding shop data, children first.
-const SHOP_TABLES: [&str; 19] = [
+const SHOP_TABLES: [&str; 21] = [
     "digest_log",
+    "purchase_order_lines",
+    "purchase_orders",
     "supplier_items",
     "supplier_vendors",
     "suppliers",

@@ -1,7 +1,9 @@
 -- The engine's inputs for one shop (optionally only some variants): every watched stock
 -- level (at a watched location) with its variant's price and cost, the names a purchase order needs, and the
 -- variant's stored yearly factor, weekday indices and long-run demand here. ?1 shop, ?2 JSON array of variant ids or NULL.
-SELECT il.variant_id, v.product_id, il.location_id, il.available AS on_hand, il.incoming,
+-- Incoming is Shopify's (its purchase orders and transfers) plus what the shop's sent
+-- purchase orders here still await, so the reorder list never suggests it again.
+SELECT il.variant_id, v.product_id, il.location_id, il.available AS on_hand, il.incoming + COALESCE(po.units, 0) AS incoming,
        v.price_cents, COALESCE(v.cost_cents, 0) AS cost_cents,
        p.vendor, v.sku, p.title AS product_title, v.title AS variant_title, l.name AS location_name,
        sp.yearly_factor, sp.day_of_week, json_extract(sp.long_run, '$."' || il.location_id || '"') AS long_run, p.product_type,
@@ -17,6 +19,10 @@ JOIN locations l ON l.shop_id = il.shop_id AND l.id = il.location_id AND l.activ
 -- demand: the nightly window is too short to measure the first and sees fewer weeks and
 -- sales for the others.
 LEFT JOIN seasonal_patterns sp ON sp.shop_id = il.shop_id AND sp.variant_id = il.variant_id
+LEFT JOIN (SELECT pl.variant_id, o.location_id, SUM(MAX(pl.quantity - pl.received, 0)) AS units
+           FROM purchase_orders o JOIN purchase_order_lines pl ON pl.order_id = o.id
+           WHERE o.shop_id = ?1 AND o.status IN ('sent', 'partially_received')
+           GROUP BY pl.variant_id, o.location_id) po ON po.variant_id = il.variant_id AND po.location_id = il.location_id
 WHERE il.shop_id = ?1
   AND (?2 IS NULL OR il.variant_id IN (SELECT value FROM json_each(?2)))
 ORDER BY il.variant_id, il.location_id

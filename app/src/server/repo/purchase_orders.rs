@@ -202,27 +202,6 @@ pub async fn receive(
     Ok(results.get(1).is_some_and(|r| crate::server::d1::changes(r) == 1))
 }
 
-/// Units still expected per variant and location from sent orders: what arrives, and when.
-#[derive(Deserialize)]
-pub struct OnOrder {
-    pub variant_id: i64,
-    pub location_id: i64,
-    pub expected_on: Option<String>,
-    pub units: i64,
-}
-
-pub async fn on_order(db: &D1Database, shop_id: i64) -> Result<Vec<OnOrder>, AppError> {
-    all(
-        db,
-        "SELECT l.variant_id, o.location_id, o.expected_on, SUM(MAX(l.quantity - l.received, 0)) AS units
-         FROM purchase_orders o JOIN purchase_order_lines l ON l.order_id = o.id
-         WHERE o.shop_id = ?1 AND o.status IN ('sent', 'partially_received')
-         GROUP BY l.variant_id, o.location_id, o.expected_on HAVING units > 0",
-        &[int(shop_id)],
-    )
-    .await
-}
-
 #[derive(Deserialize)]
 pub struct ShopName {
     pub name: String,

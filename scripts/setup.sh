@@ -34,12 +34,16 @@ if [ ! -x node_modules/.bin/wrangler ] || [ package-lock.json -nt node_modules/.
   npm ci --no-audit --no-fund
 fi
 
-# 4. Debian's chromium for the end-to-end test (never a browser download).
-if ! command -v chromium >/dev/null 2>&1; then
-  log "apt-get install chromium"
+# 4. Debian's chromium for the end-to-end test (never a browser download), and poppler's
+#    pdftotext, which reads the purchase orders' PDFs back in the tests.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "apt-get install ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 # 5. Local secrets for wrangler dev (never committed).
 [ -f .dev.vars ] || { cp .dev.vars.example .dev.vars; log "wrote .dev.vars from .dev.vars.example"; }

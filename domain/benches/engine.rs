@@ -61,6 +61,7 @@ fn catalogue(rate_scale: f64) -> (HistoryTable, Vec<Position>, NaiveDate) {
             yearly_factor: None,
             day_of_week: None,
             long_run: None,
+            arrival: None,
         });
     }
     let table = HistoryTable::from_columns(start, DAYS, units, stockout).unwrap_or_else(|e| panic!("{e}"));

@@ -12,10 +12,12 @@ pub enum RiskKind {
     LowStock,
     Overstock,
     DeadStock,
+    /// Stock runs out before stock on order lands.
+    StockGap,
 }
 
 impl RiskKind {
-    pub const ALL: [RiskKind; 5] = [Self::OutOfStock, Self::ReorderNow, Self::LowStock, Self::Overstock, Self::DeadStock];
+    pub const ALL: [RiskKind; 6] = [Self::OutOfStock, Self::ReorderNow, Self::LowStock, Self::Overstock, Self::DeadStock, Self::StockGap];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -24,6 +26,7 @@ impl RiskKind {
             Self::LowStock => "low_stock",
             Self::Overstock => "overstock",
             Self::DeadStock => "dead_stock",
+            Self::StockGap => "stock_gap",
         }
     }
 
@@ -39,6 +42,7 @@ impl RiskKind {
             Self::LowStock => "Low stock",
             Self::Overstock => "Overstock",
             Self::DeadStock => "Dead stock",
+            Self::StockGap => "Stock gap",
         }
     }
 }
@@ -75,6 +79,9 @@ pub struct RiskRow {
     pub lost_revenue_per_day_cents: i64,
     /// Stock value tied up (overstock, dead stock) at retail price.
     pub stock_value_cents: i64,
+    /// Sales a stock gap loses before the delivery lands (stock gap only).
+    #[serde(default)]
+    pub gap_lost_cents: i64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

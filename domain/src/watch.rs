@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 pub struct KindSet(u8);
 
 impl KindSet {
-    pub const ALL: Self = Self(0b1_1111);
+    pub const ALL: Self = Self(0b11_1111);
     pub const NONE: Self = Self(0);
 
     fn bit(kind: RiskKind) -> u8 {

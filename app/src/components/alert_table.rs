@@ -72,7 +72,7 @@ const ACTION_URL: &str = "/api/alert_action";
 fn badge_tone(kind: RiskKind) -> &'static str {
     match kind {
         RiskKind::OutOfStock => "critical",
-        RiskKind::ReorderNow => "warning",
+        RiskKind::ReorderNow | RiskKind::StockGap => "warning",
         RiskKind::LowStock => "attention",
         RiskKind::Overstock | RiskKind::DeadStock => "info",
     }
@@ -91,6 +91,12 @@ fn outlook(row: &RiskRow, currency: &str) -> String {
             None => "Not selling".into(),
         },
         RiskKind::Overstock | RiskKind::DeadStock => format!("{} tied up", money(row.stock_value_cents, currency)),
+        RiskKind::StockGap => match row.depletion_date {
+            Some(d) => {
+                format!("Runs out {} before the delivery · {} at stake", domain::dates::short(d), money(row.gap_lost_cents, currency))
+            }
+            None => "Runs out before the delivery".into(),
+        },
     };
     phrase + &on_order
 }

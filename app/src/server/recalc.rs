@@ -79,6 +79,7 @@ pub async fn assess_shop(
                 yearly_factor: r.yearly_factor,
                 day_of_week: r.day_of_week(),
                 long_run: r.long_run(),
+                arrival: r.arrival(),
             }
         })
         .collect();

@@ -116,6 +116,7 @@ pub(super) fn nightly_assess(
         yearly_factor: stored.map(|p| p.yearly),
         day_of_week: stored.map(|p| p.day_of_week),
         long_run,
+        arrival: None,
     };
     let assessed = assess_all(&[position], &table, cfg, today).map_err(|e| e.to_string())?;
     assessed.into_iter().next().ok_or_else(|| "no assessment".into())

@@ -256,17 +256,19 @@ pub struct DigestInput<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Section {
     OutOfStock,
+    StockGap,
     ReorderNow,
     LowStock,
     Excess,
 }
 
 impl Section {
-    pub const ORDER: [Section; 4] = [Self::OutOfStock, Self::ReorderNow, Self::LowStock, Self::Excess];
+    pub const ORDER: [Section; 5] = [Self::OutOfStock, Self::StockGap, Self::ReorderNow, Self::LowStock, Self::Excess];
 
     pub fn of(kind: RiskKind) -> Self {
         match kind {
             RiskKind::OutOfStock => Self::OutOfStock,
+            RiskKind::StockGap => Self::StockGap,
             RiskKind::ReorderNow => Self::ReorderNow,
             RiskKind::LowStock => Self::LowStock,
             RiskKind::Overstock | RiskKind::DeadStock => Self::Excess,
@@ -276,6 +278,7 @@ impl Section {
     pub fn title(&self) -> &'static str {
         match self {
             Self::OutOfStock => "Out of stock",
+            Self::StockGap => "Runs out before the delivery",
             Self::ReorderNow => "Reorder now",
             Self::LowStock => "Low stock",
             Self::Excess => "Overstock and dead stock",
@@ -285,6 +288,7 @@ impl Section {
     pub(super) fn colour(&self) -> &'static str {
         match self {
             Self::OutOfStock => "#d72c0d",
+            Self::StockGap => "#b98900",
             Self::ReorderNow => "#b98900",
             Self::LowStock => "#916a00",
             Self::Excess => "#5c5f62",

@@ -136,6 +136,7 @@ pub fn build(input: &DigestInput<'_>) -> Option<Digest> {
         .iter()
         .map(|(s, n)| match s {
             Section::OutOfStock => format!("{n} out of stock"),
+            Section::StockGap => format!("{n} running out before delivery"),
             Section::ReorderNow => format!("{n} to reorder"),
             Section::LowStock => format!("{n} low"),
             Section::Excess => format!("{n} overstocked"),

@@ -38,6 +38,10 @@ pub struct Position {
     /// a slow mover's SBA recursion starts; `None` before the first refit or without demand.
     #[serde(default)]
     pub long_run: Option<super::forecast::LongRun>,
+    /// The earliest dated delivery still expected here (a sent purchase order with its
+    /// expected day), for the stock-gap alert; `None` when nothing dated is on order.
+    #[serde(default)]
+    pub arrival: Option<crate::purchasing::Arrival>,
 }
 
 impl Position {
@@ -65,7 +69,7 @@ impl Condition {
 
 /// One condition per alert kind, in `RiskKind::ALL` order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Conditions([Condition; 5]);
+pub struct Conditions([Condition; 6]);
 
 impl Conditions {
     pub fn get(&self, kind: RiskKind) -> Condition {
@@ -92,6 +96,7 @@ fn slot(kind: RiskKind) -> usize {
         RiskKind::LowStock => 2,
         RiskKind::Overstock => 3,
         RiskKind::DeadStock => 4,
+        RiskKind::StockGap => 5,
     }
 }
 
@@ -145,6 +150,11 @@ pub struct Explanation {
     /// Set for a launch forecast (`engine::launch`): where its pace was borrowed from.
     #[serde(default)]
     pub launch: Option<super::launch_basis::LaunchBasis>,
+    /// The delivery the stock-gap check looked at, and the gap before it, if any.
+    #[serde(default)]
+    pub arrival: Option<crate::purchasing::Arrival>,
+    #[serde(default)]
+    pub stock_gap: Option<crate::purchasing::StockGap>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -172,11 +182,13 @@ impl Assessment {
         let within = match kind {
             RiskKind::OutOfStock => e.lost_revenue_per_day_cents as f64,
             RiskKind::ReorderNow | RiskKind::LowStock => TIER / (1.0 + e.days_of_cover.unwrap_or(0.0)),
+            // By the sales the gap would lose.
+            RiskKind::StockGap => e.stock_gap.map_or(0.0, |g| g.lost_revenue_cents as f64),
             RiskKind::Overstock | RiskKind::DeadStock => e.stock_value_cents as f64,
         };
         let tier = match kind {
             RiskKind::OutOfStock => 3.0,
-            RiskKind::ReorderNow | RiskKind::LowStock => 2.0,
+            RiskKind::ReorderNow | RiskKind::LowStock | RiskKind::StockGap => 2.0,
             RiskKind::Overstock | RiskKind::DeadStock => 1.0,
         };
         tier * TIER + within.clamp(0.0, TIER - 1.0)
@@ -244,6 +256,14 @@ pub fn assess_forecast(p: &Position, forecast: Forecast, cfg: &EngineConfig, tod
         _ => None,
     };
     let lost = if out_of_stock { (daily * p.price_cents.max(0) as f64).round() } else { 0.0 };
+    // Stock on order counts when it lands: a variant that sells out before its delivery has
+    // a gap, however healthy on hand + incoming looks. Looked at up to a year ahead.
+    let stock_gap = match p.arrival {
+        Some(a) if selling && !out_of_stock => {
+            crate::purchasing::first_gap(p.on_hand, &[a], today, 366, p.price_cents, |d| forecast.over(d, 1))
+        }
+        _ => None,
+    };
     let h = cfg.hysteresis.factor();
     let thresholds = Thresholds {
         low_stock_days: cfg.low_stock_days,
@@ -281,6 +301,8 @@ pub fn assess_forecast(p: &Position, forecast: Forecast, cfg: &EngineConfig, tod
         history_days: forecast.history_days,
         thresholds,
         launch: None,
+        arrival: p.arrival,
+        stock_gap,
     };
 
     let mut conditions = Conditions::default();
@@ -295,6 +317,8 @@ pub fn assess_forecast(p: &Position, forecast: Forecast, cfg: &EngineConfig, tod
         conditions.set(RiskKind::LowStock, Condition::new(!oos && below(cfg.low_stock_days), !oos && below(cfg.low_stock_days * h)));
         conditions.set(RiskKind::Overstock, Condition::new(!dead && above(cfg.overstock_days), !dead && above(cfg.overstock_days / h)));
         conditions.set(RiskKind::DeadStock, Condition::new(dead, dead));
+        let gap = stock_gap.is_some();
+        conditions.set(RiskKind::StockGap, Condition::new(gap, gap));
     }
 
     Assessment {

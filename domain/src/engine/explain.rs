@@ -121,6 +121,20 @@ pub fn in_words(kind: RiskKind, e: &Explanation, money: &dyn Fn(i64) -> String) 
             e.thresholds.dead_stock_days,
             money(e.stock_value_cents)
         ),
+        RiskKind::StockGap => match (e.stock_gap, e.arrival) {
+            (Some(g), Some(a)) => format!(
+                "{} units on hand run out around {}, {} day{} before the {} units on order land ({}): about {} units and {} of sales lost in between. {pace} Ask the supplier to deliver sooner, or order a top-up that arrives first.",
+                e.on_hand,
+                g.from,
+                g.until.signed_duration_since(g.from).num_days(),
+                if g.until.signed_duration_since(g.from).num_days() == 1 { "" } else { "s" },
+                a.units,
+                g.until,
+                units(g.units_short),
+                money(g.lost_revenue_cents)
+            ),
+            _ => format!("Stock runs out before the stock on order lands. {pace}"),
+        },
     }
 }
 
@@ -154,6 +168,7 @@ mod tests {
             yearly_factor: None,
             day_of_week: None,
             long_run: None,
+            arrival: None,
         };
         let a = assess(&p, h, &EngineConfig::from(&Settings::default()), today);
         let s = in_words(RiskKind::ReorderNow, &a.explanation, &cents);

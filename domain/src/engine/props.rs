@@ -44,6 +44,7 @@ fn position() -> impl Strategy<Value = Position> {
             yearly_factor: None,
             day_of_week: None,
             long_run: None,
+            arrival: None,
         })
 }
 
@@ -161,7 +162,7 @@ proptest! {
         let forecast = Forecast::fit(History::new(today - Days::new(28), &[3; 28], &[false; 28]).unwrap());
         let cfg = EngineConfig::from(&Settings::default());
         let assessments: Vec<Assessment> = on_hands.iter().enumerate().map(|(v, &on_hand)| {
-            let p = Position { variant_id: v as i64, location_id: 1, on_hand, incoming: 0, price_cents: 100, cost_cents: 50, tracked: true, supply: SupplyOverrides::default(), yearly_factor: None, day_of_week: None, long_run: None };
+            let p = Position { variant_id: v as i64, location_id: 1, on_hand, incoming: 0, price_cents: 100, cost_cents: 50, tracked: true, supply: SupplyOverrides::default(), yearly_factor: None, day_of_week: None, long_run: None, arrival: None };
             assess::assess_forecast(&p, forecast, &cfg, today)
         }).collect();
         let c = reconcile(&existing, &assessments, today);

@@ -50,6 +50,7 @@ fn position(on_hand: i64, incoming: i64) -> Position {
         yearly_factor: None,
         day_of_week: None,
         long_run: None,
+        arrival: None,
     }
 }
 
@@ -406,6 +407,7 @@ fn demo_shop() {
             yearly_factor: None,
             day_of_week: None,
             long_run: None,
+            arrival: None,
         });
     }
     for s in &shop.sales {
@@ -422,7 +424,8 @@ fn demo_shop() {
         assert!(e.days_of_cover.is_none_or(|c| c.is_finite() && c >= 0.0));
     }
     let changes = reconcile(&[], &all, today);
-    for kind in RiskKind::ALL {
+    // The demo shop has no dated purchase orders: every kind but the stock gap shows.
+    for kind in RiskKind::ALL.into_iter().filter(|k| *k != RiskKind::StockGap) {
         assert!(changes.to_open.iter().any(|n| n.key.kind == kind), "no {kind:?} alert");
     }
     // Stockouts do not drag velocity down: series with many stockout days in the last 26
@@ -732,4 +735,45 @@ fn a_new_product_borrows_the_median_of_its_type_and_nothing_without_peers() {
     // Another type has no peers at all: no launch forecast, nothing borrowed.
     kin[2].product_type = 2;
     assert!(with_launch(&positions, &kin, &table2)[2].explanation.launch.is_none());
+}
+
+#[test]
+fn stock_that_runs_out_before_its_delivery_lands_is_a_stock_gap() {
+    use crate::purchasing::Arrival;
+    // 10 on hand at 2 a day lasts 5 days; 60 units on order land on day 12: days 5–11 go
+    // unserved, 7 days × 2 = 14 units at $25 = $350 of sales.
+    let mut p = position(10, 60);
+    p.arrival = Some(Arrival { date: days(12), units: 60 });
+    let a = run(p, steady());
+    assert!(a.conditions.get(RiskKind::StockGap).opens);
+    let g = a.explanation.stock_gap.unwrap();
+    assert_eq!((g.from, g.until), (days(5), days(12)));
+    assert!((g.units_short - 14.0).abs() < 1e-9);
+    assert_eq!(g.lost_revenue_cents, 35_000);
+    // On hand plus the 60 on order is plenty: no reorder alert hides the gap.
+    assert!(!a.conditions.get(RiskKind::ReorderNow).opens);
+    let words = crate::engine::explain::in_words(RiskKind::StockGap, &a.explanation, &|c| format!("${}", crate::engine::explain::cents(c)));
+    assert!(words.contains("run out around 2026-11-30, 7 days before the 60 units on order land (2026-12-07)"), "{words}");
+    assert!(words.contains("$350.00 of sales lost"), "{words}");
+    // A delivery that lands in time, no delivery, or stock already out: no gap alert.
+    p.arrival = Some(Arrival { date: days(4), units: 60 });
+    assert!(!run(p, steady()).conditions.get(RiskKind::StockGap).opens);
+    p.arrival = None;
+    assert!(!run(p, steady()).conditions.get(RiskKind::StockGap).opens);
+    let mut out = position(0, 60);
+    out.arrival = Some(Arrival { date: days(12), units: 60 });
+    let a = run(out, steady());
+    assert!(a.conditions.get(RiskKind::OutOfStock).opens && !a.conditions.get(RiskKind::StockGap).opens);
+    // Urgency: a stock-out risk, by the sales the gap loses.
+    let mut small = position(10, 60);
+    small.arrival = Some(Arrival { date: days(7), units: 60 });
+    let (big, little) = (run(p_with(days(12)), steady()), run(small, steady()));
+    assert!(big.urgency(RiskKind::StockGap) > little.urgency(RiskKind::StockGap));
+    assert!(big.urgency(RiskKind::StockGap) < big.urgency(RiskKind::OutOfStock).max(3e12));
+}
+
+fn p_with(arrival: NaiveDate) -> Position {
+    let mut p = position(10, 60);
+    p.arrival = Some(crate::purchasing::Arrival { date: arrival, units: 60 });
+    p
 }

@@ -41,6 +41,12 @@ pub struct PositionRow {
     /// The series' first observed day (`first_day_sql`); `None` or `''`: unknown.
     #[serde(default)]
     pub first_day: Option<String>,
+    /// The earliest dated delivery the shop's sent purchase orders still await here, and
+    /// its units.
+    #[serde(default)]
+    pub arrival_on: Option<String>,
+    #[serde(default)]
+    pub arrival_units: Option<i64>,
 }
 
 fn one() -> i64 {
@@ -57,6 +63,11 @@ impl PositionRow {
     pub fn long_run(&self) -> Option<domain::engine::LongRun> {
         let [mean_size, adi, mean_sq_size]: [f64; 3] = serde_json::from_str(self.long_run.as_deref()?).ok()?;
         Some(domain::engine::LongRun { mean_size, adi, mean_sq_size })
+    }
+    pub fn arrival(&self) -> Option<domain::purchasing::Arrival> {
+        let date = self.arrival_on.as_deref()?.get(..10)?.parse().ok()?;
+        let units = u32::try_from(self.arrival_units?).ok().filter(|u| *u > 0)?;
+        Some(domain::purchasing::Arrival { date, units })
     }
     pub fn first_day(&self) -> Option<chrono::NaiveDate> {
         self.first_day.as_deref().and_then(|d| d.get(..10)?.parse().ok())
@@ -96,6 +107,11 @@ pub struct SeriesDays {
 }
 
 impl SeriesDays {
+    pub fn arrival(&self) -> Option<domain::purchasing::Arrival> {
+        let date = self.arrival_on.as_deref()?.get(..10)?.parse().ok()?;
+        let units = u32::try_from(self.arrival_units?).ok().filter(|u| *u > 0)?;
+        Some(domain::purchasing::Arrival { date, units })
+    }
     pub fn first_day(&self) -> Option<chrono::NaiveDate> {
         self.first_day.as_deref().and_then(|d| d.get(..10)?.parse().ok())
     }

@@ -10,7 +10,8 @@ SELECT il.variant_id, v.product_id, il.location_id, il.available AS on_hand, il.
        /* first_day */ AS first_day,
        -- What can run out: tracked stock of an active (or unlisted: sold by direct link)
        -- product that is not a gift card.
-       (v.tracked = 1 AND p.status IN ('active', 'unlisted') AND p.gift_card = 0) AS alertable
+       (v.tracked = 1 AND p.status IN ('active', 'unlisted') AND p.gift_card = 0) AS alertable,
+       arr.expected_on AS arrival_on, arr.units AS arrival_units
 FROM inventory_levels il
 JOIN variants v ON v.shop_id = il.shop_id AND v.id = il.variant_id
 JOIN products p ON p.shop_id = v.shop_id AND p.id = v.product_id
@@ -23,6 +24,14 @@ LEFT JOIN (SELECT pl.variant_id, o.location_id, SUM(MAX(pl.quantity - pl.receive
            FROM purchase_orders o JOIN purchase_order_lines pl ON pl.order_id = o.id
            WHERE o.shop_id = ?1 AND o.status IN ('sent', 'partially_received')
            GROUP BY pl.variant_id, o.location_id) po ON po.variant_id = il.variant_id AND po.location_id = il.location_id
+-- The earliest dated delivery still awaited here, for the stock-gap check.
+LEFT JOIN (SELECT variant_id, location_id, expected_on, units FROM (
+             SELECT pl.variant_id, o.location_id, o.expected_on, SUM(MAX(pl.quantity - pl.received, 0)) AS units,
+                    ROW_NUMBER() OVER (PARTITION BY pl.variant_id, o.location_id ORDER BY o.expected_on) AS nth
+             FROM purchase_orders o JOIN purchase_order_lines pl ON pl.order_id = o.id
+             WHERE o.shop_id = ?1 AND o.status IN ('sent', 'partially_received') AND o.expected_on IS NOT NULL
+             GROUP BY pl.variant_id, o.location_id, o.expected_on HAVING units > 0)
+           WHERE nth = 1) arr ON arr.variant_id = il.variant_id AND arr.location_id = il.location_id
 WHERE il.shop_id = ?1
   AND (?2 IS NULL OR il.variant_id IN (SELECT value FROM json_each(?2)))
 ORDER BY il.variant_id, il.location_id

@@ -161,9 +161,14 @@ fn alert_row(r: Row) -> Option<AlertRow> {
             kind,
             velocity: e.velocity,
             days_of_cover: e.days_of_cover,
-            depletion_date: e.depletion_date,
+            // A gap's own date: the day stock runs out before the delivery.
+            depletion_date: match (kind, e.stock_gap) {
+                (RiskKind::StockGap, Some(g)) => Some(g.from),
+                _ => e.depletion_date,
+            },
             lost_revenue_per_day_cents: e.lost_revenue_per_day_cents,
             stock_value_cents: e.stock_value_cents,
+            gap_lost_cents: e.stock_gap.map_or(0, |g| g.lost_revenue_cents),
             position: StockPosition {
                 variant_id: r.variant_id,
                 location_id: r.location_id,

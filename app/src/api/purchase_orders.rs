@@ -188,6 +188,8 @@ pub async fn send_purchase_order(id: i64) -> Result<OrderPage, AppError> {
                 return Err(e);
             }
         }
+        // Its units are on their way now: the variants' alerts (a stock gap among them) follow.
+        crate::server::queue::recalculate(&env, shop.id, Some(page.lines.iter().map(|l| l.variant_id).collect())).await?;
         crate::server::purchasing::order_page(&db, shop.id, id).await
     })
     .await
@@ -231,6 +233,7 @@ pub async fn receive_purchase_order(id: i64, qty: BTreeMap<String, String>) -> R
         if !purchase_orders::receive(&db, shop.id, id, status.code(), next.code(), &units, &now_rfc3339()).await? {
             return Err(AppError::Conflict("This order changed meanwhile. Reload the page.".into()));
         }
+        crate::server::queue::recalculate(&env, shop.id, Some(page.lines.iter().map(|l| l.variant_id).collect())).await?;
         crate::server::purchasing::order_page(&db, shop.id, id).await
     })
     .await
@@ -251,6 +254,10 @@ pub async fn cancel_purchase_order(id: i64) -> Result<OrderPage, AppError> {
         let next = status.cancel().map_err(|e| AppError::Conflict(e.to_string()))?;
         if !purchase_orders::set_status(&db, shop.id, id, status.code(), next.code(), &now_rfc3339()).await? {
             return Err(AppError::Conflict("This order changed meanwhile. Reload the page.".into()));
+        }
+        if status != Status::Draft {
+            // Units of a sent order were counted as on their way.
+            crate::server::queue::recalculate(&env, shop.id, Some(page.lines.iter().map(|l| l.variant_id).collect())).await?;
         }
         crate::server::purchasing::order_page(&db, shop.id, id).await
     })

@@ -107,11 +107,6 @@ pub struct SeriesDays {
 }
 
 impl SeriesDays {
-    pub fn arrival(&self) -> Option<domain::purchasing::Arrival> {
-        let date = self.arrival_on.as_deref()?.get(..10)?.parse().ok()?;
-        let units = u32::try_from(self.arrival_units?).ok().filter(|u| *u > 0)?;
-        Some(domain::purchasing::Arrival { date, units })
-    }
     pub fn first_day(&self) -> Option<chrono::NaiveDate> {
         self.first_day.as_deref().and_then(|d| d.get(..10)?.parse().ok())
     }

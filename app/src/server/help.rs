@@ -27,6 +27,7 @@ const ARTICLES: &[Source] = &[
     article!("data-sync", "Data and security", ["infrastructure-and-security", "faq"]),
     article!("infrastructure-and-security", "Data and security", ["data-sync", "faq"]),
     article!("plans-and-billing", "Basics", ["getting-started", "faq"]),
+    article!("purchasing", "Purchasing", ["how-alerts-work", "settings-reference"]),
 ];
 
 const WORDS_PER_MINUTE: usize = 200;

@@ -241,6 +241,16 @@ CREATE TABLE "settings" (
     utc_offset_minutes INTEGER
 );
 
+CREATE TABLE shopify_incoming (
+    shop_id     INTEGER NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
+    variant_id  INTEGER NOT NULL,
+    location_id INTEGER NOT NULL,
+    -- YYYY-MM-DD in the shop's time zone (the shipment's `tracking.arrivesAt`).
+    arrives_on  TEXT NOT NULL,
+    units       INTEGER NOT NULL CHECK (units > 0),
+    PRIMARY KEY (shop_id, variant_id, location_id, arrives_on)
+) WITHOUT ROWID;
+
 CREATE TABLE shops (
     id            INTEGER PRIMARY KEY,
     domain        TEXT NOT NULL UNIQUE,          -- something.myshopify.com

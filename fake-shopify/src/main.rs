@@ -74,7 +74,7 @@ fn main() -> ExitCode {
                 app_url: app_url.trim_end_matches('/').to_string(),
                 api_key,
                 api_secret,
-                scopes: get("scopes").unwrap_or_else(|| "read_products,read_inventory,read_orders,read_all_orders,read_locations".into()),
+                scopes: get("scopes").unwrap_or_else(|| "read_products,read_inventory,read_orders,read_all_orders,read_locations,read_inventory_transfers,read_inventory_shipments".into()),
                 seed,
                 end,
                 public_url: get("public-url").unwrap_or_else(|| format!("http://127.0.0.1:{port}")).trim_end_matches('/').to_string(),

@@ -161,6 +161,29 @@ pub struct ShopState {
     pub app_subscriptions: Vec<Value>,
     /// Products that are gift cards.
     pub gift_cards: std::collections::HashSet<i64>,
+    /// Inventory transfers into the shop's locations (`server::transfers`).
+    pub transfers: Vec<FakeTransfer>,
+    /// (variant, location) → units on open transfers, added to the level's `incoming`.
+    pub extra_incoming: HashMap<(i64, i64), i64>,
+}
+
+/// A transfer into a location: lines (inventory item, total, shipped) and shipments.
+pub struct FakeTransfer {
+    pub id: i64,
+    /// `InventoryTransferStatus`: DRAFT, READY_TO_SHIP, IN_PROGRESS, TRANSFERRED, CANCELED.
+    pub status: String,
+    pub location_id: i64,
+    pub lines: Vec<(i64, i64, i64)>,
+    pub shipments: Vec<FakeShipment>,
+}
+
+/// A shipment of a transfer: lines (inventory item, quantity, received so far).
+pub struct FakeShipment {
+    pub id: i64,
+    /// `InventoryShipmentStatus`: DRAFT, IN_TRANSIT, PARTIALLY_RECEIVED, RECEIVED.
+    pub status: String,
+    pub arrives_at: Option<String>,
+    pub lines: Vec<(i64, i64, i64)>,
 }
 
 impl ShopState {
@@ -197,6 +220,8 @@ impl ShopState {
             partner_development: true,
             app_subscriptions: Vec::new(),
             gift_cards: std::collections::HashSet::new(),
+            transfers: Vec::new(),
+            extra_incoming: HashMap::new(),
         }
     }
 
@@ -363,7 +388,7 @@ pub fn catalog_jsonl(s: &ShopState) -> (String, u64, u64) {
                     &json!({
                         "id": level_gid(l.location_id, v.inventory_item_id), "updatedAt": ts(updated),
                         "location": { "id": gid("Location", l.location_id) }, "item": { "id": gid("InventoryItem", v.inventory_item_id) },
-                        "quantities": [ { "name": "available", "quantity": available }, { "name": "incoming", "quantity": l.incoming } ],
+                        "quantities": [ { "name": "available", "quantity": available }, { "name": "incoming", "quantity": l.incoming + s.extra_incoming.get(&key).copied().unwrap_or(0) } ],
                         "__parentId": gid("ProductVariant", v.id)
                     })
                     .to_string(),

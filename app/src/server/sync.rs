@@ -8,7 +8,7 @@ use super::config::AppConfig;
 use super::context::{db, internal, now_rfc3339, today};
 use super::d1::batch;
 use super::log;
-use super::repo::{bulk, sales_import, shops, sync_runs};
+use super::repo::{bulk, incoming, sales_import, shops, sync_runs};
 use super::shopify::{self, ShopifyError};
 use super::tokens;
 use crate::error::AppError;
@@ -95,6 +95,7 @@ async fn try_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError> {
         SyncStep::Start { shop_id, orders_days } => {
             let Some(shop) = load_shop(&db, &cfg, shop_id).await? else { return Ok(()) };
             sync_locations(env, &cfg, &db, &shop).await?;
+            sync_incoming(&cfg, &db, &shop).await?;
             let run_id = start_export(&cfg, &db, &shop, "catalog", CATALOG_BULK_QUERY, orders_days).await?;
             enqueue(env, SyncStep::Poll { shop_id, run_id, polls: 0 }, POLL_DELAY_SECS).await
         }
@@ -248,6 +249,45 @@ async fn sync_locations(env: &worker::Env, cfg: &AppConfig, db: &D1Database, sho
         shops::set_primary_location(db, shop.id, first.id).await?;
     }
     Ok(())
+}
+
+/// Shopify's open transfers and their shipments: when stock on its way lands, per variant and
+/// location (`shopify::admin::incoming_stock`). A shop that has not granted the transfer
+/// scopes yet (installed before they were asked for) keeps syncing without the dates.
+async fn sync_incoming(cfg: &AppConfig, db: &D1Database, shop: &Shop) -> Result<(), AppError> {
+    use domain::shopify::admin::{incoming_stock, TransfersData, INCOMING_TRANSFERS_QUERY};
+    let zone = shops::sales_frame(db, shop.id).await?.zone();
+    let mut after: Option<String> = None;
+    let mut transfers = Vec::new();
+    loop {
+        let page: Result<TransfersData, AppError> =
+            admin(cfg, db, shop, INCOMING_TRANSFERS_QUERY, serde_json::json!({"first": 50, "after": after})).await;
+        let page = match page {
+            Ok(p) => p,
+            Err(AppError::Upstream(why)) if why.contains("ACCESS_DENIED") || why.contains("Access denied") => {
+                log::warn("incoming_skipped").field("shop_id", shop.id).field("why", why.as_str()).emit();
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        };
+        transfers.extend(page.inventory_transfers.nodes);
+        match page.inventory_transfers.page_info.end_cursor.filter(|_| page.inventory_transfers.page_info.has_next_page) {
+            Some(c) => after = Some(c),
+            None => break,
+        }
+    }
+    let rows: Vec<incoming::Arrival> = incoming_stock(&transfers, zone)
+        .into_iter()
+        .filter_map(|i| {
+            Some(incoming::Arrival {
+                inventory_item_id: i.inventory_item_id,
+                location_id: i.location_id,
+                arrives_on: i.arrives_on?.to_string(),
+                units: i.units,
+            })
+        })
+        .collect();
+    incoming::replace(db, shop.id, &rows).await
 }
 
 /// Starts a bulk export and records its run; a catalogue run remembers how many days of

@@ -34,6 +34,7 @@ fn cost_of(root: &str) -> f64 {
     match root {
         "bulkOperationRunQuery" | "webhookSubscriptionCreate" => 10.0,
         "locations" => 4.0,
+        "inventoryTransfers" => 10.0,
         _ => 1.0,
     }
 }
@@ -119,6 +120,10 @@ pub(super) async fn graphql(
                               "timezoneOffsetMinutes": offset } })
         }
         "locations" => locations(&app, &domain, &req.variables)?,
+        "inventoryTransfers" => match super::transfers::inventory_transfers(&app, &domain, &app.cfg.scopes, &req.query, &req.variables)? {
+            Ok(data) => data,
+            Err(denied) => return Ok(with_version(Json(denied).into_response())),
+        },
         "bulkOperationRunQuery" => run_bulk(&app, &domain, &req).await?,
         "node" => {
             let id = req.variables.get("id").and_then(Value::as_str).map(str::to_string).unwrap_or_default();

@@ -85,6 +85,7 @@ mod faults;
 mod graphql;
 mod oauth;
 mod token_policy;
+mod transfers;
 
 pub use embedded::session_token;
 pub use graphql::root_field;
@@ -124,6 +125,7 @@ pub fn router(app: AppState) -> Router {
         .route("/_fake/location", post(location_active))
         .route("/_fake/billing", post(set_billing))
         .route("/_fake/gift-card", post(gift_card))
+        .route("/_fake/transfer", post(transfers::create_transfer))
         .route("/store/{store}/charges/{app_handle}/pricing_plans", get(plan_page))
         .route("/store/{store}/charges/{app_handle}/pricing_plans/{plan}", post(plan_chosen))
         .route("/_fake/refund", post(refund_order))

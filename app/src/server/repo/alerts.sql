@@ -24,13 +24,17 @@ LEFT JOIN (SELECT pl.variant_id, o.location_id, SUM(MAX(pl.quantity - pl.receive
            FROM purchase_orders o JOIN purchase_order_lines pl ON pl.order_id = o.id
            WHERE o.shop_id = ?1 AND o.status IN ('sent', 'partially_received')
            GROUP BY pl.variant_id, o.location_id) po ON po.variant_id = il.variant_id AND po.location_id = il.location_id
--- The earliest dated delivery still awaited here, for the stock-gap check.
+-- The earliest dated delivery still awaited here, for the stock-gap check: the shop's sent
+-- purchase orders with an expected day, and Shopify's shipments with an arrival day.
 LEFT JOIN (SELECT variant_id, location_id, expected_on, units FROM (
-             SELECT pl.variant_id, o.location_id, o.expected_on, SUM(MAX(pl.quantity - pl.received, 0)) AS units,
-                    ROW_NUMBER() OVER (PARTITION BY pl.variant_id, o.location_id ORDER BY o.expected_on) AS nth
-             FROM purchase_orders o JOIN purchase_order_lines pl ON pl.order_id = o.id
-             WHERE o.shop_id = ?1 AND o.status IN ('sent', 'partially_received') AND o.expected_on IS NOT NULL
-             GROUP BY pl.variant_id, o.location_id, o.expected_on HAVING units > 0)
+             SELECT variant_id, location_id, expected_on, SUM(units) AS units,
+                    ROW_NUMBER() OVER (PARTITION BY variant_id, location_id ORDER BY expected_on) AS nth
+             FROM (SELECT pl.variant_id, o.location_id, o.expected_on, MAX(pl.quantity - pl.received, 0) AS units
+                   FROM purchase_orders o JOIN purchase_order_lines pl ON pl.order_id = o.id
+                   WHERE o.shop_id = ?1 AND o.status IN ('sent', 'partially_received') AND o.expected_on IS NOT NULL
+                   UNION ALL
+                   SELECT variant_id, location_id, arrives_on, units FROM shopify_incoming WHERE shop_id = ?1)
+             GROUP BY variant_id, location_id, expected_on HAVING units > 0)
            WHERE nth = 1) arr ON arr.variant_id = il.variant_id AND arr.location_id = il.location_id
 WHERE il.shop_id = ?1
   AND (?2 IS NULL OR il.variant_id IN (SELECT value FROM json_each(?2)))

@@ -8,6 +8,7 @@ pub mod dead_letters;
 pub mod digests;
 pub mod forecasts;
 pub mod help;
+pub mod incoming;
 pub mod inventory;
 pub mod job_runs;
 pub mod purchase_orders;

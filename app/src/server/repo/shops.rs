@@ -245,8 +245,9 @@ pub fn mark_uninstalled(db: &D1Database, shop_id: i64, now: &str) -> Result<Vec<
 }
 
 /// Every table holding shop data, children first.
-const SHOP_TABLES: [&str; 21] = [
+const SHOP_TABLES: [&str; 22] = [
     "digest_log",
+    "shopify_incoming",
     "purchase_order_lines",
     "purchase_orders",
     "supplier_items",

@@ -21,6 +21,7 @@ mod documents;
 mod responses;
 mod retry;
 mod scalars;
+mod transfers;
 
 pub use bulk_jsonl::*;
 pub use cache::*;
@@ -29,6 +30,7 @@ pub use documents::*;
 pub use responses::*;
 pub use retry::*;
 pub use scalars::*;
+pub use transfers::*;
 
 #[cfg(test)]
 mod tests;

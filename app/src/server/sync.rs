@@ -276,7 +276,13 @@ async fn sync_incoming(cfg: &AppConfig, db: &D1Database, shop: &Shop) -> Result<
             None => break,
         }
     }
-    let rows: Vec<incoming::Arrival> = incoming_stock(&transfers, zone)
+    let known = incoming::location_ids(db, shop.id).await?;
+    let (rows, unknown): (Vec<_>, Vec<_>) = incoming_stock(&transfers, zone).into_iter().partition(|i| known.contains(&i.location_id));
+    for i in &unknown {
+        // A transfer to a location the shop does not have (deleted since): nothing to alert on.
+        log::warn("incoming_unknown_location").field("shop_id", shop.id).field("location_id", i.location_id).emit();
+    }
+    let rows: Vec<incoming::Arrival> = rows
         .into_iter()
         .filter_map(|i| {
             Some(incoming::Arrival {

@@ -1,8 +1,8 @@
 //! Shopify's dated incoming stock (`shopify_incoming`, migration 0021).
 
 use crate::error::AppError;
-use crate::server::d1::{batch, int, prepare, text};
-use serde::Serialize;
+use crate::server::d1::{all, batch, int, prepare, text};
+use serde::{Deserialize, Serialize};
 use worker::D1Database;
 
 /// One dated arrival, by inventory item (the SQL finds the variant).
@@ -12,6 +12,16 @@ pub struct Arrival {
     pub location_id: i64,
     pub arrives_on: String,
     pub units: i64,
+}
+
+/// The shop's locations, known from the last sync.
+pub async fn location_ids(db: &D1Database, shop_id: i64) -> Result<Vec<i64>, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: i64,
+    }
+    let rows: Vec<Row> = all(db, "SELECT id FROM locations WHERE shop_id = ?1", &[int(shop_id)]).await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
 /// Replaces the shop's dated incoming stock in one batch; items the shop's variants do not

@@ -6,10 +6,12 @@ use super::recalc::assess_shop;
 use super::repo::{alerts, forecasts, sales, shops::ShopRow};
 use crate::components::format::money;
 use crate::error::AppError;
+use crate::wire::suppliers::VariantSupply;
 use crate::wire::variant::{ForecastError, LiveAlert, LocationStock, VariantPage, FUTURE_DAYS, PAST_DAYS};
 use chrono::{Days, NaiveDate};
 use domain::chart::{FutureDay, PastDay};
 use domain::engine::explain::{in_words, launch_in_words, yearly_in_words};
+use domain::purchasing::ItemInput;
 use domain::watch::LeadTimeInput;
 use domain::RiskKind;
 use worker::D1Database;
@@ -38,6 +40,7 @@ pub async fn load(
     let pattern = forecasts::pattern(db, shop.id, variant_id).await?;
     let shop_pattern = forecasts::pattern(db, shop.id, 0).await?;
     let (own, product) = super::repo::watch::for_variant(db, shop.id, variant_id, first.product_id).await?;
+    let supply = supply_of(db, shop.id, variant_id, &first.vendor).await?;
 
     let past = past_days(from, today, &days);
     let z = a.explanation.z;
@@ -107,6 +110,32 @@ pub async fn load(
         product_id: first.product_id,
         own_lead_time: LeadTimeInput::from_overrides(&own),
         product_lead_time: LeadTimeInput::from_overrides(&product),
+        supply,
+    })
+}
+
+/// The variant's supplier and terms for its form: its own catalogue entry, else its
+/// vendor's supplier with single units.
+async fn supply_of(db: &D1Database, shop_id: i64, variant_id: i64, vendor: &str) -> Result<VariantSupply, AppError> {
+    use super::repo::suppliers;
+    suppliers::ensure_vendor_suppliers(db, shop_id, &super::context::now_rfc3339()).await?;
+    let item = suppliers::item_of(db, shop_id, variant_id).await?;
+    let input = match &item {
+        Some(i) => ItemInput {
+            supplier_id: i.supplier_id.to_string(),
+            supplier_sku: i.supplier_sku.clone(),
+            // Two decimals read back the same in any currency (`money::parse_cents`).
+            unit_cost: i.unit_cost_cents.map(|c| domain::money::plain(c, "USD")).unwrap_or_default(),
+            moq: i.moq.to_string(),
+            case_pack: i.case_pack.to_string(),
+        },
+        None => ItemInput::default(),
+    };
+    Ok(VariantSupply {
+        suppliers: suppliers::names(db, shop_id).await?,
+        own_supplier: item.map(|i| i.supplier_id),
+        vendor_supplier: suppliers::vendor_supplier(db, shop_id, vendor).await?,
+        input,
     })
 }
 

@@ -35,3 +35,15 @@ pub struct ImportOutcome {
     pub lines: usize,
     pub suppliers: usize,
 }
+
+/// Where a variant is ordered from, for the variant page's form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariantSupply {
+    /// (id, name) of every supplier of the shop.
+    pub suppliers: Vec<(i64, String)>,
+    /// The variant's own catalogue entry's supplier, if it has one.
+    pub own_supplier: Option<i64>,
+    /// The supplier its vendor defaults to.
+    pub vendor_supplier: Option<i64>,
+    pub input: domain::purchasing::ItemInput,
+}

@@ -79,4 +79,7 @@ pub struct VariantPage {
     /// Lead-time overrides set on this variant and on its product (empty fields inherit).
     pub own_lead_time: domain::watch::LeadTimeInput,
     pub product_lead_time: domain::watch::LeadTimeInput,
+    /// Where it is ordered from, and on what terms.
+    #[serde(default)]
+    pub supply: super::suppliers::VariantSupply,
 }

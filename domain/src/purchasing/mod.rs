@@ -19,6 +19,6 @@ pub use catalogue_csv::{
 pub use document::{DocLine, PurchaseOrderDoc, PO_CSV_HEADER};
 pub use gap::{first_gap, Arrival, StockGap};
 pub use order::{po_number, Receipt, Status, StatusError};
-pub use supplier::{is_email, SupplierDetails, SupplierInput};
+pub use supplier::{is_email, ItemChoice, ItemInput, SupplierDetails, SupplierInput};
 pub use supply::{by_supplier, Item, Supplier, SupplierBook};
 pub use terms::{accept, top_up_to_minimum, Accepted, Rounding, SupplyTerms, TermsError};

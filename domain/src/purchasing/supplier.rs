@@ -147,3 +147,111 @@ mod tests {
         }
     }
 }
+
+/// Where a variant is ordered from, as the variant page's form posts it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemInput {
+    /// A supplier id of the shop, or empty: back to the vendor's supplier.
+    pub supplier_id: String,
+    pub supplier_sku: String,
+    /// A decimal amount in the supplier's currency, or empty.
+    pub unit_cost: String,
+    pub moq: String,
+    pub case_pack: String,
+}
+
+/// A parsed catalogue entry for one variant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemChoice {
+    pub supplier_id: i64,
+    pub supplier_sku: String,
+    pub unit_cost_cents: Option<i64>,
+    pub terms: super::terms::SupplyTerms,
+}
+
+impl ItemInput {
+    /// `Ok(None)`: no supplier chosen, the variant follows its vendor's. MOQ or case pack 0
+    /// is refused at its field.
+    pub fn parse(&self) -> Result<Option<ItemChoice>, Vec<FieldError>> {
+        let id = self.supplier_id.trim();
+        if id.is_empty() {
+            return Ok(None);
+        }
+        let mut errors = Vec::new();
+        let supplier_id = id.parse::<i64>().map_err(|_| FieldError::new("supplier_id", "Choose one of the shop's suppliers."));
+        let unit_cost = self.unit_cost.trim();
+        let unit_cost_cents = match unit_cost {
+            "" => None,
+            c => match crate::money::parse_cents(c) {
+                Some(v) if v >= 0 => Some(v),
+                _ => {
+                    errors.push(FieldError::new("unit_cost", "Enter an amount such as 12.50, or leave it empty."));
+                    None
+                }
+            },
+        };
+        let mut count = |field: &str, text: &str, what: &str| -> u32 {
+            match text.trim() {
+                "" => 1,
+                t => match t.parse::<u32>() {
+                    Ok(0) => {
+                        errors.push(FieldError::new(field, format!("The {what} must be at least 1.")));
+                        1
+                    }
+                    Ok(n) => n,
+                    Err(_) => {
+                        errors.push(FieldError::new(field, format!("Enter the {what} as a whole number.")));
+                        1
+                    }
+                },
+            }
+        };
+        let moq = count("moq", &self.moq, "minimum order quantity");
+        let case_pack = count("case_pack", &self.case_pack, "case pack");
+        let supplier_id = match supplier_id {
+            Ok(id) => id,
+            Err(e) => {
+                errors.insert(0, e);
+                0
+            }
+        };
+        if self.supplier_sku.trim().chars().count() > MAX_FIELD {
+            errors.push(FieldError::new("supplier_sku", format!("Keep it under {MAX_FIELD} characters.")));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Some(ItemChoice {
+            supplier_id,
+            supplier_sku: self.supplier_sku.trim().to_string(),
+            unit_cost_cents,
+            terms: super::terms::SupplyTerms { moq, case_pack },
+        }))
+    }
+}
+
+#[cfg(test)]
+mod item_tests {
+    use super::*;
+
+    #[test]
+    fn a_variants_supplier_terms_parse_and_zero_is_refused() {
+        let input = |moq: &str, case: &str| ItemInput {
+            supplier_id: "4".into(),
+            supplier_sku: " NW-1 ".into(),
+            unit_cost: "2.5".into(),
+            moq: moq.into(),
+            case_pack: case.into(),
+        };
+        let ok = input("", "12").parse().unwrap().unwrap();
+        assert_eq!(
+            (ok.supplier_id, ok.supplier_sku.as_str(), ok.unit_cost_cents, ok.terms.moq, ok.terms.case_pack),
+            (4, "NW-1", Some(250), 1, 12)
+        );
+        let errs = input("0", "0").parse().unwrap_err();
+        assert_eq!(errs.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["moq", "case_pack"]);
+        assert_eq!(errs[1].message, "The case pack must be at least 1.");
+        assert_eq!(ItemInput::default().parse(), Ok(None));
+        assert_eq!(ItemInput { supplier_id: "x".into(), ..Default::default() }.parse().unwrap_err()[0].field, "supplier_id");
+    }
+}

@@ -247,3 +247,80 @@ pub async fn replace_catalogue(db: &D1Database, shop_id: i64, items: &[ResolvedI
     )
     .await
 }
+
+/// The shop's suppliers by name, for a choice list.
+pub async fn names(db: &D1Database, shop_id: i64) -> Result<Vec<(i64, String)>, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: i64,
+        name: String,
+    }
+    let rows: Vec<Row> = all(db, "SELECT id, name FROM suppliers WHERE shop_id = ?1 ORDER BY name COLLATE NOCASE", &[int(shop_id)]).await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
+}
+
+/// A variant's catalogue entry, if it has one.
+#[derive(Deserialize)]
+pub struct ItemRow {
+    pub supplier_id: i64,
+    pub supplier_sku: String,
+    pub unit_cost_cents: Option<i64>,
+    pub moq: i64,
+    pub case_pack: i64,
+}
+
+pub async fn item_of(db: &D1Database, shop_id: i64, variant_id: i64) -> Result<Option<ItemRow>, AppError> {
+    first(
+        db,
+        "SELECT supplier_id, supplier_sku, unit_cost_cents, moq, case_pack FROM supplier_items WHERE shop_id = ?1 AND variant_id = ?2",
+        &[int(shop_id), int(variant_id)],
+    )
+    .await
+}
+
+/// The supplier a variant's vendor defaults to, if any.
+pub async fn vendor_supplier(db: &D1Database, shop_id: i64, vendor: &str) -> Result<Option<i64>, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        supplier_id: i64,
+    }
+    let row: Option<Row> =
+        first(db, "SELECT supplier_id FROM supplier_vendors WHERE shop_id = ?1 AND vendor = ?2", &[int(shop_id), text(vendor)]).await?;
+    Ok(row.map(|r| r.supplier_id))
+}
+
+/// Sets (or, with `None`, removes) one variant's catalogue entry; `false` when the supplier
+/// or the variant is not the shop's (nothing written).
+pub async fn save_item(
+    db: &D1Database,
+    shop_id: i64,
+    variant_id: i64,
+    item: Option<&domain::purchasing::ItemChoice>,
+) -> Result<bool, AppError> {
+    let Some(i) = item else {
+        crate::server::d1::run(db, "DELETE FROM supplier_items WHERE shop_id = ?1 AND variant_id = ?2", &[int(shop_id), int(variant_id)])
+            .await?;
+        return Ok(true);
+    };
+    let r = prepare(
+        db,
+        "INSERT INTO supplier_items (shop_id, variant_id, supplier_id, supplier_sku, unit_cost_cents, moq, case_pack)
+         SELECT ?1, v.id, s.id, ?4, ?5, ?6, ?7 FROM variants v JOIN suppliers s ON s.shop_id = ?1 AND s.id = ?3
+         WHERE v.shop_id = ?1 AND v.id = ?2
+         ON CONFLICT(shop_id, variant_id) DO UPDATE SET supplier_id = excluded.supplier_id, supplier_sku = excluded.supplier_sku,
+           unit_cost_cents = excluded.unit_cost_cents, moq = excluded.moq, case_pack = excluded.case_pack",
+        &[
+            int(shop_id),
+            int(variant_id),
+            int(i.supplier_id),
+            text(&i.supplier_sku),
+            i.unit_cost_cents.map_or(worker::wasm_bindgen::JsValue::NULL, int),
+            int(i.terms.moq.into()),
+            int(i.terms.case_pack.into()),
+        ],
+    )?
+    .run()
+    .await
+    .map_err(|e| crate::server::context::internal("D1 write", e))?;
+    Ok(crate::server::d1::changes(&r) == 1)
+}

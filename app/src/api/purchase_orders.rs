@@ -22,6 +22,28 @@ fn quantity(field: &str, text: &str) -> Result<u32, AppError> {
     domain::engine::reorder::parse_order_quantity(text).map_err(|e| AppError::Invalid(vec![domain::FieldError::new(field, e.to_string())]))
 }
 
+/// One order of the session's shop, read for an action on it.
+#[cfg(feature = "ssr")]
+struct Loaded {
+    env: std::sync::Arc<worker::Env>,
+    shop_id: i64,
+    db: worker::D1Database,
+    page: OrderPage,
+    status: domain::purchasing::Status,
+}
+
+#[cfg(feature = "ssr")]
+async fn load(id: i64) -> Result<Loaded, AppError> {
+    use crate::server::context::{db, worker_env};
+    let env = worker_env().await?;
+    let shop = crate::server::session::current_shop(&env).await?;
+    let db = db(&env)?;
+    let page = crate::server::purchasing::order_page(&db, shop.id, id).await?;
+    let status =
+        domain::purchasing::Status::from_code(&page.head.status).ok_or_else(|| AppError::Conflict("Unknown order status.".into()))?;
+    Ok(Loaded { env, shop_id: shop.id, db, page, status })
+}
+
 /// Creates draft orders from one supplier's section of the reorder list, with the
 /// quantities the merchant set (`qty[<variant>_<location>]`; 0 leaves a line out): one order
 /// per destination location. The lines come from the shop's own reorder list, worked out
@@ -126,10 +148,8 @@ pub async fn save_purchase_order(
     notes: String,
     qty: BTreeMap<String, String>,
 ) -> Result<OrderPage, AppError> {
-    use crate::server::context::{db, run, worker_env};
+    use crate::server::context::run;
     use crate::server::repo::purchase_orders;
-    use crate::server::session::current_shop;
-    use domain::purchasing::Status;
     run(async move {
         let expected = expected_on.trim();
         if !expected.is_empty() && chrono::NaiveDate::parse_from_str(expected, "%Y-%m-%d").is_err() {
@@ -143,15 +163,11 @@ pub async fn save_purchase_order(
             let variant: i64 = key.parse().map_err(|_| AppError::Malformed(format!("unknown line {key}")))?;
             quantities.push((variant, quantity(&format!("qty-{key}"), text)?));
         }
-        let env = worker_env().await?;
-        let shop = current_shop(&env).await?;
-        let db = db(&env)?;
-        let page = crate::server::purchasing::order_page(&db, shop.id, id).await?;
-        let status = Status::from_code(&page.head.status).ok_or_else(|| AppError::Conflict("Unknown order status.".into()))?;
+        let Loaded { shop_id, db, status, .. } = load(id).await?;
         status.edit().map_err(|e| AppError::Conflict(e.to_string()))?;
         let notes: String = notes.trim().chars().take(2000).collect();
-        purchase_orders::update_draft(&db, shop.id, id, (!expected.is_empty()).then_some(expected), &notes, &quantities).await?;
-        crate::server::purchasing::order_page(&db, shop.id, id).await
+        purchase_orders::update_draft(&db, shop_id, id, (!expected.is_empty()).then_some(expected), &notes, &quantities).await?;
+        crate::server::purchasing::order_page(&db, shop_id, id).await
     })
     .await
 }
@@ -161,36 +177,30 @@ pub async fn save_purchase_order(
 /// a draft.
 #[server(endpoint = "purchase_orders/send", output = crate::api::codec::Json)]
 pub async fn send_purchase_order(id: i64) -> Result<OrderPage, AppError> {
-    use crate::server::context::{db, now_rfc3339, run, worker_env};
+    use crate::server::context::{now_rfc3339, run};
     use crate::server::repo::purchase_orders;
-    use crate::server::session::current_shop;
-    use domain::purchasing::Status;
     run(async move {
-        let env = worker_env().await?;
-        let shop = current_shop(&env).await?;
-        let db = db(&env)?;
+        let Loaded { env, shop_id, db, page, status } = load(id).await?;
         let now = now_rfc3339();
-        let page = crate::server::purchasing::order_page(&db, shop.id, id).await?;
-        let status = Status::from_code(&page.head.status).ok_or_else(|| AppError::Conflict("Unknown order status.".into()))?;
         let sent = status.send().map_err(|e| AppError::Conflict(e.to_string()))?;
         if page.lines.is_empty() {
             return Err(AppError::Conflict("This order has no lines left to send.".into()));
         }
         // Claimed first, so two clicks cannot email the supplier twice.
-        if !purchase_orders::set_status(&db, shop.id, id, status.code(), sent.code(), &now).await? {
+        if !purchase_orders::set_status(&db, shop_id, id, status.code(), sent.code(), &now).await? {
             return Err(AppError::Conflict("This order changed meanwhile. Reload the page.".into()));
         }
         if !page.head.supplier_email.is_empty() {
-            let sent_page = crate::server::purchasing::order_page(&db, shop.id, id).await?;
-            let shop_name = purchase_orders::shop_name(&db, shop.id).await?;
-            if let Err(e) = crate::server::purchasing::email_order(&env, shop.id, &sent_page, &shop_name, &now).await {
-                purchase_orders::set_status(&db, shop.id, id, sent.code(), status.code(), &now).await?;
+            let sent_page = crate::server::purchasing::order_page(&db, shop_id, id).await?;
+            let shop_name = purchase_orders::shop_name(&db, shop_id).await?;
+            if let Err(e) = crate::server::purchasing::email_order(&env, shop_id, &sent_page, &shop_name, &now).await {
+                purchase_orders::set_status(&db, shop_id, id, sent.code(), status.code(), &now).await?;
                 return Err(e);
             }
         }
         // Its units are on their way now: the variants' alerts (a stock gap among them) follow.
-        crate::server::queue::recalculate(&env, shop.id, Some(page.lines.iter().map(|l| l.variant_id).collect())).await?;
-        crate::server::purchasing::order_page(&db, shop.id, id).await
+        crate::server::queue::recalculate(&env, shop_id, Some(page.lines.iter().map(|l| l.variant_id).collect())).await?;
+        crate::server::purchasing::order_page(&db, shop_id, id).await
     })
     .await
 }
@@ -199,10 +209,9 @@ pub async fn send_purchase_order(id: i64) -> Result<OrderPage, AppError> {
 /// ordered is allowed, and the page flags it.
 #[server(endpoint = "purchase_orders/receive", output = crate::api::codec::Json)]
 pub async fn receive_purchase_order(id: i64, qty: BTreeMap<String, String>) -> Result<OrderPage, AppError> {
-    use crate::server::context::{db, now_rfc3339, run, worker_env};
+    use crate::server::context::{now_rfc3339, run};
     use crate::server::repo::purchase_orders;
-    use crate::server::session::current_shop;
-    use domain::purchasing::{Receipt, Status};
+    use domain::purchasing::Receipt;
     run(async move {
         let mut arrived: BTreeMap<i64, u32> = BTreeMap::new();
         for (key, text) in &qty {
@@ -212,11 +221,7 @@ pub async fn receive_purchase_order(id: i64, qty: BTreeMap<String, String>) -> R
         if arrived.values().all(|&u| u == 0) {
             return Err(AppError::Invalid(vec![domain::FieldError::new("qty", "Enter the units that arrived on at least one line.")]));
         }
-        let env = worker_env().await?;
-        let shop = current_shop(&env).await?;
-        let db = db(&env)?;
-        let page = crate::server::purchasing::order_page(&db, shop.id, id).await?;
-        let status = Status::from_code(&page.head.status).ok_or_else(|| AppError::Conflict("Unknown order status.".into()))?;
+        let Loaded { env, shop_id, db, page, status } = load(id).await?;
         let receipt = Receipt {
             lines: page
                 .lines
@@ -230,36 +235,30 @@ pub async fn receive_purchase_order(id: i64, qty: BTreeMap<String, String>) -> R
         };
         let next = status.receive(&receipt).map_err(|e| AppError::Conflict(e.to_string()))?;
         let units: Vec<(i64, u32)> = arrived.into_iter().filter(|(v, _)| page.lines.iter().any(|l| l.variant_id == *v)).collect();
-        if !purchase_orders::receive(&db, shop.id, id, status.code(), next.code(), &units, &now_rfc3339()).await? {
+        if !purchase_orders::receive(&db, shop_id, id, status.code(), next.code(), &units, &now_rfc3339()).await? {
             return Err(AppError::Conflict("This order changed meanwhile. Reload the page.".into()));
         }
-        crate::server::queue::recalculate(&env, shop.id, Some(page.lines.iter().map(|l| l.variant_id).collect())).await?;
-        crate::server::purchasing::order_page(&db, shop.id, id).await
+        crate::server::queue::recalculate(&env, shop_id, Some(page.lines.iter().map(|l| l.variant_id).collect())).await?;
+        crate::server::purchasing::order_page(&db, shop_id, id).await
     })
     .await
 }
 
 #[server(endpoint = "purchase_orders/cancel", output = crate::api::codec::Json)]
 pub async fn cancel_purchase_order(id: i64) -> Result<OrderPage, AppError> {
-    use crate::server::context::{db, now_rfc3339, run, worker_env};
+    use crate::server::context::{now_rfc3339, run};
     use crate::server::repo::purchase_orders;
-    use crate::server::session::current_shop;
-    use domain::purchasing::Status;
     run(async move {
-        let env = worker_env().await?;
-        let shop = current_shop(&env).await?;
-        let db = db(&env)?;
-        let page = crate::server::purchasing::order_page(&db, shop.id, id).await?;
-        let status = Status::from_code(&page.head.status).ok_or_else(|| AppError::Conflict("Unknown order status.".into()))?;
+        let Loaded { env, shop_id, db, page, status } = load(id).await?;
         let next = status.cancel().map_err(|e| AppError::Conflict(e.to_string()))?;
-        if !purchase_orders::set_status(&db, shop.id, id, status.code(), next.code(), &now_rfc3339()).await? {
+        if !purchase_orders::set_status(&db, shop_id, id, status.code(), next.code(), &now_rfc3339()).await? {
             return Err(AppError::Conflict("This order changed meanwhile. Reload the page.".into()));
         }
-        if status != Status::Draft {
+        if status != domain::purchasing::Status::Draft {
             // Units of a sent order were counted as on their way.
-            crate::server::queue::recalculate(&env, shop.id, Some(page.lines.iter().map(|l| l.variant_id).collect())).await?;
+            crate::server::queue::recalculate(&env, shop_id, Some(page.lines.iter().map(|l| l.variant_id).collect())).await?;
         }
-        crate::server::purchasing::order_page(&db, shop.id, id).await
+        crate::server::purchasing::order_page(&db, shop_id, id).await
     })
     .await
 }

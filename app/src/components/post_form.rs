@@ -58,6 +58,15 @@ impl<T: DeserializeOwned + Send + Sync + 'static> FormAction<T> {
         self.version
     }
 
+    /// The last answer's message for `field`, if it refused that field (reactive).
+    pub fn error_at(&self, field: &str) -> Option<String> {
+        self.value.with(|v| {
+            v.as_ref()
+                .and_then(|r| r.as_ref().err())
+                .and_then(|e| e.field_errors().iter().find(|f| f.field == field).map(|f| f.message.clone()))
+        })
+    }
+
     /// The submit handler, type-erased so every form's view is one and the same type.
     fn handler(self) -> Callback<SubmitEvent> {
         Callback::new(move |ev: SubmitEvent| {

@@ -156,14 +156,7 @@ fn Feedback(slug: String) -> impl IntoView {
 #[component]
 fn ContactForm(slug: String) -> impl IntoView {
     let send = FormAction::of::<ContactSupport>();
-    let field_error = move |field: &'static str| {
-        move || {
-            send.value()
-                .get()
-                .and_then(|r| r.err())
-                .and_then(|e| e.field_errors().iter().find(|f| f.field == field).map(|f| f.message.clone()))
-        }
-    };
+    let field_error = move |field: &'static str| move || send.error_at(field);
     view! {
         <section aria-labelledby="contact" class="section">
             <h2 id="contact">"Still stuck? Contact support"</h2>

@@ -213,13 +213,7 @@ fn LinesTable(lines: Vec<OrderLineRow>, currency: String) -> impl IntoView {
 }
 
 fn field_error(action: FormAction<OrderPage>, field: String) -> impl Fn() -> Option<String> + Send + Sync + 'static {
-    move || {
-        action
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .and_then(|e| e.field_errors().iter().find(|f| f.field == field).map(|f| f.message.clone()))
-    }
+    move || action.error_at(&field)
 }
 
 #[component]

@@ -243,15 +243,7 @@ fn SupplierForm(v: VariantPage, on_saved: Callback<()>, saved: RwSignal<bool>) -
 #[component]
 fn SupplyForm(supply: VariantSupply, variant_id: i64) -> impl IntoView {
     let action = FormAction::of::<SaveSupplierItem>();
-    let message = move |field: &'static str| {
-        move || {
-            action
-                .value()
-                .get()
-                .and_then(|r| r.err())
-                .and_then(|e| e.field_errors().iter().find(|f| f.field == field).map(|f| f.message.clone()))
-        }
-    };
+    let message = move |field: &'static str| move || action.error_at(field);
     let outcome = move || {
         action.value().get().map(|r| match r {
             Ok(()) => {

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { BASE, DEMO, get, serverFn, formPostWithoutJs, ensureSynced, until, launchBrowser, signedInContext, hydratedPage as openHydrated } from './helpers.mjs';
 
 const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
-const KIND_LABELS = { out_of_stock: 'Out of stock', reorder_now: 'Reorder now', low_stock: 'Low stock', overstock: 'Overstock', dead_stock: 'Dead stock' };
+const KIND_LABELS = { out_of_stock: 'Out of stock', reorder_now: 'Reorder now', low_stock: 'Low stock', overstock: 'Overstock', dead_stock: 'Dead stock', stock_gap: 'Stock gap' };
 let browser;
 let context; // a plain browser tab, signed in through OAuth
 const touched = new Set(); // alerts this file changed, put back to open afterwards

@@ -8,8 +8,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { BASE, DEMO, get, serverFn, ensureSynced, until, launchBrowser, signedInContext } from './helpers.mjs';
 
 const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
-const HEADER = 'vendor,sku,product,variant,location,on_hand,incoming,order_qty,unit_cost';
-const QTY = 7; // the quantity column
+const HEADER = 'supplier,sku,supplier_sku,product,variant,location,on_hand,incoming,order_qty,unit_cost';
+const QTY = 8; // the quantity column
+const LOCATION = 5;
 let browser;
 let context; // a plain browser tab, signed in through OAuth
 
@@ -60,10 +61,10 @@ test('before hydration the page lists every line with its suggested quantity and
   const { res, text } = await get('/app/reorder');
   assert.equal(res.status, 200);
   const hrefs = [...text.matchAll(/href="(data:text\/csv;charset=utf-8,[^"]*)"/g)].map((m) => decodeHref(m[1]));
-  assert.ok(hrefs.length >= 2, 'the whole order and one per vendor');
+  assert.ok(hrefs.length >= 2, 'the whole order and one per supplier');
   const [all, ...perVendor] = hrefs.map(parseCsv);
   assert.equal(all[0].join(','), HEADER);
-  // The per-vendor purchase orders together are the whole one.
+  // The per-supplier purchase orders together are the whole one.
   assert.deepEqual(perVendor.flatMap((rows) => rows.slice(1)), all.slice(1));
   const inputs = [...text.matchAll(/<input[^>]*class="qty-input"[^>]*>/g)].map((m) => m[0]);
   assert.equal(inputs.length, all.length - 1, 'one quantity field per CSV line');
@@ -93,7 +94,7 @@ test('edited quantities reach the totals and the CSV; 0 leaves a line out; a non
   // Each field's accessible name says which line it orders.
   const firstInput = inputs.nth(0);
   const name = await firstInput.evaluate((el) => el.labels[0].textContent);
-  assert.ok(name.startsWith('Order quantity for ') && name.endsWith(`(${first[1]}) at ${first[4]}`), name);
+  assert.ok(name.startsWith('Order quantity for ') && name.endsWith(`(${first[1]}) at ${first[LOCATION]}`), name);
   assert.equal(await page.getByRole('spinbutton', { name, exact: true }).count(), 1);
   assert.equal(await firstInput.inputValue(), first[QTY]);
 
@@ -106,7 +107,7 @@ test('edited quantities reach the totals and the CSV; 0 leaves a line out; a non
   const edited = parseCsv(await download(page, link)).slice(1);
   assert.deepEqual(edited, [[...first.slice(0, QTY), '777', first[QTY + 1]], ...rows.slice(2)],
     'the first line carries 777, the zeroed line is gone, the rest as suggested');
-  assert.ok(!edited.some((r) => r[1] === second[1] && r[4] === second[4] && r[0] === second[0]), 'no row for the zeroed line');
+  assert.ok(!edited.some((r) => r[1] === second[1] && r[LOCATION] === second[LOCATION] && r[0] === second[0]), 'no row for the zeroed line');
   // The line total and the vendor's total follow (the suggested quantity stays shown).
   const row = firstInput.locator('xpath=ancestor::tr');
   const unitCents = Math.round(Number(first[QTY + 1]) * 100);

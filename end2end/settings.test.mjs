@@ -10,7 +10,7 @@ let context;
 let shopId;
 
 const LIVE = "state IN ('open', 'acknowledged', 'snoozed')";
-const ALL_KINDS = ['out_of_stock', 'reorder_now', 'low_stock', 'overstock', 'dead_stock'];
+const ALL_KINDS = ['out_of_stock', 'reorder_now', 'low_stock', 'overstock', 'dead_stock', 'stock_gap'];
 
 /** Watches everything again (the state the other tests expect). */
 async function watchEverything() {

@@ -192,17 +192,17 @@ test('the health endpoint proves D1, KV and the queue binding answer', async () 
   assert.deepEqual(JSON.parse(text), { ok: true, d1: 'ok', kv: 'ok', queue: 'ok' });
 });
 
-test('the reorder list groups what to order by vendor and downloads as a CSV purchase order', async () => {
+test('the reorder list groups what to order by supplier and downloads as a CSV purchase order', async () => {
   const r = await serverFn('reorder', {});
   assert.equal(r.status, 200, r.text);
   assert.ok(r.json.orders.length > 0, 'the demo shop has something to reorder');
-  const vendors = r.json.orders.map((o) => o.vendor);
-  assert.deepEqual(vendors, [...vendors].sort());
+  const suppliers = r.json.orders.map((o) => o.supplier);
+  assert.deepEqual(suppliers, [...suppliers].sort());
   for (const o of r.json.orders) {
     assert.ok(o.lines.every((l) => l.suggested_qty > 0));
   }
   const lines = r.json.csv.trim().split('\r\n');
-  assert.equal(lines[0], 'vendor,sku,product,variant,location,on_hand,incoming,order_qty,unit_cost');
+  assert.equal(lines[0], 'supplier,sku,supplier_sku,product,variant,location,on_hand,incoming,order_qty,unit_cost');
   assert.equal(lines.length - 1, r.json.orders.reduce((n, o) => n + o.lines.length, 0));
   // More days of cover, more to order.
   const longer = await serverFn('reorder', { cover_days: '90' });
@@ -211,5 +211,5 @@ test('the reorder list groups what to order by vendor and downloads as a CSV pur
   const page = await get('/app/reorder');
   assert.equal(page.res.status, 200);
   assert.match(page.text, /Download purchase order \(CSV\)/);
-  assert.match(page.text, /href="data:text\/csv;charset=utf-8,vendor%2Csku/);
+  assert.match(page.text, /href="data:text\/csv;charset=utf-8,supplier%2Csku/);
 });

@@ -10,10 +10,11 @@ use std::collections::BTreeMap;
 
 pub use crate::wire::purchase_orders::{Created, CreatedOrder, OrderLineRow, OrderPage, OrderSummary};
 
-/// "1_2" (variant id, location id) → the pair.
+/// "v1_2" (variant id, location id) → the pair. The letter keeps the form's key from reading
+/// as a list index (serde_qs takes a key that starts with a digit for one).
 #[cfg(feature = "ssr")]
 fn line_key(key: &str) -> Option<(i64, i64)> {
-    let (v, l) = key.split_once('_')?;
+    let (v, l) = key.strip_prefix('v')?.split_once('_')?;
     Some((v.parse().ok()?, l.parse().ok()?))
 }
 
@@ -45,11 +46,15 @@ async fn load(id: i64) -> Result<Loaded, AppError> {
 }
 
 /// Creates draft orders from one supplier's section of the reorder list, with the
-/// quantities the merchant set (`qty[<variant>_<location>]`; 0 leaves a line out): one order
+/// quantities the merchant set (`qty[v<variant>_<location>]`; 0 leaves a line out): one order
 /// per destination location. The lines come from the shop's own reorder list, worked out
 /// again here, never from the form.
 #[server(endpoint = "purchase_orders/create", output = crate::api::codec::Json)]
-pub async fn create_purchase_orders(supplier: String, cover_days: Option<u32>, qty: BTreeMap<String, String>) -> Result<Created, AppError> {
+pub async fn create_purchase_orders(
+    supplier: String,
+    cover_days: Option<u32>,
+    #[server(default)] qty: BTreeMap<String, String>,
+) -> Result<Created, AppError> {
     use crate::server::context::{db, now_rfc3339, run, today_in, worker_env};
     use crate::server::repo::purchase_orders::{self, NewLine, NewOrder};
     use crate::server::session::current_shop;
@@ -146,7 +151,7 @@ pub async fn save_purchase_order(
     id: i64,
     expected_on: String,
     notes: String,
-    qty: BTreeMap<String, String>,
+    #[server(default)] qty: BTreeMap<String, String>,
 ) -> Result<OrderPage, AppError> {
     use crate::server::context::run;
     use crate::server::repo::purchase_orders;
@@ -208,7 +213,7 @@ pub async fn send_purchase_order(id: i64) -> Result<OrderPage, AppError> {
 /// Records units that arrived now (`qty[<variant>]`, added to what arrived before). More than
 /// ordered is allowed, and the page flags it.
 #[server(endpoint = "purchase_orders/receive", output = crate::api::codec::Json)]
-pub async fn receive_purchase_order(id: i64, qty: BTreeMap<String, String>) -> Result<OrderPage, AppError> {
+pub async fn receive_purchase_order(id: i64, #[server(default)] qty: BTreeMap<String, String>) -> Result<OrderPage, AppError> {
     use crate::server::context::{now_rfc3339, run};
     use crate::server::repo::purchase_orders;
     use domain::purchasing::Receipt;

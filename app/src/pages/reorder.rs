@@ -146,7 +146,7 @@ fn SupplierSection(o: SupplierOrder, overrides: RwSignal<QuantityOverrides>, cur
                     .iter()
                     .map(|l| {
                         let qty = q.get(&(l.variant_id, l.location_id)).copied().unwrap_or(l.order_qty);
-                        view! { <input type="hidden" name=format!("qty[{}_{}]", l.variant_id, l.location_id) value=qty.to_string()/> }
+                        view! { <input type="hidden" name=format!("qty[v{}_{}]", l.variant_id, l.location_id) value=qty.to_string()/> }
                     })
                     .collect_view()
             })

@@ -9,22 +9,12 @@ pub use crate::wire::suppliers::{ImportOutcome, SupplierRow, SuppliersPage};
 
 #[server(endpoint = "suppliers", output = crate::api::codec::Json)]
 pub async fn load_suppliers() -> Result<SuppliersPage, AppError> {
-    use crate::server::context::{db, now_rfc3339, run, worker_env};
-    use crate::server::repo::suppliers;
+    use crate::server::context::{db, run, worker_env};
     use crate::server::session::current_shop;
     run(async move {
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        let db = db(&env)?;
-        suppliers::ensure_vendor_suppliers(&db, shop.id, &now_rfc3339()).await?;
-        let list = suppliers::list(&db, shop.id).await?;
-        let catalogue = suppliers::catalogue(&db, shop.id).await?;
-        Ok(SuppliersPage {
-            suppliers: list,
-            shop_currency: shop.currency,
-            catalogue_csv: domain::purchasing::write_catalogue(&catalogue),
-            catalogue_lines: catalogue.len(),
-        })
+        crate::server::purchasing::suppliers_page(&db(&env)?, shop.id, &shop.currency).await
     })
     .await
 }

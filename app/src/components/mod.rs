@@ -6,5 +6,6 @@ pub mod format;
 pub mod help_search;
 pub mod nav;
 pub mod post_form;
+pub mod server_html;
 pub mod summary_cards;
 pub mod sync_progress;

@@ -1,5 +1,4 @@
 use super::settings_watch::LeadTimeFields;
-use crate::api::suppliers::SaveSupplierItem;
 use crate::api::variant::{variant_detail, VariantPage};
 use crate::api::watch::SaveLeadTime;
 use crate::components::alert_table::variant_href;
@@ -7,7 +6,7 @@ use crate::components::charts::{DemandChart, StockChart, WeekdayChart};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::format::{days, money, per_day};
 use crate::components::post_form::{FormAction, PostForm};
-use crate::wire::suppliers::VariantSupply;
+use crate::components::server_html::returned_post;
 use domain::engine::explain::{method_label, pattern_label};
 use domain::watch::LeadTimeInput;
 use leptos::prelude::*;
@@ -27,10 +26,15 @@ pub fn VariantDetailPage() -> impl IntoView {
     };
     // Set when the supplier form saved: the page reloads its numbers and says so.
     let saved = RwSignal::new(false);
-    let data = Resource::new(key, |(id, location)| async move {
-        match id {
-            Some(id) => variant_detail(id, location).await,
-            None => Err(crate::error::AppError::NotFound("No such variant.".into())),
+    // A supplier-terms post refused without the wasm comes back here, for its messages.
+    let (path, err) = returned_post();
+    let data = Resource::new(key, move |(id, location)| {
+        let (path, err) = (path.clone(), err.clone());
+        async move {
+            match id {
+                Some(id) => variant_detail(id, location, path, err).await,
+                None => Err(crate::error::AppError::NotFound("No such variant.".into())),
+            }
         }
     });
     view! {
@@ -227,7 +231,7 @@ fn SupplierForm(v: VariantPage, on_saved: Callback<()>, saved: RwSignal<bool>) -
                 {format!("Vendor: {}. Lead time in use: {} days. ", if v.vendor.is_empty() { "none set" } else { &v.vendor }, e.lead_time_days)}
                 "Empty fields inherit from the product, then the vendor, then "<a href="/app/settings#lead-times">"Settings"</a>"."
             </p>
-            <SupplyForm supply=v.supply.clone() variant_id=v.variant_id/>
+            <div class="server-html" inner_html=v.supply_html.clone()></div>
             {move || saved.get().then(|| view! { <p class="banner banner-success" role="status">"Lead time saved. The numbers above use it."</p> })}
             <LeadTimeForm scope="variant" key=v.variant_id initial=v.own_lead_time.clone() label="Save for this variant" primary=true on_saved/>
             <details class="product-lead-time">
@@ -235,65 +239,6 @@ fn SupplierForm(v: VariantPage, on_saved: Callback<()>, saved: RwSignal<bool>) -
                 <LeadTimeForm scope="product" key=v.product_id initial=v.product_lead_time.clone() label="Save for the product" primary=false on_saved/>
             </details>
         </section>
-    }
-}
-
-/// Where the variant is ordered from, under which supplier SKU, at what cost, minimum and
-/// case pack (its line in the supplier catalogue); no supplier chosen: its vendor's.
-#[component]
-fn SupplyForm(supply: VariantSupply, variant_id: i64) -> impl IntoView {
-    let action = FormAction::of::<SaveSupplierItem>();
-    let message = move |field: &'static str| move || action.error_at(field);
-    let outcome = move || {
-        action.value().get().map(|r| match r {
-            Ok(()) => {
-                view! { <p class="banner banner-success" role="status">"Supplier terms saved. The reorder list uses them."</p> }.into_any()
-            }
-            Err(e) if e.field_errors().is_empty() => {
-                view! { <p class="banner banner-critical" role="alert">{e.to_string()}</p> }.into_any()
-            }
-            Err(_) => ().into_any(),
-        })
-    };
-    let vendor_name = supply.vendor_supplier.and_then(|id| supply.suppliers.iter().find(|(s, _)| *s == id)).map(|(_, n)| n.clone());
-    let default_label = vendor_name.map_or("Its vendor's supplier".to_string(), |n| format!("Its vendor's supplier ({n})"));
-    let own = supply.own_supplier;
-    let input = supply.input;
-    let field = move |name: &'static str, label: &'static str, value: String| {
-        let id = format!("item-{name}");
-        view! {
-            <div class="field">
-                <label for=id.clone()>{label}</label>
-                <input id=id.clone() name=format!("item[{name}]") type="text" value=value aria-describedby=format!("{id}-error")/>
-                <p class="field-error" id=format!("{id}-error") aria-live="polite">{message(name)}</p>
-            </div>
-        }
-    };
-    view! {
-        <PostForm action class="form" novalidate=true id="supply-form">
-            <input type="hidden" name="variant_id" value=variant_id.to_string()/>
-            <div class="field-row">
-                <div class="field">
-                    <label for="item-supplier_id">"Ordered from"</label>
-                    <select id="item-supplier_id" name="item[supplier_id]" aria-describedby="item-supplier_id-error">
-                        <option value="" selected=own.is_none()>{default_label}</option>
-                        {supply.suppliers.into_iter().map(|(id, name)| view! { <option value=id.to_string() selected=own == Some(id)>{name}</option> }).collect_view()}
-                    </select>
-                    <p class="field-error" id="item-supplier_id-error" aria-live="polite">{message("supplier_id")}</p>
-                </div>
-                {field("supplier_sku", "Supplier SKU", input.supplier_sku)}
-                {field("unit_cost", "Unit cost (supplier's currency)", input.unit_cost)}
-            </div>
-            <div class="field-row">
-                {field("moq", "Minimum order quantity", input.moq)}
-                {field("case_pack", "Case pack", input.case_pack)}
-            </div>
-            <div class="form-actions">
-                <button type="submit" class="button" disabled=move || action.pending().get()>"Save supplier terms"</button>
-                " "<a href="/app/settings/suppliers">"All suppliers"</a>
-            </div>
-            {outcome}
-        </PostForm>
     }
 }
 

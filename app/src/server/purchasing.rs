@@ -6,6 +6,7 @@ use super::mail::{Attachment, Mailer, Message};
 use super::repo::{purchase_orders, suppliers};
 use crate::error::AppError;
 use crate::wire::purchase_orders::{OrderHead, OrderLineRow, OrderPage};
+use crate::wire::suppliers::SuppliersPage;
 use base64::Engine as _;
 use chrono::NaiveDate;
 use domain::engine::SupplierOrder;
@@ -107,4 +108,18 @@ pub async fn email_order(env: &worker::Env, shop_id: i64, page: &OrderPage, shop
     };
     let mailer = super::mail::from_env(env, now)?;
     mailer.send(&message).await.map_err(|e| internal("purchase order email", e))
+}
+
+/// Settings → Suppliers: every supplier (a vendor's created first if missing) and the whole
+/// catalogue as CSV.
+pub async fn suppliers_page(db: &D1Database, shop_id: i64, shop_currency: &str) -> Result<SuppliersPage, AppError> {
+    suppliers::ensure_vendor_suppliers(db, shop_id, &super::context::now_rfc3339()).await?;
+    let list = suppliers::list(db, shop_id).await?;
+    let catalogue = suppliers::catalogue(db, shop_id).await?;
+    Ok(SuppliersPage {
+        suppliers: list,
+        shop_currency: shop_currency.to_string(),
+        catalogue_csv: domain::purchasing::write_catalogue(&catalogue),
+        catalogue_lines: catalogue.len(),
+    })
 }

@@ -22,6 +22,7 @@ pub async fn load(
     variant_id: i64,
     location_id: Option<i64>,
     today: NaiveDate,
+    returned: Option<(String, String)>,
 ) -> Result<VariantPage, AppError> {
     let super::recalc::ShopAssessment { rows, assessments, .. } = assess_shop(db, shop.id, Some(&[variant_id]), today).await?;
     let not_found =
@@ -40,7 +41,7 @@ pub async fn load(
     let pattern = forecasts::pattern(db, shop.id, variant_id).await?;
     let shop_pattern = forecasts::pattern(db, shop.id, 0).await?;
     let (own, product) = super::repo::watch::for_variant(db, shop.id, variant_id, first.product_id).await?;
-    let supply = supply_of(db, shop.id, variant_id, &first.vendor).await?;
+    let supply_html = super::supply_form::html(supply_of(db, shop.id, variant_id).await?, variant_id, returned);
 
     let past = past_days(from, today, &days);
     let z = a.explanation.z;
@@ -110,14 +111,16 @@ pub async fn load(
         product_id: first.product_id,
         own_lead_time: LeadTimeInput::from_overrides(&own),
         product_lead_time: LeadTimeInput::from_overrides(&product),
-        supply,
+        supply_html,
     })
 }
 
 /// The variant's supplier and terms for its form: its own catalogue entry, else its
-/// vendor's supplier with single units.
-async fn supply_of(db: &D1Database, shop_id: i64, variant_id: i64, vendor: &str) -> Result<VariantSupply, AppError> {
+/// vendor's supplier with single units; `NotFound` for a variant that is not the shop's.
+pub async fn supply_of(db: &D1Database, shop_id: i64, variant_id: i64) -> Result<VariantSupply, AppError> {
     use super::repo::suppliers;
+    let vendor = suppliers::vendor_of(db, shop_id, variant_id).await?.ok_or_else(|| AppError::NotFound("That variant".into()))?;
+    let vendor = vendor.as_str();
     suppliers::ensure_vendor_suppliers(db, shop_id, &super::context::now_rfc3339()).await?;
     let item = suppliers::item_of(db, shop_id, variant_id).await?;
     let input = match &item {

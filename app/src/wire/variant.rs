@@ -79,7 +79,7 @@ pub struct VariantPage {
     /// Lead-time overrides set on this variant and on its product (empty fields inherit).
     pub own_lead_time: domain::watch::LeadTimeInput,
     pub product_lead_time: domain::watch::LeadTimeInput,
-    /// Where it is ordered from, and on what terms.
-    #[serde(default)]
-    pub supply: super::suppliers::VariantSupply,
+    /// Where it is ordered from, and on what terms: a form rendered on the server
+    /// (`server::supply_form`).
+    pub supply_html: String,
 }

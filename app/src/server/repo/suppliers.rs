@@ -324,3 +324,18 @@ pub async fn save_item(
     .map_err(|e| crate::server::context::internal("D1 write", e))?;
     Ok(crate::server::d1::changes(&r) == 1)
 }
+
+/// A variant's vendor (its product's), if the variant is the shop's.
+pub async fn vendor_of(db: &D1Database, shop_id: i64, variant_id: i64) -> Result<Option<String>, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        vendor: String,
+    }
+    let row: Option<Row> = first(
+        db,
+        "SELECT p.vendor FROM variants v JOIN products p ON p.shop_id = v.shop_id AND p.id = v.product_id WHERE v.shop_id = ?1 AND v.id = ?2",
+        &[int(shop_id), int(variant_id)],
+    )
+    .await?;
+    Ok(row.map(|r| r.vendor))
+}

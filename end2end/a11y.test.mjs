@@ -85,6 +85,13 @@ test('settings have no serious accessibility violations, with a field in error t
   });
 });
 
+test('suppliers and purchase orders have no serious accessibility violations', async () => {
+  await assertAccessible('/app/settings/suppliers');
+  const [s] = await d1(`SELECT su.id FROM suppliers su JOIN shops s ON s.id = su.shop_id WHERE s.domain = '${DEMO}' LIMIT 1`);
+  await assertAccessible(`/app/settings/suppliers?edit=${s.id}`);
+  await assertAccessible('/app/purchase-orders');
+});
+
 test('the help center has no serious accessibility violations', async () => {
   const slug = 'getting-started';
   assert.ok(existsSync(new URL(`../help/${slug}.md`, import.meta.url)), `help/${slug}.md exists`);

@@ -18,6 +18,12 @@ fn line_key(key: &str) -> Option<(i64, i64)> {
     Some((v.parse().ok()?, l.parse().ok()?))
 }
 
+/// "v123" → the variant id.
+#[cfg(feature = "ssr")]
+fn variant_key(key: &str) -> Result<i64, AppError> {
+    key.strip_prefix('v').and_then(|v| v.parse().ok()).ok_or_else(|| AppError::Malformed(format!("unknown line {key}")))
+}
+
 #[cfg(feature = "ssr")]
 fn quantity(field: &str, text: &str) -> Result<u32, AppError> {
     domain::engine::reorder::parse_order_quantity(text).map_err(|e| AppError::Invalid(vec![domain::FieldError::new(field, e.to_string())]))
@@ -145,7 +151,7 @@ pub async fn purchase_order(id: i64) -> Result<OrderPage, AppError> {
 }
 
 /// A draft's expected delivery day (YYYY-MM-DD or empty), notes and line quantities
-/// (`qty[<variant>]`; 0 removes a line).
+/// (`qty[v<variant>]`; 0 removes a line).
 #[server(endpoint = "purchase_orders/save", output = crate::api::codec::Json)]
 pub async fn save_purchase_order(
     id: i64,
@@ -165,8 +171,8 @@ pub async fn save_purchase_order(
         }
         let mut quantities = Vec::new();
         for (key, text) in &qty {
-            let variant: i64 = key.parse().map_err(|_| AppError::Malformed(format!("unknown line {key}")))?;
-            quantities.push((variant, quantity(&format!("qty-{key}"), text)?));
+            let variant = variant_key(key)?;
+            quantities.push((variant, quantity(&format!("qty-{variant}"), text)?));
         }
         let Loaded { shop_id, db, status, .. } = load(id).await?;
         status.edit().map_err(|e| AppError::Conflict(e.to_string()))?;
@@ -210,7 +216,7 @@ pub async fn send_purchase_order(id: i64) -> Result<OrderPage, AppError> {
     .await
 }
 
-/// Records units that arrived now (`qty[<variant>]`, added to what arrived before). More than
+/// Records units that arrived now (`qty[v<variant>]`, added to what arrived before). More than
 /// ordered is allowed, and the page flags it.
 #[server(endpoint = "purchase_orders/receive", output = crate::api::codec::Json)]
 pub async fn receive_purchase_order(id: i64, #[server(default)] qty: BTreeMap<String, String>) -> Result<OrderPage, AppError> {
@@ -220,8 +226,8 @@ pub async fn receive_purchase_order(id: i64, #[server(default)] qty: BTreeMap<St
     run(async move {
         let mut arrived: BTreeMap<i64, u32> = BTreeMap::new();
         for (key, text) in &qty {
-            let variant: i64 = key.parse().map_err(|_| AppError::Malformed(format!("unknown line {key}")))?;
-            arrived.insert(variant, quantity(&format!("received-{key}"), text)?);
+            let variant = variant_key(key)?;
+            arrived.insert(variant, quantity(&format!("received-{variant}"), text)?);
         }
         if arrived.values().all(|&u| u == 0) {
             return Err(AppError::Invalid(vec![domain::FieldError::new("qty", "Enter the units that arrived on at least one line.")]));

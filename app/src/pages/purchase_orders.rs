@@ -277,7 +277,7 @@ mod html {
                                             <td>{l.supplier_sku.clone()}</td>
                                             <td class="num qty-cell">
                                                 <label class="visually-hidden" for=input.clone()>{format!("Quantity of {}", l.title)}</label>
-                                                <input id=input.clone() class="qty-input" name=format!("qty[{}]", l.variant_id) type="number" min="0" step="1"
+                                                <input id=input.clone() class="qty-input" name=format!("qty[v{}]", l.variant_id) type="number" min="0" step="1"
                                                     value=l.quantity.to_string() aria-describedby=format!("{input}-error")/>
                                                 <span class="qty-error" id=format!("{input}-error") aria-live="polite">{error}</span>
                                             </td>
@@ -335,7 +335,7 @@ mod html {
                                             <td class="num">{l.received}</td>
                                             <td class="num qty-cell">
                                                 <label class="visually-hidden" for=input.clone()>{format!("Units of {} that arrived now", l.title)}</label>
-                                                <input id=input.clone() class="qty-input" name=format!("qty[{}]", l.variant_id) type="number" min="0" step="1"
+                                                <input id=input.clone() class="qty-input" name=format!("qty[v{}]", l.variant_id) type="number" min="0" step="1"
                                                     value=left.to_string() aria-describedby=format!("{input}-error")/>
                                                 <span class="qty-error" id=format!("{input}-error") aria-live="polite">{error}</span>
                                             </td>

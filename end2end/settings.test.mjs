@@ -46,7 +46,7 @@ test('unchecked alert kinds and locations lose their alerts, and nothing is save
   const { page, errors } = await hydratedPage('/app/settings');
   const form = page.locator('#watch-form');
   // Every kind unchecked: refused at the field, nothing saved.
-  for (const label of ['Out of stock', 'Reorder now', 'Low stock', 'Overstock', 'Dead stock']) {
+  for (const label of ['Out of stock', 'Reorder now', 'Low stock', 'Overstock', 'Dead stock', 'Stock gap']) {
     await form.getByLabel(label, { exact: true }).uncheck();
   }
   await form.getByRole('button', { name: 'Save what to watch' }).click();
@@ -54,7 +54,7 @@ test('unchecked alert kinds and locations lose their alerts, and nothing is save
   assert.equal((await serverFn('settings')).json.watch.input.kinds.overstock, 'on', 'nothing saved');
 
   // All but Overstock, and not the chosen location; keyboard for one of them.
-  for (const label of ['Out of stock', 'Reorder now', 'Low stock', 'Dead stock']) {
+  for (const label of ['Out of stock', 'Reorder now', 'Low stock', 'Dead stock', 'Stock gap']) {
     await form.getByLabel(label, { exact: true }).check();
   }
   await form.getByLabel(loc.name, { exact: true }).focus();
@@ -121,7 +121,7 @@ test('a vendor lead time reaches its variants, a variant\'s own beats it, and bo
   const vp = await hydratedPage(`/app/variants/${v.variant_id}?location=${v.location_id}`);
   const leadTime = () => vp.page.locator('dl.facts div').filter({ has: vp.page.locator('dt', { hasText: /^Lead time$/ }) }).locator('dd');
   await until('45 days in use', async () => (await leadTime().innerText()) === '45 days');
-  assert.match(await vp.page.locator('#supplier-h + p').innerText(), new RegExp(`Supplier \\(vendor\\): ${v.vendor.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\. Lead time in use: 45 days`));
+  assert.match(await vp.page.locator('#supplier-h + p').innerText(), new RegExp(`Vendor: ${v.vendor.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\. Lead time in use: 45 days`));
   // Its own lead time beats the vendor's.
   const own = vp.page.locator('#variant-lead-time-form');
   await own.getByLabel('Lead time (days)').fill('3');

@@ -135,7 +135,11 @@ fn seed_sql(seed: u64, end: NaiveDate, products: usize, days: u32, domain: Optio
         shop.name = domain.split('.').next().unwrap_or(&domain).replace('-', " ");
         shop.domain = domain;
     }
-    let sql = fake_shopify::seed_sql::to_sql(&shop, &format!("{end}T00:00:00Z"));
+    // Stock levels as of the day before the history ends, as the fake's bulk export dates them
+    // (`ShopState::updated_at_default`): on the end day itself, a test's webhook backdated a
+    // few hours after midnight UTC would read as older than the seeded level and be dropped.
+    let as_of = end.pred_opt().unwrap_or(end);
+    let sql = fake_shopify::seed_sql::to_sql(&shop, &format!("{as_of}T00:00:00Z"));
     if let Err(e) = std::fs::write(&out, sql) {
         eprintln!("cannot write {out}: {e}");
         return ExitCode::FAILURE;

@@ -3,8 +3,7 @@
 //! the server (`server::fragment`): their forms post as plain HTML forms, and a refused one
 //! comes back with its messages at the fields.
 
-use crate::components::error_notice::ErrorNotice;
-use crate::components::server_html::{returned_post, ServerHtml};
+use crate::components::server_html::{returned_post, ServerRegion};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -43,14 +42,7 @@ pub fn PurchaseOrdersPage() -> impl IntoView {
         <p class="breadcrumb"><a href="/app/reorder">"Reorder"</a>" › Purchase orders"</p>
         <h1>"Purchase orders"</h1>
         <p class="muted">"Create them from the reorder list, one per supplier and location. Units of sent orders count as on their way."</p>
-        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading purchase orders…"</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Ok(html) => view! { <ServerHtml html/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <ServerRegion html=list loading="Loading purchase orders…"/>
     }
 }
 
@@ -63,14 +55,7 @@ pub fn PurchaseOrderPage() -> impl IntoView {
     view! {
         <Title text="Purchase order · Stock Sentry"/>
         <p class="breadcrumb"><a href="/app/purchase-orders">"Purchase orders"</a></p>
-        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading the order…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(html) => view! { <ServerHtml html/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <ServerRegion html=page loading="Loading the order…"/>
     }
 }
 

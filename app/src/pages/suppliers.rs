@@ -3,8 +3,7 @@
 //! (`server::fragment`): every form posts as a plain HTML form, and a refused one comes
 //! back with its messages at the fields.
 
-use crate::components::error_notice::ErrorNotice;
-use crate::components::server_html::{returned_post, ServerHtml};
+use crate::components::server_html::{returned_post, ServerRegion};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -35,14 +34,7 @@ pub fn SuppliersSettings() -> impl IntoView {
         <p class="breadcrumb"><a href="/app/settings">"Settings"</a>" › Suppliers"</p>
         <h1>"Suppliers"</h1>
         <p class="muted">"Each vendor starts as a supplier of its own name. Add contact details and terms here; the catalogue says which supplier each variant is ordered from, under what SKU, at what cost, minimum and case pack. The reorder list groups by supplier and rounds to these terms."</p>
-        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading suppliers…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(html) => view! { <ServerHtml html/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <ServerRegion html=page loading="Loading suppliers…"/>
     }
 }
 

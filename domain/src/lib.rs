@@ -15,6 +15,7 @@ pub mod html;
 pub mod jobs;
 pub mod money;
 pub mod numbers;
+pub mod overrides;
 pub mod purchasing;
 pub mod risk;
 pub mod settings;

@@ -1,13 +1,12 @@
-//! What the merchant asks Stock Sentry to watch (alert kinds, locations, time zone) and
-//! supplier lead times finer than the shop default (per vendor, product or variant).
-//! Forms send text (`…Input`); parsing yields values the engine can use, or a message per
-//! field and nothing saved.
+//! What the merchant asks Stock Sentry to watch: alert kinds, locations, time zone. The
+//! form sends text (`WatchInput`); parsing yields a `Watch`, or a message per field and
+//! nothing saved. Lead times and thresholds per vendor, supplier, product or variant are
+//! in `overrides`.
 
-use crate::engine::SupplyOverrides;
 use crate::settings::FieldError;
 use crate::RiskKind;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// The alert kinds a shop wants (a bit per `RiskKind::ALL` entry).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,142 +146,6 @@ impl WatchInput {
     }
 }
 
-/// Which level a lead-time override applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Scope {
-    Vendor,
-    Product,
-    Variant,
-}
-
-impl Scope {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Vendor => "vendor",
-            Self::Product => "product",
-            Self::Variant => "variant",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Vendor, Self::Product, Self::Variant].into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-pub mod bounds {
-    pub const LEAD_TIME_DAYS: (u32, u32) = crate::settings::bounds::LEAD_TIME_DAYS;
-    pub const LEAD_TIME_SD_DAYS: (f64, f64) = (0.0, 90.0);
-    pub const TARGET_COVER_DAYS: (u32, u32) = (1, 365);
-}
-
-/// A lead-time form: each field may be left empty to inherit the next level's value.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct LeadTimeInput {
-    #[serde(default)]
-    pub lead_time_days: String,
-    #[serde(default)]
-    pub lead_time_sd_days: String,
-    #[serde(default)]
-    pub target_cover_days: String,
-}
-
-impl LeadTimeInput {
-    /// The override, or a message per field. All fields empty is valid: it removes the
-    /// override (`SupplyOverrides::default()`).
-    pub fn parse(&self) -> Result<SupplyOverrides, Vec<FieldError>> {
-        let mut errs = Vec::new();
-        let whole = |field: &str, raw: &str, (lo, hi): (u32, u32), errs: &mut Vec<FieldError>| {
-            let raw = raw.trim();
-            if raw.is_empty() {
-                return None;
-            }
-            match raw.parse::<u32>() {
-                Ok(v) if (lo..=hi).contains(&v) => Some(v),
-                _ => {
-                    errs.push(FieldError::new(field, format!("Enter whole days from {lo} to {hi}, or leave empty to inherit.")));
-                    None
-                }
-            }
-        };
-        let lead_time_days = whole("lead_time_days", &self.lead_time_days, bounds::LEAD_TIME_DAYS, &mut errs);
-        let target_cover_days = whole("target_cover_days", &self.target_cover_days, bounds::TARGET_COVER_DAYS, &mut errs);
-        let sd = self.lead_time_sd_days.trim();
-        let lead_time_sd_days = if sd.is_empty() {
-            None
-        } else {
-            let (lo, hi) = bounds::LEAD_TIME_SD_DAYS;
-            match sd.parse::<f64>() {
-                Ok(v) if v.is_finite() && (lo..=hi).contains(&v) => Some(v),
-                _ => {
-                    errs.push(FieldError::new("lead_time_sd_days", format!("Enter days from {lo} to {hi}, or leave empty.")));
-                    None
-                }
-            }
-        };
-        if errs.is_empty() {
-            Ok(SupplyOverrides { lead_time_days, lead_time_sd_days, review_period_days: None, target_cover_days })
-        } else {
-            Err(errs)
-        }
-    }
-
-    pub fn from_overrides(o: &SupplyOverrides) -> Self {
-        Self {
-            lead_time_days: o.lead_time_days.map(|d| d.to_string()).unwrap_or_default(),
-            lead_time_sd_days: o.lead_time_sd_days.map(|d| d.to_string()).unwrap_or_default(),
-            target_cover_days: o.target_cover_days.map(|d| d.to_string()).unwrap_or_default(),
-        }
-    }
-}
-
-/// Whether an override sets nothing (and so need not be stored).
-pub fn is_empty(o: &SupplyOverrides) -> bool {
-    *o == SupplyOverrides::default()
-}
-
-/// A shop's lead-time overrides, resolved per variant field by field: the variant's own
-/// value, else its product's, else its vendor's, else the shop default (the engine's).
-#[derive(Debug, Clone, Default)]
-pub struct LeadTimes {
-    vendor: HashMap<String, SupplyOverrides>,
-    product: HashMap<i64, SupplyOverrides>,
-    variant: HashMap<i64, SupplyOverrides>,
-}
-
-impl LeadTimes {
-    /// Adds a stored row; a product or variant key that is not a number is skipped.
-    pub fn insert(&mut self, scope: Scope, key: &str, o: SupplyOverrides) {
-        match scope {
-            Scope::Vendor => {
-                self.vendor.insert(key.to_string(), o);
-            }
-            Scope::Product => {
-                if let Ok(id) = key.parse() {
-                    self.product.insert(id, o);
-                }
-            }
-            Scope::Variant => {
-                if let Ok(id) = key.parse() {
-                    self.variant.insert(id, o);
-                }
-            }
-        }
-    }
-
-    pub fn resolve(&self, variant_id: i64, product_id: i64, vendor: &str) -> SupplyOverrides {
-        let none = SupplyOverrides::default();
-        let v = self.variant.get(&variant_id).unwrap_or(&none);
-        let p = self.product.get(&product_id).unwrap_or(&none);
-        let s = self.vendor.get(vendor).unwrap_or(&none);
-        SupplyOverrides {
-            lead_time_days: v.lead_time_days.or(p.lead_time_days).or(s.lead_time_days),
-            lead_time_sd_days: v.lead_time_sd_days.or(p.lead_time_sd_days).or(s.lead_time_sd_days),
-            review_period_days: v.review_period_days.or(p.review_period_days).or(s.review_period_days),
-            target_cover_days: v.target_cover_days.or(p.target_cover_days).or(s.target_cover_days),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,38 +193,5 @@ mod tests {
         assert_eq!(offset_label(-210), "UTC−03:30");
         assert_eq!(offset_label(0), "UTC");
         assert!(UTC_OFFSETS.windows(2).all(|w| w[0] < w[1]));
-    }
-
-    #[test]
-    fn lead_time_form_inherits_empty_fields_and_refuses_out_of_range() {
-        let o = LeadTimeInput { lead_time_days: " 21 ".into(), lead_time_sd_days: "2.5".into(), target_cover_days: String::new() }
-            .parse()
-            .unwrap();
-        assert_eq!(
-            o,
-            SupplyOverrides { lead_time_days: Some(21), lead_time_sd_days: Some(2.5), review_period_days: None, target_cover_days: None }
-        );
-        assert!(is_empty(&LeadTimeInput::default().parse().unwrap()));
-        let errs = LeadTimeInput { lead_time_days: "181".into(), lead_time_sd_days: "NaN".into(), target_cover_days: "0".into() }
-            .parse()
-            .unwrap_err();
-        let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, vec!["lead_time_days", "target_cover_days", "lead_time_sd_days"]);
-        assert_eq!(LeadTimeInput::from_overrides(&o).lead_time_days, "21");
-    }
-
-    #[test]
-    fn variant_beats_product_beats_vendor_field_by_field() {
-        let mut lt = LeadTimes::default();
-        lt.insert(Scope::Vendor, "Acme", SupplyOverrides { lead_time_days: Some(30), target_cover_days: Some(60), ..Default::default() });
-        lt.insert(Scope::Product, "7", SupplyOverrides { lead_time_days: Some(14), ..Default::default() });
-        lt.insert(Scope::Variant, "70", SupplyOverrides { lead_time_sd_days: Some(3.0), ..Default::default() });
-        lt.insert(Scope::Variant, "not-a-number", SupplyOverrides { lead_time_days: Some(1), ..Default::default() });
-        let r = lt.resolve(70, 7, "Acme");
-        assert_eq!(r.lead_time_days, Some(14));
-        assert_eq!(r.lead_time_sd_days, Some(3.0));
-        assert_eq!(r.target_cover_days, Some(60));
-        assert_eq!(lt.resolve(71, 8, "Acme").lead_time_days, Some(30));
-        assert_eq!(lt.resolve(71, 8, "acme"), SupplyOverrides::default(), "vendor names match exactly, as Shopify stores them");
     }
 }

@@ -26,6 +26,10 @@ pub struct Position {
     /// reason about, so no alerts.
     pub tracked: bool,
     pub supply: super::config::SupplyOverrides,
+    /// The merchant's minimum stock and thresholds for this variant, if any differ from
+    /// the shop's.
+    #[serde(default)]
+    pub limits: super::config::LimitOverrides,
     /// The variant's yearly factor from the last weekly refit (`engine::seasonal`), for
     /// histories too short to measure it; `None` before the first refit.
     pub yearly_factor: Option<f64>,
@@ -108,6 +112,9 @@ pub struct Thresholds {
     pub dead_stock_days: u32,
     /// Alerts clear only past threshold × this (÷ for overstock).
     pub hysteresis: f64,
+    /// The merchant's minimum stock (0: none), the floor of the reorder point.
+    #[serde(default)]
+    pub min_stock: u32,
 }
 
 /// What the UI shows and charts for an alert: every number behind the decision.
@@ -232,12 +239,19 @@ pub fn assess_forecast(p: &Position, forecast: Forecast, cfg: &EngineConfig, tod
     } else {
         normal
     } + under;
+    // The merchant's minimum stock raises the buffer until the reorder point reaches it,
+    // and the order-up-to level with it, so an order restores the floor plus the cover.
+    let min_stock = p.limits.min_stock.unwrap_or(0);
+    let floor = (f64::from(min_stock) - (lead_time_demand + ss)).max(0.0);
+    let ss = ss + floor;
     let reorder_point = lead_time_demand + ss;
     let cover_after = supply.target_cover_days.max(supply.review_period_days);
     let order_up_to = forecast.over(today, lead.saturating_add(cover_after)) + ss;
     let position = p.stock_position();
     let selling = daily > 0.0;
-    let suggested_qty = if selling { order_quantity(order_up_to, position) } else { 0 };
+    // A variant that does not sell is still brought back up to its minimum stock.
+    let under_floor = (position as f64) < f64::from(min_stock);
+    let suggested_qty = if selling || under_floor { order_quantity(order_up_to, position) } else { 0 };
     let plan = Plan { lead_time_demand, safety_stock: ss, reorder_point, order_up_to, suggested_qty };
 
     let cover = days_of_cover(position, daily);
@@ -265,11 +279,13 @@ pub fn assess_forecast(p: &Position, forecast: Forecast, cfg: &EngineConfig, tod
         _ => None,
     };
     let h = cfg.hysteresis.factor();
+    let days = |o: Option<u32>, shop: f64| o.map_or(shop, f64::from);
     let thresholds = Thresholds {
-        low_stock_days: cfg.low_stock_days,
-        overstock_days: cfg.overstock_days,
-        dead_stock_days: cfg.dead_stock_days,
+        low_stock_days: days(p.limits.low_stock_days, cfg.low_stock_days),
+        overstock_days: days(p.limits.overstock_days, cfg.overstock_days),
+        dead_stock_days: p.limits.dead_stock_days.unwrap_or(cfg.dead_stock_days),
         hysteresis: h,
+        min_stock,
     };
     let explanation = Explanation {
         velocity: daily,
@@ -308,14 +324,17 @@ pub fn assess_forecast(p: &Position, forecast: Forecast, cfg: &EngineConfig, tod
     let mut conditions = Conditions::default();
     if p.tracked {
         let oos = out_of_stock && selling;
-        let dead = p.on_hand > 0 && days_without_sale >= cfg.dead_stock_days;
+        let dead = p.on_hand > 0 && days_without_sale >= thresholds.dead_stock_days;
         let below = |limit: f64| cover.is_some_and(|c| c < limit);
         let above = |limit: f64| cover.is_some_and(|c| c > limit);
         let pos = position as f64;
         conditions.set(RiskKind::OutOfStock, Condition::new(oos, oos));
-        conditions.set(RiskKind::ReorderNow, Condition::new(selling && pos <= reorder_point, selling && pos <= reorder_point * h));
-        conditions.set(RiskKind::LowStock, Condition::new(!oos && below(cfg.low_stock_days), !oos && below(cfg.low_stock_days * h)));
-        conditions.set(RiskKind::Overstock, Condition::new(!dead && above(cfg.overstock_days), !dead && above(cfg.overstock_days / h)));
+        let reorder = (selling && pos <= reorder_point) || under_floor;
+        let reorder_holds = (selling && pos <= reorder_point * h) || under_floor;
+        conditions.set(RiskKind::ReorderNow, Condition::new(reorder, reorder_holds));
+        let (low, over) = (thresholds.low_stock_days, thresholds.overstock_days);
+        conditions.set(RiskKind::LowStock, Condition::new(!oos && below(low), !oos && below(low * h)));
+        conditions.set(RiskKind::Overstock, Condition::new(!dead && above(over), !dead && above(over / h)));
         conditions.set(RiskKind::DeadStock, Condition::new(dead, dead));
         let gap = stock_gap.is_some();
         conditions.set(RiskKind::StockGap, Condition::new(gap, gap));

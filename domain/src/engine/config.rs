@@ -57,6 +57,18 @@ pub struct SupplyOverrides {
     pub target_cover_days: Option<u32>,
 }
 
+/// A merchant's stock levels for a variant, replacing the shop-wide thresholds; `None`
+/// keeps the shop value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LimitOverrides {
+    /// Units never to fall below: the reorder point is at least this (0: no floor, which
+    /// also clears a floor set at a broader level).
+    pub min_stock: Option<u32>,
+    pub low_stock_days: Option<u32>,
+    pub overstock_days: Option<u32>,
+    pub dead_stock_days: Option<u32>,
+}
+
 /// Longest lead time or cover the engine plans for (ten years): beyond it a number is a typo.
 pub const MAX_PLANNING_DAYS: u32 = 3_650;
 

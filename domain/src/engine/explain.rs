@@ -97,12 +97,13 @@ pub fn in_words(kind: RiskKind, e: &Explanation, money: &dyn Fn(i64) -> String) 
             money(e.lost_revenue_per_day_cents)
         ),
         RiskKind::ReorderNow => format!(
-            "{position} units on hand and on order is at or below the reorder point of {} ({} expected over the {}-day lead time and the day to the next check + {} safety stock at a {:.0}% service level). {pace} Order {} now.",
+            "{position} units on hand and on order is at or below the reorder point of {} ({} expected over the {}-day lead time and the day to the next check + {} safety stock at a {:.0}% service level{}). {pace} Order {} now.",
             units(e.reorder_point),
             units(e.lead_time_demand),
             e.lead_time_days,
             units(e.safety_stock),
             e.service_level_pct,
+            if e.thresholds.min_stock > 0 { format!(", at least your minimum stock of {}", e.thresholds.min_stock) } else { String::new() },
             e.suggested_qty
         ),
         RiskKind::LowStock => format!(
@@ -165,6 +166,7 @@ mod tests {
             cost_cents: 400,
             tracked: true,
             supply: SupplyOverrides::default(),
+            limits: Default::default(),
             yearly_factor: None,
             day_of_week: None,
             long_run: None,

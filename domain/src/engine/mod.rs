@@ -45,7 +45,7 @@ pub use alerts::{reconcile, AlertChanges, AlertKey, AlertState, AlertUpdate, Exi
 pub use assess::{assess, Assessment, Condition, Explanation, Position};
 pub use backtest::{backtest, VariantBacktest, HOLDOUT_DAYS};
 pub use calendar::{local_date, ShopZone, UtcOffset};
-pub use config::{EngineConfig, ServiceLevel, Supply, SupplyOverrides};
+pub use config::{EngineConfig, LimitOverrides, ServiceLevel, Supply, SupplyOverrides};
 pub use forecast::{week_of_year_factors, DemandPattern, Forecast, ForecastMethod, LongRun};
 pub use history::{parse_compact, DayRow, History, HistoryError, HistoryTable, SeriesId};
 pub use reorder::{purchase_order_csv, reorder_suggestions, Labels, OrderLine, SupplierOrder};

@@ -31,8 +31,9 @@ fn position() -> impl Strategy<Value = Position> {
         prop_oneof![Just(None), any_f64().prop_map(Some)],
         prop_oneof![Just(None), (0u32..400).prop_map(Some)],
         any::<bool>(),
+        prop_oneof![Just(None), (0u32..1_000).prop_map(Some), Just(Some(u32::MAX))],
     )
-        .prop_map(|(on_hand, incoming, price, lead, sd, review, tracked)| Position {
+        .prop_map(|(on_hand, incoming, price, lead, sd, review, tracked, min_stock)| Position {
             variant_id: 1,
             location_id: 1,
             on_hand,
@@ -41,6 +42,7 @@ fn position() -> impl Strategy<Value = Position> {
             cost_cents: price / 2,
             tracked,
             supply: SupplyOverrides { lead_time_days: lead, lead_time_sd_days: sd, review_period_days: review, target_cover_days: review },
+            limits: crate::engine::LimitOverrides { min_stock, ..Default::default() },
             yearly_factor: None,
             day_of_week: None,
             long_run: None,
@@ -162,7 +164,7 @@ proptest! {
         let forecast = Forecast::fit(History::new(today - Days::new(28), &[3; 28], &[false; 28]).unwrap());
         let cfg = EngineConfig::from(&Settings::default());
         let assessments: Vec<Assessment> = on_hands.iter().enumerate().map(|(v, &on_hand)| {
-            let p = Position { variant_id: v as i64, location_id: 1, on_hand, incoming: 0, price_cents: 100, cost_cents: 50, tracked: true, supply: SupplyOverrides::default(), yearly_factor: None, day_of_week: None, long_run: None, arrival: None };
+            let p = Position { variant_id: v as i64, location_id: 1, on_hand, incoming: 0, price_cents: 100, cost_cents: 50, tracked: true, supply: SupplyOverrides::default(), limits: Default::default(), yearly_factor: None, day_of_week: None, long_run: None, arrival: None };
             assess::assess_forecast(&p, forecast, &cfg, today)
         }).collect();
         let c = reconcile(&existing, &assessments, today);

@@ -47,6 +47,7 @@ fn position(on_hand: i64, incoming: i64) -> Position {
         cost_cents: 1_000,
         tracked: true,
         supply: SupplyOverrides::default(),
+        limits: LimitOverrides::default(),
         yearly_factor: None,
         day_of_week: None,
         long_run: None,
@@ -79,6 +80,43 @@ fn plan_by_hand() {
     let on = |k| a.conditions.get(k).opens;
     assert!(on(RiskKind::LowStock) && on(RiskKind::ReorderNow));
     assert!(!on(RiskKind::OutOfStock) && !on(RiskKind::Overstock) && !on(RiskKind::DeadStock));
+}
+
+#[test]
+fn a_merchants_minimum_stock_and_thresholds_replace_the_shops() {
+    // Steady seller, reorder point ≈ 25.6: a floor of 40 lifts it and the order with it.
+    let floor = Position { limits: LimitOverrides { min_stock: Some(40), ..Default::default() }, ..position(35, 0) };
+    let a = run(floor, steady());
+    let b = run(position(35, 0), steady());
+    assert!((a.plan.reorder_point - 40.0).abs() < 1e-9);
+    assert!((a.plan.order_up_to - b.plan.order_up_to - (40.0 - b.plan.reorder_point)).abs() < 1e-9);
+    assert!(a.conditions.get(RiskKind::ReorderNow).opens && !b.conditions.get(RiskKind::ReorderNow).opens);
+    assert_eq!(a.explanation.thresholds.min_stock, 40);
+    assert!(explain::in_words(RiskKind::ReorderNow, &a.explanation, &explain::cents).contains("minimum stock of 40"));
+    // A floor below the computed reorder point changes nothing.
+    let low_floor = Position { limits: LimitOverrides { min_stock: Some(5), ..Default::default() }, ..position(35, 0) };
+    assert_eq!(run(low_floor, steady()).plan, b.plan);
+
+    // Not selling at all: still brought back up to its floor.
+    let idle = Forecast { level: 0.0, sigma_daily: 0.0, ..steady() };
+    let shelf = Position { limits: LimitOverrides { min_stock: Some(3), ..Default::default() }, ..position(1, 0) };
+    let a = run(shelf, idle);
+    assert!(a.conditions.get(RiskKind::ReorderNow).opens);
+    assert_eq!(a.plan.suggested_qty, 2);
+    assert!(!run(Position { on_hand: 3, ..shelf }, idle).conditions.get(RiskKind::ReorderNow).opens);
+
+    // 17.5 days of cover: low for a 21-day threshold, not for the shop's 14; overstock at 15.
+    let thresholds = |l: LimitOverrides| run(Position { limits: l, ..position(35, 0) }, steady());
+    let low = thresholds(LimitOverrides { low_stock_days: Some(21), ..Default::default() });
+    assert!(low.conditions.get(RiskKind::LowStock).opens && !b.conditions.get(RiskKind::LowStock).opens);
+    assert_eq!(low.explanation.thresholds.low_stock_days, 21.0);
+    let over = thresholds(LimitOverrides { overstock_days: Some(15), ..Default::default() });
+    assert!(over.conditions.get(RiskKind::Overstock).opens);
+    let dead = run(
+        Position { limits: LimitOverrides { dead_stock_days: Some(7), ..Default::default() }, ..position(35, 0) },
+        Forecast { last_sale: Some(days(0).checked_sub_days(Days::new(8)).unwrap()), ..steady() },
+    );
+    assert!(dead.conditions.get(RiskKind::DeadStock).opens);
 }
 
 #[test]
@@ -404,6 +442,7 @@ fn demo_shop() {
             cost_cents: v.cost_cents,
             tracked: true,
             supply: SupplyOverrides::default(),
+            limits: Default::default(),
             yearly_factor: None,
             day_of_week: None,
             long_run: None,

@@ -132,7 +132,7 @@ fn row(f: &[String]) -> Result<CatalogueRow, String> {
 
 /// RFC 4180 records with their starting line numbers: quoted fields may hold commas,
 /// doubled quotes and line breaks; CRLF and LF both end a record.
-fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, RowError> {
+pub(crate) fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, RowError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (mut out, mut fields, mut field) = (Vec::new(), Vec::new(), String::new());
     let (mut line, mut start, mut quoted, mut any) = (1usize, 1usize, false, false);

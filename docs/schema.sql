@@ -119,17 +119,6 @@ CREATE TABLE job_runs (
 );
 CREATE INDEX job_runs_recent ON job_runs (job, id DESC);
 
-CREATE TABLE lead_times (
-    shop_id           INTEGER NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
-    scope             TEXT NOT NULL CHECK (scope IN ('vendor', 'product', 'variant')),
-    key               TEXT NOT NULL,
-    lead_time_days    INTEGER,
-    lead_time_sd_days REAL,
-    target_cover_days INTEGER,
-    updated_at        TEXT NOT NULL,
-    PRIMARY KEY (shop_id, scope, key)
-) WITHOUT ROWID;
-
 CREATE TABLE locations (
     shop_id INTEGER NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
     id      INTEGER NOT NULL,
@@ -157,6 +146,21 @@ CREATE TABLE outbox (
     created_at TEXT NOT NULL
 , attachments TEXT);
 CREATE INDEX outbox_recent ON outbox (shop_id, id DESC);
+
+CREATE TABLE overrides (
+    shop_id           INTEGER NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
+    scope             TEXT NOT NULL CHECK (scope IN ('vendor', 'supplier', 'product', 'variant')),
+    key               TEXT NOT NULL,
+    lead_time_days    INTEGER,
+    lead_time_sd_days REAL,
+    target_cover_days INTEGER,
+    min_stock         INTEGER CHECK (min_stock >= 0),
+    low_stock_days    INTEGER,
+    overstock_days    INTEGER,
+    dead_stock_days   INTEGER,
+    updated_at        TEXT NOT NULL,
+    PRIMARY KEY (shop_id, scope, key)
+) WITHOUT ROWID;
 
 CREATE TABLE products (
     shop_id      INTEGER NOT NULL REFERENCES shops(id) ON DELETE CASCADE,

@@ -92,6 +92,18 @@ test('suppliers and purchase orders have no serious accessibility violations', a
   await assertAccessible('/app/purchase-orders');
 });
 
+test('levels and lead times have no serious accessibility violations, with an override listed', async () => {
+  await assertAccessible('/app/settings/levels');
+  const [{ id: shopId }] = await d1(`SELECT id FROM shops WHERE domain = '${DEMO}'`);
+  const [p] = await d1(`SELECT vendor FROM products WHERE shop_id = ${shopId} AND vendor != '' LIMIT 1`);
+  await d1(`INSERT INTO overrides (shop_id, scope, key, lead_time_days, min_stock, updated_at) VALUES (${shopId}, 'vendor', '${p.vendor.replace(/'/g, "''")}', 12, 4, '2026-01-01T00:00:00Z')`);
+  try {
+    await assertAccessible(`/app/settings/levels?edit=${encodeURIComponent(`vendor:${p.vendor}`)}`);
+  } finally {
+    await d1(`DELETE FROM overrides WHERE shop_id = ${shopId}`);
+  }
+});
+
 test('the help center has no serious accessibility violations', async () => {
   const slug = 'getting-started';
   assert.ok(existsSync(new URL(`../help/${slug}.md`, import.meta.url)), `help/${slug}.md exists`);

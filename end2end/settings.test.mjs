@@ -1,6 +1,7 @@
 // Settings beyond the thresholds, in Debian's headless Chromium against local wrangler dev:
-// which alert kinds and locations to watch, the time zone, and lead times per vendor and
-// per variant — each asserted by what the merchant then sees and what D1 keeps.
+// which alert kinds and locations to watch and the time zone — each asserted by what the
+// merchant then sees and what D1 keeps. Lead times and levels per vendor, supplier, product
+// or variant are in levels.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, DEMO, DEFAULT_SETTINGS, get, serverFn, formPostWithoutJs, d1, until, ensureSynced, launchBrowser, signedInContext, hydratedPage as openHydrated } from './helpers.mjs';
@@ -31,7 +32,6 @@ before(async () => {
 
 after(async () => {
   await watchEverything().catch(() => {});
-  await d1(`DELETE FROM lead_times WHERE shop_id = ${shopId}`).catch(() => {});
   await browser?.close();
 });
 
@@ -98,65 +98,6 @@ test('the time zone is chosen from a list and kept; a value not on the list is r
   assert.equal((await serverFn('settings')).json.watch.input.utc_offset, '330', 'nothing saved');
   assert.deepEqual(errors, []);
   await watchEverything();
-});
-
-test('a vendor lead time reaches its variants, a variant\'s own beats it, and both can be removed', async () => {
-  const [v] = await d1(`SELECT a.variant_id, a.location_id, p.vendor FROM alerts a JOIN variants v ON v.shop_id = a.shop_id AND v.id = a.variant_id JOIN products p ON p.shop_id = v.shop_id AND p.id = v.product_id WHERE a.shop_id = ${shopId} AND a.${LIVE} AND p.vendor != '' ORDER BY a.urgency DESC LIMIT 1`);
-  assert.ok(v, 'an alerting variant with a vendor');
-
-  const { page, errors } = await hydratedPage('/app/settings');
-  const add = page.locator('#vendor-lead-time-form');
-  await add.getByLabel('Vendor').selectOption(v.vendor);
-  await add.getByLabel('Lead time (days)').fill('abc');
-  await add.getByRole('button', { name: 'Save vendor lead time' }).click();
-  await add.getByText('Enter whole days from 0 to 180').waitFor();
-  assert.equal((await d1(`SELECT COUNT(*) AS n FROM lead_times WHERE shop_id = ${shopId}`))[0].n, 0, 'nothing saved');
-  await add.getByLabel('Lead time (days)').fill('45');
-  await add.getByRole('button', { name: 'Save vendor lead time' }).click();
-  const row = page.locator('table.lead-times tr', { hasText: v.vendor });
-  await row.getByText('45 days').waitFor();
-  await page.close();
-
-  // The variant page computes with the vendor's 45 days.
-  const vp = await hydratedPage(`/app/variants/${v.variant_id}?location=${v.location_id}`);
-  const leadTime = () => vp.page.locator('dl.facts div').filter({ has: vp.page.locator('dt', { hasText: /^Lead time$/ }) }).locator('dd');
-  await until('45 days in use', async () => (await leadTime().innerText()) === '45 days');
-  assert.match(await vp.page.locator('#supplier-h + p').innerText(), new RegExp(`Vendor: ${v.vendor.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\. Lead time in use: 45 days`));
-  // Its own lead time beats the vendor's.
-  const own = vp.page.locator('#variant-lead-time-form');
-  await own.getByLabel('Lead time (days)').fill('3');
-  await own.getByRole('button', { name: 'Save for this variant' }).click();
-  await vp.page.getByText('Lead time saved. The numbers above use it.').waitFor();
-  await until('3 days in use', async () => (await leadTime().innerText()) === '3 days');
-  assert.equal(await vp.page.locator('#variant-lead-time-form').getByLabel('Lead time (days)').inputValue(), '3');
-  assert.deepEqual(vp.errors, []);
-  await vp.page.close();
-
-  // Both listed in Settings; removing them (by keyboard) restores the default.
-  const again = await hydratedPage('/app/settings');
-  const list = again.page.locator('table.lead-times');
-  await list.locator('tr', { hasText: 'variant:' }).waitFor();
-  for (;;) {
-    const remove = list.getByRole('button', { name: /^Remove the lead time of/ });
-    if ((await remove.count()) === 0) break;
-    const before = await remove.count();
-    await remove.first().focus();
-    await again.page.keyboard.press('Enter');
-    await until('row removed', async () => (await list.getByRole('button', { name: /^Remove the lead time of/ }).count()) < before || (await again.page.getByText('No overrides: every variant uses the default lead time.').count()) > 0);
-  }
-  await again.page.getByText('No overrides: every variant uses the default lead time.').waitFor();
-  assert.equal((await d1(`SELECT COUNT(*) AS n FROM lead_times WHERE shop_id = ${shopId}`))[0].n, 0);
-  assert.deepEqual(errors, []);
-  assert.deepEqual(again.errors, []);
-  await again.page.close();
-});
-
-test('a lead time for something that is not the shop\'s is refused', async () => {
-  const r = await serverFn('settings/lead_time/save', { scope: 'variant', key: '999999999', lead_time_days: '10', lead_time_sd_days: '', target_cover_days: '' });
-  assert.equal(r.status, 404, r.text);
-  const bad = await serverFn('settings/lead_time/save', { scope: 'supplier', key: 'x', lead_time_days: '10', lead_time_sd_days: '', target_cover_days: '' });
-  assert.equal(bad.status, 422, bad.text);
-  assert.equal((await d1(`SELECT COUNT(*) AS n FROM lead_times WHERE shop_id = ${shopId}`))[0].n, 0);
 });
 
 test('without JavaScript a refused save returns to the settings page with the message at its field', async () => {

@@ -4,6 +4,7 @@ use crate::components::nav::Nav;
 use crate::pages::{
     dashboard::DashboardPage,
     help::{HelpArticlePage, HelpIndexPage},
+    levels::LevelsSettings,
     not_found::NotFound,
     outbox::OutboxPage,
     purchase_orders::{PurchaseOrderPage, PurchaseOrdersPage},
@@ -94,6 +95,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/app/reorder") view={Lazy::<ReorderRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/settings/suppliers") view={Lazy::<SuppliersRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/app/settings/levels") view={Lazy::<LevelsRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/purchase-orders") view={Lazy::<PurchaseOrdersRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/purchase-orders/:id") view={Lazy::<PurchaseOrderRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/variants/:variant_id") view={Lazy::<VariantRoute>::new()} ssr=SsrMode::Async/>
@@ -125,13 +127,14 @@ fn dashboard_view() -> AnyView {
     view! { <DashboardPage/> }.into_any()
 }
 
-/// Purchasing: the reorder list, the suppliers whose terms shape it and the purchase orders
+/// Purchasing: the reorder list, the suppliers and levels that shape it and the purchase orders
 /// made from it share a module (the reorder page had the most room under the first-visit
 /// budget).
 #[derive(Clone, Copy)]
 enum PurchasingPage {
     Reorder,
     Suppliers,
+    Levels,
     Orders,
     Order,
 }
@@ -141,6 +144,7 @@ fn purchasing_view(page: PurchasingPage) -> AnyView {
     match page {
         PurchasingPage::Reorder => view! { <ReorderPage/> }.into_any(),
         PurchasingPage::Suppliers => view! { <SuppliersSettings/> }.into_any(),
+        PurchasingPage::Levels => view! { <LevelsSettings/> }.into_any(),
         PurchasingPage::Orders => view! { <PurchaseOrdersPage/> }.into_any(),
         PurchasingPage::Order => view! { <PurchaseOrderPage/> }.into_any(),
     }
@@ -189,6 +193,7 @@ macro_rules! lazy_route {
 lazy_route!(DashboardRoute, __preload_dashboard_view, dashboard_view());
 lazy_route!(ReorderRoute, __preload_purchasing_view, purchasing_view(PurchasingPage::Reorder));
 lazy_route!(SuppliersRoute, __preload_purchasing_view, purchasing_view(PurchasingPage::Suppliers));
+lazy_route!(LevelsRoute, __preload_purchasing_view, purchasing_view(PurchasingPage::Levels));
 lazy_route!(PurchaseOrdersRoute, __preload_purchasing_view, purchasing_view(PurchasingPage::Orders));
 lazy_route!(PurchaseOrderRoute, __preload_purchasing_view, purchasing_view(PurchasingPage::Order));
 lazy_route!(SettingsRoute, __preload_settings_view, settings_view());

@@ -58,6 +58,7 @@ fn catalogue(rate_scale: f64) -> (HistoryTable, Vec<Position>, NaiveDate) {
             cost_cents: 1_100,
             tracked: true,
             supply: SupplyOverrides::default(),
+            limits: Default::default(),
             yearly_factor: None,
             day_of_week: None,
             long_run: None,

@@ -8,6 +8,7 @@ pub mod digest_settings;
 pub mod help;
 pub mod jobs;
 pub mod outbox;
+pub mod overrides;
 pub mod purchase_orders;
 pub mod reorder;
 pub mod settings;
@@ -39,5 +40,6 @@ pub fn register_all() {
     register_explicit::<outbox::SendDigestsNow>();
     register_explicit::<variant::VariantDetail>();
     register_explicit::<watch::SaveWatch>();
-    register_explicit::<watch::SaveLeadTime>();
+    register_explicit::<overrides::SaveOverride>();
+    register_explicit::<overrides::ImportOverrides>();
 }

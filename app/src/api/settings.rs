@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Everything the settings page shows, in one answer: the thresholds form, what to watch
-/// and the lead times, and the digest's recipients and quiet hours.
+/// and the digest's recipients and quiet hours.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SettingsView {
     pub settings: Settings,
@@ -28,14 +28,7 @@ pub async fn settings_page() -> Result<SettingsView, AppError> {
         let (w, locations, shop_offset) = watch::get(&db, shop.id).await?;
         let digest = settings::get_digest(&db, shop.id).await?;
         Ok(SettingsView {
-            watch: WatchPage {
-                input: WatchInput::from_watch(&w),
-                locations,
-                shop_offset,
-                vendors: watch::vendors(&db, shop.id).await?,
-                lead_times: watch::list(&db, shop.id).await?,
-                default_lead_time_days: current.lead_time_days,
-            },
+            watch: WatchPage { input: WatchInput::from_watch(&w), locations, shop_offset },
             settings: current,
             digest: DigestSettingsInput::from_settings(&digest),
         })

@@ -1,5 +1,6 @@
 pub mod dashboard;
 pub mod help;
+pub mod levels;
 pub mod not_found;
 pub mod outbox;
 pub mod purchase_orders;

@@ -1,4 +1,4 @@
-use super::settings_watch::{LeadTimesForm, WatchForm};
+use super::settings_watch::WatchForm;
 use crate::api::digest_settings::SaveDigestSettings;
 use crate::api::settings::{settings_page, SaveSettings};
 use crate::components::error_notice::ErrorNotice;
@@ -14,14 +14,16 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="Settings · Stock Sentry"/>
         <h1>"Settings"</h1>
-        <p><a class="button" href="/app/settings/suppliers">"Suppliers and their catalogue"</a></p>
+        <p>
+            <a class="button" href="/app/settings/suppliers">"Suppliers and their catalogue"</a>" "
+            <a class="button" href="/app/settings/levels">"Levels and lead times by vendor, supplier, product"</a>
+        </p>
         <Suspense fallback=|| view! { <p class="muted" role="status">"Loading settings…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(p) => view! {
                         <SettingsForm initial=p.settings/>
                         <WatchForm page=p.watch.clone()/>
-                        <LeadTimesForm page=p.watch/>
                         <DigestForm initial=p.digest/>
                     }
                     .into_any(),

@@ -1,14 +1,10 @@
-use super::settings_watch::LeadTimeFields;
 use crate::api::variant::{variant_detail, VariantPage};
-use crate::api::watch::SaveLeadTime;
 use crate::components::alert_table::variant_href;
 use crate::components::charts::{DemandChart, StockChart, WeekdayChart};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::format::{days, money, per_day};
-use crate::components::post_form::{FormAction, PostForm};
 use crate::components::server_html::returned_post;
 use domain::engine::explain::{method_label, pattern_label};
-use domain::watch::LeadTimeInput;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -24,9 +20,7 @@ pub fn VariantDetailPage() -> impl IntoView {
         let location = query.with(|q| q.get("location").and_then(|v| v.parse::<i64>().ok()));
         (id, location)
     };
-    // Set when the supplier form saved: the page reloads its numbers and says so.
-    let saved = RwSignal::new(false);
-    // A supplier-terms post refused without the wasm comes back here, for its messages.
+    // A supplier-terms or levels post refused comes back here, for its messages.
     let (path, err) = returned_post();
     let data = Resource::new(key, move |(id, location)| {
         let (path, err) = (path.clone(), err.clone());
@@ -39,12 +33,10 @@ pub fn VariantDetailPage() -> impl IntoView {
     });
     view! {
         <Title text="Variant · Stock Sentry"/>
-        // A Transition: a refetch after the supplier form saves keeps the page on screen
-        // (focus, the open <details>) until the new numbers arrive.
         <Transition fallback=|| view! { <p class="muted" role="status">"Loading the variant…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(v) => view! { <VariantBody v on_saved=Callback::new(move |_| { saved.set(true); data.refetch(); }) saved/> }.into_any(),
+                    Ok(v) => view! { <VariantBody v/> }.into_any(),
                     Err(e) => view! { <h1>"Variant"</h1><ErrorNotice error=e/><p><a href="/app">"Back to the dashboard"</a></p> }.into_any(),
                 }
             })}
@@ -63,7 +55,7 @@ fn mase_verdict(mase: f64) -> &'static str {
 }
 
 #[component]
-fn VariantBody(v: VariantPage, on_saved: Callback<()>, saved: RwSignal<bool>) -> impl IntoView {
+fn VariantBody(v: VariantPage) -> impl IntoView {
     let e = v.explanation;
     let location_name = v.locations.iter().find(|l| l.location_id == v.location_id).map(|l| l.name.clone()).unwrap_or_default();
     let sold_90: u32 = v.past.iter().map(|d| d.sold).sum();
@@ -158,7 +150,7 @@ fn VariantBody(v: VariantPage, on_saved: Callback<()>, saved: RwSignal<bool>) ->
             </dl>
         </section>
 
-        <SupplierForm v=v.clone() on_saved saved/>
+        <SupplierForm v=v.clone()/>
 
         <section class="section" aria-labelledby="sales-h">
             <h2 id="sales-h">"Sales and forecast"</h2>
@@ -219,60 +211,25 @@ fn peak_and_low(w: &[f64]) -> (usize, usize) {
     (by(|a, b| a > b), by(|a, b| a < b))
 }
 
-/// The variant's supplier lead time (and, folded away, its product's): saved as overrides,
-/// after which the page reloads its numbers, computed with the new lead time.
+/// Where the variant is ordered from and on what terms, and which lead time, minimum stock
+/// and thresholds apply to it: both rendered on the server (`server::supply_form`,
+/// `server::override_form`), posting as plain forms; the page comes back with the new numbers.
 #[component]
-fn SupplierForm(v: VariantPage, on_saved: Callback<()>, saved: RwSignal<bool>) -> impl IntoView {
+fn SupplierForm(v: VariantPage) -> impl IntoView {
     let e = v.explanation;
     view! {
         <section class="section" aria-labelledby="supplier-h">
             <h2 id="supplier-h">"Supplier and lead time"</h2>
-            <p class="muted">
-                {format!("Vendor: {}. Lead time in use: {} days. ", if v.vendor.is_empty() { "none set" } else { &v.vendor }, e.lead_time_days)}
-                "Empty fields inherit from the product, then the vendor, then "<a href="/app/settings#lead-times">"Settings"</a>"."
-            </p>
+            <p class="muted">{format!("Vendor: {}. Lead time in use: {} days.", if v.vendor.is_empty() { "none set" } else { &v.vendor }, e.lead_time_days)}</p>
             <div class="server-html" inner_html=v.supply_html.clone()></div>
-            {move || saved.get().then(|| view! { <p class="banner banner-success" role="status">"Lead time saved. The numbers above use it."</p> })}
-            <LeadTimeForm scope="variant" key=v.variant_id initial=v.own_lead_time.clone() label="Save for this variant" primary=true on_saved/>
-            <details class="product-lead-time">
-                <summary>{format!("For every variant of {}", v.product_title)}</summary>
-                <LeadTimeForm scope="product" key=v.product_id initial=v.product_lead_time.clone() label="Save for the product" primary=false on_saved/>
-            </details>
         </section>
-    }
-}
-
-/// One override form (`scope` "variant" or "product", `key` its id), its errors at the fields.
-#[component]
-fn LeadTimeForm(
-    scope: &'static str,
-    key: i64,
-    initial: LeadTimeInput,
-    label: &'static str,
-    primary: bool,
-    on_saved: Callback<()>,
-) -> impl IntoView {
-    let action = FormAction::of::<SaveLeadTime>();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            on_saved.run(());
-        }
-    });
-    let errors = Signal::derive(move || action.value().get().and_then(|r| r.err()).map(|e| e.field_errors().to_vec()).unwrap_or_default());
-    let failure = move || {
-        action.value().get().and_then(|r| r.err()).map(|e| view! { <p class="banner banner-critical" role="alert">{e.to_string()}</p> })
-    };
-    view! {
-        <PostForm action class="form" novalidate=true id=format!("{scope}-lead-time-form")>
-            <input type="hidden" name="scope" value=scope/>
-            <input type="hidden" name="key" value=key.to_string()/>
-            <div class="field-row">
-                <LeadTimeFields initial errors prefix=scope/>
-            </div>
-            <div class="form-actions">
-                <button type="submit" class=if primary { "button button-primary" } else { "button" } disabled=move || action.pending().get()>{label}</button>
-            </div>
-            {failure}
-        </PostForm>
+        <section class="section" aria-labelledby="levels-h">
+            <h2 id="levels-h">"Levels"</h2>
+            <p class="muted">
+                "Empty fields inherit from the product, then the supplier, then the vendor (set those in "
+                <a href="/app/settings/levels">"Levels and lead times"</a>"), then "<a href="/app/settings">"Settings"</a>"."
+            </p>
+            <div class="server-html" inner_html=v.levels_html.clone()></div>
+        </section>
     }
 }

@@ -17,6 +17,7 @@ pub mod install;
 pub mod log;
 pub mod mail;
 pub mod metrics;
+pub mod override_form;
 pub mod purchasing;
 pub mod queue;
 pub mod rate_limit;

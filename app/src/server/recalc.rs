@@ -4,7 +4,7 @@
 
 use super::context::{db, internal, now_rfc3339};
 use super::d1::batch;
-use super::repo::{alerts, forecasts, settings, watch};
+use super::repo::{alerts, forecasts, overrides, settings, watch};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use domain::engine::{
@@ -55,7 +55,7 @@ pub async fn assess_shop(
     let t0 = worker::Date::now().as_millis();
     let settings = settings::get(db, shop_id).await?;
     let cfg = EngineConfig::from(&settings);
-    let lead_times = watch::resolver(db, shop_id).await?;
+    let overrides = overrides::book(db, shop_id).await?;
     let rows = alerts::positions(db, shop_id, variants).await?;
     let (start, end) = history_window(today, HISTORY_DAYS);
     let history = alerts::history_compact(db, shop_id, &start.to_string(), &end.to_string(), variants, false).await?;
@@ -67,6 +67,13 @@ pub async fn assess_shop(
         .iter()
         .map(|r| {
             series.insert((r.variant_id, r.location_id), table.add_series());
+            let owner = domain::overrides::Owner {
+                variant_id: r.variant_id,
+                product_id: r.product_id,
+                supplier_id: r.supplier_id,
+                vendor: &r.vendor,
+            };
+            let o = overrides.resolve(&owner);
             Position {
                 variant_id: r.variant_id,
                 location_id: r.location_id,
@@ -75,7 +82,8 @@ pub async fn assess_shop(
                 price_cents: r.price_cents,
                 cost_cents: r.cost_cents,
                 tracked: r.alertable == 1,
-                supply: lead_times.resolve(r.variant_id, r.product_id, &r.vendor),
+                supply: o.supply,
+                limits: o.limits,
                 yearly_factor: r.yearly_factor,
                 day_of_week: r.day_of_week(),
                 long_run: r.long_run(),

@@ -12,7 +12,6 @@ use chrono::{Days, NaiveDate};
 use domain::chart::{FutureDay, PastDay};
 use domain::engine::explain::{in_words, launch_in_words, yearly_in_words};
 use domain::purchasing::ItemInput;
-use domain::watch::LeadTimeInput;
 use domain::RiskKind;
 use worker::D1Database;
 
@@ -40,8 +39,17 @@ pub async fn load(
     let latest = forecasts::latest(db, shop.id, variant_id).await?;
     let pattern = forecasts::pattern(db, shop.id, variant_id).await?;
     let shop_pattern = forecasts::pattern(db, shop.id, 0).await?;
-    let (own, product) = super::repo::watch::for_variant(db, shop.id, variant_id, first.product_id).await?;
-    let supply_html = super::supply_form::html(supply_of(db, shop.id, variant_id).await?, variant_id, returned);
+    let supply = supply_of(db, shop.id, variant_id).await?;
+    let owner = domain::overrides::Owner {
+        variant_id,
+        product_id: first.product_id,
+        supplier_id: supply.own_supplier.or(supply.vendor_supplier),
+        vendor: &first.vendor,
+    };
+    let reaching = super::repo::overrides::reaching(db, shop.id, &owner).await?;
+    let shop_settings = super::repo::settings::get(db, shop.id).await?;
+    let levels_html = super::override_form::html(&owner, &first.product_title, reaching, &shop_settings, returned.clone());
+    let supply_html = super::supply_form::html(supply, variant_id, returned);
 
     let past = past_days(from, today, &days);
     let z = a.explanation.z;
@@ -109,8 +117,7 @@ pub async fn load(
         launch_words: a.explanation.launch.as_ref().map(launch_in_words),
         pattern_fitted_at: pattern.map(|p| p.fitted_at),
         product_id: first.product_id,
-        own_lead_time: LeadTimeInput::from_overrides(&own),
-        product_lead_time: LeadTimeInput::from_overrides(&product),
+        levels_html,
         supply_html,
     })
 }

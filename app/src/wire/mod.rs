@@ -4,6 +4,7 @@
 
 pub mod dashboard;
 pub mod help;
+pub mod overrides;
 pub mod purchase_orders;
 pub mod suppliers;
 pub mod variant;

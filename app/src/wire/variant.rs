@@ -76,9 +76,10 @@ pub struct VariantPage {
     #[serde(default)]
     pub launch_words: Option<String>,
     pub product_id: i64,
-    /// Lead-time overrides set on this variant and on its product (empty fields inherit).
-    pub own_lead_time: domain::watch::LeadTimeInput,
-    pub product_lead_time: domain::watch::LeadTimeInput,
+    /// Which lead time, minimum stock and thresholds apply and where from, and the forms
+    /// for the variant's and its product's own: rendered on the server
+    /// (`server::override_form`).
+    pub levels_html: String,
     /// Where it is ordered from, and on what terms: a form rendered on the server
     /// (`server::supply_form`).
     pub supply_html: String,

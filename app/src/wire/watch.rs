@@ -1,5 +1,5 @@
-//! What the "what to watch" and lead-time forms show, shared by the Settings page and the
-//! repository that reads it.
+//! What the "what to watch" form shows, shared by the Settings page and the repository
+//! that reads it.
 
 use domain::watch::WatchInput;
 use serde::{Deserialize, Serialize};
@@ -11,26 +11,11 @@ pub struct LocationChoice {
     pub watched: bool,
 }
 
-/// One stored lead-time override, labelled for the list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LeadTimeRow {
-    pub scope: String,
-    pub key: String,
-    /// The vendor name, or the product's title (and the variant's).
-    pub label: String,
-    pub lead_time_days: Option<u32>,
-    pub lead_time_sd_days: Option<f64>,
-    pub target_cover_days: Option<u32>,
-}
-
-/// Everything the two forms show.
+/// Everything the form shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WatchPage {
     pub input: WatchInput,
     pub locations: Vec<LocationChoice>,
     /// The shop's own offset from Shopify (minutes east of UTC), for "Shop's time zone".
     pub shop_offset: i32,
-    pub vendors: Vec<String>,
-    pub lead_times: Vec<LeadTimeRow>,
-    pub default_lead_time_days: u32,
 }

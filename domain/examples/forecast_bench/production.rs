@@ -113,6 +113,7 @@ pub(super) fn nightly_assess(
         cost_cents: 500,
         tracked: true,
         supply: stock.supply,
+        limits: Default::default(),
         yearly_factor: stored.map(|p| p.yearly),
         day_of_week: stored.map(|p| p.day_of_week),
         long_run,

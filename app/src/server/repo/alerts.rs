@@ -47,6 +47,9 @@ pub struct PositionRow {
     pub arrival_on: Option<String>,
     #[serde(default)]
     pub arrival_units: Option<i64>,
+    /// Its supplier (the catalogue's, else its vendor's), if suppliers exist yet.
+    #[serde(default)]
+    pub supplier_id: Option<i64>,
 }
 
 fn one() -> i64 {

@@ -11,11 +11,16 @@ SELECT il.variant_id, v.product_id, il.location_id, il.available AS on_hand, il.
        -- What can run out: tracked stock of an active (or unlisted: sold by direct link)
        -- product that is not a gift card.
        (v.tracked = 1 AND p.status IN ('active', 'unlisted') AND p.gift_card = 0) AS alertable,
-       arr.expected_on AS arrival_on, arr.units AS arrival_units
+       arr.expected_on AS arrival_on, arr.units AS arrival_units,
+       -- Its supplier, for the merchant's supplier-level overrides: the catalogue's, else
+       -- its vendor's.
+       COALESCE(si.supplier_id, sv.supplier_id) AS supplier_id
 FROM inventory_levels il
 JOIN variants v ON v.shop_id = il.shop_id AND v.id = il.variant_id
 JOIN products p ON p.shop_id = v.shop_id AND p.id = v.product_id
 JOIN locations l ON l.shop_id = il.shop_id AND l.id = il.location_id AND l.active = 1 AND l.watched = 1
+LEFT JOIN supplier_items si ON si.shop_id = il.shop_id AND si.variant_id = il.variant_id
+LEFT JOIN supplier_vendors sv ON sv.shop_id = p.shop_id AND sv.vendor = p.vendor
 -- The Sunday refit's yearly factor, weekday indices and this location's long-run slow-mover
 -- demand: the nightly window is too short to measure the first and sees fewer weeks and
 -- sales for the others.

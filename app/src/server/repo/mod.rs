@@ -11,6 +11,7 @@ pub mod help;
 pub mod incoming;
 pub mod inventory;
 pub mod job_runs;
+pub mod overrides;
 pub mod purchase_orders;
 pub mod sales;
 pub mod sales_import;

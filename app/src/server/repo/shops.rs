@@ -266,7 +266,7 @@ const SHOP_TABLES: [&str; 22] = [
     "refunds_seen",
     "sync_runs",
     "webhook_events",
-    "lead_times",
+    "overrides",
     "settings",
 ];
 

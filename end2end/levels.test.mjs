@@ -45,8 +45,13 @@ async function inUse(page, label) {
 }
 
 test('a vendor\'s levels reach its variants, a variant\'s own beat them, the variant page says where each comes from, and both can be removed', async () => {
-  const [v] = await d1(`SELECT a.variant_id, a.location_id, p.vendor, p.title FROM alerts a JOIN variants v ON v.shop_id = a.shop_id AND v.id = a.variant_id JOIN products p ON p.shop_id = v.shop_id AND p.id = v.product_id WHERE a.shop_id = ${shopId} AND a.${LIVE} AND p.vendor != '' ORDER BY a.urgency DESC LIMIT 1`);
-  assert.ok(v, 'an alerting variant with a vendor');
+  // A variant that can alert (tracked, active, not a gift card) at a watched location.
+  const [v] = await d1(`SELECT il.variant_id, il.location_id, p.vendor FROM inventory_levels il
+    JOIN variants v ON v.shop_id = il.shop_id AND v.id = il.variant_id JOIN products p ON p.shop_id = v.shop_id AND p.id = v.product_id
+    JOIN locations l ON l.shop_id = il.shop_id AND l.id = il.location_id AND l.active = 1 AND l.watched = 1
+    WHERE il.shop_id = ${shopId} AND p.vendor != '' AND p.status = 'active' AND p.gift_card = 0 AND v.tracked = 1 AND il.available < 100
+    ORDER BY il.variant_id LIMIT 1`);
+  assert.ok(v, 'a variant with a vendor that can alert');
 
   const { page, errors } = await hydratedPage('/app/settings/levels');
   let form = page.locator('#override-form');
@@ -133,8 +138,10 @@ test('a low-stock threshold set for one variant opens its alert, and removing it
 
 test('overrides import from CSV whole or not at all, and download as they were stored', async () => {
   const [p] = await d1(`SELECT p.id, p.vendor, v.sku FROM products p JOIN variants v ON v.shop_id = p.shop_id AND v.product_id = p.id WHERE p.shop_id = ${shopId} AND p.vendor != '' AND v.sku != '' AND (SELECT COUNT(*) FROM variants w WHERE w.shop_id = p.shop_id AND w.sku = v.sku) = 1 ORDER BY p.id LIMIT 1`);
-  const [s] = await d1(`SELECT name FROM suppliers WHERE shop_id = ${shopId} ORDER BY id LIMIT 1`);
+  // Opening the page gives each vendor its supplier, if no sync has yet.
   const { page, errors } = await hydratedPage('/app/settings/levels');
+  const [s] = await d1(`SELECT name FROM suppliers WHERE shop_id = ${shopId} ORDER BY id LIMIT 1`);
+  assert.ok(s, 'a supplier');
 
   // A wrong header: refused whole, the expected one shown.
   let form = page.locator('#levels-csv-form');

@@ -127,14 +127,13 @@ fn dashboard_view() -> AnyView {
     view! { <DashboardPage/> }.into_any()
 }
 
-/// Purchasing: the reorder list, the suppliers and levels that shape it and the purchase orders
+/// Purchasing: the reorder list, the suppliers whose terms shape it and the purchase orders
 /// made from it share a module (the reorder page had the most room under the first-visit
 /// budget).
 #[derive(Clone, Copy)]
 enum PurchasingPage {
     Reorder,
     Suppliers,
-    Levels,
     Orders,
     Order,
 }
@@ -144,15 +143,24 @@ fn purchasing_view(page: PurchasingPage) -> AnyView {
     match page {
         PurchasingPage::Reorder => view! { <ReorderPage/> }.into_any(),
         PurchasingPage::Suppliers => view! { <SuppliersSettings/> }.into_any(),
-        PurchasingPage::Levels => view! { <LevelsSettings/> }.into_any(),
         PurchasingPage::Orders => view! { <PurchaseOrdersPage/> }.into_any(),
         PurchasingPage::Order => view! { <PurchaseOrderPage/> }.into_any(),
     }
 }
 
+/// Settings and its Levels page (rendered on the server, so it adds little) share a module.
+#[derive(Clone, Copy)]
+enum SettingsGroup {
+    Settings,
+    Levels,
+}
+
 #[leptos::lazy]
-fn settings_view() -> AnyView {
-    view! { <SettingsPage/> }.into_any()
+fn settings_view(page: SettingsGroup) -> AnyView {
+    match page {
+        SettingsGroup::Settings => view! { <SettingsPage/> }.into_any(),
+        SettingsGroup::Levels => view! { <LevelsSettings/> }.into_any(),
+    }
 }
 
 #[leptos::lazy]
@@ -193,10 +201,10 @@ macro_rules! lazy_route {
 lazy_route!(DashboardRoute, __preload_dashboard_view, dashboard_view());
 lazy_route!(ReorderRoute, __preload_purchasing_view, purchasing_view(PurchasingPage::Reorder));
 lazy_route!(SuppliersRoute, __preload_purchasing_view, purchasing_view(PurchasingPage::Suppliers));
-lazy_route!(LevelsRoute, __preload_purchasing_view, purchasing_view(PurchasingPage::Levels));
 lazy_route!(PurchaseOrdersRoute, __preload_purchasing_view, purchasing_view(PurchasingPage::Orders));
 lazy_route!(PurchaseOrderRoute, __preload_purchasing_view, purchasing_view(PurchasingPage::Order));
-lazy_route!(SettingsRoute, __preload_settings_view, settings_view());
+lazy_route!(SettingsRoute, __preload_settings_view, settings_view(SettingsGroup::Settings));
+lazy_route!(LevelsRoute, __preload_settings_view, settings_view(SettingsGroup::Levels));
 lazy_route!(VariantRoute, __preload_variant_view, variant_view());
 lazy_route!(OutboxRoute, __preload_help_view, help_view(HelpPage::Outbox));
 lazy_route!(HelpIndexRoute, __preload_help_view, help_view(HelpPage::Index));

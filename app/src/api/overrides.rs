@@ -69,6 +69,7 @@ pub async fn import_overrides(csv: String) -> Result<OverridesImported, AppError
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
         let db = db(&env)?;
+        suppliers::ensure_vendor_suppliers(&db, shop.id, &now_rfc3339()).await?;
         // Four reads whatever the file's length: the names and ids it may use.
         let vendors = overrides::vendors(&db, shop.id).await?;
         let supplier_names = suppliers::names(&db, shop.id).await?;

@@ -82,7 +82,8 @@ pub async fn import_catalogue(csv: String) -> Result<ImportOutcome, AppError> {
 }
 
 /// Sets where one variant is ordered from and on what terms (an empty supplier: back to its
-/// vendor's); nothing is saved unless every field is valid.
+/// vendor's), and with `whole_product` where the rest of its product is ordered from;
+/// nothing is saved unless every field is valid.
 #[server(endpoint = "suppliers/item/save", output = crate::api::codec::Json)]
 pub async fn save_supplier_item(variant_id: i64, item: domain::purchasing::ItemInput) -> Result<(), AppError> {
     use crate::server::context::{db, run, worker_env};
@@ -91,9 +92,13 @@ pub async fn save_supplier_item(variant_id: i64, item: domain::purchasing::ItemI
         let choice = item.parse().map_err(AppError::Invalid)?;
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
+        let db = db(&env)?;
         // Scoped to the shop: another shop's supplier or variant writes nothing.
-        if !crate::server::repo::suppliers::save_item(&db(&env)?, shop.id, variant_id, choice.as_ref()).await? {
+        if !crate::server::repo::suppliers::save_item(&db, shop.id, variant_id, choice.as_ref()).await? {
             return Err(AppError::Invalid(vec![domain::FieldError::new("supplier_id", "Choose one of the shop's suppliers.")]));
+        }
+        if item.whole_product() {
+            crate::server::repo::suppliers::apply_to_product(&db, shop.id, variant_id, choice.as_ref().map(|c| c.supplier_id)).await?;
         }
         Ok(())
     })

@@ -20,6 +20,8 @@ pub async fn levels_html(edit: Option<String>, returned_path: Option<String>, re
         let env = worker_env().await?;
         let shop = crate::server::session::current_shop(&env).await?;
         let db = db(&env)?;
+        // Each vendor's own supplier exists before the list of what levels can apply to.
+        suppliers::ensure_vendor_suppliers(&db, shop.id, &crate::server::context::now_rfc3339()).await?;
         let page = html::Page {
             rows: overrides::list(&db, shop.id).await?,
             vendors: overrides::vendors(&db, shop.id).await?,

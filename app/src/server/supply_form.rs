@@ -61,6 +61,10 @@ fn SupplyForm(supply: VariantSupply, variant_id: i64) -> impl IntoView {
                 {field("moq", "Minimum order quantity", input.moq)}
                 {field("case_pack", "Case pack", input.case_pack)}
             </div>
+            <div class="check">
+                <input id="item-whole_product" name="item[whole_product]" type="checkbox" value="on"/>
+                <label for="item-whole_product">"Order every variant of this product from this supplier"</label>
+            </div>
             <div class="form-actions">
                 <button type="submit" class="button" disabled=move || action.pending().get()>"Save supplier terms"</button>
                 " "<a href="/app/settings/suppliers">"All suppliers"</a>

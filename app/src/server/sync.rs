@@ -147,6 +147,9 @@ async fn try_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError> {
                 None => {
                     batch(&db, sales_import::merge(&db, shop_id, run_id)?).await?;
                     sync_runs::finish(&db, run_id, run.objects_total.unwrap_or(run.objects_done), &now_rfc3339()).await?;
+                    // Every vendor the catalogue brought gets its supplier, so the reorder
+                    // list and supplier-level overrides have one before anyone opens a page.
+                    super::repo::suppliers::ensure_vendor_suppliers(&db, shop_id, &now_rfc3339()).await?;
                     // With a year of sales in, the alerts can be worked out.
                     super::queue::recalculate(env, shop_id, None).await
                 }

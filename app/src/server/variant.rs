@@ -138,6 +138,7 @@ pub async fn supply_of(db: &D1Database, shop_id: i64, variant_id: i64) -> Result
             unit_cost: i.unit_cost_cents.map(|c| domain::money::plain(c, "USD")).unwrap_or_default(),
             moq: i.moq.to_string(),
             case_pack: i.case_pack.to_string(),
+            whole_product: String::new(),
         },
         None => ItemInput::default(),
     };

@@ -158,6 +158,16 @@ pub struct ItemInput {
     pub unit_cost: String,
     pub moq: String,
     pub case_pack: String,
+    /// "on": every variant of the product is ordered from the same supplier (or, with no
+    /// supplier chosen, goes back to its vendor's); the others keep their own terms.
+    #[serde(default)]
+    pub whole_product: String,
+}
+
+impl ItemInput {
+    pub fn whole_product(&self) -> bool {
+        self.whole_product == "on"
+    }
 }
 
 /// A parsed catalogue entry for one variant.
@@ -242,6 +252,7 @@ mod item_tests {
             unit_cost: "2.5".into(),
             moq: moq.into(),
             case_pack: case.into(),
+            whole_product: String::new(),
         };
         let ok = input("", "12").parse().unwrap().unwrap();
         assert_eq!(

@@ -325,6 +325,36 @@ pub async fn save_item(
     Ok(crate::server::d1::changes(&r) == 1)
 }
 
+/// Orders the other variants of `variant_id`'s product from `supplier_id` too (each keeping
+/// its own SKU, cost, minimum and case where it had a catalogue line), or, with `None`,
+/// sends them back to their vendor's supplier. Run after `save_item` for the variant itself.
+pub async fn apply_to_product(db: &D1Database, shop_id: i64, variant_id: i64, supplier_id: Option<i64>) -> Result<(), AppError> {
+    let siblings = "SELECT w.id FROM variants w JOIN variants v ON v.shop_id = w.shop_id AND v.product_id = w.product_id
+                    WHERE v.shop_id = ?1 AND v.id = ?2 AND w.id != ?2";
+    match supplier_id {
+        None => {
+            crate::server::d1::run(
+                db,
+                &format!("DELETE FROM supplier_items WHERE shop_id = ?1 AND variant_id IN ({siblings})"),
+                &[int(shop_id), int(variant_id)],
+            )
+            .await
+        }
+        Some(s) => {
+            crate::server::d1::run(
+                db,
+                &format!(
+                    "INSERT INTO supplier_items (shop_id, variant_id, supplier_id)
+                     SELECT ?1, id, ?3 FROM ({siblings}) WHERE EXISTS (SELECT 1 FROM suppliers WHERE shop_id = ?1 AND id = ?3)
+                     ON CONFLICT(shop_id, variant_id) DO UPDATE SET supplier_id = excluded.supplier_id"
+                ),
+                &[int(shop_id), int(variant_id), int(s)],
+            )
+            .await
+        }
+    }
+}
+
 /// A variant's vendor (its product's), if the variant is the shop's.
 pub async fn vendor_of(db: &D1Database, shop_id: i64, variant_id: i64) -> Result<Option<String>, AppError> {
     #[derive(Deserialize)]

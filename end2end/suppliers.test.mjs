@@ -186,7 +186,7 @@ test('an imported catalogue regroups the reorder list by supplier, rounded to it
   await tab.close();
 });
 
-test('the variant page sets where the variant is ordered from; a case pack of 0 is refused at its field', async () => {
+test('the variant page sets where the variant, or its whole product, is ordered from; a case pack of 0 is refused at its field', async () => {
   const [{ variant_id: variantId }] = await d1(`SELECT id AS variant_id FROM variants WHERE shop_id = ${shopId} AND sku = '${target.sku}'`);
   const [{ id: supplierId }] = await d1(`SELECT id FROM suppliers WHERE shop_id = ${shopId} AND name = '${NEW_SUPPLIER}'`);
   const tab = await context.newPage();
@@ -205,10 +205,20 @@ test('the variant page sets where the variant is ordered from; a case pack of 0 
   await submit(tab, 'Save supplier terms');
   const [item] = await d1(`SELECT supplier_id, supplier_sku, case_pack FROM supplier_items WHERE shop_id = ${shopId} AND variant_id = ${variantId}`);
   assert.deepEqual(item, { supplier_id: supplierId, supplier_sku: 'NW-VARIANT', case_pack: 6 });
-  // Back to the vendor's supplier: the catalogue line goes.
-  await tab.getByLabel('Ordered from').selectOption('');
+  // The whole product to that supplier: its other variants follow, this one keeps its terms.
+  const siblings = `SELECT w.id FROM variants w JOIN variants v ON v.shop_id = w.shop_id AND v.product_id = w.product_id WHERE v.shop_id = ${shopId} AND v.id = ${variantId} AND w.id != ${variantId}`;
+  const [{ n: others }] = await d1(`SELECT COUNT(*) AS n FROM (${siblings})`);
+  await tab.getByLabel('Order every variant of this product from this supplier').check();
   await submit(tab, 'Save supplier terms');
-  await until('the line removed', async () => (await d1(`SELECT COUNT(*) AS n FROM supplier_items WHERE shop_id = ${shopId} AND variant_id = ${variantId}`))[0].n === 0);
+  const moved = await d1(`SELECT variant_id, supplier_id, case_pack FROM supplier_items WHERE shop_id = ${shopId} AND variant_id IN (${siblings})`);
+  assert.equal(moved.length, others);
+  assert.ok(moved.every((m) => m.supplier_id === supplierId && m.case_pack === 1), JSON.stringify(moved));
+  assert.equal((await d1(`SELECT case_pack FROM supplier_items WHERE shop_id = ${shopId} AND variant_id = ${variantId}`))[0].case_pack, 6);
+  // Back to the vendor's supplier, for the whole product: every catalogue line of it goes.
+  await tab.getByLabel('Ordered from').selectOption('');
+  await tab.getByLabel('Order every variant of this product from this supplier').check();
+  await submit(tab, 'Save supplier terms');
+  await until('the lines removed', async () => (await d1(`SELECT COUNT(*) AS n FROM supplier_items WHERE shop_id = ${shopId} AND (variant_id = ${variantId} OR variant_id IN (${siblings}))`))[0].n === 0);
   assert.deepEqual(errors, []);
   await tab.close();
 });

@@ -151,14 +151,9 @@ pub(crate) mod html {
     ) -> impl IntoView {
         let errors =
             Signal::derive(move || save.value().get().and_then(|r| r.err()).map(|e| e.field_errors().to_vec()).unwrap_or_default());
+        // Only a refusal comes back to this server-rendered page; a success reloads it.
         let outcome = move || {
-            save.value().get().map(|r| match r {
-                Ok(()) => {
-                    view! { <p class="banner banner-success" role="status">"Levels saved. Alerts are being recalculated with them."</p> }
-                        .into_any()
-                }
-                Err(e) => view! { <p class="banner banner-critical" role="alert">{e.to_string()}</p> }.into_any(),
-            })
+            save.value().get().and_then(|r| r.err()).map(|e| view! { <p class="banner banner-critical" role="alert">{e.to_string()}</p> })
         };
         let chosen = editing.unwrap_or_default();
         let option = move |value: String, label: String| {
@@ -206,11 +201,16 @@ pub(crate) mod html {
                 .and_then(|r| r.err())
                 .map(|e| e.field_errors().iter().filter(|f| f.field == "csv").map(|f| f.message.clone()).collect::<Vec<_>>())
         };
+        // Only a refusal comes back to this server-rendered page; a success reloads it with
+        // the new list.
         let outcome = move || {
-            import.value().get().map(|r| match r {
-                Ok(o) => view! { <p class="banner banner-success" role="status">{format!("Imported: {} override{} saved, {} removed.", o.saved, if o.saved == 1 { "" } else { "s" }, o.removed)}</p> }.into_any(),
-                Err(e) if e.field_errors().is_empty() => view! { <p class="banner banner-critical" role="alert">{e.to_string()}</p> }.into_any(),
-                Err(_) => view! { <p class="banner banner-critical" role="alert">"Nothing was imported. Fix the lines below and import the file again."</p> }.into_any(),
+            import.value().get().and_then(|r| r.err()).map(|e| {
+                let text = if e.field_errors().is_empty() {
+                    e.to_string()
+                } else {
+                    "Nothing was imported. Fix the lines below and import the file again.".to_string()
+                };
+                view! { <p class="banner banner-critical" role="alert">{text}</p> }
             })
         };
         let href = format!("data:text/csv;charset=utf-8,{}", urlencoding::encode(&csv));

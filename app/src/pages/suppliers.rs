@@ -175,6 +175,10 @@ mod html {
                     </button>
                     <a class="button" href="/app/settings/suppliers">"Close"</a>
                 </div>
+                <p>
+                    <a href=format!("/app/settings/levels?edit=supplier%3A{}", s.id)>{format!("Lead time, its variability and levels for {}", s.name)}</a>
+                    " — set with the other levels, so each variant can say where its numbers come from."
+                </p>
                 {outcome}
             </PostForm>
         }

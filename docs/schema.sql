@@ -243,7 +243,7 @@ CREATE TABLE "settings" (
     -- `RiskKind` names the shop wants alerts for.
     alert_kinds       TEXT NOT NULL DEFAULT 'out_of_stock,reorder_now,low_stock,overstock,dead_stock,stock_gap',
     utc_offset_minutes INTEGER
-);
+, time_zone TEXT);
 
 CREATE TABLE shopify_incoming (
     shop_id     INTEGER NOT NULL REFERENCES shops(id) ON DELETE CASCADE,

@@ -16,7 +16,7 @@ const ALL_KINDS = ['out_of_stock', 'reorder_now', 'low_stock', 'overstock', 'dea
 /** Watches everything again (the state the other tests expect). */
 async function watchEverything() {
   const locations = await d1(`SELECT id FROM locations WHERE shop_id = ${shopId}`);
-  const fields = { 'watch[utc_offset]': '' };
+  const fields = { 'watch[time_zone]': '' };
   for (const k of ALL_KINDS) fields[`watch[kinds][${k}]`] = 'on';
   for (const l of locations) fields[`watch[locations][id${l.id}]`] = 'on';
   const r = await serverFn('settings/watch/save', fields);
@@ -86,16 +86,22 @@ test('unchecked alert kinds and locations lose their alerts, and nothing is save
   }, { timeoutMs: 90000, everyMs: 1000 });
 });
 
-test('the time zone is chosen from a list and kept; a value not on the list is refused', async () => {
+test('the time zone is a city from a list, with today\'s offset, and kept; a name not on the list is refused', async () => {
   const { page, errors } = await hydratedPage('/app/settings');
-  await page.getByLabel("Time zone for quiet hours and the digest's day").selectOption({ label: 'UTC+05:30' });
+  const zone = page.getByLabel("Time zone for quiet hours and the digest's day");
+  // New York's offset as of today: −05:00 in winter, −04:00 in summer.
+  const offset = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', timeZoneName: 'longOffset' })
+    .formatToParts(new Date()).find((p) => p.type === 'timeZoneName').value.replace('GMT', 'UTC').replace('-', '−');
+  assert.equal(await zone.locator('option[value="America/New_York"]').innerText(), `America/New York (${offset})`);
+  await zone.selectOption('America/New_York');
   await page.getByRole('button', { name: 'Save what to watch' }).click();
   await page.getByText('Saved. Alerts are being recalculated now.').waitFor();
-  assert.equal((await serverFn('settings')).json.watch.input.utc_offset, '330');
+  assert.equal((await serverFn('settings')).json.watch.input.time_zone, 'America/New_York');
+  assert.equal((await d1(`SELECT time_zone FROM settings WHERE shop_id = ${shopId}`))[0].time_zone, 'America/New_York');
   await page.close();
-  const forged = await serverFn('settings/watch/save', { 'watch[kinds][low_stock]': 'on', 'watch[utc_offset]': '61' });
+  const forged = await serverFn('settings/watch/save', { 'watch[kinds][low_stock]': 'on', 'watch[time_zone]': 'Mars/Olympus_Mons' });
   assert.equal(forged.status, 422, forged.text);
-  assert.equal((await serverFn('settings')).json.watch.input.utc_offset, '330', 'nothing saved');
+  assert.equal((await serverFn('settings')).json.watch.input.time_zone, 'America/New_York', 'nothing saved');
   assert.deepEqual(errors, []);
   await watchEverything();
 });

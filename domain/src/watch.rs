@@ -48,13 +48,7 @@ impl Default for KindSet {
     }
 }
 
-/// UTC offsets a shop can be in (minutes east of UTC), as time-zone pickers list them.
-pub const UTC_OFFSETS: [i32; 38] = [
-    -720, -660, -600, -570, -540, -480, -420, -360, -300, -240, -210, -180, -120, -60, 0, 60, 120, 180, 210, 240, 270, 300, 330, 345, 360,
-    390, 420, 480, 525, 540, 570, 600, 630, 660, 720, 765, 780, 840,
-];
-
-/// `UTC+05:30`, `UTC−03:00`, `UTC` — how the time-zone choice reads.
+/// `UTC+05:30`, `UTC−03:00`, `UTC` — how an offset reads in the time-zone list.
 pub fn offset_label(minutes: i32) -> String {
     if minutes == 0 {
         return "UTC".into();
@@ -65,8 +59,8 @@ pub fn offset_label(minutes: i32) -> String {
 }
 
 /// The "What to watch" form as posted: checked boxes arrive as `kind → "on"` and
-/// `location_key(id) → "on"` (unchecked boxes are not sent at all); the offset is `""` for
-/// the shop's own zone or minutes east of UTC.
+/// `location_key(id) → "on"` (unchecked boxes are not sent at all); the time zone is `""`
+/// for the shop's own or an IANA name (`Europe/Paris`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchInput {
     #[serde(default)]
@@ -74,7 +68,7 @@ pub struct WatchInput {
     #[serde(default)]
     pub locations: BTreeMap<String, String>,
     #[serde(default)]
-    pub utc_offset: String,
+    pub time_zone: String,
 }
 
 /// A location's key in `WatchInput::locations`. Not the bare id: the form encoding reads
@@ -89,8 +83,9 @@ pub struct Watch {
     pub kinds: KindSet,
     /// Watched location ids, each one of the shop's.
     pub locations: Vec<i64>,
-    /// `None`: the shop's own zone from Shopify.
-    pub utc_offset_minutes: Option<i32>,
+    /// An IANA zone the merchant chose (with its daylight saving); `None`: the shop's own
+    /// zone from Shopify.
+    pub time_zone: Option<String>,
 }
 
 impl WatchInput {
@@ -118,20 +113,17 @@ impl WatchInput {
         if locations.is_empty() && !shop_locations.is_empty() && !errs.iter().any(|e| e.field == "locations") {
             errs.push(FieldError::new("locations", "Watch at least one location."));
         }
-        let raw = self.utc_offset.trim();
-        let utc_offset_minutes = if raw.is_empty() {
+        let raw = self.time_zone.trim();
+        let time_zone = if raw.is_empty() {
             None
+        } else if crate::engine::calendar::is_zone(raw) {
+            Some(raw.to_string())
         } else {
-            match raw.parse::<i32>() {
-                Ok(m) if UTC_OFFSETS.contains(&m) => Some(m),
-                _ => {
-                    errs.push(FieldError::new("utc_offset", "Choose a time zone from the list."));
-                    None
-                }
-            }
+            errs.push(FieldError::new("time_zone", "Choose a time zone from the list."));
+            None
         };
         if errs.is_empty() {
-            Ok(Watch { kinds, locations, utc_offset_minutes })
+            Ok(Watch { kinds, locations, time_zone })
         } else {
             Err(errs)
         }
@@ -141,7 +133,7 @@ impl WatchInput {
         Self {
             kinds: w.kinds.iter().map(|k| (k.as_str().to_string(), "on".to_string())).collect(),
             locations: w.locations.iter().map(|l| (location_key(*l), "on".to_string())).collect(),
-            utc_offset: w.utc_offset_minutes.map(|m| m.to_string()).unwrap_or_default(),
+            time_zone: w.time_zone.clone().unwrap_or_default(),
         }
     }
 }
@@ -165,22 +157,22 @@ mod tests {
 
     #[test]
     fn watch_form_parses_checked_boxes() {
-        let input = WatchInput { kinds: on(&["low_stock", "reorder_now"]), locations: on(&["id11"]), utc_offset: "330".into() };
+        let input = WatchInput { kinds: on(&["low_stock", "reorder_now"]), locations: on(&["id11"]), time_zone: "Asia/Kolkata".into() };
         let w = input.parse(&[11, 12]).unwrap();
         assert_eq!(w.kinds, KindSet::NONE.with(RiskKind::LowStock).with(RiskKind::ReorderNow));
         assert_eq!(w.locations, vec![11]);
-        assert_eq!(w.utc_offset_minutes, Some(330));
+        assert_eq!(w.time_zone.as_deref(), Some("Asia/Kolkata"));
         assert_eq!(WatchInput::from_watch(&w), input);
     }
 
     #[test]
     fn watch_form_refuses_nothing_checked_foreign_locations_and_odd_offsets() {
         let fields = |r: Result<Watch, Vec<FieldError>>| r.unwrap_err().into_iter().map(|e| e.field).collect::<Vec<_>>();
-        let none = WatchInput { utc_offset: String::new(), ..Default::default() };
+        let none = WatchInput { time_zone: String::new(), ..Default::default() };
         assert_eq!(fields(none.parse(&[11])), vec!["kinds", "locations"]);
-        let foreign = WatchInput { kinds: on(&["low_stock"]), locations: on(&["id99"]), utc_offset: "61".into() };
-        assert_eq!(fields(foreign.parse(&[11])), vec!["locations", "utc_offset"]);
-        let bad_kind = WatchInput { kinds: on(&["everything"]), locations: on(&["id11"]), utc_offset: String::new() };
+        let foreign = WatchInput { kinds: on(&["low_stock"]), locations: on(&["id99"]), time_zone: "Mars/Olympus_Mons".into() };
+        assert_eq!(fields(foreign.parse(&[11])), vec!["locations", "time_zone"]);
+        let bad_kind = WatchInput { kinds: on(&["everything"]), locations: on(&["id11"]), time_zone: String::new() };
         assert_eq!(fields(bad_kind.parse(&[11])), vec!["kinds"]);
         // A shop with no locations yet (import not run) can still choose kinds.
         let early = WatchInput { kinds: on(&["low_stock"]), ..Default::default() };
@@ -192,6 +184,5 @@ mod tests {
         assert_eq!(offset_label(330), "UTC+05:30");
         assert_eq!(offset_label(-210), "UTC−03:30");
         assert_eq!(offset_label(0), "UTC");
-        assert!(UTC_OFFSETS.windows(2).all(|w| w[0] < w[1]));
     }
 }

@@ -25,10 +25,21 @@ pub async fn settings_page() -> Result<SettingsView, AppError> {
         let shop = current_shop(&env).await?;
         let db = db(&env)?;
         let current = settings::get(&db, shop.id).await?;
-        let (w, locations, shop_offset) = watch::get(&db, shop.id).await?;
+        let (w, locations, shop_zone) = watch::get(&db, shop.id).await?;
+        let now = crate::server::context::now();
+        let offset = domain::engine::ShopZone::stored(&shop_zone.name, shop_zone.offset_minutes).offset_at(now).minutes();
+        let shop_zone = match shop_zone.name.as_str() {
+            "" => domain::watch::offset_label(offset),
+            name => format!("{}, {}", name.replace('_', " "), domain::watch::offset_label(offset)),
+        };
         let digest = settings::get_digest(&db, shop.id).await?;
         Ok(SettingsView {
-            watch: WatchPage { input: WatchInput::from_watch(&w), locations, shop_offset },
+            watch: WatchPage {
+                input: WatchInput::from_watch(&w),
+                locations,
+                shop_zone,
+                zones: domain::engine::calendar::zone_choices(now),
+            },
             settings: current,
             digest: DigestSettingsInput::from_settings(&digest),
         })

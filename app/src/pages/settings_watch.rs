@@ -4,7 +4,7 @@
 use crate::api::watch::{SaveWatch, WatchPage};
 use crate::components::post_form::{FormAction, PostForm};
 use domain::settings::error_for;
-use domain::watch::{location_key, offset_label, UTC_OFFSETS};
+use domain::watch::location_key;
 use domain::{FieldError, RiskKind};
 use leptos::prelude::*;
 
@@ -23,7 +23,7 @@ pub fn WatchForm(page: WatchPage) -> impl IntoView {
         })
     };
     let input = page.input.clone();
-    let shop_zone = format!("The shop's time zone ({})", offset_label(page.shop_offset));
+    let shop_zone = format!("The shop's time zone ({})", page.shop_zone);
     view! {
         <PostForm action=save class="form" novalidate=true id="watch-form">
             <fieldset class="form-section" aria-describedby="kinds-hint kinds-error">
@@ -75,20 +75,21 @@ pub fn WatchForm(page: WatchPage) -> impl IntoView {
             </fieldset>
             <fieldset class="form-section">
                 <legend>"Time zone"</legend>
-                <div class="field" class:field-invalid=move || field_message(errors, "utc_offset")().is_some()>
-                    <label for="utc_offset">"Time zone for quiet hours and the digest's day"</label>
-                    <select id="utc_offset" name="watch[utc_offset]" aria-describedby="utc_offset-error">
-                        <option value="" selected=input.utc_offset.is_empty()>{shop_zone}</option>
-                        {UTC_OFFSETS
+                <div class="field" class:field-invalid=move || field_message(errors, "time_zone")().is_some()>
+                    <label for="time_zone">"Time zone for quiet hours and the digest's day"</label>
+                    <select id="time_zone" name="watch[time_zone]" aria-describedby="time_zone-hint time_zone-error">
+                        <option value="" selected=input.time_zone.is_empty()>{shop_zone}</option>
+                        {page
+                            .zones
                             .into_iter()
-                            .map(|m| {
-                                let v = m.to_string();
-                                let selected = input.utc_offset == v;
-                                view! { <option value=v selected=selected>{offset_label(m)}</option> }
+                            .map(|(name, label)| {
+                                let selected = input.time_zone == name;
+                                view! { <option value=name selected=selected>{label}</option> }
                             })
                             .collect_view()}
                     </select>
-                    <p class="field-error" id="utc_offset-error" aria-live="polite">{field_message(errors, "utc_offset")}</p>
+                    <p class="field-hint" id="time_zone-hint">"A city keeps its daylight saving; offsets are today's."</p>
+                    <p class="field-error" id="time_zone-error" aria-live="polite">{field_message(errors, "time_zone")}</p>
                 </div>
             </fieldset>
             <div class="form-actions">

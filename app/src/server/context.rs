@@ -85,8 +85,11 @@ pub fn today_in(zone: domain::engine::ShopZone) -> chrono::NaiveDate {
     zone.local_date(worker::Date::now().as_millis() as i64 / 1000).unwrap_or_default()
 }
 
+/// Now, from the Worker's clock (chrono's own clock is not wired to it on wasm).
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(worker::Date::now().as_millis() as i64).unwrap_or_default()
+}
+
 pub fn now_rfc3339() -> String {
-    chrono::DateTime::from_timestamp_millis(worker::Date::now().as_millis() as i64)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-        .unwrap_or_default()
+    now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }

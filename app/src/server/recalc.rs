@@ -56,6 +56,7 @@ pub async fn assess_shop(
     let settings = settings::get(db, shop_id).await?;
     let cfg = EngineConfig::from(&settings);
     let overrides = overrides::book(db, shop_id).await?;
+    let zone = super::repo::shops::sales_frame(db, shop_id).await?.zone();
     let rows = alerts::positions(db, shop_id, variants).await?;
     let (start, end) = history_window(today, HISTORY_DAYS);
     let history = alerts::history_compact(db, shop_id, &start.to_string(), &end.to_string(), variants, false).await?;
@@ -99,7 +100,7 @@ pub async fn assess_shop(
     // Days before a series' first observed day are left out of its history (series
     // without any sales row included: a variant created last week is a week old).
     for (i, r) in rows.iter().enumerate() {
-        if let Some(day) = r.first_day() {
+        if let Some(day) = r.first_day(zone) {
             let _ = table.set_first_day(SeriesId(i), day);
         }
     }

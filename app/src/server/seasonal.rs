@@ -23,6 +23,7 @@ pub async fn refit(env: &worker::Env, shop_id: i64, today: NaiveDate) -> Result<
     let (start, end) = history_window(today, REFIT_HISTORY_DAYS);
     let from = start.to_string();
     let now = now_rfc3339();
+    let zone = super::repo::shops::sales_frame(&db, shop_id).await?.zone();
 
     // Variant → its series keys, in variant order.
     let keys = forecasts::series_keys(&db, shop_id).await?;
@@ -47,7 +48,7 @@ pub async fn refit(env: &worker::Env, shop_id: i64, today: NaiveDate) -> Result<
         }
         for h in &history {
             let Some(id) = series.get(&(h.variant_id, h.location_id)) else { continue };
-            let _ = table.fill_compact(*id, &h.days, h.first_day());
+            let _ = table.fill_compact(*id, &h.days, h.first_day(zone));
         }
         let mut rows = Vec::with_capacity(chunk.len());
         for ((variant_id, locs), ids) in chunk.iter().zip(&members) {

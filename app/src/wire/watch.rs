@@ -16,6 +16,8 @@ pub struct LocationChoice {
 pub struct WatchPage {
     pub input: WatchInput,
     pub locations: Vec<LocationChoice>,
-    /// The shop's own offset from Shopify (minutes east of UTC), for "Shop's time zone".
-    pub shop_offset: i32,
+    /// The shop's own zone from Shopify, as the first choice reads ("America/New York").
+    pub shop_zone: String,
+    /// Every zone that can be chosen: (IANA name, label with its offset today).
+    pub zones: Vec<(String, String)>,
 }

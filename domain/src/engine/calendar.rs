@@ -96,6 +96,34 @@ impl ShopZone {
     }
 }
 
+/// Areas whose `Area/City` names make up the time-zone list, with UTC and the whole-hour
+/// fixed zones (`Etc/GMT-5` is UTC+05:00, POSIX signs being inverted); the rest of the
+/// database (`US/Eastern`, `Cuba`) are aliases a merchant would not look for.
+const AREAS: [&str; 10] =
+    ["Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia/", "Europe/", "Indian/", "Pacific/", "Etc/GMT"];
+
+/// Whether `name` is a zone of the list (`zone_choices`).
+pub fn is_zone(name: &str) -> bool {
+    (name == "UTC" || AREAS.iter().any(|a| name.starts_with(a))) && name != "Etc/GMT" && name.parse::<chrono_tz::Tz>().is_ok()
+}
+
+/// Every zone a merchant can choose, `(name, "name (UTC+01:00)")` with its offset at `now`,
+/// sorted by that offset and then by name: UTC and the database's `Area/City` zones.
+pub fn zone_choices(now: DateTime<Utc>) -> Vec<(String, String)> {
+    let mut zones: Vec<(i32, &str)> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name())
+        .filter(|n| is_zone(n))
+        .filter_map(|n| Some((ShopZone::Iana(n.parse().ok()?).offset_at(now).minutes(), n)))
+        .collect();
+    zones.sort();
+    let label = |m: i32, n: &str| match n.strip_prefix("Etc/") {
+        Some(_) => format!("Fixed {} (no daylight saving)", crate::watch::offset_label(m)),
+        None => format!("{} ({})", n.replace('_', " "), crate::watch::offset_label(m)),
+    };
+    zones.into_iter().map(|(m, n)| (n.to_string(), label(m, n))).collect()
+}
+
 impl From<UtcOffset> for ShopZone {
     fn from(o: UtcOffset) -> Self {
         Self::Fixed(o)
@@ -119,6 +147,22 @@ mod tests {
 
     // 2024-02-28 23:30:00 UTC
     const LATE_FEB_28: i64 = 1_709_163_000;
+
+    #[test]
+    fn the_zone_list_has_cities_with_their_offset_now_and_no_aliases() {
+        let january = DateTime::from_timestamp(1_767_225_600, 0).unwrap(); // 2026-01-01 00:00 UTC
+        let july = DateTime::from_timestamp(1_782_864_000, 0).unwrap(); // 2026-07-01 00:00 UTC
+        let zones = zone_choices(january);
+        assert!(zones.len() > 300, "{}", zones.len());
+        let label = |zs: &[(String, String)], n: &str| zs.iter().find(|(z, _)| z == n).map(|(_, l)| l.clone());
+        assert_eq!(label(&zones, "America/New_York").as_deref(), Some("America/New York (UTC−05:00)"));
+        assert_eq!(label(&zone_choices(july), "America/New_York").as_deref(), Some("America/New York (UTC−04:00)"));
+        assert_eq!(label(&zones, "Asia/Kolkata").as_deref(), Some("Asia/Kolkata (UTC+05:30)"));
+        assert_eq!(label(&zones, "Etc/GMT-5").as_deref(), Some("Fixed UTC+05:00 (no daylight saving)"));
+        assert!(label(&zones, "US/Eastern").is_none() && label(&zones, "Etc/GMT").is_none());
+        assert!(is_zone("UTC") && is_zone("Europe/Paris") && is_zone("Etc/GMT+3"));
+        assert!(!is_zone("Europe/Atlantis") && !is_zone("EST") && !is_zone("Etc/GMT+99"));
+    }
 
     #[test]
     fn the_same_instant_is_different_days_across_the_date_line() {

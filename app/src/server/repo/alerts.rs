@@ -3,6 +3,7 @@
 
 use crate::error::AppError;
 use crate::server::d1::{all, first, int, opt_text, prepare, text};
+use domain::engine::ShopZone;
 use serde::{Deserialize, Serialize};
 use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
@@ -41,6 +42,9 @@ pub struct PositionRow {
     /// The series' first observed day (`first_day_sql`); `None` or `''`: unknown.
     #[serde(default)]
     pub first_day: Option<String>,
+    /// The later of the variant's and product's Shopify `createdAt` (`CREATED_AT_SQL`).
+    #[serde(default)]
+    pub created_at: Option<String>,
     /// The earliest dated delivery the shop's sent purchase orders still await here, and
     /// its units.
     #[serde(default)]
@@ -72,30 +76,43 @@ impl PositionRow {
         let units = u32::try_from(self.arrival_units?).ok().filter(|u| *u > 0)?;
         Some(domain::purchasing::Arrival { date, units })
     }
-    pub fn first_day(&self) -> Option<chrono::NaiveDate> {
-        self.first_day.as_deref().and_then(|d| d.get(..10)?.parse().ok())
+    pub fn first_day(&self, zone: ShopZone) -> Option<chrono::NaiveDate> {
+        first_day(self.first_day.as_deref(), self.created_at.as_deref(), zone)
     }
 }
 
+/// The later of the first observed day from SQL and the shop-local day of the Shopify
+/// `createdAt`: the local day needs the zone's daylight saving, which SQLite does not know.
+fn first_day(observed: Option<&str>, created_at: Option<&str>, zone: ShopZone) -> Option<chrono::NaiveDate> {
+    let observed = observed.and_then(|d| d.get(..10)?.parse::<chrono::NaiveDate>().ok());
+    let created = created_at.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).and_then(|t| zone.local_date(t.timestamp()).ok());
+    observed.max(created)
+}
+
+/// The later of a series' variant's and product's Shopify `createdAt` (RFC 3339 UTC, so the
+/// text order is the time order), over the aliases `v` and `p`; `first_day` makes it a day.
+pub const CREATED_AT_SQL: &str = "NULLIF(MAX(COALESCE(v.created_at, ''), COALESCE(p.created_at, '')), '')";
+
 /// The first observed day of the series `(variant, location)` (`HistoryTable::set_first_day`),
 /// as one SQL expression over `?1` (the shop) and the aliases `v` (variants) and `p`
-/// (products): the latest of its first `daily_sales` row ever, the first day the shop's
-/// order import covered, and the variant's and product's Shopify `createdAt` (as a
-/// shop-local day). Days before it are unknown, not days without sales. One home for the
-/// rule: the nightly positions and the refit's history read it alike.
+/// (products): the latest of its first `daily_sales` row ever and the first day the shop's
+/// order import covered; `first_day` then takes the later of that and the variant's and
+/// product's Shopify `createdAt` as a shop-local day (`CREATED_AT_SQL`). Days before it are
+/// unknown, not days without sales. One home for the rule: the nightly positions and the
+/// refit's history read it alike.
 pub fn first_day_sql(variant: &str, location: &str) -> String {
     format!(
         "MAX(COALESCE((SELECT MIN(f.day) FROM daily_sales f
                        WHERE f.shop_id = ?1 AND f.variant_id = {variant} AND f.location_id = {location}), ''),
              COALESCE((SELECT MIN(date(started_at, '-' || orders_days || ' days')) FROM sync_runs
-                       WHERE shop_id = ?1 AND orders_days IS NOT NULL), ''),
-             COALESCE(date(v.created_at, (SELECT utc_offset_minutes FROM shops WHERE id = ?1) || ' minutes'), ''),
-             COALESCE(date(p.created_at, (SELECT utc_offset_minutes FROM shops WHERE id = ?1) || ' minutes'), ''))"
+                       WHERE shop_id = ?1 AND orders_days IS NOT NULL), ''))"
     )
 }
 
 pub async fn positions(db: &D1Database, shop_id: i64, variants: Option<&[i64]>) -> Result<Vec<PositionRow>, AppError> {
-    let sql = include_str!("alerts.sql").replace("/* first_day */", &first_day_sql("il.variant_id", "il.location_id"));
+    let sql = include_str!("alerts.sql")
+        .replace("/* first_day */", &first_day_sql("il.variant_id", "il.location_id"))
+        .replace("/* created_at */", CREATED_AT_SQL);
     all(db, &sql, &[int(shop_id), variant_filter(variants)]).await
 }
 
@@ -105,13 +122,15 @@ pub struct SeriesDays {
     pub location_id: i64,
     /// `day,net units,stockout;…` (`engine::parse_compact`).
     pub days: String,
-    /// The series' first observed day (`first_day_sql`).
+    /// The series' first observed day (`first_day_sql`) and its Shopify `createdAt`.
     pub first_day: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<String>,
 }
 
 impl SeriesDays {
-    pub fn first_day(&self) -> Option<chrono::NaiveDate> {
-        self.first_day.as_deref().and_then(|d| d.get(..10)?.parse().ok())
+    pub fn first_day(&self, zone: ShopZone) -> Option<chrono::NaiveDate> {
+        first_day(self.first_day.as_deref(), self.created_at.as_deref(), zone)
     }
 }
 
@@ -132,7 +151,7 @@ pub async fn history_compact(
     with_first_day: bool,
 ) -> Result<Vec<SeriesDays>, AppError> {
     let sql = format!(
-        "SELECT g.variant_id, g.location_id, g.days, {first_day} AS first_day
+        "SELECT g.variant_id, g.location_id, g.days, {first_day} AS first_day, {created_at} AS created_at
          FROM (SELECT variant_id, location_id,
                       group_concat(day || ',' || MAX(units_sold - units_returned, 0) || ',' || out_of_stock, ';') AS days
                FROM daily_sales
@@ -140,6 +159,7 @@ pub async fn history_compact(
                  AND (?4 IS NULL OR variant_id IN (SELECT value FROM json_each(?4)))
                GROUP BY variant_id, location_id) g {joins}",
         first_day = if with_first_day { first_day_sql("g.variant_id", "g.location_id") } else { "NULL".into() },
+        created_at = if with_first_day { CREATED_AT_SQL } else { "NULL" },
         joins = if with_first_day {
             "LEFT JOIN variants v ON v.shop_id = ?1 AND v.id = g.variant_id LEFT JOIN products p ON p.shop_id = ?1 AND p.id = v.product_id"
         } else {

@@ -7,7 +7,7 @@ SELECT il.variant_id, v.product_id, il.location_id, il.available AS on_hand, il.
        v.price_cents, COALESCE(v.cost_cents, 0) AS cost_cents,
        p.vendor, v.sku, p.title AS product_title, v.title AS variant_title, l.name AS location_name,
        sp.yearly_factor, sp.day_of_week, json_extract(sp.long_run, '$."' || il.location_id || '"') AS long_run, p.product_type,
-       /* first_day */ AS first_day,
+       /* first_day */ AS first_day, /* created_at */ AS created_at,
        -- What can run out: tracked stock of an active (or unlisted: sold by direct link)
        -- product that is not a gift card.
        (v.tracked = 1 AND p.status IN ('active', 'unlisted') AND p.gift_card = 0) AS alertable,

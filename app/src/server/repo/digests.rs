@@ -19,7 +19,10 @@ pub struct DigestShop {
     /// Shopify's `ianaTimezone`.
     #[serde(default)]
     pub timezone: String,
-    /// The merchant's fixed offset from Settings, if any: it replaces the shop's zone.
+    /// The merchant's zone from Settings, if any (an IANA name): it replaces the shop's.
+    #[serde(default)]
+    pub override_zone: Option<String>,
+    /// A fixed offset chosen before zones were IANA names (migration 0023), if any.
     #[serde(default)]
     pub override_offset_minutes: Option<i32>,
     pub digest_frequency: String,
@@ -31,13 +34,14 @@ pub struct DigestShop {
 }
 
 impl DigestShop {
-    /// The calendar its digests keep: the merchant's offset, else the shop's IANA zone with
-    /// daylight saving, else its install-time offset.
+    /// The calendar its digests keep: the merchant's zone, else an older fixed offset of
+    /// theirs, else the shop's IANA zone with daylight saving, else its install-time offset.
     pub fn zone(&self) -> domain::engine::ShopZone {
         use domain::engine::{ShopZone, UtcOffset};
-        match self.override_offset_minutes {
-            Some(m) => UtcOffset::from_minutes_or_utc(m).into(),
-            None => ShopZone::stored(&self.timezone, self.utc_offset_minutes),
+        match (&self.override_zone, self.override_offset_minutes) {
+            (Some(z), _) => ShopZone::stored(z, self.utc_offset_minutes),
+            (None, Some(m)) => UtcOffset::from_minutes_or_utc(m).into(),
+            (None, None) => ShopZone::stored(&self.timezone, self.utc_offset_minutes),
         }
     }
 }
@@ -46,7 +50,7 @@ impl DigestShop {
 pub async fn shops_wanting_digests(db: &D1Database) -> Result<Vec<DigestShop>, AppError> {
     all(
         db,
-        "SELECT s.id AS shop_id, s.name, s.currency, s.utc_offset_minutes, s.timezone, st.utc_offset_minutes AS override_offset_minutes,
+        "SELECT s.id AS shop_id, s.name, s.currency, s.utc_offset_minutes, s.timezone, st.time_zone AS override_zone, st.utc_offset_minutes AS override_offset_minutes,
                 st.digest_frequency, st.digest_recipients, st.quiet_hours_start, st.quiet_hours_end,
                 (SELECT MAX(d.window_end) FROM digest_log d WHERE d.shop_id = s.id) AS last_end
          FROM shops s JOIN settings st ON st.shop_id = s.id

@@ -12,7 +12,8 @@ use worker::D1Database;
 #[derive(Deserialize)]
 struct WatchRow {
     alert_kinds: Option<String>,
-    utc_offset_minutes: Option<i32>,
+    time_zone: Option<String>,
+    shop_timezone: String,
     shop_offset: i32,
 }
 
@@ -23,15 +24,22 @@ struct LocationDb {
     watched: i64,
 }
 
-/// The shop's watch settings, its locations, and Shopify's own offset for the shop: two
-/// reads in one round trip.
-pub async fn get(db: &D1Database, shop_id: i64) -> Result<(Watch, Vec<LocationRow>, i32), AppError> {
+/// The shop's own zone from Shopify: its IANA name (`""` when unknown) and its offset at
+/// install.
+pub struct ShopZoneName {
+    pub name: String,
+    pub offset_minutes: i32,
+}
+
+/// The shop's watch settings, its locations, and Shopify's own zone for the shop: two reads
+/// in one round trip.
+pub async fn get(db: &D1Database, shop_id: i64) -> Result<(Watch, Vec<LocationRow>, ShopZoneName), AppError> {
     let results = crate::server::d1::batch_read(
         db,
         vec![
             prepare(
                 db,
-                "SELECT st.alert_kinds, st.utc_offset_minutes, s.utc_offset_minutes AS shop_offset
+                "SELECT st.alert_kinds, st.time_zone, s.timezone AS shop_timezone, s.utc_offset_minutes AS shop_offset
                  FROM shops s LEFT JOIN settings st ON st.shop_id = s.id WHERE s.id = ?1",
                 &[int(shop_id)],
             )?,
@@ -52,9 +60,13 @@ pub async fn get(db: &D1Database, shop_id: i64) -> Result<(Watch, Vec<LocationRo
     let watch = Watch {
         kinds,
         locations: locations.iter().filter(|l| l.watched).map(|l| l.id).collect(),
-        utc_offset_minutes: head.as_ref().and_then(|h| h.utc_offset_minutes),
+        time_zone: head.as_ref().and_then(|h| h.time_zone.clone()),
     };
-    Ok((watch, locations, head.map_or(0, |h| h.shop_offset)))
+    let shop = head.map_or(ShopZoneName { name: String::new(), offset_minutes: 0 }, |h| ShopZoneName {
+        name: h.shop_timezone,
+        offset_minutes: h.shop_offset,
+    });
+    Ok((watch, locations, shop))
 }
 
 /// The alert kinds the shop wants (all when it never chose).
@@ -70,17 +82,18 @@ pub async fn kinds(db: &D1Database, shop_id: i64) -> Result<KindSet, AppError> {
 /// Saves kinds, time zone and watched locations in one batch (D1 runs a batch as one
 /// transaction: all or nothing).
 pub async fn save(db: &D1Database, shop_id: i64, w: &Watch, now: &str) -> Result<(), AppError> {
-    let offset = w.utc_offset_minutes.map_or(JsValue::NULL, |m| int(m.into()));
+    let zone = w.time_zone.as_deref().map_or(JsValue::NULL, text);
     let watched = serde_json::to_string(&w.locations).map_err(|e| crate::server::context::internal("watched locations", e))?;
     batch(
         db,
         vec![
             prepare(
                 db,
-                "INSERT INTO settings (shop_id, alert_kinds, utc_offset_minutes, updated_at) VALUES (?1, ?2, ?3, ?4)
+                // A choice made here replaces a fixed offset left from before IANA zones.
+                "INSERT INTO settings (shop_id, alert_kinds, time_zone, utc_offset_minutes, updated_at) VALUES (?1, ?2, ?3, NULL, ?4)
                  ON CONFLICT(shop_id) DO UPDATE SET alert_kinds = excluded.alert_kinds,
-                   utc_offset_minutes = excluded.utc_offset_minutes, updated_at = excluded.updated_at",
-                &[int(shop_id), text(&w.kinds.to_list()), offset, text(now)],
+                   time_zone = excluded.time_zone, utc_offset_minutes = NULL, updated_at = excluded.updated_at",
+                &[int(shop_id), text(&w.kinds.to_list()), zone, text(now)],
             )?,
             prepare(
                 db,

@@ -48,16 +48,6 @@ impl Default for KindSet {
     }
 }
 
-/// `UTC+05:30`, `UTC−03:00`, `UTC` — how an offset reads in the time-zone list.
-pub fn offset_label(minutes: i32) -> String {
-    if minutes == 0 {
-        return "UTC".into();
-    }
-    let sign = if minutes < 0 { '−' } else { '+' };
-    let m = minutes.unsigned_abs();
-    format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
-}
-
 /// The "What to watch" form as posted: checked boxes arrive as `kind → "on"` and
 /// `location_key(id) → "on"` (unchecked boxes are not sent at all); the time zone is `""`
 /// for the shop's own or an IANA name (`Europe/Paris`).
@@ -177,12 +167,5 @@ mod tests {
         // A shop with no locations yet (import not run) can still choose kinds.
         let early = WatchInput { kinds: on(&["low_stock"]), ..Default::default() };
         assert!(early.parse(&[]).is_ok());
-    }
-
-    #[test]
-    fn offsets_read_like_a_time_zone_picker() {
-        assert_eq!(offset_label(330), "UTC+05:30");
-        assert_eq!(offset_label(-210), "UTC−03:30");
-        assert_eq!(offset_label(0), "UTC");
     }
 }

@@ -29,8 +29,8 @@ pub async fn settings_page() -> Result<SettingsView, AppError> {
         let now = crate::server::context::now();
         let offset = domain::engine::ShopZone::stored(&shop_zone.name, shop_zone.offset_minutes).offset_at(now).minutes();
         let shop_zone = match shop_zone.name.as_str() {
-            "" => domain::watch::offset_label(offset),
-            name => format!("{}, {}", name.replace('_', " "), domain::watch::offset_label(offset)),
+            "" => domain::engine::calendar::offset_label(offset),
+            name => format!("{}, {}", name.replace('_', " "), domain::engine::calendar::offset_label(offset)),
         };
         let digest = settings::get_digest(&db, shop.id).await?;
         Ok(SettingsView {

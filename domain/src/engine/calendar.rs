@@ -96,6 +96,16 @@ impl ShopZone {
     }
 }
 
+/// `UTC+05:30`, `UTC−03:00`, `UTC` — how an offset reads in the time-zone list.
+pub fn offset_label(minutes: i32) -> String {
+    if minutes == 0 {
+        return "UTC".into();
+    }
+    let sign = if minutes < 0 { '−' } else { '+' };
+    let m = minutes.unsigned_abs();
+    format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
+}
+
 /// Areas whose `Area/City` names make up the time-zone list, with UTC and the whole-hour
 /// fixed zones (`Etc/GMT-5` is UTC+05:00, POSIX signs being inverted); the rest of the
 /// database (`US/Eastern`, `Cuba`) are aliases a merchant would not look for.
@@ -118,8 +128,8 @@ pub fn zone_choices(now: DateTime<Utc>) -> Vec<(String, String)> {
         .collect();
     zones.sort();
     let label = |m: i32, n: &str| match n.strip_prefix("Etc/") {
-        Some(_) => format!("Fixed {} (no daylight saving)", crate::watch::offset_label(m)),
-        None => format!("{} ({})", n.replace('_', " "), crate::watch::offset_label(m)),
+        Some(_) => format!("Fixed {} (no daylight saving)", offset_label(m)),
+        None => format!("{} ({})", n.replace('_', " "), offset_label(m)),
     };
     zones.into_iter().map(|(m, n)| (n.to_string(), label(m, n))).collect()
 }
@@ -147,6 +157,13 @@ mod tests {
 
     // 2024-02-28 23:30:00 UTC
     const LATE_FEB_28: i64 = 1_709_163_000;
+
+    #[test]
+    fn offsets_read_like_a_time_zone_picker() {
+        assert_eq!(offset_label(330), "UTC+05:30");
+        assert_eq!(offset_label(-210), "UTC−03:30");
+        assert_eq!(offset_label(0), "UTC");
+    }
 
     #[test]
     fn the_zone_list_has_cities_with_their_offset_now_and_no_aliases() {

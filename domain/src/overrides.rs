@@ -6,7 +6,7 @@
 //! yields an `Override` or a message per field (per line) and nothing saved.
 
 use crate::engine::{LimitOverrides, SupplyOverrides};
-use crate::purchasing::catalogue_csv::records;
+use crate::purchasing::catalogue_csv::data_rows;
 use crate::purchasing::RowError;
 use crate::settings::FieldError;
 use serde::{Deserialize, Serialize};
@@ -286,20 +286,8 @@ pub struct OverrideRow {
 /// Parses the whole file; `Err` lists every problem with its line, and then nothing may be
 /// stored. A row with every value empty removes that override; one thing twice is an error.
 pub fn parse_overrides(text: &str) -> Result<Vec<OverrideRow>, Vec<RowError>> {
-    let records = records(text).map_err(|e| vec![e])?;
-    let mut it = records.into_iter();
-    let Some((_, header)) = it.next() else {
-        return Err(vec![RowError { line: 1, message: format!("The file is empty. Expected the header: {OVERRIDES_HEADER}") }]);
-    };
-    let names: Vec<String> = header.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
-    if names.join(",") != OVERRIDES_HEADER {
-        return Err(vec![RowError { line: 1, message: format!("Wrong header \"{}\". Expected: {OVERRIDES_HEADER}", header.join(",")) }]);
-    }
     let (mut rows, mut errors, mut seen) = (Vec::new(), Vec::new(), HashSet::new());
-    for (line, f) in it {
-        if f.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
+    for (line, f) in data_rows(text, OVERRIDES_HEADER)? {
         let mut fail = |message: String| errors.push(RowError { line, message });
         if f.len() != 9 {
             fail(format!("{} fields; a row has 9 ({OVERRIDES_HEADER}).", f.len()));

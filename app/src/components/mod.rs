@@ -1,6 +1,8 @@
 pub mod alert_filters;
 pub mod alert_table;
 pub mod charts;
+#[cfg(feature = "ssr")]
+pub mod csv_import;
 pub mod error_notice;
 pub mod format;
 pub mod help_search;

@@ -55,7 +55,8 @@ pub fn LevelsSettings() -> impl IntoView {
 /// The views, rendered on the server only.
 #[cfg(feature = "ssr")]
 pub(crate) mod html {
-    use crate::api::overrides::{ImportOverrides, OverridesImported, SaveOverride};
+    use crate::api::overrides::{ImportOverrides, SaveOverride};
+    use crate::components::csv_import::CsvImport;
     use crate::components::post_form::{FormAction, PostForm};
     use crate::server::override_form::{shop_values, OverrideFields};
     use crate::wire::overrides::StoredOverride;
@@ -92,7 +93,12 @@ pub(crate) mod html {
                 }}
             </section>
             <OverrideForm vendors=p.vendors suppliers=p.suppliers editing initial=edited defaults save/>
-            <CsvForm csv import/>
+            <CsvImport id="levels-csv" heading="Import and export" csv download_name="levels.csv" download_label="Download the overrides (CSV)"
+                label="Import overrides" button="Import overrides" refused="Nothing was imported. Fix the lines below and import the file again." import>
+                "Paste CSV with the header "<code>{OVERRIDES_HEADER}</code>". "
+                "The scope is vendor, supplier, product or variant; the key is the vendor's or supplier's name, the product's Shopify ID, or the variant's SKU. "
+                "Empty values inherit; a row with every value empty removes that override; overrides not in the file stay. A file with any bad line changes nothing."
+            </CsvImport>
         }
     }
 
@@ -187,56 +193,6 @@ pub(crate) mod html {
                 </div>
                 {outcome}
             </PostForm>
-        }
-    }
-
-    /// Every override as CSV, imported back row by row (pasted, so it works without the wasm
-    /// and inside the admin's iframe alike).
-    #[component]
-    fn CsvForm(csv: String, import: FormAction<OverridesImported>) -> impl IntoView {
-        let problems = move || {
-            import
-                .value()
-                .get()
-                .and_then(|r| r.err())
-                .map(|e| e.field_errors().iter().filter(|f| f.field == "csv").map(|f| f.message.clone()).collect::<Vec<_>>())
-        };
-        // Only a refusal comes back to this server-rendered page; a success reloads it with
-        // the new list.
-        let outcome = move || {
-            import.value().get().and_then(|r| r.err()).map(|e| {
-                let text = if e.field_errors().is_empty() {
-                    e.to_string()
-                } else {
-                    "Nothing was imported. Fix the lines below and import the file again.".to_string()
-                };
-                view! { <p class="banner banner-critical" role="alert">{text}</p> }
-            })
-        };
-        let href = format!("data:text/csv;charset=utf-8,{}", urlencoding::encode(&csv));
-        view! {
-            <section class="section" aria-labelledby="levels-csv-heading">
-                <h2 id="levels-csv-heading">"Import and export"</h2>
-                <p><a class="button" href=href download="levels.csv">"Download the overrides (CSV)"</a></p>
-                <PostForm action=import class="form" novalidate=true id="levels-csv-form">
-                    <div class="field">
-                        <label for="levels-csv">"Import overrides"</label>
-                        <p class="field-hint" id="levels-csv-hint">
-                            "Paste CSV with the header "<code>{OVERRIDES_HEADER}</code>". "
-                            "The scope is vendor, supplier, product or variant; the key is the vendor's or supplier's name, the product's Shopify ID, or the variant's SKU. "
-                            "Empty values inherit; a row with every value empty removes that override; overrides not in the file stay. A file with any bad line changes nothing."
-                        </p>
-                        <textarea id="levels-csv" name="csv" rows="8" spellcheck="false" aria-describedby="levels-csv-hint levels-csv-errors"></textarea>
-                        <ul class="field-error" id="levels-csv-errors" aria-live="polite">
-                            {move || problems().unwrap_or_default().into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
-                        </ul>
-                    </div>
-                    <div class="form-actions">
-                        <button type="submit" class="button button-primary">"Import overrides"</button>
-                    </div>
-                    {outcome}
-                </PostForm>
-            </section>
         }
     }
 }

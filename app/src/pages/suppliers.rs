@@ -41,12 +41,17 @@ pub fn SuppliersSettings() -> impl IntoView {
 /// The views, rendered on the server only.
 #[cfg(feature = "ssr")]
 mod html {
-    use crate::api::suppliers::{ImportCatalogue, ImportOutcome, SaveSupplier, SupplierRow, SuppliersPage};
+    use crate::api::suppliers::{ImportCatalogue, SaveSupplier, SupplierRow, SuppliersPage};
+    use crate::components::csv_import::CsvImport;
     use crate::components::format::money;
     use crate::components::post_form::{FormAction, PostForm};
     use domain::purchasing::CATALOGUE_HEADER;
     use domain::settings::error_for;
     use leptos::prelude::*;
+
+    fn lines_stored(lines: usize) -> String {
+        format!("{lines} line{} stored.", if lines == 1 { "" } else { "s" })
+    }
 
     pub fn body(p: SuppliersPage, editing: Option<i64>) -> AnyView {
         view! { <SuppliersBody p editing/> }.into_any()
@@ -71,7 +76,12 @@ mod html {
                     view! { <SupplierTable rows=p.suppliers.clone() shop_currency/> }.into_any()
                 }}
             </section>
-            <CatalogueForm csv=p.catalogue_csv lines=p.catalogue_lines import/>
+            <CsvImport id="catalogue" heading="Supplier catalogue" stored=lines_stored(p.catalogue_lines) csv=p.catalogue_csv
+                download_name="supplier-catalogue.csv" download_label="Download the catalogue (CSV)" label="Import a catalogue"
+                button="Import the catalogue" refused="The catalogue was not imported; nothing changed. Fix the lines below and import it again." import>
+                "Paste the whole catalogue as CSV with the header "<code>{CATALOGUE_HEADER}</code>
+                ". It replaces the stored one. A supplier not yet listed is created; minimum and case pack default to 1. A file with any bad line changes nothing."
+            </CsvImport>
         }
     }
 
@@ -181,58 +191,6 @@ mod html {
                 </p>
                 {outcome}
             </PostForm>
-        }
-    }
-
-    /// The catalogue: downloaded as CSV, imported back whole (pasted, so it works without the
-    /// wasm and inside the admin's iframe alike).
-    #[component]
-    fn CatalogueForm(csv: String, lines: usize, import: FormAction<ImportOutcome>) -> impl IntoView {
-        let problems = move || {
-            import
-                .value()
-                .get()
-                .and_then(|r| r.err())
-                .map(|e| e.field_errors().iter().filter(|f| f.field == "csv").map(|f| f.message.clone()).collect::<Vec<_>>())
-        };
-        let outcome = move || {
-            import.value().get().map(|r| match r {
-                Ok(o) => view! {
-                    <p class="banner banner-success" role="status">
-                        {format!("Catalogue imported: {} line{} from {} supplier{}.", o.lines, if o.lines == 1 { "" } else { "s" }, o.suppliers, if o.suppliers == 1 { "" } else { "s" })}
-                    </p>
-                }
-                .into_any(),
-                Err(e) if e.field_errors().is_empty() => view! { <p class="banner banner-critical" role="alert">{e.to_string()}</p> }.into_any(),
-                Err(_) => view! { <p class="banner banner-critical" role="alert">"The catalogue was not imported; nothing changed. Fix the lines below and import it again."</p> }.into_any(),
-            })
-        };
-        let href = format!("data:text/csv;charset=utf-8,{}", urlencoding::encode(&csv));
-        view! {
-            <section class="section" aria-labelledby="catalogue-heading">
-                <h2 id="catalogue-heading">"Supplier catalogue"</h2>
-                <p>{format!("{lines} line{} stored.", if lines == 1 { "" } else { "s" })}" "
-                    <a class="button" href=href download="supplier-catalogue.csv">"Download the catalogue (CSV)"</a></p>
-                <PostForm action=import class="form" novalidate=true id="catalogue-form">
-                    <div class="field">
-                        <label for="catalogue-csv">"Import a catalogue"</label>
-                        <p class="field-hint" id="catalogue-hint">
-                            "Paste the whole catalogue as CSV with the header "<code>{CATALOGUE_HEADER}</code>
-                            ". It replaces the stored one. A supplier not yet listed is created; minimum and case pack default to 1. A file with any bad line changes nothing."
-                        </p>
-                        <textarea id="catalogue-csv" name="csv" rows="8" spellcheck="false" aria-describedby="catalogue-hint catalogue-errors"></textarea>
-                        <ul class="field-error" id="catalogue-errors" aria-live="polite">
-                            {move || problems().unwrap_or_default().into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
-                        </ul>
-                    </div>
-                    <div class="form-actions">
-                        <button type="submit" class="button button-primary" disabled=move || import.pending().get()>
-                            {move || if import.pending().get() { "Importing…" } else { "Import the catalogue" }}
-                        </button>
-                    </div>
-                    {outcome}
-                </PostForm>
-            </section>
         }
     }
 }

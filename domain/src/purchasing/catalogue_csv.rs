@@ -39,23 +39,8 @@ pub fn parse_catalogue(text: &str) -> Result<Vec<CatalogueRow>, Vec<RowError>> {
 /// SKU the shop does not have). A variant is ordered from one supplier: a SKU twice is an
 /// error.
 pub fn parse_catalogue_lines(text: &str) -> Result<Vec<(usize, CatalogueRow)>, Vec<RowError>> {
-    let records = match records(text) {
-        Ok(r) => r,
-        Err(e) => return Err(vec![e]),
-    };
-    let mut it = records.into_iter();
-    let Some((_, header)) = it.next() else {
-        return Err(vec![RowError { line: 1, message: format!("The file is empty. Expected the header: {CATALOGUE_HEADER}") }]);
-    };
-    let names: Vec<String> = header.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
-    if names.join(",") != CATALOGUE_HEADER {
-        return Err(vec![RowError { line: 1, message: format!("Wrong header \"{}\". Expected: {CATALOGUE_HEADER}", header.join(",")) }]);
-    }
     let (mut rows, mut errors, mut seen) = (Vec::new(), Vec::new(), HashSet::new());
-    for (line, fields) in it {
-        if fields.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
+    for (line, fields) in data_rows(text, CATALOGUE_HEADER)? {
         match row(&fields) {
             Ok(r) if !seen.insert(r.sku.clone()) => {
                 errors.push(RowError { line, message: format!("SKU {} appears twice; a variant is ordered from one supplier.", r.sku) })
@@ -130,9 +115,24 @@ fn row(f: &[String]) -> Result<CatalogueRow, String> {
     Ok(CatalogueRow { supplier, sku, supplier_sku: text(2), unit_cost_cents, terms })
 }
 
+/// The rows of a CSV file under exactly `header` (case and spaces around names aside), with
+/// their line numbers, blank rows left out; a missing or wrong header refuses the file
+/// whole, the expected header shown.
+pub(crate) fn data_rows(text: &str, header: &str) -> Result<Vec<(usize, Vec<String>)>, Vec<RowError>> {
+    let mut it = records(text).map_err(|e| vec![e])?.into_iter();
+    let Some((_, first)) = it.next() else {
+        return Err(vec![RowError { line: 1, message: format!("The file is empty. Expected the header: {header}") }]);
+    };
+    let names: Vec<String> = first.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
+    if names.join(",") != header {
+        return Err(vec![RowError { line: 1, message: format!("Wrong header \"{}\". Expected: {header}", first.join(",")) }]);
+    }
+    Ok(it.filter(|(_, fields)| !fields.iter().all(|f| f.trim().is_empty())).collect())
+}
+
 /// RFC 4180 records with their starting line numbers: quoted fields may hold commas,
 /// doubled quotes and line breaks; CRLF and LF both end a record.
-pub(crate) fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, RowError> {
+fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, RowError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (mut out, mut fields, mut field) = (Vec::new(), Vec::new(), String::new());
     let (mut line, mut start, mut quoted, mut any) = (1usize, 1usize, false, false);

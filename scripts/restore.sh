@@ -47,7 +47,9 @@ d1_query "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 
 node -e '
   const fs = require("fs");
   const [tables, dump, out] = process.argv.slice(1);
-  const drops = JSON.parse(fs.readFileSync(tables)).map(t => `DROP TABLE IF EXISTS "${t.name.replace(/"/g, "\"\"")}";`);
+  // Newest first: a table is dropped before the older ones its foreign keys name (a DROP
+  // does an implicit DELETE whose key checks need the parent table to still exist).
+  const drops = JSON.parse(fs.readFileSync(tables)).reverse().map(t => `DROP TABLE IF EXISTS "${t.name.replace(/"/g, "\"\"")}";`);
   fs.writeFileSync(out, ["PRAGMA defer_foreign_keys=TRUE;", ...drops, fs.readFileSync(dump, "utf8")].join("\n"));
 ' "$OPS_TMP/tables.json" "$BACKUP/d1.sql" "$OPS_TMP/restore.sql"
 wrangler d1 execute DB "${WHERE[@]}" "${ENVFLAG[@]}" --yes --file "$OPS_TMP/restore.sql" >"$OPS_TMP/exec.log" 2>&1 \

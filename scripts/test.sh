@@ -31,7 +31,10 @@ took "build"
 scripts/seed.sh --persist-to "$STATE"
 took "seed"
 echo "[test] backup and restore round trip"
-cp -r "$STATE" "$STATE.bk" && scripts/backup-roundtrip.sh "$STATE.bk" && rm -rf "$STATE.bk"
+# One command a line: in an `a && b && c` list, set -e does not stop on a failing `b`.
+cp -r "$STATE" "$STATE.bk"
+scripts/backup-roundtrip.sh "$STATE.bk"
+rm -rf "$STATE.bk"
 took "backup round trip"
 
 echo "[test] starting the fake Shopify and wrangler dev on :$PORT (state in $STATE)"
@@ -52,7 +55,7 @@ done
 
 echo "[test] integration and end-to-end tests"
 status=0
-BASE_URL="http://127.0.0.1:$PORT" FAKE_URL="http://127.0.0.1:8788" D1_STATE="$STATE" node --test --test-concurrency=1 end2end/ || status=$?
+BASE_URL="http://127.0.0.1:$PORT" FAKE_URL="http://127.0.0.1:8788" D1_STATE="$STATE" node --test --test-concurrency=1 end2end/*.test.mjs || status=$?
 took "integration and end-to-end tests"
 if [ $status -ne 0 ]; then echo "[test] wrangler log:"; tail -40 "$STATE/wrangler.log"; fi
 exit $status

@@ -159,10 +159,10 @@ test('each line covers its own variant\'s days unless the page names one number 
     const y = year.rows.find((x) => key(x) === key(r));
     assert.ok(y && y.qty >= r.qty, `a year of cover orders at least as much for ${r.sku}`);
   }
-  // One variant set to cover a year (Settings → lead times): its line orders for a year,
-  // the others keep their own days.
+  // One variant set to cover a year (its levels): its line orders for a year, the others
+  // keep their own days.
   const [target] = own.rows;
-  const save = (days) => serverFn('settings/lead_time/save', { scope: 'variant', key: target.variant, lead_time_days: '', lead_time_sd_days: '', target_cover_days: days });
+  const save = (days) => serverFn('overrides/save', { target: `variant:${target.variant}`, 'o[target_cover_days]': days });
   assert.equal((await save('365')).status, 200);
   try {
     const after = await list();

@@ -42,6 +42,8 @@ pub struct ShopAssessment {
     pub rows: Vec<alerts::PositionRow>,
     pub assessments: Vec<Assessment>,
     pub table: HistoryTable,
+    /// The shop's settings the assessments were made with (the variant page shows them).
+    pub settings: domain::Settings,
     /// Time spent reading D1 (ms), the rest of the call being the engine.
     pub read_ms: f64,
 }
@@ -106,7 +108,7 @@ pub async fn assess_shop(
     }
     let mut assessments = assess_all(&positions, &table, &cfg, today).map_err(|e| internal("engine", e))?;
     read_ms += launch_forecasts(db, shop_id, variants, &rows, &positions, &table, &mut assessments, &cfg, today).await?;
-    Ok(ShopAssessment { rows, assessments, table, read_ms })
+    Ok(ShopAssessment { rows, assessments, table, settings, read_ms })
 }
 
 /// Gives series with under two weeks of history a launch forecast (`engine::launch`),
@@ -168,7 +170,7 @@ async fn launch_forecasts(
 pub async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<&[i64]>, today: NaiveDate) -> Result<Summary, AppError> {
     let db = db(env)?;
     let t0 = worker::Date::now().as_millis();
-    let ShopAssessment { rows, mut assessments, table, read_ms } = assess_shop(&db, shop_id, variants, today).await?;
+    let ShopAssessment { rows, mut assessments, table, read_ms, .. } = assess_shop(&db, shop_id, variants, today).await?;
     // Kinds the merchant turned off open nothing, and their live alerts resolve.
     let kinds = watch::kinds(&db, shop_id).await?;
     for a in &mut assessments {

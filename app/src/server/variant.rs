@@ -23,7 +23,7 @@ pub async fn load(
     today: NaiveDate,
     returned: Option<(String, String)>,
 ) -> Result<VariantPage, AppError> {
-    let super::recalc::ShopAssessment { rows, assessments, .. } = assess_shop(db, shop.id, Some(&[variant_id]), today).await?;
+    let super::recalc::ShopAssessment { rows, assessments, settings, .. } = assess_shop(db, shop.id, Some(&[variant_id]), today).await?;
     let not_found =
         || AppError::NotFound("This variant is not in your shop, or it is not stocked at any location Stock Sentry watches.".into());
     let first = rows.first().ok_or_else(not_found)?;
@@ -43,12 +43,12 @@ pub async fn load(
     let owner = domain::overrides::Owner {
         variant_id,
         product_id: first.product_id,
-        supplier_id: supply.own_supplier.or(supply.vendor_supplier),
+        // The positions read already resolved it: the catalogue's supplier, else the vendor's.
+        supplier_id: first.supplier_id,
         vendor: &first.vendor,
     };
     let reaching = super::repo::overrides::reaching(db, shop.id, &owner).await?;
-    let shop_settings = super::repo::settings::get(db, shop.id).await?;
-    let levels_html = super::override_form::html(&owner, &first.product_title, reaching, &shop_settings, returned.clone());
+    let levels_html = super::override_form::html(&owner, &first.product_title, reaching, &settings, returned.clone());
     let supply_html = super::supply_form::html(supply, variant_id, returned);
 
     let past = past_days(from, today, &days);

@@ -245,6 +245,15 @@ CREATE TABLE "settings" (
     utc_offset_minutes INTEGER
 , time_zone TEXT);
 
+CREATE TABLE shop_directory (
+    shop_id   INTEGER PRIMARY KEY,              -- Shopify's shop id, unique across shards
+    domain    TEXT NOT NULL UNIQUE,
+    shard     INTEGER NOT NULL CHECK (shard >= 0),
+    variants  INTEGER NOT NULL DEFAULT 0,       -- the shop's size at its last sync: placement weighs it
+    placed_at TEXT NOT NULL
+);
+CREATE INDEX shop_directory_shard ON shop_directory (shard);
+
 CREATE TABLE shopify_incoming (
     shop_id     INTEGER NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
     variant_id  INTEGER NOT NULL,

@@ -2,7 +2,7 @@
 // KV and Queues), seeded with the demo shop. Started by scripts/test.sh.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, get, serverFn, until, ensureSynced, DEFAULT_SETTINGS } from './helpers.mjs';
+import { BASE, FAKE, get, serverFn, until, ensureSynced, DEFAULT_SETTINGS } from './helpers.mjs';
 
 before(async () => {
   await ensureSynced();
@@ -41,11 +41,11 @@ test('the dashboard is server-rendered from D1 with risks ranked by urgency', as
 test('embedded pages may be framed only by the shop and the Shopify admin', async () => {
   const { res } = await get('/app?shop=acme-store.myshopify.com', { shop: null });
   // Locally the (fake) admin is the fake Shopify's origin; in production admin.shopify.com.
-  assert.equal(res.headers.get('content-security-policy'), 'frame-ancestors https://acme-store.myshopify.com http://127.0.0.1:8788;');
+  assert.equal(res.headers.get('content-security-policy'), `frame-ancestors https://acme-store.myshopify.com ${FAKE};`);
   const forged = await get('/app?shop=evil.example.com', { shop: null });
   assert.equal(
     forged.res.headers.get('content-security-policy'),
-    'frame-ancestors http://127.0.0.1:8788;',
+    `frame-ancestors ${FAKE};`,
   );
 });
 

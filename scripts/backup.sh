@@ -3,14 +3,16 @@
 #   d1.sql          `wrangler d1 export` of the DB binding (schema and rows)
 #   schema_version  the highest migration applied (restore.sh refuses any other version)
 #   migrations.txt  every migration applied, in order
-#   kv.json         every KV key with its value (base64) and expiry, `wrangler kv bulk put` format
+#   kv.json         every KV key with its value (base64) and expiry, `wrangler kv bulk put`
+#                   format (with the first shard, DB, only: KV belongs to no shard)
 #   manifest.json   when, from where, row and key counts
-# Usage: scripts/backup.sh [--persist-to DIR | --remote] [--env staging|production] OUT_DIR
-#   default: the local state of `wrangler dev` (.wrangler/state)
+# Usage: scripts/backup.sh [--persist-to DIR | --remote] [--env staging|production] [--shard BINDING] OUT_DIR
+#   default: the local state of `wrangler dev` (.wrangler/state), shard DB. One shard a run:
+#   for s in $(scripts/shards.sh); do scripts/backup.sh --shard "$s" "backups/$s"; done
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
 source scripts/ops-common.sh
 [ ${#ARGS[@]} -eq 1 ] || { usage >&2; exit 2; }
 OUT=${ARGS[0]}
@@ -24,8 +26,12 @@ d1_query "SELECT name FROM d1_migrations ORDER BY id" \
   | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>JSON.parse(s).forEach(r=>console.log(r.name)))' >"$OUT/migrations.txt"
 echo "[backup] exporting D1"
 d1_export "$OUT/d1.sql"
-echo "[backup] reading KV"
-kv_dump "$OUT/kv.json"
+if [ "$SHARD" = DB ]; then
+  echo "[backup] reading KV"
+  kv_dump "$OUT/kv.json"
+else
+  echo "[]" >"$OUT/kv.json"
+fi
 printf '%s\n' "$version" >"$OUT/schema_version"
 node -e '
   const fs = require("fs");
@@ -35,4 +41,4 @@ node -e '
   const keys = JSON.parse(fs.readFileSync(out + "/kv.json")).length;
   fs.writeFileSync(out + "/manifest.json", JSON.stringify({ created_at: new Date().toISOString(), source, schema_version: version, d1_rows: rows, kv_keys: keys }, null, 2) + "\n");
   console.log(`[backup] done: ${rows} rows, ${keys} KV keys in ${out}`);
-' "$OUT" "$version" "$( [ "$REMOTE" = 1 ] && echo "remote${ENV_NAME:+ ($ENV_NAME)}" || echo "local ${PERSIST:-.wrangler/state}")"
+' "$OUT" "$version" "$( [ "$REMOTE" = 1 ] && echo "remote${ENV_NAME:+ ($ENV_NAME)}" || echo "local ${PERSIST:-.wrangler/state}"), shard $SHARD"

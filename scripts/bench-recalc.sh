@@ -31,7 +31,7 @@ else
 echo "[bench] generating $PRODUCTS products with $DAYS days of sales"
 cargo run -q --release -p fake-shopify -- seed-sql --seed 77 --products "$PRODUCTS" --days "$DAYS" \
   --end "$(date -u -d yesterday +%F)" --domain "$DOMAIN" --out "$WORK/bench.sql"
-CI=1 wrangler d1 migrations apply DB --local --persist-to "$STATE" >"$WORK/migrate.log" 2>&1 || { cat "$WORK/migrate.log"; exit 1; }
+scripts/migrate.sh --persist-to "$STATE" >"$WORK/migrate.log" 2>&1 || { cat "$WORK/migrate.log"; exit 1; }
 t0=$(date +%s)
 wrangler d1 execute DB --local --persist-to "$STATE" --file "$WORK/bench.sql" >"$WORK/load.log" 2>&1 || { tail -20 "$WORK/load.log"; exit 1; }
 echo "[bench] loaded $(du -h "$WORK/bench.sql" | cut -f1) of SQL into local D1 in $(( $(date +%s) - t0 )) s"

@@ -1,13 +1,16 @@
 # Shared by scripts/backup.sh and scripts/restore.sh (sourced, not run): where the data
 # lives (local state dir, or --remote) and small wrappers over wrangler for it.
-# Parses: [--persist-to DIR] [--remote] [--env NAME], leaving the rest in ARGS.
+# Parses: [--persist-to DIR] [--remote] [--env NAME] [--shard BINDING], leaving the rest in
+# ARGS. A shard (scripts/shards.sh lists them) is backed up and restored on its own; KV,
+# which no shard owns, goes with the first (DB).
 
-PERSIST=""; REMOTE=0; ENV_NAME=""; ARGS=()
+PERSIST=""; REMOTE=0; ENV_NAME=""; SHARD=DB; ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --persist-to) PERSIST=${2:?--persist-to needs a directory}; shift 2 ;;
     --remote) REMOTE=1; shift ;;
     --env) ENV_NAME=${2:?--env needs a name}; shift 2 ;;
+    --shard) SHARD=${2:?--shard needs a binding}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "unknown option $1" >&2; usage >&2; exit 2 ;;
     *) ARGS+=("$1"); shift ;;
@@ -26,7 +29,7 @@ trap 'rm -rf "$OPS_TMP"' EXIT
 
 # wrangler's JSON output of one D1 query: the rows of its first result.
 d1_query() { # SQL
-  wrangler d1 execute DB "${WHERE[@]}" "${ENVFLAG[@]}" --json --command "$1" 2>"$OPS_TMP/err" \
+  wrangler d1 execute "$SHARD" "${WHERE[@]}" "${ENVFLAG[@]}" --json --command "$1" 2>"$OPS_TMP/err" \
     | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);process.stdout.write(JSON.stringify(r[0].results))})' \
     || { cat "$OPS_TMP/err" >&2; return 1; }
 }
@@ -41,7 +44,7 @@ schema_version() {
 # .wrangler/state at the state dir instead (local state is found next to the config).
 d1_export() { # OUT_FILE
   if [ "$REMOTE" = 1 ] || [ -z "$PERSIST" ]; then
-    wrangler d1 export DB "${WHERE[@]}" "${ENVFLAG[@]}" --output "$1" >"$OPS_TMP/export.log" 2>&1 \
+    wrangler d1 export "$SHARD" "${WHERE[@]}" "${ENVFLAG[@]}" --output "$1" >"$OPS_TMP/export.log" 2>&1 \
       || { cat "$OPS_TMP/export.log" >&2; return 1; }
     return
   fi
@@ -50,7 +53,7 @@ d1_export() { # OUT_FILE
   cp wrangler.toml "$cfg/wrangler.toml"
   ln -s "$PWD/migrations" "$cfg/migrations"
   ln -s "$(cd "$PERSIST" && pwd)" "$cfg/.wrangler/state"
-  wrangler d1 export DB --local "${ENVFLAG[@]}" --config "$cfg/wrangler.toml" --output "$1" >"$OPS_TMP/export.log" 2>&1 \
+  wrangler d1 export "$SHARD" --local "${ENVFLAG[@]}" --config "$cfg/wrangler.toml" --output "$1" >"$OPS_TMP/export.log" 2>&1 \
     || { cat "$OPS_TMP/export.log" >&2; return 1; }
 }
 

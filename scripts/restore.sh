@@ -3,12 +3,13 @@
 # rows, KV exactly its keys (those already expired are skipped). The database must be at
 # the backup's schema version (its highest applied migration); otherwise nothing is touched.
 # Before overwriting, the current data is saved next to the backup (BACKUP_DIR.before-restore-*).
-# Usage: scripts/restore.sh [--persist-to DIR | --remote] [--env staging|production] [--yes] BACKUP_DIR
+# Usage: scripts/restore.sh [--persist-to DIR | --remote] [--env staging|production] [--shard BINDING] [--yes] BACKUP_DIR
+#   --shard: the shard to restore (default DB, the first, which brings KV back too).
 #   --remote needs --yes: it overwrites the deployed database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
 YES=0; rest=()
 for a in "$@"; do if [ "$a" = "--yes" ]; then YES=1; else rest+=("$a"); fi; done
 set -- "${rest[@]}"
@@ -23,7 +24,7 @@ wanted=$(head -n1 "$BACKUP/schema_version")
 current=$(schema_version)
 if [ -z "$current" ]; then
   echo "[restore] refused: the target database has no migrations applied. Apply them first" >&2
-  echo "          (wrangler d1 migrations apply DB ${WHERE[*]} ${ENVFLAG[*]}) so it is at $wanted. Nothing was changed." >&2
+  echo "          (scripts/migrate.sh) so it is at $wanted. Nothing was changed." >&2
   exit 1
 fi
 if [ "$wanted" != "$current" ]; then
@@ -40,7 +41,7 @@ safety="$BACKUP.before-restore-$(date -u +%Y%m%dT%H%M%SZ)"
 echo "[restore] saving the current data to $safety"
 opts=("${ENVFLAG[@]}")
 if [ "$REMOTE" = 1 ]; then opts+=(--remote); elif [ -n "$PERSIST" ]; then opts+=(--persist-to "$PERSIST"); fi
-scripts/backup.sh "${opts[@]}" "$safety" >/dev/null
+scripts/backup.sh "${opts[@]}" --shard "$SHARD" "$safety" >/dev/null
 
 echo "[restore] replacing every table with the backup's ($wanted)"
 d1_query "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'" >"$OPS_TMP/tables.json"
@@ -52,9 +53,15 @@ node -e '
   const drops = JSON.parse(fs.readFileSync(tables)).reverse().map(t => `DROP TABLE IF EXISTS "${t.name.replace(/"/g, "\"\"")}";`);
   fs.writeFileSync(out, ["PRAGMA defer_foreign_keys=TRUE;", ...drops, fs.readFileSync(dump, "utf8")].join("\n"));
 ' "$OPS_TMP/tables.json" "$BACKUP/d1.sql" "$OPS_TMP/restore.sql"
-wrangler d1 execute DB "${WHERE[@]}" "${ENVFLAG[@]}" --yes --file "$OPS_TMP/restore.sql" >"$OPS_TMP/exec.log" 2>&1 \
+wrangler d1 execute "$SHARD" "${WHERE[@]}" "${ENVFLAG[@]}" --yes --file "$OPS_TMP/restore.sql" >"$OPS_TMP/exec.log" 2>&1 \
   || { cat "$OPS_TMP/exec.log" >&2; echo "[restore] D1 import failed; the data before it is in $safety" >&2; exit 1; }
 
+if [ "$SHARD" != DB ]; then
+  after=$(schema_version)
+  [ "$after" = "$wanted" ] || { echo "[restore] after the import the schema reads $after, expected $wanted; the data before it is in $safety" >&2; exit 1; }
+  echo "[restore] done: shard $SHARD at $after, restored from $BACKUP (KV is restored with DB)"
+  exit 0
+fi
 echo "[restore] replacing KV keys"
 kv key list >"$OPS_TMP/now.json"
 node -e '

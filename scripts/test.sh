@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test: native unit tests, then the built Worker under local `wrangler dev`
-# (fresh local D1/KV/Queues, demo shop seeded) with integration and end-to-end tests.
+# Runs every test: style checks and native unit tests, then the built Worker under local
+# `wrangler dev` (fresh local D1/KV/Queues, demo shop seeded) with the backup round trip and
+# the integration and end-to-end tests (scripts/e2e.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-PORT=${TEST_PORT:-8799}
 STATE=$(mktemp -d /tmp/stock-sentry-test.XXXXXX)
 
 # Each stage's time, for the README's build times and CI's log.
@@ -37,25 +37,8 @@ scripts/backup-roundtrip.sh "$STATE.bk"
 rm -rf "$STATE.bk"
 took "backup round trip"
 
-echo "[test] starting the fake Shopify and wrangler dev on :$PORT (state in $STATE)"
-FAKE=$(FAKE_PORT=8788 scripts/start-fake-shopify.sh "http://127.0.0.1:$PORT" "$STATE/fake-shopify.log")
-# setsid: wrangler, its workerd children and the fake get their own process group, so
-# cleanup stops all of them. Node's default heap is too small for long runs of wrangler dev.
-NODE_OPTIONS=--max-old-space-size=8192 setsid wrangler dev --local --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" --test-scheduled \
-  --var "APP_URL:http://127.0.0.1:$PORT" \
-  --show-interactive-dev-session=false >"$STATE/wrangler.log" 2>&1 &
-WRANGLER=$!
-cleanup() { kill -- -"$WRANGLER" 2>/dev/null || true; kill "$FAKE" 2>/dev/null || true; wait "$WRANGLER" 2>/dev/null || true; }
-trap cleanup EXIT
-for _ in $(seq 1 120); do
-  curl -sf -o /dev/null "http://127.0.0.1:$PORT/help" && break
-  kill -0 "$WRANGLER" 2>/dev/null || { cat "$STATE/wrangler.log"; exit 1; }
-  sleep 0.5
-done
-
-echo "[test] integration and end-to-end tests"
+echo "[test] integration and end-to-end tests (scripts/e2e.sh: parallel groups, a stack each)"
 status=0
-BASE_URL="http://127.0.0.1:$PORT" FAKE_URL="http://127.0.0.1:8788" D1_STATE="$STATE" node --test --test-concurrency=1 end2end/*.test.mjs || status=$?
+scripts/e2e.sh "$STATE" || status=$?
 took "integration and end-to-end tests"
-if [ $status -ne 0 ]; then echo "[test] wrangler log:"; tail -40 "$STATE/wrangler.log"; fi
 exit $status

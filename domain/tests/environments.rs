@@ -87,3 +87,27 @@ fn a_deploy_without_env_cannot_replace_production_and_logs_are_kept_everywhere()
         assert_eq!(v["observability"]["enabled"].as_bool(), Some(true), "{name}: Workers Logs");
     }
 }
+
+/// SHARDS (app/src/server/shards.rs) names D1 bindings each environment declares, DB first,
+/// every one migrated from the same folder, and no two sharing a database.
+#[test]
+fn every_shard_is_a_declared_migrated_database() {
+    let top = config();
+    let mut ids = Vec::new();
+    for (name, e) in [("local", top.clone()), ("staging", env("staging")), ("production", env("production"))] {
+        let shards: Vec<&str> = str_at(&e, &["vars", "SHARDS"]).split(',').map(str::trim).collect();
+        assert_eq!(shards[0], "DB", "{name}: the first shard holds the directory");
+        let dbs = e["d1_databases"].as_array().unwrap();
+        for shard in &shards {
+            let db =
+                dbs.iter().find(|d| str_at(d, &["binding"]) == *shard).unwrap_or_else(|| panic!("{name}: {shard} is not a D1 binding"));
+            assert_eq!(str_at(db, &["migrations_dir"]), "migrations", "{name}: {shard}");
+            ids.push(str_at(db, &["database_id"]).to_string());
+        }
+        assert!(name != "local" || shards.len() >= 4, "locally at least four shards, so the tests cross them");
+    }
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "two shards share a database id");
+}

@@ -139,7 +139,9 @@ fn seed_sql(seed: u64, end: NaiveDate, products: usize, days: u32, domain: Optio
     // (`ShopState::updated_at_default`): on the end day itself, a test's webhook backdated a
     // few hours after midnight UTC would read as older than the seeded level and be dropped.
     let as_of = end.pred_opt().unwrap_or(end);
-    let sql = fake_shopify::seed_sql::to_sql(&shop, &format!("{as_of}T00:00:00Z"));
+    let at = format!("{as_of}T00:00:00Z");
+    // Seeded into the first database, which is shard 0 and holds the directory too.
+    let sql = fake_shopify::seed_sql::to_sql(&shop, &at) + &fake_shopify::seed_sql::directory_sql(&shop, 0, &at);
     if let Err(e) = std::fs::write(&out, sql) {
         eprintln!("cannot write {out}: {e}");
         return ExitCode::FAILURE;

@@ -90,6 +90,19 @@ pub fn to_sql(shop: &Shop, updated_at: &str) -> String {
     out
 }
 
+/// The shop's row in the shard directory (migration 0024): seeded data sits on `shard`.
+/// The directory lives in the first database (`DB`), so this line goes there.
+pub fn directory_sql(shop: &Shop, shard: usize, placed_at: &str) -> String {
+    format!(
+        "INSERT INTO shop_directory (shop_id, domain, shard, variants, placed_at) VALUES ({}, {}, {shard}, {}, {}) \
+         ON CONFLICT(shop_id) DO UPDATE SET domain = excluded.domain, shard = excluded.shard, variants = excluded.variants;\n",
+        shop.id,
+        quote(&shop.domain),
+        shop.variants.len(),
+        quote(placed_at)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

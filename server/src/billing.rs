@@ -6,7 +6,6 @@
 
 use app::server::auth::query_pairs;
 use app::server::config::AppConfig;
-use app::server::context::db;
 use app::server::log;
 use app::server::repo::shops;
 use app::server::{billing_cache, shopify, tokens};
@@ -29,7 +28,7 @@ async fn access(env: &worker::Env, cfg: &AppConfig, shop: &ShopDomain) -> Option
     if let Some(hit) = billing_cache::cached(env, shop).await {
         return Some(hit);
     }
-    let db = db(env).ok()?;
+    let db = app::server::shards::of_domain(env, shop.as_str()).await.ok()??.shard.db;
     let row = shops::by_domain(&db, shop).await.ok()??;
     let ctx = tokens::TokenContext { cfg, db: &db, shop_id: row.id, domain: shop };
     let data: BillingData = match tokens::with_token(&ctx, |t| async move {

@@ -19,7 +19,7 @@ async fn schedule(cron: &str, scheduled_ms: u64, env: &worker::Env) -> Result<()
     };
     let at = chrono::DateTime::from_timestamp_millis(scheduled_ms as i64).unwrap_or_default();
     let slot = slot(kind, at);
-    let db = context::db(env)?;
+    let db = app::server::shards::directory_db(env)?;
     let scheduled_at = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let Some(run_id) = job_runs::claim(&db, kind.as_str(), &slot, cron, &scheduled_at).await? else {
         log::info("cron_duplicate").field("slot", &slot).emit();

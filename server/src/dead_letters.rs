@@ -6,7 +6,8 @@ use app::server::{context, d1::batch, metrics, repo::dead_letters};
 use worker::{MessageBatch, MessageExt};
 
 pub async fn consume(messages: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
-    let db = context::db(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    // Kept with the shop-less tables, in the directory's database.
+    let db = app::server::shards::directory_db(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
     let queue = messages.queue();
     let now = context::now_rfc3339();
     let all = messages.messages()?;

@@ -4,8 +4,10 @@
 
 use app::server::faults::{self, Fault};
 use app::server::ingest::Batch;
-use app::server::{context, log, metrics};
+use app::server::{log, metrics, shards};
 use domain::jobs::WebhookMessage;
+use domain::ShopDomain;
+use std::collections::BTreeMap;
 use worker::{MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
@@ -18,14 +20,67 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
         })
         .collect();
     fetch_large_bodies(env, &mut decoded).await;
-    let db = context::db(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
-    // The ledger and the shops, read once for the batch; if that fails, the whole batch is
-    // redelivered.
+    // Each shop's webhooks go to its shard. A shop the directory does not know (not
+    // installed, or erased) goes with shard 0, where `apply` finds no shop, as before sharding.
+    let mut by_shard: BTreeMap<usize, (Vec<worker::Message<serde_json::Value>>, Vec<Decoded>)> = BTreeMap::new();
+    for (message, d) in messages.into_iter().zip(decoded) {
+        let index = match d.as_ref().ok().and_then(|w| ShopDomain::parse(&w.shop).ok()) {
+            Some(domain) => match shards::of_domain(env, domain.as_str()).await {
+                Ok(placed) => placed.map_or(0, |p| p.shard.index),
+                Err(e) => {
+                    // The directory did not answer: this message waits, the others go on.
+                    log::error("webhook_directory_failed").field("message_id", message.id()).field("error", e.to_string()).emit();
+                    message.retry();
+                    continue;
+                }
+            },
+            None => 0,
+        };
+        let group = by_shard.entry(index).or_default();
+        group.0.push(message);
+        group.1.push(d);
+    }
+    let mut outcome = Ok(());
+    for (index, (messages, decoded)) in by_shard {
+        let result = match shards::shard(env, index) {
+            Ok(shard) => consume_on(&shard.db, env, messages, decoded).await,
+            Err(e) => {
+                for m in &messages {
+                    m.retry();
+                }
+                Err(worker::Error::RustError(e.to_string()))
+            }
+        };
+        if let Err(e) = result {
+            log::error("webhook_shard_failed").field("shard", index).field("error", e.to_string()).emit();
+            outcome = Err(e);
+        }
+    }
+    outcome
+}
+
+/// One shard's share of a batch. If the shard cannot be read, its messages are retried and
+/// the other shards' are not held up.
+async fn consume_on(
+    db: &worker::D1Database,
+    env: &worker::Env,
+    messages: Vec<worker::Message<serde_json::Value>>,
+    decoded: Vec<Decoded>,
+) -> worker::Result<()> {
+    // The ledger and the shops, read once for the shard's share of the batch.
     let ok: Vec<&WebhookMessage> = decoded.iter().filter_map(|d| d.as_ref().ok()).collect();
-    let mut ingest = Batch::load(&db, &ok).await.map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let mut ingest = match Batch::load(db, &ok).await {
+        Ok(b) => b,
+        Err(e) => {
+            for m in &messages {
+                m.retry();
+            }
+            return Err(worker::Error::RustError(e.to_string()));
+        }
+    };
     let mut applied = Vec::new();
-    let outcome = apply_all(messages, decoded, &db, env, &mut ingest, &mut applied).await;
-    let queued = ingest.recalculate_touched(&db, env).await;
+    let outcome = apply_all(messages, decoded, db, env, &mut ingest, &mut applied).await;
+    let queued = ingest.recalculate_touched(db, env).await;
     // Acknowledged once their recalculation is queued; otherwise redelivered, and a
     // redelivered webhook that was already applied queues its variants' recalculation again.
     for message in applied {

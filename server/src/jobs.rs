@@ -7,12 +7,14 @@ use app::server::log;
 use app::server::{
     context,
     repo::{job_runs, shops},
+    shards,
 };
 use domain::jobs::{Job, JobKind, JobMessage, SyncStep, NIGHTLY_ORDER_DAYS};
 use worker::{D1Database, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
-    let db = context::db(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    // Job runs are kept with the directory; a shop's own work reaches its shard through it.
+    let db = shards::directory_db(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
     for message in batch.messages()? {
         let started = worker::Date::now().as_millis();
         let job = serde_json::from_value::<Job>(message.body().clone());
@@ -23,6 +25,28 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
             Ok(Job::Refit { shop_id }) => ("refit".to_string(), shop_id.to_string()),
             Err(_) => ("undecodable".to_string(), String::new()),
         };
+        // A shop erased (or never placed) since its job was queued: nothing left to do.
+        let shop_id = match &job {
+            Ok(Job::Sync(step)) => Some(step.shop_id()),
+            Ok(Job::Recalculate { shop_id, .. } | Job::Refit { shop_id }) => Some(*shop_id),
+            _ => None,
+        };
+        if let Some(id) = shop_id {
+            match shards::of_shop(env, id).await {
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    log::warn("job_for_unknown_shop").field("shop_id", id).field("kind", &kind).emit();
+                    message.ack();
+                    continue;
+                }
+                Err(e) => {
+                    // The directory did not answer: the job waits and tries again.
+                    log::error("job_failed").field("message_id", message.id()).field("error", e.to_string()).emit();
+                    message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(retry_base_secs(env)).build());
+                    continue;
+                }
+            }
+        }
         let outcome = match job {
             Ok(Job::Cron(job)) => match run(env, &db, &job).await {
                 Ok(()) => Ok(()),
@@ -34,7 +58,7 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
             },
             Ok(Job::Recalculate { shop_id, variant_ids }) => async {
                 // The shop's own day: its sales are counted in shop-local days.
-                let today = shops::local_today(&db, shop_id).await?;
+                let today = shops::local_today(&shards::shop_db(env, shop_id).await?, shop_id).await?;
                 recalculate(env, shop_id, variant_ids, today).await
             }
             .await
@@ -77,24 +101,56 @@ async fn run(env: &worker::Env, db: &D1Database, job: &JobMessage) -> Result<(),
         // the app cannot reach, a recalculation. The Sunday run refits each shop's
         // seasonal patterns over a longer history, then recalculates with them.
         JobKind::RecalculateAlerts | JobKind::RefitSeasonality => {
-            let shops = shops::installed(db).await?;
             let nightly = job.job == JobKind::RecalculateAlerts;
-            let jobs: Vec<Job> = shops
-                .iter()
-                .map(|s| match (nightly, s.has_token == 1) {
-                    (true, true) => Job::Sync(SyncStep::Start { shop_id: s.id, orders_days: NIGHTLY_ORDER_DAYS }),
-                    (true, false) => Job::Recalculate { shop_id: s.id, variant_ids: None },
-                    (false, _) => Job::Refit { shop_id: s.id },
-                })
-                .collect();
-            app::server::queue::send(env, jobs, 0).await?;
-            shops.len() as i64
+            let mut queued = 0;
+            let mut failed = Vec::new();
+            // Shard by shard: one that cannot be read is reported, and the others' shops
+            // still get their run.
+            for shard in shards::all(env)? {
+                let shops = match shops::installed(&shard.db).await {
+                    Ok(s) => s,
+                    Err(e) => {
+                        log::error("shard_unreadable")
+                            .field("shard", shard.index)
+                            .field("job", job.job.as_str())
+                            .field("error", e.to_string())
+                            .emit();
+                        failed.push(shard.index);
+                        continue;
+                    }
+                };
+                let jobs: Vec<Job> = shops
+                    .iter()
+                    .map(|s| match (nightly, s.has_token == 1) {
+                        (true, true) => Job::Sync(SyncStep::Start { shop_id: s.id, orders_days: NIGHTLY_ORDER_DAYS }),
+                        (true, false) => Job::Recalculate { shop_id: s.id, variant_ids: None },
+                        (false, _) => Job::Refit { shop_id: s.id },
+                    })
+                    .collect();
+                app::server::queue::send(env, jobs, 0).await?;
+                queued += shops.len() as i64;
+            }
+            if !failed.is_empty() {
+                // Not retried: the healthy shards' shops were queued already and would run twice.
+                return job_runs::fail(
+                    db,
+                    job.run_id,
+                    &format!("shards {failed:?} could not be read; {queued} shops queued"),
+                    &context::now_rfc3339(),
+                )
+                .await;
+            }
+            queued
         }
         JobKind::SendDigests => app::server::digest::send_digests(env, worker::Date::now().as_millis()).await? as i64,
         JobKind::Cleanup => {
             let day = |back: u64| context::today().checked_sub_days(chrono::Days::new(back)).unwrap_or_default().to_string();
-            app::server::repo::digests::prune(db, &day(30), &day(90)).await?;
-            app::server::retention::apply(db, context::today()).await? as i64
+            let mut rows = 0;
+            for shard in shards::all(env)? {
+                app::server::repo::digests::prune(&shard.db, &day(30), &day(90)).await?;
+                rows += app::server::retention::apply(&shard.db, context::today()).await? as i64;
+            }
+            rows
         }
     };
     job_runs::finish(db, job.run_id, rows_touched, &context::now_rfc3339()).await
@@ -103,7 +159,7 @@ async fn run(env: &worker::Env, db: &D1Database, job: &JobMessage) -> Result<(),
 async fn refit(env: &worker::Env, shop_id: i64) -> Result<(), AppError> {
     let started = worker::Date::now().as_millis();
     // The shop's own day: its sales are counted in shop-local days.
-    let today = shops::local_today(&context::db(env)?, shop_id).await?;
+    let today = shops::local_today(&shards::shop_db(env, shop_id).await?, shop_id).await?;
     let patterns = app::server::seasonal::refit(env, shop_id, today).await?;
     log::info("seasonality_refitted")
         .field("shop_id", shop_id)

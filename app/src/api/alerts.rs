@@ -30,7 +30,7 @@ fn columns(status: domain::alert_action::Status) -> crate::server::repo::alerts:
 /// the browser is sent back to the list.
 #[server(endpoint = "alert_action", output = crate::api::codec::Json)]
 pub async fn alert_action(id: i64, action: String, until: Option<String>) -> Result<ActionDone, AppError> {
-    use crate::server::context::{db, now_rfc3339, run, today_in, worker_env};
+    use crate::server::context::{now_rfc3339, run, today_in, worker_env};
     use crate::server::repo::alerts;
     use crate::server::session::current_shop;
     use domain::alert_action::AlertAction as Action;
@@ -38,8 +38,8 @@ pub async fn alert_action(id: i64, action: String, until: Option<String>) -> Res
         let action = Action::parse(&action, until.as_deref()).map_err(|e| AppError::Invalid(vec![e]))?;
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        let db = db(&env)?;
-        let stored = alerts::state_of(&db, shop.id, id).await?.ok_or_else(|| AppError::NotFound("This alert".into()))?;
+        let db = &shop.db;
+        let stored = alerts::state_of(db, shop.id, id).await?.ok_or_else(|| AppError::NotFound("This alert".into()))?;
         let until_date = stored.snoozed_until.as_deref().and_then(|d| d.get(..10)?.parse().ok());
         let previous = match AlertState::from_columns(&stored.state, until_date) {
             Ok(Some(s)) => s,
@@ -51,7 +51,7 @@ pub async fn alert_action(id: i64, action: String, until: Option<String>) -> Res
             Err(e) => return Err(crate::server::context::internal("stored alert state", e)),
         };
         let now = action.apply(previous, today_in(shop.zone())).map_err(|e| AppError::Invalid(vec![e]))?;
-        if !alerts::set_state(&db, shop.id, id, &stored, &columns(now), &now_rfc3339()).await? {
+        if !alerts::set_state(db, shop.id, id, &stored, &columns(now), &now_rfc3339()).await? {
             return Err(AppError::Conflict("This alert changed while you acted on it. Reload to see where it stands.".into()));
         }
         Ok(ActionDone { id, previous, now, message: action.done_message(now) })
@@ -63,16 +63,16 @@ pub async fn alert_action(id: i64, action: String, until: Option<String>) -> Res
 /// `snoozed_until` as `alert_action` returned them in `previous`).
 #[server(endpoint = "undo_alert_action", output = crate::api::codec::Json)]
 pub async fn undo_alert_action(id: i64, state: String, snoozed_until: Option<String>) -> Result<AlertState, AppError> {
-    use crate::server::context::{db, now_rfc3339, run, worker_env};
+    use crate::server::context::{now_rfc3339, run, worker_env};
     use crate::server::repo::alerts;
     use crate::server::session::current_shop;
     run(async move {
         let restore = domain::alert_action::parse_restore(&state, snoozed_until.as_deref()).map_err(|e| AppError::Invalid(vec![e]))?;
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        let db = db(&env)?;
-        let stored = alerts::state_of(&db, shop.id, id).await?.ok_or_else(|| AppError::NotFound("This alert".into()))?;
-        if !alerts::set_state(&db, shop.id, id, &stored, &columns(Some(restore)), &now_rfc3339()).await? {
+        let db = &shop.db;
+        let stored = alerts::state_of(db, shop.id, id).await?.ok_or_else(|| AppError::NotFound("This alert".into()))?;
+        if !alerts::set_state(db, shop.id, id, &stored, &columns(Some(restore)), &now_rfc3339()).await? {
             return Err(AppError::Conflict(
                 "This can no longer be undone: a new alert for this variant opened at the last check, or the alert changed meanwhile."
                     .into(),

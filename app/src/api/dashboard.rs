@@ -17,7 +17,7 @@ pub async fn get_dashboard(
     q: Option<String>,
     page: Option<String>,
 ) -> Result<Dashboard, AppError> {
-    use crate::server::context::{db, run, today_in, worker_env};
+    use crate::server::context::{run, today_in, worker_env};
     use crate::server::session::current_shop;
     let fields = [
         ("kind", kind),
@@ -32,16 +32,16 @@ pub async fn get_dashboard(
     run(async move {
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        let db = db(&env)?;
+        let db = &shop.db;
         // Alerts as the engine last left them (recalculated nightly, on every stock or
         // sales webhook, and when settings change), with the merchant's actions since.
-        let d = crate::server::repo::dashboard::load(&db, shop.id, &filter).await?;
-        let sync = crate::api::sync::latest_views(&db, shop.id).await?;
+        let d = crate::server::repo::dashboard::load(db, shop.id, &filter).await?;
+        let sync = crate::api::sync::latest_views(db, shop.id).await?;
         let today = today_in(shop.zone());
         Ok(Dashboard {
-            shop_name: shop.name,
-            shop_domain: shop.domain,
-            currency: shop.currency,
+            shop_name: shop.row.name,
+            shop_domain: shop.row.domain,
+            currency: shop.row.currency,
             today,
             summaries: d.summaries,
             live: d.live,

@@ -13,14 +13,14 @@ pub async fn save_digest_settings(
     quiet_hours_start: String,
     quiet_hours_end: String,
 ) -> Result<DigestSettingsInput, AppError> {
-    use crate::server::context::{db, now_rfc3339, run, worker_env};
+    use crate::server::context::{now_rfc3339, run, worker_env};
     use crate::server::session::current_shop;
     let input = DigestSettingsInput { digest_recipients, quiet_hours_start, quiet_hours_end };
     run(async move {
         let parsed = input.parse().map_err(AppError::Invalid)?;
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        crate::server::repo::settings::save_digest(&db(&env)?, shop.id, &parsed, &now_rfc3339()).await?;
+        crate::server::repo::settings::save_digest(&shop.db, shop.id, &parsed, &now_rfc3339()).await?;
         Ok(DigestSettingsInput::from_settings(&parsed))
     })
     .await

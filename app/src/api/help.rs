@@ -50,7 +50,7 @@ pub async fn vote_article(slug: String, helpful: String) -> Result<bool, AppErro
                 id
             }
         };
-        repo::help::vote(&context::db(&env)?, &slug, &reader, helpful).await?;
+        repo::help::vote(&crate::server::shards::directory_db(&env)?, &slug, &reader, helpful).await?;
         Ok(helpful)
     })
     .await
@@ -73,9 +73,15 @@ pub async fn contact_support(name: String, email: String, message: String, artic
         let parts: http::request::Parts = leptos_axum::extract().await.map_err(|e| context::internal("request parts", e))?;
         rate_limit::check(&env, &rate_limit::Limit { scope: "contact", max: 5, window_secs: 600 }, &rate_limit::client_ip(&parts)).await?;
         let article = Some(article.as_str()).filter(|a| crate::server::help::exists(a));
-        let id =
-            repo::help::add_request(&context::db(&env)?, &contact.name, &contact.email, &contact.message, article, &context::now_rfc3339())
-                .await?;
+        let id = repo::help::add_request(
+            &crate::server::shards::directory_db(&env)?,
+            &contact.name,
+            &contact.email,
+            &contact.message,
+            article,
+            &context::now_rfc3339(),
+        )
+        .await?;
         Ok(SupportReceipt { id, name: contact.name, email: contact.email })
     })
     .await

@@ -32,13 +32,13 @@ fn capture_only(env: &worker::Env) -> Result<(), AppError> {
 /// The signed-in shop's newest captured messages.
 #[server(endpoint = "dev/outbox", output = crate::api::codec::Json)]
 pub async fn list_outbox() -> Result<Vec<OutboxMessage>, AppError> {
-    use crate::server::context::{db, run, worker_env};
+    use crate::server::context::{run, worker_env};
     use crate::server::session::current_shop;
     run(async move {
         let env = worker_env().await?;
         capture_only(&env)?;
         let shop = current_shop(&env).await?;
-        let rows = crate::server::repo::digests::outbox(&db(&env)?, shop.id, 20).await?;
+        let rows = crate::server::repo::digests::outbox(&shop.db, shop.id, 20).await?;
         Ok(rows
             .into_iter()
             .map(|r| OutboxMessage {

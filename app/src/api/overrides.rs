@@ -18,7 +18,7 @@ pub struct OverridesImported {
 /// `variant:<id>`, one of the shop's); every field empty removes it.
 #[server(endpoint = "overrides/save", output = crate::api::codec::Json)]
 pub async fn save_override(target: String, o: OverrideInput) -> Result<(), AppError> {
-    use crate::server::context::{db, now_rfc3339, run, worker_env};
+    use crate::server::context::{now_rfc3339, run, worker_env};
     use crate::server::repo::overrides;
     use crate::server::session::current_shop;
     use domain::overrides::Scope;
@@ -37,12 +37,12 @@ pub async fn save_override(target: String, o: OverrideInput) -> Result<(), AppEr
         let parsed = o.parse().map_err(AppError::Invalid)?;
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        let db = db(&env)?;
+        let db = &shop.db;
         // Only something the shop has, so a forged key cannot store rows about anything else.
-        if !parsed.is_empty() && !overrides::owns(&db, shop.id, scope, &key).await? {
+        if !parsed.is_empty() && !overrides::owns(db, shop.id, scope, &key).await? {
             return Err(AppError::NotFound(format!("The {} “{key}”", scope.as_str())));
         }
-        overrides::save_all(&db, shop.id, &[(scope, key.clone(), parsed)], &now_rfc3339()).await?;
+        overrides::save_all(db, shop.id, &[(scope, key.clone(), parsed)], &now_rfc3339()).await?;
         // A variant's own override moves only that variant's numbers.
         let only = (scope == Scope::Variant).then(|| key.parse::<i64>().ok().map(|v| vec![v])).flatten();
         crate::server::queue::recalculate(&env, shop.id, only).await
@@ -55,7 +55,7 @@ pub async fn save_override(target: String, o: OverrideInput) -> Result<(), AppEr
 /// line number. Rows not in the file are kept; a row with every value empty removes one.
 #[server(endpoint = "overrides/import", output = crate::api::codec::Json)]
 pub async fn import_overrides(csv: String) -> Result<OverridesImported, AppError> {
-    use crate::server::context::{db, now_rfc3339, run, worker_env};
+    use crate::server::context::{now_rfc3339, run, worker_env};
     use crate::server::repo::{overrides, suppliers};
     use crate::server::session::current_shop;
     use domain::overrides::{parse_overrides, Scope};
@@ -68,15 +68,15 @@ pub async fn import_overrides(csv: String) -> Result<OverridesImported, AppError
         let rows = parse_overrides(&csv).map_err(refused)?;
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        let db = db(&env)?;
-        suppliers::ensure_vendor_suppliers(&db, shop.id, &now_rfc3339()).await?;
+        let db = &shop.db;
+        suppliers::ensure_vendor_suppliers(db, shop.id, &now_rfc3339()).await?;
         // Four reads whatever the file's length: the names and ids it may use.
-        let vendors = overrides::vendors(&db, shop.id).await?;
-        let supplier_names = suppliers::names(&db, shop.id).await?;
+        let vendors = overrides::vendors(db, shop.id).await?;
+        let supplier_names = suppliers::names(db, shop.id).await?;
         let product_ids: Vec<i64> = rows.iter().filter(|r| r.scope == Scope::Product).filter_map(|r| r.name.parse().ok()).collect();
-        let products = overrides::products_among(&db, shop.id, &product_ids).await?;
+        let products = overrides::products_among(db, shop.id, &product_ids).await?;
         let skus: Vec<&str> = rows.iter().filter(|r| r.scope == Scope::Variant).map(|r| r.name.as_str()).collect();
-        let variants = suppliers::variants_by_sku(&db, shop.id, &skus).await?;
+        let variants = suppliers::variants_by_sku(db, shop.id, &skus).await?;
 
         let (mut resolved, mut errors) = (Vec::new(), Vec::new());
         for r in &rows {
@@ -108,7 +108,7 @@ pub async fn import_overrides(csv: String) -> Result<OverridesImported, AppError
         if !errors.is_empty() {
             return Err(refused(errors));
         }
-        overrides::save_all(&db, shop.id, &resolved, &now_rfc3339()).await?;
+        overrides::save_all(db, shop.id, &resolved, &now_rfc3339()).await?;
         crate::server::queue::recalculate(&env, shop.id, None).await?;
         let removed = resolved.iter().filter(|(_, _, o)| o.is_empty()).count();
         Ok(OverridesImported { saved: resolved.len() - removed, removed })

@@ -41,14 +41,13 @@ struct Loaded {
 
 #[cfg(feature = "ssr")]
 async fn load(id: i64) -> Result<Loaded, AppError> {
-    use crate::server::context::{db, worker_env};
+    use crate::server::context::worker_env;
     let env = worker_env().await?;
     let shop = crate::server::session::current_shop(&env).await?;
-    let db = db(&env)?;
-    let page = crate::server::purchasing::order_page(&db, shop.id, id).await?;
+    let page = crate::server::purchasing::order_page(&shop.db, shop.id, id).await?;
     let status =
         domain::purchasing::Status::from_code(&page.head.status).ok_or_else(|| AppError::Conflict("Unknown order status.".into()))?;
-    Ok(Loaded { env, shop_id: shop.id, db, page, status })
+    Ok(Loaded { env, shop_id: shop.id, db: shop.db, page, status })
 }
 
 /// Creates draft orders from one supplier's section of the reorder list, with the
@@ -61,17 +60,17 @@ pub async fn create_purchase_orders(
     cover_days: Option<u32>,
     #[server(default)] qty: BTreeMap<String, String>,
 ) -> Result<Created, AppError> {
-    use crate::server::context::{db, now_rfc3339, run, today_in, worker_env};
+    use crate::server::context::{now_rfc3339, run, today_in, worker_env};
     use crate::server::repo::purchase_orders::{self, NewLine, NewOrder};
     use crate::server::session::current_shop;
     run(async move {
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        let db = db(&env)?;
+        let db = &shop.db;
         let now = now_rfc3339();
         let cover_days = cover_days.map(|d| d.clamp(1, 365));
         let orders =
-            crate::server::purchasing::supplier_orders(&db, shop.id, &shop.currency, cover_days, today_in(shop.zone()), &now).await?;
+            crate::server::purchasing::supplier_orders(db, shop.id, &shop.currency, cover_days, today_in(shop.zone()), &now).await?;
         let order = orders
             .into_iter()
             .find(|o| o.supplier == supplier)
@@ -114,7 +113,7 @@ pub async fn create_purchase_orders(
         }
         let mut created = Vec::new();
         for o in by_location.values() {
-            let (id, number) = purchase_orders::create(&db, shop.id, o, &now).await?;
+            let (id, number) = purchase_orders::create(db, shop.id, o, &now).await?;
             created.push(CreatedOrder {
                 id,
                 po_number: domain::purchasing::po_number(u32::try_from(number).unwrap_or(0)),
@@ -128,24 +127,24 @@ pub async fn create_purchase_orders(
 
 #[server(endpoint = "purchase_orders", output = crate::api::codec::Json)]
 pub async fn list_purchase_orders() -> Result<Vec<OrderSummary>, AppError> {
-    use crate::server::context::{db, run, worker_env};
+    use crate::server::context::{run, worker_env};
     use crate::server::session::current_shop;
     run(async move {
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        crate::server::repo::purchase_orders::list(&db(&env)?, shop.id).await
+        crate::server::repo::purchase_orders::list(&shop.db, shop.id).await
     })
     .await
 }
 
 #[server(endpoint = "purchase_orders/get", output = crate::api::codec::Json)]
 pub async fn purchase_order(id: i64) -> Result<OrderPage, AppError> {
-    use crate::server::context::{db, run, worker_env};
+    use crate::server::context::{run, worker_env};
     use crate::server::session::current_shop;
     run(async move {
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        crate::server::purchasing::order_page(&db(&env)?, shop.id, id).await
+        crate::server::purchasing::order_page(&shop.db, shop.id, id).await
     })
     .await
 }
@@ -204,7 +203,7 @@ pub async fn send_purchase_order(id: i64) -> Result<OrderPage, AppError> {
         if !page.head.supplier_email.is_empty() {
             let sent_page = crate::server::purchasing::order_page(&db, shop_id, id).await?;
             let shop_name = purchase_orders::shop_name(&db, shop_id).await?;
-            if let Err(e) = crate::server::purchasing::email_order(&env, shop_id, &sent_page, &shop_name, &now).await {
+            if let Err(e) = crate::server::purchasing::email_order(&env, &db, shop_id, &sent_page, &shop_name, &now).await {
                 purchase_orders::set_status(&db, shop_id, id, sent.code(), status.code(), &now).await?;
                 return Err(e);
             }

@@ -18,7 +18,7 @@ pub struct Reorder {
 /// to what each supplier sells (minimum, case pack, minimum order value).
 #[server(endpoint = "reorder", output = crate::api::codec::Json)]
 pub async fn reorder_list(cover_days: Option<u32>) -> Result<Reorder, AppError> {
-    use crate::server::context::{db, now_rfc3339, run, today_in, worker_env};
+    use crate::server::context::{now_rfc3339, run, today_in, worker_env};
     use crate::server::session::current_shop;
     run(async move {
         let cover_days = cover_days.map(|d| d.clamp(1, 365));
@@ -26,9 +26,9 @@ pub async fn reorder_list(cover_days: Option<u32>) -> Result<Reorder, AppError> 
         let shop = current_shop(&env).await?;
         let today = today_in(shop.zone());
         let orders =
-            crate::server::purchasing::supplier_orders(&db(&env)?, shop.id, &shop.currency, cover_days, today, &now_rfc3339()).await?;
+            crate::server::purchasing::supplier_orders(&shop.db, shop.id, &shop.currency, cover_days, today, &now_rfc3339()).await?;
         let csv = domain::engine::purchase_order_csv(&orders);
-        Ok(Reorder { cover_days, currency: shop.currency, orders, csv })
+        Ok(Reorder { cover_days, currency: shop.row.currency, orders, csv })
     })
     .await
 }

@@ -16,23 +16,23 @@ pub struct SettingsView {
 
 #[server(endpoint = "settings", output = crate::api::codec::Json)]
 pub async fn settings_page() -> Result<SettingsView, AppError> {
-    use crate::server::context::{db, run, worker_env};
+    use crate::server::context::{run, worker_env};
     use crate::server::repo::{settings, watch};
     use crate::server::session::current_shop;
     use domain::watch::WatchInput;
     run(async move {
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        let db = db(&env)?;
-        let current = settings::get(&db, shop.id).await?;
-        let (w, locations, shop_zone) = watch::get(&db, shop.id).await?;
+        let db = &shop.db;
+        let current = settings::get(db, shop.id).await?;
+        let (w, locations, shop_zone) = watch::get(db, shop.id).await?;
         let now = crate::server::context::now();
         let offset = domain::engine::ShopZone::stored(&shop_zone.name, shop_zone.offset_minutes).offset_at(now).minutes();
         let shop_zone = match shop_zone.name.as_str() {
             "" => domain::engine::calendar::offset_label(offset),
             name => format!("{}, {}", name.replace('_', " "), domain::engine::calendar::offset_label(offset)),
         };
-        let digest = settings::get_digest(&db, shop.id).await?;
+        let digest = settings::get_digest(db, shop.id).await?;
         Ok(SettingsView {
             watch: WatchPage {
                 input: WatchInput::from_watch(&w),
@@ -59,7 +59,7 @@ pub async fn save_settings(
     service_level_pct: String,
     digest_frequency: String,
 ) -> Result<Settings, AppError> {
-    use crate::server::context::{db, now_rfc3339, run, worker_env};
+    use crate::server::context::{now_rfc3339, run, worker_env};
     use crate::server::session::current_shop;
     let input = domain::settings::SettingsInput {
         low_stock_days,
@@ -73,7 +73,7 @@ pub async fn save_settings(
         let settings = input.parse().map_err(AppError::Invalid)?;
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        crate::server::repo::settings::save(&db(&env)?, shop.id, &settings, &now_rfc3339()).await?;
+        crate::server::repo::settings::save(&shop.db, shop.id, &settings, &now_rfc3339()).await?;
         // New thresholds apply at once rather than at the next nightly run.
         crate::server::queue::recalculate(&env, shop.id, None).await?;
         Ok(settings)

@@ -9,12 +9,12 @@ pub use crate::wire::suppliers::{ImportOutcome, SupplierRow, SuppliersPage};
 
 #[server(endpoint = "suppliers", output = crate::api::codec::Json)]
 pub async fn load_suppliers() -> Result<SuppliersPage, AppError> {
-    use crate::server::context::{db, run, worker_env};
+    use crate::server::context::{run, worker_env};
     use crate::server::session::current_shop;
     run(async move {
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        crate::server::purchasing::suppliers_page(&db(&env)?, shop.id, &shop.currency).await
+        crate::server::purchasing::suppliers_page(&shop.db, shop.id, &shop.currency).await
     })
     .await
 }
@@ -22,7 +22,7 @@ pub async fn load_suppliers() -> Result<SuppliersPage, AppError> {
 /// Saves one supplier's details; nothing is saved unless every field is valid.
 #[server(endpoint = "suppliers/save", output = crate::api::codec::Json)]
 pub async fn save_supplier(id: i64, supplier: SupplierInput) -> Result<SupplierRow, AppError> {
-    use crate::server::context::{db, now_rfc3339, run, worker_env};
+    use crate::server::context::{now_rfc3339, run, worker_env};
     use crate::server::repo::suppliers;
     use crate::server::session::current_shop;
     use domain::FieldError;
@@ -30,15 +30,15 @@ pub async fn save_supplier(id: i64, supplier: SupplierInput) -> Result<SupplierR
         let details = supplier.parse().map_err(AppError::Invalid)?;
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        let db = db(&env)?;
-        if suppliers::name_taken(&db, shop.id, &details.name, id).await? {
+        let db = &shop.db;
+        if suppliers::name_taken(db, shop.id, &details.name, id).await? {
             return Err(AppError::Invalid(vec![FieldError::new("name", format!("Another supplier is called {}.", details.name))]));
         }
         // Scoped to the shop: an id of another shop's supplier changes nothing.
-        if !suppliers::save(&db, shop.id, id, &details, &now_rfc3339()).await? {
+        if !suppliers::save(db, shop.id, id, &details, &now_rfc3339()).await? {
             return Err(AppError::NotFound("That supplier".into()));
         }
-        suppliers::get(&db, shop.id, id).await?.ok_or_else(|| AppError::NotFound("That supplier".into()))
+        suppliers::get(db, shop.id, id).await?.ok_or_else(|| AppError::NotFound("That supplier".into()))
     })
     .await
 }
@@ -47,7 +47,7 @@ pub async fn save_supplier(id: i64, supplier: SupplierInput) -> Result<SupplierR
 /// SKU the shop does not have refuses the file whole, each problem with its line number.
 #[server(endpoint = "suppliers/catalogue/import", output = crate::api::codec::Json)]
 pub async fn import_catalogue(csv: String) -> Result<ImportOutcome, AppError> {
-    use crate::server::context::{db, now_rfc3339, run, worker_env};
+    use crate::server::context::{now_rfc3339, run, worker_env};
     use crate::server::repo::suppliers::{self, ResolvedItem};
     use crate::server::session::current_shop;
     use domain::purchasing::{match_variants, parse_catalogue_lines, RowError};
@@ -59,9 +59,9 @@ pub async fn import_catalogue(csv: String) -> Result<ImportOutcome, AppError> {
         let rows = parse_catalogue_lines(&csv).map_err(refused)?;
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        let db = db(&env)?;
+        let db = &shop.db;
         let skus: Vec<&str> = rows.iter().map(|(_, r)| r.sku.as_str()).collect();
-        let variants = suppliers::variants_by_sku(&db, shop.id, &skus).await?;
+        let variants = suppliers::variants_by_sku(db, shop.id, &skus).await?;
         let matched = match_variants(rows.clone(), &variants).map_err(refused)?;
         let items: Vec<ResolvedItem<'_>> = matched
             .iter()
@@ -74,7 +74,7 @@ pub async fn import_catalogue(csv: String) -> Result<ImportOutcome, AppError> {
                 case_pack: r.terms.case_pack,
             })
             .collect();
-        suppliers::replace_catalogue(&db, shop.id, &items, &now_rfc3339()).await?;
+        suppliers::replace_catalogue(db, shop.id, &items, &now_rfc3339()).await?;
         let names: std::collections::HashSet<String> = matched.iter().map(|(r, _)| r.supplier.to_lowercase()).collect();
         Ok(ImportOutcome { lines: items.len(), suppliers: names.len() })
     })
@@ -86,19 +86,19 @@ pub async fn import_catalogue(csv: String) -> Result<ImportOutcome, AppError> {
 /// nothing is saved unless every field is valid.
 #[server(endpoint = "suppliers/item/save", output = crate::api::codec::Json)]
 pub async fn save_supplier_item(variant_id: i64, item: domain::purchasing::ItemInput) -> Result<(), AppError> {
-    use crate::server::context::{db, run, worker_env};
+    use crate::server::context::{run, worker_env};
     use crate::server::session::current_shop;
     run(async move {
         let choice = item.parse().map_err(AppError::Invalid)?;
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        let db = db(&env)?;
+        let db = &shop.db;
         // Scoped to the shop: another shop's supplier or variant writes nothing.
-        if !crate::server::repo::suppliers::save_item(&db, shop.id, variant_id, choice.as_ref()).await? {
+        if !crate::server::repo::suppliers::save_item(db, shop.id, variant_id, choice.as_ref()).await? {
             return Err(AppError::Invalid(vec![domain::FieldError::new("supplier_id", "Choose one of the shop's suppliers.")]));
         }
         if item.whole_product() {
-            crate::server::repo::suppliers::apply_to_product(&db, shop.id, variant_id, choice.as_ref().map(|c| c.supplier_id)).await?;
+            crate::server::repo::suppliers::apply_to_product(db, shop.id, variant_id, choice.as_ref().map(|c| c.supplier_id)).await?;
         }
         Ok(())
     })

@@ -40,12 +40,12 @@ impl SyncView {
 
 #[server(endpoint = "sync/status", output = crate::api::codec::Json)]
 pub async fn sync_status() -> Result<Vec<SyncView>, AppError> {
-    use crate::server::context::{db, run, worker_env};
+    use crate::server::context::{run, worker_env};
     use crate::server::session::current_shop;
     run(async move {
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        latest_views(&db(&env)?, shop.id).await
+        latest_views(&shop.db, shop.id).await
     })
     .await
 }

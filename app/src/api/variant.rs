@@ -14,14 +14,14 @@ pub async fn variant_detail(
     returned_path: Option<String>,
     returned_err: Option<String>,
 ) -> Result<VariantPage, AppError> {
-    use crate::server::context::{db, run, today_in, worker_env};
+    use crate::server::context::{run, today_in, worker_env};
     use crate::server::session::current_shop;
     run(async move {
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        let db = db(&env)?;
+        let db = &shop.db;
         let today = today_in(shop.zone());
-        crate::server::variant::load(&db, &shop, variant_id, location_id, today, returned_path.zip(returned_err)).await
+        crate::server::variant::load(db, &shop, variant_id, location_id, today, returned_path.zip(returned_err)).await
     })
     .await
 }

@@ -14,19 +14,19 @@ use leptos_router::hooks::use_query_map;
 /// form; `returned_*`: the refused post the page came back with.
 #[server(endpoint = "levels/html", output = crate::api::codec::Json)]
 pub async fn levels_html(edit: Option<String>, returned_path: Option<String>, returned_err: Option<String>) -> Result<String, AppError> {
-    use crate::server::context::{db, run, worker_env};
+    use crate::server::context::{run, worker_env};
     use crate::server::repo::{overrides, settings, suppliers};
     run(async move {
         let env = worker_env().await?;
         let shop = crate::server::session::current_shop(&env).await?;
-        let db = db(&env)?;
+        let db = &shop.db;
         // Each vendor's own supplier exists before the list of what levels can apply to.
-        suppliers::ensure_vendor_suppliers(&db, shop.id, &crate::server::context::now_rfc3339()).await?;
+        suppliers::ensure_vendor_suppliers(db, shop.id, &crate::server::context::now_rfc3339()).await?;
         let page = html::Page {
-            rows: overrides::list(&db, shop.id).await?,
-            vendors: overrides::vendors(&db, shop.id).await?,
-            suppliers: suppliers::names(&db, shop.id).await?,
-            shop: settings::get(&db, shop.id).await?,
+            rows: overrides::list(db, shop.id).await?,
+            vendors: overrides::vendors(db, shop.id).await?,
+            suppliers: suppliers::names(db, shop.id).await?,
+            shop: settings::get(db, shop.id).await?,
         };
         Ok(crate::server::fragment::render(returned_path.zip(returned_err), move || html::body(page, edit)))
     })

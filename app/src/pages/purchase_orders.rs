@@ -11,11 +11,11 @@ use leptos_router::hooks::use_params_map;
 
 #[server(endpoint = "purchase_orders/list_html", output = crate::api::codec::Json)]
 pub async fn purchase_orders_html() -> Result<String, AppError> {
-    use crate::server::context::{db, run, worker_env};
+    use crate::server::context::{run, worker_env};
     run(async move {
         let env = worker_env().await?;
         let shop = crate::server::session::current_shop(&env).await?;
-        let orders = crate::server::repo::purchase_orders::list(&db(&env)?, shop.id).await?;
+        let orders = crate::server::repo::purchase_orders::list(&shop.db, shop.id).await?;
         Ok(crate::server::fragment::render(None, move || html::orders(orders)))
     })
     .await
@@ -24,11 +24,11 @@ pub async fn purchase_orders_html() -> Result<String, AppError> {
 /// One order as HTML; `returned_*`: the refused post the page came back with.
 #[server(endpoint = "purchase_orders/html", output = crate::api::codec::Json)]
 pub async fn purchase_order_html(id: i64, returned_path: Option<String>, returned_err: Option<String>) -> Result<String, AppError> {
-    use crate::server::context::{db, run, worker_env};
+    use crate::server::context::{run, worker_env};
     run(async move {
         let env = worker_env().await?;
         let shop = crate::server::session::current_shop(&env).await?;
-        let page = crate::server::purchasing::order_page(&db(&env)?, shop.id, id).await?;
+        let page = crate::server::purchasing::order_page(&shop.db, shop.id, id).await?;
         Ok(crate::server::fragment::render(returned_path.zip(returned_err), move || html::order(page)))
     })
     .await

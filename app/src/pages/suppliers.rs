@@ -13,11 +13,11 @@ use leptos_router::hooks::use_query_map;
 /// the page came back with.
 #[server(endpoint = "suppliers/html", output = crate::api::codec::Json)]
 pub async fn suppliers_html(edit: Option<i64>, returned_path: Option<String>, returned_err: Option<String>) -> Result<String, AppError> {
-    use crate::server::context::{db, run, worker_env};
+    use crate::server::context::{run, worker_env};
     run(async move {
         let env = worker_env().await?;
         let shop = crate::server::session::current_shop(&env).await?;
-        let page = crate::server::purchasing::suppliers_page(&db(&env)?, shop.id, &shop.currency).await?;
+        let page = crate::server::purchasing::suppliers_page(&shop.db, shop.id, &shop.currency).await?;
         Ok(crate::server::fragment::render(returned_path.zip(returned_err), move || html::body(page, edit)))
     })
     .await

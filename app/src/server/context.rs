@@ -3,7 +3,6 @@
 //! server module but `bindings`, so anything may use it (the shop a request acts for,
 //! which needs auth and install, is `session`).
 
-use super::bindings;
 use super::log;
 use crate::error::AppError;
 use axum::Extension;
@@ -69,10 +68,6 @@ pub async fn worker_env() -> Result<Arc<worker::Env>, AppError> {
     let Extension(env): Extension<Arc<worker::Env>> =
         leptos_axum::extract().await.map_err(|e| internal("worker env missing from request", e))?;
     Ok(env)
-}
-
-pub fn db(env: &worker::Env) -> Result<worker::D1Database, AppError> {
-    env.d1(bindings::DB).map_err(|e| internal("D1 binding", e))
 }
 
 /// Today in UTC, from the Worker's clock.

@@ -4,7 +4,7 @@
 //! send, and remember what was reported. A window is claimed before it is sent, so a job
 //! delivered twice sends once; a failed send gives the claim back for the retry.
 
-use super::context::{db, internal, now_rfc3339};
+use super::context::{internal, now_rfc3339};
 use super::log;
 use super::mail::{self, Mailer, Message};
 use super::repo::digests::{self, DigestShop};
@@ -38,14 +38,30 @@ fn parse_time(s: &str) -> Option<DateTime<Utc>> {
 /// failed, the error comes back after the rest were sent, so the queue retries the job
 /// and the already-claimed windows are skipped.
 pub async fn send_digests(env: &worker::Env, now_ms: u64) -> Result<u64, AppError> {
+    // Shard by shard: a shard that fails does not stop the others' digests.
+    let (mut sent, mut failures) = (0, Vec::new());
+    for shard in super::shards::all(env)? {
+        match send_digests_in(env, &shard.db, now_ms).await {
+            Ok(n) => sent += n,
+            Err(e) => failures.push(format!("shard {}: {e}", shard.index)),
+        }
+    }
+    if failures.is_empty() {
+        Ok(sent)
+    } else {
+        Err(internal("digests", format!("{sent} sent; {}", failures.join("; "))))
+    }
+}
+
+/// The digests due among one shard's shops.
+async fn send_digests_in(env: &worker::Env, db: &worker::D1Database, now_ms: u64) -> Result<u64, AppError> {
     let now = DateTime::<Utc>::from_timestamp_millis(now_ms as i64).ok_or_else(|| internal("digest clock", now_ms))?;
-    let db = db(env)?;
     let app_url = env.var("APP_URL").map(|v| v.to_string().trim_end_matches('/').to_string()).map_err(|e| internal("APP_URL", e))?;
     let sent_at = now_rfc3339();
-    let mailer = mail::from_env(env, &sent_at)?;
+    let mailer = mail::from_env(env, db, &sent_at)?;
     let from = mail::sender(env);
 
-    let shops = digests::shops_wanting_digests(&db).await?;
+    let shops = digests::shops_wanting_digests(db).await?;
     let mut due: Vec<(DigestShop, Window, Vec<String>)> = Vec::new();
     for shop in shops {
         let recipients = match dd::parse_recipients(&shop.digest_recipients) {
@@ -70,7 +86,7 @@ pub async fn send_digests(env: &worker::Env, now_ms: u64) -> Result<u64, AppErro
 
     let windows: Vec<(i64, Window)> = due.iter().map(|(s, w, _)| (s.shop_id, *w)).collect();
     let mut by_shop: HashMap<i64, Vec<DigestAlert>> = HashMap::new();
-    for (shop_id, alert) in digests::changed_alerts(&db, &windows).await? {
+    for (shop_id, alert) in digests::changed_alerts(db, &windows).await? {
         by_shop.entry(shop_id).or_default().push(alert);
     }
 
@@ -88,7 +104,7 @@ pub async fn send_digests(env: &worker::Env, now_ms: u64) -> Result<u64, AppErro
         };
         let Some(digest) = dd::build(&input) else { continue };
         let key = WindowKey::new(shop.shop_id, &window);
-        let Some(claim) = digests::claim(&db, shop.shop_id, &key, &window, &sent_at, digest.reported.len(), recipients.len()).await? else {
+        let Some(claim) = digests::claim(db, shop.shop_id, &key, &window, &sent_at, digest.reported.len(), recipients.len()).await? else {
             log_line("digest_already_claimed", serde_json::json!({"shop_id": shop.shop_id, "window": key.as_str()}));
             continue;
         };
@@ -105,7 +121,7 @@ pub async fn send_digests(env: &worker::Env, now_ms: u64) -> Result<u64, AppErro
         };
         match mailer.send(&message).await {
             Ok(()) => {
-                digests::mark_reported(&db, shop.shop_id, &digest.reported).await?;
+                digests::mark_reported(db, shop.shop_id, &digest.reported).await?;
                 sent += 1;
                 log_line(
                     "digest_sent",
@@ -118,7 +134,7 @@ pub async fn send_digests(env: &worker::Env, now_ms: u64) -> Result<u64, AppErro
                     .field("window", key.as_str())
                     .field("error", e.to_string())
                     .emit();
-                if let Err(release) = digests::release(&db, claim).await {
+                if let Err(release) = digests::release(db, claim).await {
                     log::error("digest_release_failed").field("claim", claim).field("error", release.to_string()).emit();
                 }
                 failures.push(format!("shop {}: {e}", shop.shop_id));

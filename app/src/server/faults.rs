@@ -32,3 +32,24 @@ pub async fn take(env: &worker::Env, webhook_id: &str) -> Option<Fault> {
     }
     Some(fault)
 }
+
+thread_local! {
+    /// Shard index → (down, read at): the fault tests' switch, read from KV at most once a second.
+    static SHARDS_DOWN: std::cell::RefCell<std::collections::HashMap<usize, (bool, f64)>> = Default::default();
+}
+
+/// Whether a test has marked shard `index` as failing (`fault:shard:<index>` = "down" in KV):
+/// its shops then get what a failing database gives them, and other shards' shops nothing.
+pub async fn shard_down(env: &worker::Env, index: usize) -> bool {
+    if env.var("FAULT_INJECTION").map(|v| v.to_string()).ok().as_deref() != Some("true") {
+        return false;
+    }
+    let now = worker::Date::now().as_millis() as f64;
+    if let Some(down) = SHARDS_DOWN.with(|c| c.borrow().get(&index).filter(|(_, at)| now - at < 1000.0).map(|(d, _)| *d)) {
+        return down;
+    }
+    let Ok(kv) = env.kv(bindings::KV) else { return false };
+    let down = matches!(kv.get(&format!("fault:shard:{index}")).text().await, Ok(Some(v)) if v == "down");
+    SHARDS_DOWN.with(|c| c.borrow_mut().insert(index, (down, now)));
+    down
+}

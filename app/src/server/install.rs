@@ -2,8 +2,9 @@
 //! exchange), record the shop, seal the token, and queue the first sync.
 
 use super::config::AppConfig;
-use super::context::{db, internal};
-use super::repo::shops::{self, ShopRow};
+use super::context::internal;
+use super::repo::shops;
+use super::session::CurrentShop;
 use super::shopify;
 use crate::error::AppError;
 use domain::shopify::tokens::OfflineToken;
@@ -13,12 +14,13 @@ use super::log;
 use domain::shopify::admin::{numeric_id, ShopData, SHOP_QUERY};
 
 /// Records the shop with its newly granted offline token (sealed: access and refresh token).
-pub async fn install(env: &worker::Env, shop: &ShopDomain, token: OfflineToken) -> Result<ShopRow, AppError> {
+pub async fn install(env: &worker::Env, shop: &ShopDomain, token: OfflineToken) -> Result<CurrentShop, AppError> {
     let cfg = AppConfig::from_env(env)?;
     let data: ShopData = shopify::graphql(&cfg, shop, &token.access_token, SHOP_QUERY, serde_json::json!({})).await?;
     let id = numeric_id(&data.shop.id).ok_or_else(|| internal("shop id", &data.shop.id))?;
     let sealed = super::tokens::seal(&cfg, &token)?;
-    let db = db(env)?;
+    // The shop's shard: where it is, or the lightest for a new shop (before any of its rows).
+    let db = super::shards::place(env, id, shop.as_str(), &super::context::now_rfc3339()).await?.db;
     shops::upsert_installed(
         &db,
         &shops::Installed {
@@ -40,10 +42,11 @@ pub async fn install(env: &worker::Env, shop: &ShopDomain, token: OfflineToken) 
         super::sync::enqueue(env, domain::jobs::SyncStep::Start { shop_id: id, orders_days: domain::jobs::full_history_days() }, 0).await?;
         log::info("shop_installed").field("shop", shop.as_str()).emit();
     }
-    shops::by_domain(&db, shop).await?.ok_or_else(|| internal("install", "shop row missing after upsert"))
+    let row = shops::by_domain(&db, shop).await?.ok_or_else(|| internal("install", "shop row missing after upsert"))?;
+    Ok(CurrentShop { row, db })
 }
 
-pub async fn via_token_exchange(env: &worker::Env, shop: &ShopDomain, session_token: &str) -> Result<ShopRow, AppError> {
+pub async fn via_token_exchange(env: &worker::Env, shop: &ShopDomain, session_token: &str) -> Result<CurrentShop, AppError> {
     let cfg = AppConfig::from_env(env)?;
     let token = shopify::exchange_session_token(&cfg, shop, session_token).await.map_err(shopify::ShopifyError::from)?;
     log::info("token_exchanged").field("shop", shop.as_str()).field("expiring", token.expires_at.is_some()).emit();

@@ -70,12 +70,12 @@ pub trait Mailer {
 }
 
 /// Writes messages to D1's `outbox`.
-pub struct CaptureMailer {
-    pub db: D1Database,
+pub struct CaptureMailer<'a> {
+    pub db: &'a D1Database,
     pub now: String,
 }
 
-impl Mailer for CaptureMailer {
+impl Mailer for CaptureMailer<'_> {
     async fn send(&self, m: &Message) -> Result<(), MailError> {
         let to = serde_json::to_string(&m.to).map_err(|e| MailError::Outbox(e.to_string()))?;
         let attachments = if m.attachments.is_empty() {
@@ -84,7 +84,7 @@ impl Mailer for CaptureMailer {
             text(&serde_json::to_string(&m.attachments).map_err(|e| MailError::Outbox(e.to_string()))?)
         };
         run(
-            &self.db,
+            self.db,
             "INSERT INTO outbox (shop_id, tag, idempotency_key, sender, recipients, subject, html, text, created_at, attachments)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             &[
@@ -155,12 +155,12 @@ impl Mailer for HttpMailer {
 }
 
 /// The transport configured for this environment.
-pub enum Configured {
-    Capture(CaptureMailer),
+pub enum Configured<'a> {
+    Capture(CaptureMailer<'a>),
     Http(HttpMailer),
 }
 
-impl Mailer for Configured {
+impl Mailer for Configured<'_> {
     async fn send(&self, m: &Message) -> Result<(), MailError> {
         match self {
             Self::Capture(c) => c.send(m).await,
@@ -192,12 +192,11 @@ pub fn sender(env: &worker::Env) -> String {
     var(env, FROM_VAR).unwrap_or_else(|| DEFAULT_FROM.to_string())
 }
 
-pub fn from_env(env: &worker::Env, now: &str) -> Result<Configured, MailError> {
+/// The configured transport; captured mail goes to `shard`'s outbox, the shard of the shops
+/// whose mail it carries (the dev outbox page reads the shop's own shard).
+pub fn from_env<'a>(env: &worker::Env, shard: &'a worker::D1Database, now: &str) -> Result<Configured<'a>, MailError> {
     match transport_kind(env)? {
-        TransportKind::Capture => {
-            let db = env.d1(super::bindings::DB).map_err(|e| MailError::Outbox(e.to_string()))?;
-            Ok(Configured::Capture(CaptureMailer { db, now: now.to_string() }))
-        }
+        TransportKind::Capture => Ok(Configured::Capture(CaptureMailer { db: shard, now: now.to_string() })),
         TransportKind::Http => {
             let endpoint = var(env, ENDPOINT_VAR)
                 .ok_or_else(|| MailError::Config(format!("{ENDPOINT_VAR} is not set but {TRANSPORT_VAR} = \"http\"")))?;

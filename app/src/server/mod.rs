@@ -26,6 +26,7 @@ pub mod repo;
 pub mod retention;
 pub mod seasonal;
 pub mod session;
+pub mod shards;
 pub mod shopify;
 pub mod supply_form;
 pub mod sync;

@@ -82,7 +82,14 @@ pub async fn order_page(db: &D1Database, shop_id: i64, id: i64) -> Result<OrderP
 /// Emails the order to its supplier with the PDF and CSV attached, through the configured
 /// transport (the dev outbox locally). One idempotency key per order: a provider that
 /// honours it sends once however often this runs.
-pub async fn email_order(env: &worker::Env, shop_id: i64, page: &OrderPage, shop_name: &str, now: &str) -> Result<(), AppError> {
+pub async fn email_order(
+    env: &worker::Env,
+    db: &D1Database,
+    shop_id: i64,
+    page: &OrderPage,
+    shop_name: &str,
+    now: &str,
+) -> Result<(), AppError> {
     let doc = document(&page.head, &page.lines, shop_name);
     let message = Message {
         shop_id: Some(shop_id),
@@ -106,7 +113,7 @@ pub async fn email_order(env: &worker::Env, shop_id: i64, page: &OrderPage, shop
             },
         ],
     };
-    let mailer = super::mail::from_env(env, now)?;
+    let mailer = super::mail::from_env(env, db, now)?;
     mailer.send(&message).await.map_err(|e| internal("purchase order email", e))
 }
 

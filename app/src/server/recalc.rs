@@ -2,7 +2,7 @@
 //! positions, sales history, live alerts), the pure assessment and backtest, one batched
 //! write of the alert changes and the day's forecast rows.
 
-use super::context::{db, internal, now_rfc3339};
+use super::context::{internal, now_rfc3339};
 use super::d1::batch;
 use super::repo::{alerts, forecasts, overrides, settings, watch};
 use crate::error::AppError;
@@ -168,7 +168,7 @@ async fn launch_forecasts(
 
 /// Recalculates `shop_id` (all variants, or only `variants`) as of `today` (shop-local).
 pub async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<&[i64]>, today: NaiveDate) -> Result<Summary, AppError> {
-    let db = db(env)?;
+    let db = super::shards::shop_db(env, shop_id).await?;
     let t0 = worker::Date::now().as_millis();
     let ShopAssessment { rows, mut assessments, table, read_ms, .. } = assess_shop(&db, shop_id, variants, today).await?;
     // Kinds the merchant turned off open nothing, and their live alerts resolve.

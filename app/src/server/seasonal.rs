@@ -3,7 +3,7 @@
 //! (variant 0). Variants are read in chunks, one history query per chunk, so a large
 //! catalogue never holds more than a chunk of history in memory.
 
-use super::context::{db, internal, now_rfc3339};
+use super::context::{internal, now_rfc3339};
 use super::d1::batch;
 use super::repo::{alerts, forecasts};
 use crate::error::AppError;
@@ -19,7 +19,7 @@ const VARIANTS_PER_CHUNK: usize = 500;
 /// Refits `shop_id`'s patterns as of `today` (history up to yesterday). Returns the
 /// number of patterns written.
 pub async fn refit(env: &worker::Env, shop_id: i64, today: NaiveDate) -> Result<usize, AppError> {
-    let db = db(env)?;
+    let db = super::shards::shop_db(env, shop_id).await?;
     let (start, end) = history_window(today, REFIT_HISTORY_DAYS);
     let from = start.to_string();
     let now = now_rfc3339();

@@ -3,24 +3,45 @@
 //! that pulls in auth, rate limits and install, kept apart from the leaf helpers in
 //! `context` so those modules can use the helpers without importing it back.
 
-use super::context::{db, internal};
+use super::context::internal;
 use super::repo::shops;
+use super::shards;
 use crate::error::AppError;
+use worker::D1Database;
+
+/// The shop a request acts for, with the database of its shard: the only database the
+/// request's shop-scoped queries can reach. Reads as its `ShopRow`.
+pub struct CurrentShop {
+    pub row: shops::ShopRow,
+    pub db: D1Database,
+}
+
+impl std::ops::Deref for CurrentShop {
+    type Target = shops::ShopRow;
+    fn deref(&self) -> &shops::ShopRow {
+        &self.row
+    }
+}
 
 /// The shop this request acts for, proven by a session token, a session cookie or (local
 /// demo only) configuration — never by anything in the request body. A valid session
 /// token for a shop not yet installed triggers the token exchange that installs it.
-pub async fn current_shop(env: &worker::Env) -> Result<shops::ShopRow, AppError> {
+pub async fn current_shop(env: &worker::Env) -> Result<CurrentShop, AppError> {
     let parts: http::request::Parts = leptos_axum::extract().await.map_err(|e| internal("request parts", e))?;
     let (domain, proof) = super::auth::request_shop(env, &parts).await?;
     // Budgeted once the shop is proven, so a forged token cannot spend another shop's.
     super::rate_limit::check_api(env, domain.as_str(), &parts).await?;
-    let db = db(env)?;
-    if let Some(row) = shops::by_domain(&db, &domain).await? {
-        // With a session token in hand, a shop without a current expiring token (a legacy
-        // non-expiring one, or one whose refresh Shopify refused) gets one by token exchange.
-        if row.token_current == 1 || !matches!(proof, super::auth::Proof::SessionToken { .. }) {
-            return Ok(row);
+    // A shop the directory does not know is not installed: the same as a missing row.
+    if let Some(placed) = shards::of_domain(env, domain.as_str()).await? {
+        let (index, db) = (placed.shard.index, placed.shard.db);
+        // The first read of the shop's shard: if it fails, the shard is down for now (its
+        // shops get 503 and retry; shops on other shards are not touched).
+        if let Some(row) = shops::by_domain(&db, &domain).await.map_err(|_| shards::unavailable(index))? {
+            // With a session token in hand, a shop without a current expiring token (a legacy
+            // non-expiring one, or one whose refresh Shopify refused) gets one by token exchange.
+            if row.token_current == 1 || !matches!(proof, super::auth::Proof::SessionToken { .. }) {
+                return Ok(CurrentShop { row, db });
+            }
         }
     }
     match proof {

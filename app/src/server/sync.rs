@@ -5,7 +5,7 @@
 //! values rather than adding to them.
 
 use super::config::AppConfig;
-use super::context::{db, internal, now_rfc3339, today};
+use super::context::{internal, now_rfc3339, today};
 use super::d1::batch;
 use super::log;
 use super::repo::{bulk, incoming, sales_import, shops, sync_runs};
@@ -76,7 +76,7 @@ pub async fn run_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError
     };
     match try_step(env, step).await {
         Err(AppError::Upstream(why)) => {
-            let db = db(env)?;
+            let db = super::shards::shop_db(env, shop_id).await?;
             let run_id = match run_id {
                 Some(id) => id,
                 None => sync_runs::start(&db, shop_id, "catalog", "", &now_rfc3339()).await?,
@@ -90,7 +90,7 @@ pub async fn run_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError
 
 async fn try_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError> {
     let cfg = AppConfig::from_env(env)?;
-    let db = db(env)?;
+    let db = super::shards::shop_db(env, step.shop_id()).await?;
     match *step {
         SyncStep::Start { shop_id, orders_days } => {
             let Some(shop) = load_shop(&db, &cfg, shop_id).await? else { return Ok(()) };
@@ -150,6 +150,8 @@ async fn try_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError> {
                     // Every vendor the catalogue brought gets its supplier, so the reorder
                     // list and supplier-level overrides have one before anyone opens a page.
                     super::repo::suppliers::ensure_vendor_suppliers(&db, shop_id, &now_rfc3339()).await?;
+                    // The shop's size, which the placement of new shops weighs.
+                    super::shards::record_size(env, shop_id, shops::variant_count(&db, shop_id).await?).await?;
                     // With a year of sales in, the alerts can be worked out.
                     super::queue::recalculate(env, shop_id, None).await
                 }

@@ -247,6 +247,8 @@ pub async fn apply(db: &D1Database, env: &worker::Env, w: &WebhookMessage, view:
             all.extend(shops::redact(db, shop.id)?);
             batch(db, all).await?;
             view.shops.remove(domain.as_str());
+            // Then the directory forgets it: from now on the shop is unknown everywhere.
+            crate::server::shards::remove(env, shop.id).await?;
             log::info("shop_redacted").field("shop", &w.shop).field("cache_entries", cached).emit();
             return Ok(None);
         }

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod dashboard;
 pub mod dead_letters;
 pub mod digests;
+pub mod directory;
 pub mod forecasts;
 pub mod help;
 pub mod incoming;

@@ -394,3 +394,13 @@ pub async fn default_location(db: &D1Database, shop_id: i64) -> Result<Option<i6
     .await?;
     Ok(row.and_then(|r| r.id))
 }
+
+/// How many variants the shop has: its size, which shard placement weighs.
+pub async fn variant_count(db: &D1Database, shop_id: i64) -> Result<i64, AppError> {
+    #[derive(Deserialize)]
+    struct N {
+        n: i64,
+    }
+    let row: Option<N> = first(db, "SELECT COUNT(*) AS n FROM variants WHERE shop_id = ?1", &[int(shop_id)]).await?;
+    Ok(row.map_or(0, |r| r.n))
+}

@@ -4,7 +4,7 @@
 use super::config::AppConfig;
 use super::context::internal;
 use super::repo::shops;
-use super::session::CurrentShop;
+use super::shards::CurrentShop;
 use super::shopify;
 use crate::error::AppError;
 use domain::shopify::tokens::OfflineToken;

@@ -5,23 +5,8 @@
 
 use super::context::internal;
 use super::repo::shops;
-use super::shards;
+use super::shards::{self, CurrentShop};
 use crate::error::AppError;
-use worker::D1Database;
-
-/// The shop a request acts for, with the database of its shard: the only database the
-/// request's shop-scoped queries can reach. Reads as its `ShopRow`.
-pub struct CurrentShop {
-    pub row: shops::ShopRow,
-    pub db: D1Database,
-}
-
-impl std::ops::Deref for CurrentShop {
-    type Target = shops::ShopRow;
-    fn deref(&self) -> &shops::ShopRow {
-        &self.row
-    }
-}
 
 /// The shop this request acts for, proven by a session token, a session cookie or (local
 /// demo only) configuration — never by anything in the request body. A valid session

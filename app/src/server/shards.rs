@@ -27,6 +27,20 @@ pub struct Placement {
     pub shard: Shard,
 }
 
+/// The shop a request acts for (`session::current_shop`), with the database of its shard:
+/// the only database the request's shop-scoped queries can reach. Reads as its `ShopRow`.
+pub struct CurrentShop {
+    pub row: super::repo::shops::ShopRow,
+    pub db: D1Database,
+}
+
+impl std::ops::Deref for CurrentShop {
+    type Target = super::repo::shops::ShopRow;
+    fn deref(&self) -> &super::repo::shops::ShopRow {
+        &self.row
+    }
+}
+
 /// The shard bindings, in order: `SHARDS` ("DB,SHARD_1,…"), or `DB` alone.
 pub fn names(env: &worker::Env) -> Vec<String> {
     let listed = env.var("SHARDS").map(|v| v.to_string()).unwrap_or_default();

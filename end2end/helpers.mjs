@@ -196,6 +196,11 @@ export async function d1(sql) {
   return d1On(shardOf(sql), sql);
 }
 
+/** Runs `sql` on one shard, by its binding (what a test of the shards themselves reads). */
+export async function d1At(binding, sql) {
+  return d1On(binding, sql);
+}
+
 /** Runs `wrangler kv key …` against local KV (the KV binding); returns its stdout. */
 export function kv(...args) {
   return wranglerLocal(['kv', 'key', ...args, '--binding', 'KV']);

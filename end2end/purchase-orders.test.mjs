@@ -196,7 +196,8 @@ test('a supplier without an email: the order is marked sent for the merchant to 
 
 test("another shop's purchase order is not found through this shop", async () => {
   const probe = 'po-probe.myshopify.com';
-  await d1(`INSERT INTO shops (domain, name) VALUES ('${probe}', 'Probe')`);
+  // An id of its own: autoincrement could take the id of a shop that lives on another shard.
+  await d1(`INSERT INTO shops (id, domain, name) VALUES (990000000001, '${probe}', 'Probe')`);
   const [{ id: other }] = await d1(`SELECT id FROM shops WHERE domain = '${probe}'`);
   await d1(`INSERT INTO purchase_orders (shop_id, number, supplier_name, location_id, location_name, currency, created_at) VALUES (${other}, 1, 'Theirs', 1, 'There', 'USD', '2026-12-01T00:00:00Z')`);
   const [{ id }] = await d1(`SELECT id FROM purchase_orders WHERE shop_id = ${other}`);

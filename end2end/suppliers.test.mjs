@@ -98,7 +98,8 @@ test('a bad email is refused at its field and nothing is saved; a good one is sa
 test("another shop's supplier cannot be changed through this shop", async () => {
   // A shop of someone else's, with a supplier of its own.
   const probe = 'isolation-probe.myshopify.com';
-  await d1(`INSERT INTO shops (domain, name) VALUES ('${probe}', 'Probe')`);
+  // An id of its own: autoincrement could take the id of a shop that lives on another shard.
+  await d1(`INSERT INTO shops (id, domain, name) VALUES (990000000002, '${probe}', 'Probe')`);
   const [{ id: otherShop }] = await d1(`SELECT id FROM shops WHERE domain = '${probe}'`);
   await d1(`INSERT INTO suppliers (shop_id, name, updated_at) VALUES (${otherShop}, 'Theirs', '2026-12-01T00:00:00Z')`);
   const [{ id: theirs }] = await d1(`SELECT id FROM suppliers WHERE shop_id = ${otherShop}`);

@@ -2,6 +2,9 @@
 //! the local Shopify (see `server`).
 //! `fake-shopify seed-sql [--seed N] [--end YYYY-MM-DD] [--products N] [--days N] [--domain D] --out FILE`:
 //! the demo shop (or a shop of another size, for benchmarks) as SQL.
+//! `fake-shopify fleet-sql --shops N --shards K [--products N] [--days N] [--end …] --out-dir DIR`:
+//! N small generated shops spread over K shards, for the scale test: `DIR/shard-<k>.sql` per
+//! shard and `DIR/directory.sql` (their directory rows, for the first database).
 
 use chrono::{NaiveDate, Utc};
 use fake_shopify::state::{Config, Shops};
@@ -11,7 +14,8 @@ use std::sync::Arc;
 const USAGE: &str = "usage:
   fake-shopify serve --port 8788 --app-url http://127.0.0.1:8787 --api-key KEY --api-secret SECRET
                      [--seed 42] [--end YYYY-MM-DD] [--scopes read_products,...] [--public-url http://127.0.0.1:8788]
-  fake-shopify seed-sql [--seed N] [--end YYYY-MM-DD] [--products N] [--days N] [--domain D] --out FILE";
+  fake-shopify seed-sql [--seed N] [--end YYYY-MM-DD] [--products N] [--days N] [--domain D] --out FILE
+  fake-shopify fleet-sql --shops N --shards K [--products N] [--days N] [--end YYYY-MM-DD] --out-dir DIR";
 
 fn usage(problem: &str) -> ExitCode {
     eprintln!("{problem}\n{USAGE}");
@@ -60,6 +64,20 @@ fn main() -> ExitCode {
                 Some(_) => return usage("--days must be a number of days from 1 to 3650"),
             };
             seed_sql(seed, end, products, days, get("domain"), get("out"))
+        }
+        "fleet-sql" => {
+            let number = |name: &str, default: usize| match get(name).map(|v| v.parse::<usize>()) {
+                None => Ok(default),
+                Some(Ok(n)) if n > 0 => Ok(n),
+                Some(_) => Err(format!("--{name} must be a positive number")),
+            };
+            let (shops, shards, products, days) =
+                match (number("shops", 1000), number("shards", 4), number("products", 3), number("days", 60)) {
+                    (Ok(a), Ok(b), Ok(c), Ok(d)) => (a, b, c, d as u32),
+                    (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => return usage(&e),
+                };
+            let Some(dir) = get("out-dir") else { return usage("fleet-sql needs --out-dir DIR") };
+            fleet_sql(shops, shards, products, days, end, &dir)
         }
         "serve" => {
             let port = match get("port").map(|p| p.parse::<u16>()) {
@@ -126,6 +144,55 @@ fn serve(cfg: Config, port: u16) -> ExitCode {
             }
         }
     })
+}
+
+/// `shops` generated shops (ids 61,000,000,000 + i, so none meets the demo's), shop i on
+/// shard i mod `shards`, as one SQL file per shard plus the directory's rows.
+fn fleet_sql(shops: usize, shards: usize, products: usize, days: u32, end: NaiveDate, dir: &str) -> ExitCode {
+    use std::io::Write;
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        eprintln!("cannot create {dir}: {e}");
+        return ExitCode::FAILURE;
+    }
+    let at = format!("{}T00:00:00Z", end.pred_opt().unwrap_or(end));
+    let mut files = Vec::new();
+    for k in 0..shards {
+        match std::fs::File::create(format!("{dir}/shard-{k}.sql")) {
+            Ok(f) => files.push(std::io::BufWriter::new(f)),
+            Err(e) => {
+                eprintln!("cannot write {dir}/shard-{k}.sql: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let mut directory = String::new();
+    let (mut variants, mut rows) = (0, 0);
+    for i in 0..shops {
+        let mut shop = fake_shopify::catalog::generate_sized(10_000 + i as u64, end, products, days);
+        shop.id = 61_000_000_000 + i as i64;
+        shop.domain = format!("fleet-{i:05}.myshopify.com");
+        shop.name = format!("Fleet shop {i}");
+        variants += shop.variants.len();
+        rows += shop.sales.len();
+        let shard = i % shards;
+        directory += &fake_shopify::seed_sql::directory_sql(&shop, shard, &at);
+        if let Err(e) = files[shard].write_all(fake_shopify::seed_sql::to_sql(&shop, &at).as_bytes()) {
+            eprintln!("cannot write shard {shard}: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    for f in &mut files {
+        if let Err(e) = f.flush() {
+            eprintln!("cannot write: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    if let Err(e) = std::fs::write(format!("{dir}/directory.sql"), directory) {
+        eprintln!("cannot write {dir}/directory.sql: {e}");
+        return ExitCode::FAILURE;
+    }
+    println!("{shops} shops over {shards} shards: {variants} variants, {rows} sales rows -> {dir}");
+    ExitCode::SUCCESS
 }
 
 fn seed_sql(seed: u64, end: NaiveDate, products: usize, days: u32, domain: Option<String>, out: Option<String>) -> ExitCode {

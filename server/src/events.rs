@@ -11,6 +11,15 @@ use std::collections::BTreeMap;
 use worker::{MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
+    app::server::d1::take_usage();
+    let outcome = consume_batch(batch, env).await;
+    // What the batch cost in D1's billed units (docs/scale.md).
+    let (rows_read, rows_written) = app::server::d1::take_usage();
+    log::info("webhook_batch_rows").field("rows_read", rows_read).field("rows_written", rows_written).emit();
+    outcome
+}
+
+async fn consume_batch(batch: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
     let messages = batch.messages()?;
     let mut decoded: Vec<Decoded> = messages
         .iter()
@@ -29,8 +38,8 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
                 Ok(placed) => placed.map_or(0, |p| p.shard.index),
                 Err(e) => {
                     // The directory did not answer: this message waits, the others go on.
-                    log::error("webhook_directory_failed").field("message_id", message.id()).field("error", e.to_string()).emit();
-                    message.retry();
+                    log::error("webhook_shard_unavailable").field("message_id", message.id()).field("error", e.to_string()).emit();
+                    message.retry_with_options(&crate::jobs::backoff(env, &message));
                     continue;
                 }
             },
@@ -46,7 +55,7 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
             Ok(shard) => consume_on(&shard.db, env, messages, decoded).await,
             Err(e) => {
                 for m in &messages {
-                    m.retry();
+                    m.retry_with_options(&crate::jobs::backoff(env, m));
                 }
                 Err(worker::Error::RustError(e.to_string()))
             }
@@ -72,10 +81,13 @@ async fn consume_on(
     let mut ingest = match Batch::load(db, &ok).await {
         Ok(b) => b,
         Err(e) => {
+            // The shard did not answer: its webhooks wait, backing off, and apply later;
+            // the batch's other shards are not held up.
+            log::error("webhook_shard_unavailable").field("messages", messages.len()).field("error", e.to_string()).emit();
             for m in &messages {
-                m.retry();
+                m.retry_with_options(&crate::jobs::backoff(env, m));
             }
-            return Err(worker::Error::RustError(e.to_string()));
+            return Ok(());
         }
     };
     let mut applied = Vec::new();

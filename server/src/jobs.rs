@@ -17,6 +17,8 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
     let db = shards::directory_db(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
     for message in batch.messages()? {
         let started = worker::Date::now().as_millis();
+        app::server::d1::take_usage(); // from here on, this job's rows
+
         let job = serde_json::from_value::<Job>(message.body().clone());
         let (kind, shop) = match &job {
             Ok(Job::Cron(j)) => (format!("cron:{:?}", j.job), String::new()),
@@ -42,7 +44,7 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
                 Err(e) => {
                     // The directory did not answer: the job waits and tries again.
                     log::error("job_failed").field("message_id", message.id()).field("error", e.to_string()).emit();
-                    message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(retry_base_secs(env)).build());
+                    message.retry_with_options(&backoff(env, &message));
                     continue;
                 }
             }
@@ -68,6 +70,15 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
             Err(e) => Err(format!("undecodable job message: {e}")),
         };
         let ms = (worker::Date::now().as_millis() - started) as f64;
+        // What the job cost in D1's billed units (docs/scale.md turns them into money).
+        let (rows_read, rows_written) = app::server::d1::take_usage();
+        log::info("job_rows")
+            .field("kind", &kind)
+            .field("shop_id", &shop)
+            .field("ms", ms)
+            .field("rows_read", rows_read)
+            .field("rows_written", rows_written)
+            .emit();
         match outcome {
             Ok(()) => {
                 app::server::metrics::record(env, "job_done", &shop, &kind, ms);
@@ -77,9 +88,7 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
                 log::error("job_failed").field("message_id", message.id()).field("error", &error).emit();
                 app::server::metrics::record(env, "job_failed", &shop, &kind, ms);
                 // Not at once: the cause (Shopify down, D1 busy) needs time to pass.
-                let age = (worker::Date::now().as_millis().saturating_sub(message.timestamp().as_millis())) as f64 / 1000.0;
-                let delay = domain::jobs::retry_delay_secs(age, retry_base_secs(env));
-                message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
+                message.retry_with_options(&backoff(env, &message));
             }
         }
     }
@@ -90,6 +99,14 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
 /// 2 so the end-to-end tests need not wait).
 fn retry_base_secs(env: &worker::Env) -> u32 {
     env.var("JOB_RETRY_BASE_SECS").ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(30)
+}
+
+/// The wait before a failed message's next attempt: about as long as it has existed, so
+/// the waits double (`domain::jobs::retry_delay_secs`). Shared with the events consumer,
+/// whose webhooks wait the same way while their shop's shard is down.
+pub(crate) fn backoff<T>(env: &worker::Env, message: &worker::Message<T>) -> worker::QueueRetryOptions {
+    let age = (worker::Date::now().as_millis().saturating_sub(message.timestamp().as_millis())) as f64 / 1000.0;
+    QueueRetryOptionsBuilder::new().with_delay_seconds(domain::jobs::retry_delay_secs(age, retry_base_secs(env))).build()
 }
 
 async fn run(env: &worker::Env, db: &D1Database, job: &JobMessage) -> Result<(), AppError> {

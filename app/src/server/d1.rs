@@ -1,4 +1,5 @@
-//! Small helpers over the D1 API: bind values and map errors, nothing more.
+//! Small helpers over the D1 API: bind values, map errors, and count the rows D1 bills
+//! (its result `meta`: rows read and written), which the job log reports per run.
 
 use super::context::internal;
 use crate::error::AppError;
@@ -19,21 +20,45 @@ pub fn text(v: &str) -> JsValue {
     JsValue::from_str(v)
 }
 
+thread_local! {
+    /// Rows read and written since the last `take_usage`: one isolate runs one invocation at
+    /// a time on its thread, so the count is that invocation's.
+    static USAGE: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, 0)) };
+}
+
+fn count(result: &worker::D1Result) {
+    if let Ok(Some(m)) = result.meta() {
+        let (read, written) = (m.rows_read.unwrap_or(0) as u64, m.rows_written.unwrap_or(0) as u64);
+        USAGE.with(|u| {
+            let (r, w) = u.get();
+            u.set((r + read, w + written));
+        });
+    }
+}
+
+/// The rows D1 read and wrote since the last call (what D1 bills), and starts again at zero.
+pub fn take_usage() -> (u64, u64) {
+    USAGE.with(|u| u.replace((0, 0)))
+}
+
 pub fn prepare(db: &D1Database, sql: &str, params: &[JsValue]) -> Result<D1PreparedStatement, AppError> {
     db.prepare(sql).bind(params).map_err(|e| internal("D1 bind", e))
 }
 
 pub async fn all<T: DeserializeOwned>(db: &D1Database, sql: &str, params: &[JsValue]) -> Result<Vec<T>, AppError> {
     let result = prepare(db, sql, params)?.all().await.map_err(|e| internal("D1 query", e))?;
+    count(&result);
     result.results::<T>().map_err(|e| internal("D1 rows", e))
 }
 
+/// The first row (through `all`, whose result carries the rows-read count `first` drops).
 pub async fn first<T: DeserializeOwned>(db: &D1Database, sql: &str, params: &[JsValue]) -> Result<Option<T>, AppError> {
-    prepare(db, sql, params)?.first::<T>(None).await.map_err(|e| internal("D1 query", e))
+    Ok(all::<T>(db, sql, params).await?.into_iter().next())
 }
 
 pub async fn run(db: &D1Database, sql: &str, params: &[JsValue]) -> Result<(), AppError> {
-    prepare(db, sql, params)?.run().await.map_err(|e| internal("D1 write", e))?;
+    let result = prepare(db, sql, params)?.run().await.map_err(|e| internal("D1 write", e))?;
+    count(&result);
     Ok(())
 }
 
@@ -42,13 +67,17 @@ pub async fn batch(db: &D1Database, statements: Vec<D1PreparedStatement>) -> Res
     if statements.is_empty() {
         return Ok(());
     }
-    db.batch(statements).await.map_err(|e| internal("D1 batch", e))?;
+    for result in db.batch(statements).await.map_err(|e| internal("D1 batch", e))? {
+        count(&result);
+    }
     Ok(())
 }
 
 /// Runs read statements in one round trip; one result per statement, in order.
 pub async fn batch_read(db: &D1Database, statements: Vec<D1PreparedStatement>) -> Result<Vec<worker::D1Result>, AppError> {
-    db.batch(statements).await.map_err(|e| internal("D1 batch read", e))
+    let results = db.batch(statements).await.map_err(|e| internal("D1 batch read", e))?;
+    results.iter().for_each(count);
+    Ok(results)
 }
 
 pub fn rows<T: DeserializeOwned>(result: &worker::D1Result) -> Result<Vec<T>, AppError> {

@@ -251,7 +251,7 @@ CREATE TABLE shop_directory (
     shard     INTEGER NOT NULL CHECK (shard >= 0),
     variants  INTEGER NOT NULL DEFAULT 0,       -- the shop's size at its last sync: placement weighs it
     placed_at TEXT NOT NULL
-);
+, moving_to INTEGER CHECK (moving_to >= 0));
 CREATE INDEX shop_directory_shard ON shop_directory (shard);
 
 CREATE TABLE shopify_incoming (

@@ -1,10 +1,12 @@
 // Shards (issue 20): shop data spread over the local D1 databases wrangler.toml's SHARDS
 // names, with a directory in the first. A new shop lands on the lightest shard; every query
 // for a shop reaches its shard only; a failing shard answers 503 to its own shops while the
-// others' keep working; a shop the directory does not know is an unknown shop.
+// others' keep working; a shop the directory does not know is an unknown shop; a shop moves
+// to another shard (scripts/move-shop.sh) with its webhooks following it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { BASE, DEMO, OTHER, SHARDS, get, serverFn, webhook, d1, d1At, kv, until, ensureSynced } from './helpers.mjs';
 
 let demo;
@@ -104,4 +106,88 @@ test('a shop the directory does not know gets what an unknown shop gets', async 
     await d1(`DELETE FROM shops WHERE domain = '${probe}'`);
   }
   assert.ok(BASE);
+});
+
+/** scripts/move-shop.sh on this run's state; the stack's directory cache is 2 s (e2e.sh). */
+function move(domain, to, step) {
+  return execFileSync('scripts/move-shop.sh', [domain, to, '--step', step, '--settle', '3', '--persist-to', process.env.D1_STATE], {
+    cwd: new URL('..', import.meta.url).pathname, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Counts of a shop's rows in the tables a merchant's pages read, on one shard. */
+async function footprint(binding, shopId) {
+  const [row] = await d1At(binding, `SELECT (SELECT COUNT(*) FROM shops WHERE id = ${shopId}) AS shops,
+    (SELECT COUNT(*) FROM variants WHERE shop_id = ${shopId}) AS variants,
+    (SELECT COUNT(*) FROM daily_sales WHERE shop_id = ${shopId}) AS sales,
+    (SELECT COUNT(*) FROM alerts WHERE shop_id = ${shopId}) AS alerts,
+    (SELECT COUNT(*) FROM suppliers WHERE shop_id = ${shopId}) AS suppliers`);
+  return row;
+}
+
+test('a shop moves to another shard: pages read the old copy meanwhile, its webhook waits and follows, nothing stays behind', async () => {
+  const from = (await placed(OTHER)).shard;
+  const to = [...SHARDS.keys()].find((k) => k !== from && k !== demo.shard);
+  const before = await footprint(SHARDS[from], other.shop_id);
+  assert.ok(before.variants > 0 && before.sales > 0);
+  const dashboardBefore = await serverFn('dashboard', {}, { shop: OTHER });
+  assert.equal(dashboardBefore.status, 200);
+
+  move(OTHER, SHARDS[to], 'begin');
+  // While it moves: its pages still render from the old shard; what may write waits.
+  const page = await get('/app', { shop: OTHER });
+  assert.equal(page.res.status, 200, 'readable on its old shard');
+  const busy = await serverFn('dashboard', {}, { shop: OTHER });
+  assert.equal(busy.status, 503, busy.text);
+  assert.ok(busy.headers.get('retry-after'), 'told when to try again');
+  assert.match(busy.text, /being moved/);
+  assert.equal((await serverFn('dashboard', {}, { shop: DEMO })).status, 200, 'other shops are not touched');
+  const [level] = await d1At(SHARDS[from], `SELECT v.inventory_item_id AS item, l.location_id AS loc, l.variant_id AS variant
+    FROM inventory_levels l JOIN variants v ON v.shop_id = l.shop_id AND v.id = l.variant_id WHERE l.shop_id = ${other.shop_id} LIMIT 1`);
+  const id = randomUUID();
+  const hook = await webhook('inventory_levels/update', { inventory_item_id: level.item, location_id: level.loc, available: 6543, updated_at: new Date().toISOString() }, { shop: OTHER, id });
+  assert.equal(hook.status, 200, 'Shopify is answered at once');
+  await new Promise((r) => setTimeout(r, 3000));
+  const [{ n: early }] = await d1At(SHARDS[from], `SELECT COUNT(*) AS n FROM webhook_events WHERE webhook_id = '${id}'`);
+  assert.equal(early, 0, 'not applied to the copy that is about to be left');
+
+  move(OTHER, SHARDS[to], 'copy');
+  move(OTHER, SHARDS[to], 'switch');
+  move(OTHER, SHARDS[to], 'finish');
+  assert.equal((await placed(OTHER)).shard, to, 'the directory names the new shard');
+  // Every row arrived (alerts aside: the waiting webhook may open or close one meanwhile).
+  const { alerts: _a, ...after } = await footprint(SHARDS[to], other.shop_id);
+  const { alerts: _b, ...expected } = before;
+  assert.deepEqual(after, expected, 'every row arrived');
+  assert.deepEqual(await footprint(SHARDS[from], other.shop_id), { shops: 0, variants: 0, sales: 0, alerts: 0, suppliers: 0 }, 'the old copy is gone');
+  await until('the waiting webhook to apply on the new shard', async () => {
+    const [row] = await d1At(SHARDS[to], `SELECT available FROM inventory_levels WHERE shop_id = ${other.shop_id} AND variant_id = ${level.variant} AND location_id = ${level.loc}`);
+    return row?.available === 6543;
+  }, { timeoutMs: 90000, everyMs: 1500 });
+  const [{ n }] = await d1At(SHARDS[to], `SELECT COUNT(*) AS n FROM webhook_events WHERE webhook_id = '${id}'`);
+  assert.equal(n, 1, 'applied once');
+  const dashboard = await serverFn('dashboard', {}, { shop: OTHER });
+  assert.equal(dashboard.status, 200, dashboard.text);
+  assert.equal(dashboard.json.shop_domain, OTHER);
+  assert.ok(dashboard.json.rows.length > 0, 'its alerts, from the new shard');
+  other = await placed(OTHER);
+});
+
+test('a move abandoned halfway leaves the shop whole on its old shard', async () => {
+  const from = (await placed(OTHER)).shard;
+  const to = [...SHARDS.keys()].find((k) => k !== from && k !== demo.shard);
+  const before = await footprint(SHARDS[from], other.shop_id);
+  move(OTHER, SHARDS[to], 'begin');
+  move(OTHER, SHARDS[to], 'copy');
+  // Stopped here (no switch): the shop reads from its old shard, which still has everything.
+  assert.equal((await placed(OTHER)).shard, from);
+  assert.equal((await get('/app', { shop: OTHER })).res.status, 200);
+  // A second move cannot start while this one is open.
+  const other2 = [...SHARDS.keys()].find((k) => k !== from && k !== to);
+  assert.throws(() => move(OTHER, SHARDS[other2], 'begin'), (e) => /being moved/.test(String(e.stderr)));
+  const out = move(OTHER, SHARDS[to], 'abort');
+  assert.match(out, /stays on/);
+  assert.deepEqual(await footprint(SHARDS[from], other.shop_id), before, 'nothing lost on the old shard');
+  assert.equal((await footprint(SHARDS[to], other.shop_id)).shops, 0, 'the partial copy is gone');
+  await until('writes to be taken again', async () => (await serverFn('dashboard', {}, { shop: OTHER })).status === 200, { timeoutMs: 15000 });
 });

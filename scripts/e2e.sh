@@ -63,6 +63,7 @@ start_stack() {
     --var "SHOPIFY_SHOP_BASE:$fake_url/shops/{shop}" \
     --var "SHOPIFY_ADMIN_ORIGIN:$fake_url" \
     --var "APP_BRIDGE_URL:$fake_url/app-bridge.js" \
+    --var "DIRECTORY_CACHE_SECS:2" \
     --show-interactive-dev-session=false >"$state/wrangler.log" 2>&1 &
   local wrangler=$!
   STACKS+=("$wrangler")

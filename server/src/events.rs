@@ -35,6 +35,13 @@ async fn consume_batch(batch: MessageBatch<serde_json::Value>, env: &worker::Env
     for (message, d) in messages.into_iter().zip(decoded) {
         let index = match d.as_ref().ok().and_then(|w| ShopDomain::parse(&w.shop).ok()) {
             Some(domain) => match shards::of_domain(env, domain.as_str()).await {
+                Ok(Some(p)) if p.moving => {
+                    // Its data is being copied to another shard: the webhook waits and then
+                    // applies there (or here, if the move is abandoned).
+                    log::info("webhook_waits_for_move").field("message_id", message.id()).field("shop", domain.as_str()).emit();
+                    message.retry_with_options(&crate::jobs::backoff(env, &message));
+                    continue;
+                }
                 Ok(placed) => placed.map_or(0, |p| p.shard.index),
                 Err(e) => {
                     // The directory did not answer: this message waits, the others go on.

@@ -35,6 +35,12 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
         };
         if let Some(id) = shop_id {
             match shards::of_shop(env, id).await {
+                Ok(Some(p)) if p.moving => {
+                    // Its data is being copied to another shard: the job runs once it is there.
+                    log::info("job_waits_for_move").field("shop_id", id).field("kind", &kind).emit();
+                    message.retry_with_options(&backoff(env, &message));
+                    continue;
+                }
                 Ok(Some(_)) => {}
                 Ok(None) => {
                     log::warn("job_for_unknown_shop").field("shop_id", id).field("kind", &kind).emit();

@@ -18,6 +18,11 @@ pub async fn current_shop(env: &worker::Env) -> Result<CurrentShop, AppError> {
     super::rate_limit::check_api(env, domain.as_str(), &parts).await?;
     // A shop the directory does not know is not installed: the same as a missing row.
     if let Some(placed) = shards::of_domain(env, domain.as_str()).await? {
+        // A shop being moved is read from its old shard (pages render); server functions,
+        // which may write, wait until the copy is switched in.
+        if placed.moving && parts.method != http::Method::GET {
+            return Err(shards::moving());
+        }
         let (index, db) = (placed.shard.index, placed.shard.db);
         // The first read of the shop's shard: if it fails, the shard is down for now (its
         // shops get 503 and retry; shops on other shards are not touched).

@@ -21,10 +21,12 @@ pub struct Shard {
     pub db: D1Database,
 }
 
-/// A shop's place: its id and its shard.
+/// A shop's place: its id, its shard, and whether it is being moved to another shard
+/// (`scripts/move-shop.sh`): then it is still read here, and what writes to it waits.
 pub struct Placement {
     pub shop_id: i64,
     pub shard: Shard,
+    pub moving: bool,
 }
 
 /// The shop a request acts for (`session::current_shop`), with the database of its shard:
@@ -70,32 +72,46 @@ pub fn all(env: &worker::Env) -> Result<Vec<Shard>, AppError> {
     (0..names(env).len()).map(|i| shard(env, i)).collect()
 }
 
-/// How long this isolate trusts a directory answer. A shop changes shard only when an
-/// operator moves it, and the move waits longer than this before it deletes the old copy.
-const CACHE_MS: f64 = 30_000.0;
+/// How long an isolate trusts a directory answer (`DIRECTORY_CACHE_SECS`, 30 unless set).
+/// A shop changes shard only when an operator moves it, and the move waits longer than
+/// this after marking the shop as moving (before copying) and after switching it (before
+/// deleting the old copy), so no isolate writes to a copy that is no longer the shop's.
+fn cache_ms(env: &worker::Env) -> f64 {
+    let secs = env.var("DIRECTORY_CACHE_SECS").ok().and_then(|v| v.to_string().parse::<f64>().ok()).unwrap_or(30.0);
+    secs * 1000.0
+}
+
+/// A cached directory answer.
+#[derive(Clone)]
+struct Known {
+    shard: usize,
+    domain: String,
+    moving: bool,
+    at: f64,
+}
 
 thread_local! {
-    /// shop id → (shard, domain, read at); and domain → shop id. One Worker isolate serves
-    /// one request at a time on one thread, so a thread-local is its whole memory.
-    static BY_ID: RefCell<HashMap<i64, (usize, String, f64)>> = RefCell::new(HashMap::new());
+    /// shop id → its directory entry as last read. One Worker isolate serves one request
+    /// at a time on one thread, so a thread-local is its whole memory.
+    static BY_ID: RefCell<HashMap<i64, Known>> = RefCell::new(HashMap::new());
 }
 
 fn now_ms() -> f64 {
     worker::Date::now().as_millis() as f64
 }
 
-fn cached(pred: impl Fn(i64, &str) -> bool) -> Option<(i64, usize)> {
-    let now = now_ms();
-    BY_ID.with(|c| c.borrow().iter().find(|(id, (_, d, at))| now - at < CACHE_MS && pred(**id, d)).map(|(id, (s, _, _))| (*id, *s)))
+fn cached(env: &worker::Env, pred: impl Fn(i64, &str) -> bool) -> Option<(i64, Known)> {
+    let (now, ttl) = (now_ms(), cache_ms(env));
+    BY_ID.with(|c| c.borrow().iter().find(|(id, k)| now - k.at < ttl && pred(**id, &k.domain)).map(|(id, k)| (*id, k.clone())))
 }
 
-fn remember(shop_id: i64, shard: usize, domain: &str) {
+fn remember(shop_id: i64, known: Known) {
     BY_ID.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() > 10_000 {
             c.clear();
         }
-        c.insert(shop_id, (shard, domain.to_string(), now_ms()));
+        c.insert(shop_id, known);
     });
 }
 
@@ -104,10 +120,23 @@ pub fn forget(shop_id: i64) {
     BY_ID.with(|c| c.borrow_mut().remove(&shop_id));
 }
 
-fn placement(env: &worker::Env, e: directory::Entry) -> Result<Placement, AppError> {
-    let index = usize::try_from(e.shard).map_err(|_| internal("shard directory", format!("shard {}", e.shard)))?;
-    remember(e.shop_id, index, &e.domain);
-    Ok(Placement { shop_id: e.shop_id, shard: shard(env, index)? })
+fn known(e: directory::Entry) -> Result<(i64, Known), AppError> {
+    let shard = usize::try_from(e.shard).map_err(|_| internal("shard directory", format!("shard {}", e.shard)))?;
+    let known = Known { shard, domain: e.domain, moving: e.moving_to.is_some(), at: now_ms() };
+    remember(e.shop_id, known.clone());
+    Ok((e.shop_id, known))
+}
+
+async fn placed(env: &worker::Env, found: Option<(i64, Known)>) -> Result<Option<Placement>, AppError> {
+    match found {
+        Some((shop_id, k)) => Ok(Some(Placement { shop_id, shard: usable(env, k.shard).await?, moving: k.moving })),
+        None => Ok(None),
+    }
+}
+
+/// What a write for a shop being moved gets: 503, to retry once the move is done.
+pub fn moving() -> AppError {
+    AppError::Busy("This shop's data is being moved to another database. Please try again in a minute.".into())
 }
 
 /// What a shop on a failing shard gets: 503 (retry soon); shops elsewhere are not touched.
@@ -126,30 +155,20 @@ async fn usable(env: &worker::Env, index: usize) -> Result<Shard, AppError> {
 /// Where the shop with this domain lives; `None` if the directory does not know it (not
 /// installed, or erased): the caller treats it as any unknown shop.
 pub async fn of_domain(env: &worker::Env, domain: &str) -> Result<Option<Placement>, AppError> {
-    let found = match cached(|_, d| d == domain) {
+    let found = match cached(env, |_, d| d == domain) {
         Some(hit) => Some(hit),
-        None => directory::by_domain(&directory_db(env)?, domain)
-            .await?
-            .map(|e| placement(env, e))
-            .transpose()?
-            .map(|p| (p.shop_id, p.shard.index)),
+        None => directory::by_domain(&directory_db(env)?, domain).await?.map(known).transpose()?,
     };
-    match found {
-        Some((shop_id, index)) => Ok(Some(Placement { shop_id, shard: usable(env, index).await? })),
-        None => Ok(None),
-    }
+    placed(env, found).await
 }
 
-/// The database of the shop with this id; `None` if the directory does not know it.
-pub async fn of_shop(env: &worker::Env, shop_id: i64) -> Result<Option<D1Database>, AppError> {
-    let index = match cached(|id, _| id == shop_id) {
-        Some((_, index)) => Some(index),
-        None => directory::by_id(&directory_db(env)?, shop_id).await?.map(|e| placement(env, e)).transpose()?.map(|p| p.shard.index),
+/// Where the shop with this id lives; `None` if the directory does not know it.
+pub async fn of_shop(env: &worker::Env, shop_id: i64) -> Result<Option<Placement>, AppError> {
+    let found = match cached(env, |id, _| id == shop_id) {
+        Some(hit) => Some(hit),
+        None => directory::by_id(&directory_db(env)?, shop_id).await?.map(known).transpose()?,
     };
-    match index {
-        Some(index) => Ok(Some(usable(env, index).await?.db)),
-        None => Ok(None),
-    }
+    placed(env, found).await
 }
 
 /// The shard of a shop being installed: where it already is, or, for a new shop, the shard
@@ -157,6 +176,9 @@ pub async fn of_shop(env: &worker::Env, shop_id: i64) -> Result<Option<D1Databas
 /// not the number of shops, decides). The directory row is written before any shop data.
 pub async fn place(env: &worker::Env, shop_id: i64, domain: &str, now: &str) -> Result<Shard, AppError> {
     if let Some(p) = of_domain(env, domain).await? {
+        if p.shop_id == shop_id && p.moving {
+            return Err(moving());
+        }
         if p.shop_id == shop_id {
             return Ok(p.shard);
         }
@@ -167,7 +189,7 @@ pub async fn place(env: &worker::Env, shop_id: i64, domain: &str, now: &str) -> 
     // Read back: a concurrent install of the same shop may have placed it first.
     forget(shop_id);
     let entry = directory::by_id(&d, shop_id).await?.ok_or_else(|| internal("shard directory", "placement missing after insert"))?;
-    Ok(placement(env, entry)?.shard)
+    shard(env, known(entry)?.1.shard)
 }
 
 /// Records a shop's size after a sync, which placement weighs.
@@ -182,7 +204,11 @@ pub async fn remove(env: &worker::Env, shop_id: i64) -> Result<(), AppError> {
 }
 
 /// The database of the shop a job names; `NotFound` once the directory no longer knows it
-/// (erased after the job was queued).
+/// (erased after the job was queued); `Busy` while the shop is being moved (the job waits).
 pub async fn shop_db(env: &worker::Env, shop_id: i64) -> Result<D1Database, AppError> {
-    of_shop(env, shop_id).await?.ok_or_else(|| AppError::NotFound(format!("Shop {shop_id}")))
+    match of_shop(env, shop_id).await? {
+        Some(p) if p.moving => Err(moving()),
+        Some(p) => Ok(p.shard.db),
+        None => Err(AppError::NotFound(format!("Shop {shop_id}"))),
+    }
 }

@@ -9,14 +9,16 @@ pub struct Entry {
     pub shop_id: i64,
     pub domain: String,
     pub shard: i64,
+    /// The shard the shop is being copied to (scripts/move-shop.sh); `None` when settled.
+    pub moving_to: Option<i64>,
 }
 
 pub async fn by_domain(dir: &D1Database, domain: &str) -> Result<Option<Entry>, AppError> {
-    first(dir, "SELECT shop_id, domain, shard FROM shop_directory WHERE domain = ?1", &[text(domain)]).await
+    first(dir, "SELECT shop_id, domain, shard, moving_to FROM shop_directory WHERE domain = ?1", &[text(domain)]).await
 }
 
 pub async fn by_id(dir: &D1Database, shop_id: i64) -> Result<Option<Entry>, AppError> {
-    first(dir, "SELECT shop_id, domain, shard FROM shop_directory WHERE shop_id = ?1", &[int(shop_id)]).await
+    first(dir, "SELECT shop_id, domain, shard, moving_to FROM shop_directory WHERE shop_id = ?1", &[int(shop_id)]).await
 }
 
 /// Of shards 0..count, the one holding the fewest variants (then the fewest shops).

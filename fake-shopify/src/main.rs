@@ -2,8 +2,8 @@
 //! the local Shopify (see `server`).
 //! `fake-shopify seed-sql [--seed N] [--end YYYY-MM-DD] [--products N] [--days N] [--domain D] --out FILE`:
 //! the demo shop (or a shop of another size, for benchmarks) as SQL.
-//! `fake-shopify fleet-sql --shops N --shards K [--products N] [--days N] [--end …] --out-dir DIR`:
-//! N small generated shops spread over K shards, for the scale test: `DIR/shard-<k>.sql` per
+//! `fake-shopify fleet-sql --shops N --shards K [--products N] [--days N] [--big N …] [--end …] --out-dir DIR`:
+//! N small generated shops (and a few big ones) over K shards, for the scale test: `DIR/shard-<k>.sql` per
 //! shard and `DIR/directory.sql` (their directory rows, for the first database).
 
 use chrono::{NaiveDate, Utc};
@@ -15,7 +15,7 @@ const USAGE: &str = "usage:
   fake-shopify serve --port 8788 --app-url http://127.0.0.1:8787 --api-key KEY --api-secret SECRET
                      [--seed 42] [--end YYYY-MM-DD] [--scopes read_products,...] [--public-url http://127.0.0.1:8788]
   fake-shopify seed-sql [--seed N] [--end YYYY-MM-DD] [--products N] [--days N] [--domain D] --out FILE
-  fake-shopify fleet-sql --shops N --shards K [--products N] [--days N] [--end YYYY-MM-DD] --out-dir DIR";
+  fake-shopify fleet-sql --shops N --shards K [--products N] [--days N] [--big N] [--big-products N] [--big-days N] [--end YYYY-MM-DD] --out-dir DIR";
 
 fn usage(problem: &str) -> ExitCode {
     eprintln!("{problem}\n{USAGE}");
@@ -76,8 +76,20 @@ fn main() -> ExitCode {
                     (Ok(a), Ok(b), Ok(c), Ok(d)) => (a, b, c, d as u32),
                     (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => return usage(&e),
                 };
+            // A few large shops besides: `--big N` of `--big-products` products (5,300 make
+            // about 20,000 variants) with `--big-days` of history.
+            let big = match get("big").map(|v| v.parse::<usize>()) {
+                None => 0,
+                Some(Ok(n)) => n,
+                Some(Err(_)) => return usage("--big must be a number of shops"),
+            };
+            let (big_products, big_days) = match (number("big-products", 5_300), number("big-days", 365)) {
+                (Ok(p), Ok(d)) => (p, d as u32),
+                (Err(e), _) | (_, Err(e)) => return usage(&e),
+            };
             let Some(dir) = get("out-dir") else { return usage("fleet-sql needs --out-dir DIR") };
-            fleet_sql(shops, shards, products, days, end, &dir)
+            let sizes = FleetSizes { shops, products, days, big, big_products, big_days };
+            fleet_sql(&sizes, shards, end, &dir)
         }
         "serve" => {
             let port = match get("port").map(|p| p.parse::<u16>()) {
@@ -146,9 +158,20 @@ fn serve(cfg: Config, port: u16) -> ExitCode {
     })
 }
 
+/// What `fleet-sql` generates: `shops` small shops and `big` large ones.
+struct FleetSizes {
+    shops: usize,
+    products: usize,
+    days: u32,
+    big: usize,
+    big_products: usize,
+    big_days: u32,
+}
+
 /// `shops` generated shops (ids 61,000,000,000 + i, so none meets the demo's), shop i on
-/// shard i mod `shards`, as one SQL file per shard plus the directory's rows.
-fn fleet_sql(shops: usize, shards: usize, products: usize, days: u32, end: NaiveDate, dir: &str) -> ExitCode {
+/// shard i mod `shards`, and `big` large ones (ids 62,000,000,000 + j, domains
+/// big-NN.myshopify.com) on shards 1, 2, …, as one SQL file per shard plus the directory's rows.
+fn fleet_sql(sizes: &FleetSizes, shards: usize, end: NaiveDate, dir: &str) -> ExitCode {
     use std::io::Write;
     if let Err(e) = std::fs::create_dir_all(dir) {
         eprintln!("cannot create {dir}: {e}");
@@ -167,14 +190,24 @@ fn fleet_sql(shops: usize, shards: usize, products: usize, days: u32, end: Naive
     }
     let mut directory = String::new();
     let (mut variants, mut rows) = (0, 0);
-    for i in 0..shops {
-        let mut shop = fake_shopify::catalog::generate_sized(10_000 + i as u64, end, products, days);
-        shop.id = 61_000_000_000 + i as i64;
-        shop.domain = format!("fleet-{i:05}.myshopify.com");
-        shop.name = format!("Fleet shop {i}");
+    let small = (0..sizes.shops).map(|i| (i, false));
+    let large = (0..sizes.big).map(|j| (j, true));
+    for (i, big) in small.chain(large) {
+        let (products, days) = if big { (sizes.big_products, sizes.big_days) } else { (sizes.products, sizes.days) };
+        let mut shop = fake_shopify::catalog::generate_sized(10_000 + i as u64 + if big { 500_000 } else { 0 }, end, products, days);
+        if big {
+            shop.id = 62_000_000_000 + i as i64;
+            shop.domain = format!("big-{i:02}.myshopify.com");
+            shop.name = format!("Big shop {i}");
+            println!("{}: {} variants, {} sales rows", shop.domain, shop.variants.len(), shop.sales.len());
+        } else {
+            shop.id = 61_000_000_000 + i as i64;
+            shop.domain = format!("fleet-{i:05}.myshopify.com");
+            shop.name = format!("Fleet shop {i}");
+        }
         variants += shop.variants.len();
         rows += shop.sales.len();
-        let shard = i % shards;
+        let shard = if big { (i + 1) % shards } else { i % shards };
         directory += &fake_shopify::seed_sql::directory_sql(&shop, shard, &at);
         if let Err(e) = files[shard].write_all(fake_shopify::seed_sql::to_sql(&shop, &at).as_bytes()) {
             eprintln!("cannot write shard {shard}: {e}");
@@ -191,7 +224,7 @@ fn fleet_sql(shops: usize, shards: usize, products: usize, days: u32, end: Naive
         eprintln!("cannot write {dir}/directory.sql: {e}");
         return ExitCode::FAILURE;
     }
-    println!("{shops} shops over {shards} shards: {variants} variants, {rows} sales rows -> {dir}");
+    println!("{} shops over {shards} shards: {variants} variants, {rows} sales rows -> {dir}", sizes.shops + sizes.big);
     ExitCode::SUCCESS
 }
 

@@ -97,7 +97,7 @@ pub async fn assess_shop(
     for h in &history {
         let Some(id) = series.get(&(h.variant_id, h.location_id)) else { continue };
         // Rows past the window are skipped.
-        let _ = table.fill_compact(*id, h.compact(), None);
+        let _ = table.fill_compact(*id, &h.days, None);
     }
     // Days before a series' first observed day are left out of its history (series
     // without any sales row included: a variant created last week is a week old).

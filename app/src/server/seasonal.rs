@@ -48,7 +48,7 @@ pub async fn refit(env: &worker::Env, shop_id: i64, today: NaiveDate) -> Result<
         }
         for h in &history {
             let Some(id) = series.get(&(h.variant_id, h.location_id)) else { continue };
-            let _ = table.fill_compact(*id, h.compact(), h.first_day(zone));
+            let _ = table.fill_compact(*id, &h.days, h.first_day(zone));
         }
         let mut rows = Vec::with_capacity(chunk.len());
         for ((variant_id, locs), ids) in chunk.iter().zip(&members) {

@@ -5,8 +5,8 @@
 use crate::generator::Series;
 use chrono::{Datelike, Days, NaiveDate};
 use domain::engine::{
-    assess_all, history_window, long_runs, refit_variant, Assessment, CompactDays, EngineConfig, Forecast, History, HistoryTable, LongRun,
-    Position, SeasonalPattern, SupplyOverrides, NIGHTLY_HISTORY_DAYS, REFIT_HISTORY_DAYS,
+    assess_all, history_window, long_runs, refit_variant, Assessment, EngineConfig, Forecast, History, HistoryTable, LongRun, Position,
+    SeasonalPattern, SupplyOverrides, NIGHTLY_HISTORY_DAYS, REFIT_HISTORY_DAYS,
 };
 use std::fmt::Write as _;
 use std::time::Instant;
@@ -32,17 +32,14 @@ pub(super) struct Rows<'a> {
 }
 
 impl Rows<'_> {
-    /// The `history_compact` columns (days, net units, stockouts) of the rows in
-    /// `from..=to`, `None` without any (the query returns no row for the series then).
-    fn compact(&self, from: NaiveDate, to: NaiveDate) -> Option<[String; 3]> {
-        let [mut days, mut units, mut outs] = [String::new(), String::new(), String::new()];
+    /// The `history_compact` string of the rows in `from..=to`, `None` without any (the
+    /// query returns no row for the series then).
+    fn compact(&self, from: NaiveDate, to: NaiveDate) -> Option<String> {
+        let mut s = String::new();
         for &(d, u, o) in self.rows.iter().filter(|r| r.0 >= from && r.0 <= to) {
-            let sep = if days.is_empty() { "" } else { "," };
-            let _ = write!(days, "{sep}{d}");
-            let _ = write!(units, "{sep}{u}");
-            let _ = write!(outs, "{sep}{}", u8::from(o));
+            let _ = write!(s, "{d},{u},{};", u8::from(o));
         }
-        (!days.is_empty()).then_some([days, units, outs])
+        (!s.is_empty()).then_some(s)
     }
 }
 
@@ -55,7 +52,7 @@ pub(super) fn refit(refit_day: NaiveDate, locations: &[Rows<'_>]) -> Result<Stor
     for l in locations {
         let id = table.add_series();
         if let Some(c) = l.compact(rs, re) {
-            table.fill_compact(id, CompactDays { days: &c[0], units: &c[1], outs: &c[2] }, l.first_day).map_err(|e| e.to_string())?;
+            table.fill_compact(id, &c, l.first_day).map_err(|e| e.to_string())?;
         }
         ids.push(id);
     }
@@ -105,7 +102,7 @@ pub(super) fn nightly_assess(
     let mut table = HistoryTable::with_capacity(ns, ne, 1).map_err(|e| e.to_string())?;
     let id = table.add_series();
     if let Some(c) = rows.compact(ns, ne) {
-        table.fill_compact(id, CompactDays { days: &c[0], units: &c[1], outs: &c[2] }, rows.first_day).map_err(|e| e.to_string())?;
+        table.fill_compact(id, &c, rows.first_day).map_err(|e| e.to_string())?;
     }
     let position = Position {
         variant_id: 1,

@@ -188,7 +188,7 @@ impl HistoryTable {
     /// Fills a series from its compact `daily_sales` record (`parse_compact`) and sets its
     /// first observed day: what the nightly recalculation and the weekly refit both do
     /// with each row of `history_compact`. Days outside the window are ignored.
-    pub fn fill_compact(&mut self, id: SeriesId, days: CompactDays<'_>, first_day: Option<NaiveDate>) -> Result<(), HistoryError> {
+    pub fn fill_compact(&mut self, id: SeriesId, days: &str, first_day: Option<NaiveDate>) -> Result<(), HistoryError> {
         if id.0 >= self.len() {
             return Err(HistoryError::NoSuchSeries(id.0));
         }
@@ -244,26 +244,18 @@ impl HistoryTable {
     }
 }
 
-/// A series' days as SQLite's `group_concat` folds them, one column each and in the same
-/// order: days `YYYY-MM-DD,…`, net units `3,0,…`, stockouts `0,1,…`. So a shop's history
-/// crosses from D1 as one row per series instead of one per day; three plain aggregates
-/// cost SQLite half what one concatenated `day,net,out` string per day did.
-#[derive(Clone, Copy, Debug)]
-pub struct CompactDays<'a> {
-    pub days: &'a str,
-    pub units: &'a str,
-    pub outs: &'a str,
-}
-
-/// Yields (offset from `start`, net units, stockout) from a series' `CompactDays`;
-/// malformed entries and days before `start` are skipped; net units are at least 0 and
-/// saturate at `u16::MAX`.
-pub fn parse_compact(c: CompactDays<'_>, start: NaiveDate) -> impl Iterator<Item = (usize, u16, bool)> + '_ {
-    c.days.split(',').zip(c.units.split(',')).zip(c.outs.split(',')).filter_map(move |((day, net), out)| {
-        let day = parse_day(day.trim())?;
+/// A series' days as one string, `YYYY-MM-DD,net,out;…` — what SQLite's `group_concat`
+/// returns for a series, so a shop's history crosses from D1 as one row per series instead
+/// of one per day. Yields (offset from `start`, net units, stockout); malformed entries and
+/// days before `start` are skipped; net units saturate at `u16::MAX`.
+pub fn parse_compact(s: &str, start: NaiveDate) -> impl Iterator<Item = (usize, u16, bool)> + '_ {
+    s.split(';').filter_map(move |entry| {
+        let mut f = entry.split(',');
+        let day = parse_day(f.next()?.trim())?;
         let offset = usize::try_from(day.signed_duration_since(start).num_days()).ok()?;
-        let net: i64 = net.trim().parse().ok()?;
-        Some((offset, u16::try_from(net.max(0)).unwrap_or(u16::MAX), out.trim() == "1"))
+        let net: i64 = f.next()?.trim().parse().ok()?;
+        let out = f.next()?.trim() == "1";
+        Some((offset, u16::try_from(net.max(0)).unwrap_or(u16::MAX), out))
     })
 }
 
@@ -284,17 +276,13 @@ mod tests {
     #[test]
     fn compact_days_parse_and_fill_a_table() {
         let start = d(2026, 1, 1);
-        let c = CompactDays {
-            days: "2026-01-01,2026-01-03,x,2025-12-31,2026-01-06,2026-01-07,2026-02-30,2026-01-08",
-            units: "3,0,1,2,-4,70000,1,y",
-            outs: "0,1,0,0,0,0,0,0",
-        };
-        let parsed: Vec<_> = parse_compact(c, start).collect();
+        let parsed: Vec<_> =
+            parse_compact("2026-01-01,3,0;2026-01-03,0,1;x,1,0;2025-12-31,2,0;2026-01-06,-4,0;2026-01-07,70000,0;2026-02-30,1,0;", start)
+                .collect();
         assert_eq!(parsed, vec![(0, 3, false), (2, 0, true), (5, 0, false), (6, u16::MAX, false)]);
         let mut t = HistoryTable::new(start, d(2026, 1, 6)).unwrap();
         let id = t.add_series();
-        let c = CompactDays { days: "2026-01-01,2026-01-03,2026-01-10", units: "3,0,5", outs: "0,1,0" };
-        for (o, u, out) in parse_compact(c, start) {
+        for (o, u, out) in parse_compact("2026-01-01,3,0;2026-01-03,0,1;2026-01-10,5,0", start) {
             t.set(id, o, u, out).unwrap();
         }
         let h = t.series(id).unwrap();

@@ -47,7 +47,7 @@ pub use backtest::{backtest, VariantBacktest, HOLDOUT_DAYS};
 pub use calendar::{local_date, ShopZone, UtcOffset};
 pub use config::{EngineConfig, LimitOverrides, ServiceLevel, Supply, SupplyOverrides};
 pub use forecast::{week_of_year_factors, DemandPattern, Forecast, ForecastMethod, LongRun};
-pub use history::{parse_compact, CompactDays, DayRow, History, HistoryError, HistoryTable, SeriesId};
+pub use history::{parse_compact, DayRow, History, HistoryError, HistoryTable, SeriesId};
 pub use reorder::{purchase_order_csv, reorder_suggestions, Labels, OrderLine, SupplierOrder};
 pub use seasonal::{history_window, long_runs, pool, refit_variant, SeasonalPattern, NIGHTLY_HISTORY_DAYS, REFIT_HISTORY_DAYS};
 

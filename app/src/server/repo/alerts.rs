@@ -120,11 +120,8 @@ pub async fn positions(db: &D1Database, shop_id: i64, variants: Option<&[i64]>) 
 pub struct SeriesDays {
     pub variant_id: i64,
     pub location_id: i64,
-    /// The series' days, net units and stockouts, each comma-separated in the same order
-    /// (`engine::CompactDays`).
+    /// `day,net units,stockout;…` (`engine::parse_compact`).
     pub days: String,
-    pub units: String,
-    pub outs: String,
     /// The series' first observed day (`first_day_sql`) and its Shopify `createdAt`.
     pub first_day: Option<String>,
     #[serde(default)]
@@ -132,20 +129,14 @@ pub struct SeriesDays {
 }
 
 impl SeriesDays {
-    pub fn compact(&self) -> domain::engine::CompactDays<'_> {
-        domain::engine::CompactDays { days: &self.days, units: &self.units, outs: &self.outs }
-    }
-
     pub fn first_day(&self, zone: ShopZone) -> Option<chrono::NaiveDate> {
         first_day(self.first_day.as_deref(), self.created_at.as_deref(), zone)
     }
 }
 
 /// A shop's sales history since `from_day`, one row per series: SQLite folds the days into
-/// three strings (days, net units, stockouts), so a large shop's half year crosses from D1
-/// as tens of thousands of rows, not millions (and fits the Worker's memory). Three plain
-/// `group_concat`s take SQLite about half the time of one `day,net,out` string per day
-/// (1.05 s against 1.93 s for a 20,000-variant shop's 2.7 million rows, native SQLite). `+day` keeps the planner on the primary key (a
+/// a string, so a large shop's half year crosses from D1 as tens of thousands of rows, not
+/// millions (and fits the Worker's memory). `+day` keeps the planner on the primary key (a
 /// sequential read of the shop's rows) rather than the (shop_id, day) index, whose row
 /// lookups made this read ten times slower on a 10,000-variant shop. Each series' first
 /// day (`first_day_sql`, only `with_first_day`: the nightly run reads it with the
@@ -160,9 +151,9 @@ pub async fn history_compact(
     with_first_day: bool,
 ) -> Result<Vec<SeriesDays>, AppError> {
     let sql = format!(
-        "SELECT g.variant_id, g.location_id, g.days, g.units, g.outs, {first_day} AS first_day, {created_at} AS created_at
-         FROM (SELECT variant_id, location_id, group_concat(day) AS days,
-                      group_concat(units_sold - units_returned) AS units, group_concat(out_of_stock) AS outs
+        "SELECT g.variant_id, g.location_id, g.days, {first_day} AS first_day, {created_at} AS created_at
+         FROM (SELECT variant_id, location_id,
+                      group_concat(day || ',' || MAX(units_sold - units_returned, 0) || ',' || out_of_stock, ';') AS days
                FROM daily_sales
                WHERE shop_id = ?1 AND +day >= ?2 AND +day <= ?3
                  AND (?4 IS NULL OR variant_id IN (SELECT value FROM json_each(?4)))

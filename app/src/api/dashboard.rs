@@ -2,7 +2,7 @@ use crate::error::AppError;
 use domain::alert_filter::AlertFilter;
 use leptos::prelude::*;
 
-pub use crate::wire::dashboard::{AlertRow, Dashboard, FilterOptions};
+pub use crate::wire::dashboard::{AlertRow, Dashboard, FilterOptions, Hydrated};
 
 /// The dashboard for the query string's filters. The arguments are the query-string
 /// fields as text (all optional), so a URL, a GET form and this call say the same thing;
@@ -34,9 +34,9 @@ pub async fn get_dashboard(
         let shop = current_shop(&env).await?;
         let db = &shop.db;
         // Alerts as the engine last left them (recalculated nightly, on every stock or
-        // sales webhook, and when settings change), with the merchant's actions since.
+        // sales webhook, and when settings change), with the merchant's actions since, and
+        // the sync progress: one D1 round trip.
         let d = crate::server::repo::dashboard::load(db, shop.id, &filter).await?;
-        let sync = crate::api::sync::latest_views(db, shop.id).await?;
         let today = today_in(shop.zone());
         Ok(Dashboard {
             shop_name: shop.row.name,
@@ -49,7 +49,7 @@ pub async fn get_dashboard(
             total: d.total,
             rows: d.rows,
             options: d.options,
-            sync,
+            sync: crate::api::sync::views(d.sync),
         })
     })
     .await

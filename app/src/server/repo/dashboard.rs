@@ -1,6 +1,6 @@
 //! The dashboard's reads, in one D1 round trip whatever the shop's size: totals per kind,
-//! the filter menus' options, and the filtered list — its count and one page of it,
-//! by urgency (`dashboard_filter.sql`).
+//! the filter menus' options, the filtered list — its count and one page of it, by
+//! urgency (`dashboard_filter.sql`) — and the sync progress.
 
 use crate::error::AppError;
 use crate::server::d1::{batch_read, int, opt_text, prepare, rows, text};
@@ -58,6 +58,8 @@ pub struct Dashboard {
     pub total: u32,
     pub rows: Vec<AlertRow>,
     pub options: FilterOptions,
+    /// The sync progress, read in the same round trip.
+    pub sync: super::sync_runs::Progress,
 }
 
 /// The filter's parameters ?1–?7, as `dashboard_filter.sql` numbers them.
@@ -112,10 +114,12 @@ pub async fn load(db: &D1Database, shop_id: i64, filter: &AlertFilter) -> Result
         ),
         &params,
     )?;
-    let results = batch_read(db, vec![totals, options, count, page]).await?;
-    let [totals, options, count, page] = results.as_slice() else {
-        return Err(crate::server::context::internal("dashboard batch", "expected four results"));
+    let [latest_sync, first_sale] = super::sync_runs::progress_statements(db, shop_id)?;
+    let results = batch_read(db, vec![totals, options, count, page, latest_sync, first_sale]).await?;
+    let [totals, options, count, page, latest_sync, first_sale] = results.as_slice() else {
+        return Err(crate::server::context::internal("dashboard batch", "expected six results"));
     };
+    let sync = super::sync_runs::progress_of(latest_sync, first_sale)?;
     let totals: Vec<Totals> = rows(totals)?;
     let options: Vec<OptionRow> = rows(options)?;
     let total = rows::<Count>(count)?.first().map_or(0, |c| c.n);
@@ -145,7 +149,7 @@ pub async fn load(db: &D1Database, shop_id: i64, filter: &AlertFilter) -> Result
     }
 
     let rows = page.into_iter().filter_map(alert_row).collect();
-    Ok(Dashboard { summaries, live, total, rows, options: menus })
+    Ok(Dashboard { summaries, live, total, rows, options: menus, sync })
 }
 
 /// A stored alert as the dashboard shows it; rows that no longer parse are skipped.

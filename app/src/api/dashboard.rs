@@ -18,7 +18,7 @@ pub async fn get_dashboard(
     page: Option<String>,
 ) -> Result<Dashboard, AppError> {
     use crate::server::context::{run, today_in, worker_env};
-    use crate::server::session::current_shop;
+    use crate::server::session::current_shop_with;
     let fields = [
         ("kind", kind),
         ("location", location),
@@ -30,13 +30,14 @@ pub async fn get_dashboard(
     ];
     let filter = AlertFilter::from_pairs(fields.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))));
     run(async move {
+        use crate::server::repo::dashboard;
         let env = worker_env().await?;
-        let shop = current_shop(&env).await?;
-        let db = &shop.db;
         // Alerts as the engine last left them (recalculated nightly, on every stock or
         // sales webhook, and when settings change), with the merchant's actions since, and
-        // the sync progress: one D1 round trip.
-        let d = crate::server::repo::dashboard::load(db, shop.id, &filter).await?;
+        // the sync progress: read in the round trip that reads the shop's row.
+        let reads = |db: &worker::D1Database, shop_id: i64| dashboard::statements(db, shop_id, &filter);
+        let (shop, results) = current_shop_with(&env, &reads).await?;
+        let d = dashboard::read(&results)?;
         let today = today_in(shop.zone());
         Ok(Dashboard {
             shop_name: shop.row.name,

@@ -1,9 +1,10 @@
-//! The dashboard's reads, in one D1 round trip whatever the shop's size: totals per kind,
+//! The dashboard's reads, in one D1 round trip whatever the shop's size (the one that also
+//! reads the shop's row, `session::current_shop_with`): totals per kind,
 //! the filter menus' options, the filtered list — its count and one page of it, by
 //! urgency (`dashboard_filter.sql`) — and the sync progress.
 
 use crate::error::AppError;
-use crate::server::d1::{batch_read, int, opt_text, prepare, rows, text};
+use crate::server::d1::{int, opt_text, prepare, rows, text};
 use crate::wire::dashboard::{AlertRow, FilterOptions};
 use domain::alert_filter::{AlertFilter, PAGE_SIZE};
 use domain::engine::{AlertState, Explanation};
@@ -11,7 +12,7 @@ use domain::risk::{KindSummary, RiskRow};
 use domain::{RiskKind, StockPosition};
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
-use worker::D1Database;
+use worker::{D1Database, D1PreparedStatement, D1Result};
 
 const FILTER: &str = include_str!("dashboard_filter.sql");
 
@@ -76,7 +77,9 @@ fn filter_params(shop_id: i64, f: &AlertFilter) -> Vec<JsValue> {
     ]
 }
 
-pub async fn load(db: &D1Database, shop_id: i64, filter: &AlertFilter) -> Result<Dashboard, AppError> {
+/// The dashboard's reads for shop `shop_id` on its shard `db`, for one batch (`read` reads
+/// their results).
+pub fn statements(db: &D1Database, shop_id: i64, filter: &AlertFilter) -> Result<Vec<D1PreparedStatement>, AppError> {
     let totals = prepare(
         db,
         "SELECT kind, COUNT(*) AS n, SUM(MAX(json_extract(explanation, '$.on_hand'), 0)) AS units,
@@ -115,8 +118,12 @@ pub async fn load(db: &D1Database, shop_id: i64, filter: &AlertFilter) -> Result
         &params,
     )?;
     let [latest_sync, first_sale] = super::sync_runs::progress_statements(db, shop_id)?;
-    let results = batch_read(db, vec![totals, options, count, page, latest_sync, first_sale]).await?;
-    let [totals, options, count, page, latest_sync, first_sale] = results.as_slice() else {
+    Ok(vec![totals, options, count, page, latest_sync, first_sale])
+}
+
+/// The dashboard from the results of `statements`, in order.
+pub fn read(results: &[D1Result]) -> Result<Dashboard, AppError> {
+    let [totals, options, count, page, latest_sync, first_sale] = results else {
         return Err(crate::server::context::internal("dashboard batch", "expected six results"));
     };
     let sync = super::sync_runs::progress_of(latest_sync, first_sale)?;

@@ -5,8 +5,10 @@
 # at a time, in name order, as they always did.
 # Usage: scripts/e2e.sh SEEDED_STATE_DIR [FILE ...]     (default: every end2end/*.test.mjs)
 #   E2E_GROUPS   how many groups (default 2; 1 runs everything against one stack)
-#   TEST_PORT    the first group's app port (default 8799); its fake Shopify is on 8788.
-#                Group g adds 10*g to both.
+#   TEST_PORT    the first group's app port (default 8799); its fake Shopify is on FAKE_PORT
+#                (default 8788) and its inspector on INSPECT_PORT (default 9229). Group g adds
+#                10*g to the ports and g to the inspector's (a second clone on the same
+#                machine picks other ports).
 # The Worker is already built (scripts/build.sh); the state is migrated and seeded (seed.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +17,8 @@ SEEDED=${1:?usage: scripts/e2e.sh SEEDED_STATE_DIR [FILE ...]}
 shift
 GROUPS_N=${E2E_GROUPS:-2}
 PORT0=${TEST_PORT:-8799}
+FAKE0=${FAKE_PORT:-8788}
+INSPECT0=${INSPECT_PORT:-9229}
 FILES=("$@")
 [ ${#FILES[@]} -gt 0 ] || FILES=(end2end/*.test.mjs)
 
@@ -58,7 +62,7 @@ start_stack() {
   # setsid: wrangler and its workerd children get their own process group, so cleanup
   # stops all of them. Node's default heap is too small for long runs of wrangler dev.
   NODE_OPTIONS=--max-old-space-size=8192 setsid wrangler dev --local --ip 127.0.0.1 --port "$port" \
-    --inspector-port $((9229 + g)) --persist-to "$state" --test-scheduled \
+    --inspector-port $((INSPECT0 + g)) --persist-to "$state" --test-scheduled \
     --var "APP_URL:http://127.0.0.1:$port" \
     --var "SHOPIFY_SHOP_BASE:$fake_url/shops/{shop}" \
     --var "SHOPIFY_ADMIN_ORIGIN:$fake_url" \
@@ -80,7 +84,7 @@ STATES=()
 for ((g = 0; g < GROUPS_N; g++)); do
   [ -n "${GROUP_FILES[g]}" ] || continue
   port=$((PORT0 + 10 * g))
-  fake_port=$((8788 + 10 * g))
+  fake_port=$((FAKE0 + 10 * g))
   state=$(mktemp -d /tmp/stock-sentry-e2e.XXXXXX)
   STATES[g]=$state
   start_stack "$g" "$state" "$port" "$fake_port"

@@ -2,6 +2,9 @@
 // Env: BASE_URL, FAKE_URL, SHOP, API_SECRET, LEVELS (JSON [[inventory_item_id, location_id], …]),
 // DURATION (s, ≤ 15), CONNECTIONS (SSR; the others use half). Prints one table and writes
 // JSON results to LOAD_OUT if set. Exits non-zero if any phase saw errors or non-2xx answers.
+// Ends with issue 20's request-path goals, each beside its figure: dashboard SSR throughput
+// as a share of the static-asset baseline's (same run), the dashboard's p50 with one
+// connection (what one merchant waits), and the dashboard's HTML bytes.
 import autocannon from 'autocannon';
 import { createHmac, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -70,6 +73,7 @@ const phases = [
   // without running the Worker. No Worker route can be faster than this on this machine.
   { name: 'baseline: static asset (GET /pkg/stock_sentry.css)', connections: CONNECTIONS, requests: [{ method: 'GET', path: '/pkg/stock_sentry.css' }] },
   { name: 'dashboard SSR (GET /app)', connections: CONNECTIONS, requests: [{ method: 'GET', path: '/app', setupRequest: withToken }] },
+  { name: 'dashboard SSR, one connection (GET /app)', connections: 1, requests: [{ method: 'GET', path: '/app', setupRequest: withToken }] },
   {
     name: 'server fn (POST /api/settings)',
     connections: Math.max(1, CONNECTIONS / 2),
@@ -97,14 +101,30 @@ for (const p of phases) {
     conns: p.connections,
     requests: r.requests.total,
     'req/s': Math.round((r.requests.total / r.duration) * 10) / 10,
-    'p50 ms': Math.round(pct(times, 50)),
+    'p50 ms': Math.round(pct(times, 50) * 10) / 10,
     'p95 ms': Math.round(pct(times, 95)),
     'p99 ms': Math.round(pct(times, 99)),
     'bad (non-2xx, errors, timeouts)': bad,
   });
   console.error(`[load] ${p.name}: ${r.requests.total} requests, ${bad} bad`);
 }
+// The dashboard's HTML as the phases received it (the seeded shop's first page of alerts).
+const page = await fetch(`${BASE}/app`, { headers: { authorization: `Bearer ${token}` } });
+const htmlBytes = Buffer.byteLength(await page.text());
 clearInterval(refresher);
 console.table(results);
-if (process.env.LOAD_OUT) writeFileSync(process.env.LOAD_OUT, JSON.stringify(results, null, 2) + '\n');
+
+// Issue 20, "Request-path cost": each figure beside its goal.
+const phase = (name) => results.find((r) => r.phase === name);
+const baseline = phase(phases[0].name);
+const ssr = phase(phases[1].name);
+const single = phase(phases[2].name);
+const share = (100 * ssr['req/s']) / baseline['req/s'];
+const goals = [
+  { goal: 'dashboard SSR throughput, % of the static-asset baseline', measured: `${share.toFixed(1)} % (${ssr['req/s']} / ${baseline['req/s']} req/s)`, target: '>= 25 %', met: share >= 25 },
+  { goal: 'dashboard p50, one connection', measured: `${single['p50 ms']} ms`, target: '<= 15 ms', met: single['p50 ms'] <= 15 },
+  { goal: 'dashboard HTML (50 alerts a page)', measured: `${htmlBytes} bytes`, target: '<= 61440 bytes (60 KB)', met: htmlBytes <= 61440 },
+];
+console.table(goals.map((g) => ({ ...g, met: g.met ? 'yes' : 'NO' })));
+if (process.env.LOAD_OUT) writeFileSync(process.env.LOAD_OUT, JSON.stringify({ phases: results, goals: goals.map((g) => ({ ...g })), dashboard_html_bytes: htmlBytes }, null, 2) + '\n');
 process.exit(failed ? 1 : 0);

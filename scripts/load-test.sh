@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load test of the built Worker under local `wrangler dev` (loopback only), with the fake
-# Shopify: p50/p95/p99 latency and throughput for dashboard SSR (32 connections, session
+# Shopify: p50/p95/p99 latency and throughput for dashboard SSR (32 connections, then one; session
 # tokens refreshed), a server function (POST /api/settings), a help article and signed
 # inventory_levels/update webhooks (unique X-Shopify-Webhook-Id each). Each phase runs
 # DURATION seconds (default 10, at most 15).

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use worker::{MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
 pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) -> worker::Result<()> {
-    app::server::d1::take_usage();
+    app::server::d1::begin_usage();
     let outcome = consume_batch(batch, env).await;
     // What the batch cost in D1's billed units (docs/scale.md).
     let (rows_read, rows_written) = app::server::d1::take_usage();

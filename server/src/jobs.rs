@@ -17,7 +17,7 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
     let db = shards::directory_db(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
     for message in batch.messages()? {
         let started = worker::Date::now().as_millis();
-        app::server::d1::take_usage(); // from here on, this job's rows
+        app::server::d1::begin_usage(); // from here on, this job's rows
 
         let job = serde_json::from_value::<Job>(message.body().clone());
         let (kind, shop) = match &job {

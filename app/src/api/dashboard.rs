@@ -2,7 +2,7 @@ use crate::error::AppError;
 use domain::alert_filter::AlertFilter;
 use leptos::prelude::*;
 
-pub use crate::wire::dashboard::{AlertRow, Dashboard, FilterOptions};
+pub use crate::wire::dashboard::{AlertRow, Dashboard, FilterOptions, Hydrated};
 
 /// The dashboard for the query string's filters. The arguments are the query-string
 /// fields as text (all optional), so a URL, a GET form and this call say the same thing;
@@ -18,7 +18,7 @@ pub async fn get_dashboard(
     page: Option<String>,
 ) -> Result<Dashboard, AppError> {
     use crate::server::context::{run, today_in, worker_env};
-    use crate::server::session::current_shop;
+    use crate::server::session::current_shop_with;
     let fields = [
         ("kind", kind),
         ("location", location),
@@ -30,13 +30,14 @@ pub async fn get_dashboard(
     ];
     let filter = AlertFilter::from_pairs(fields.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))));
     run(async move {
+        use crate::server::repo::dashboard;
         let env = worker_env().await?;
-        let shop = current_shop(&env).await?;
-        let db = &shop.db;
         // Alerts as the engine last left them (recalculated nightly, on every stock or
-        // sales webhook, and when settings change), with the merchant's actions since.
-        let d = crate::server::repo::dashboard::load(db, shop.id, &filter).await?;
-        let sync = crate::api::sync::latest_views(db, shop.id).await?;
+        // sales webhook, and when settings change), with the merchant's actions since, and
+        // the sync progress: read in the round trip that reads the shop's row.
+        let reads = |db: &worker::D1Database, shop_id: i64| dashboard::statements(db, shop_id, &filter);
+        let (shop, results) = current_shop_with(&env, &reads).await?;
+        let d = dashboard::read(&results)?;
         let today = today_in(shop.zone());
         Ok(Dashboard {
             shop_name: shop.row.name,
@@ -49,7 +50,7 @@ pub async fn get_dashboard(
             total: d.total,
             rows: d.rows,
             options: d.options,
-            sync,
+            sync: crate::api::sync::views(d.sync),
         })
     })
     .await

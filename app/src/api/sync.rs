@@ -53,12 +53,18 @@ pub async fn sync_status() -> Result<Vec<SyncView>, AppError> {
 /// The shop's latest run of each export, as the progress bar shows them.
 #[cfg(feature = "ssr")]
 pub(crate) async fn latest_views(db: &worker::D1Database, shop_id: i64) -> Result<Vec<SyncView>, AppError> {
-    let runs = crate::server::repo::sync_runs::latest(db, shop_id).await?;
-    let history_days = crate::server::repo::sync_runs::first_sale_day(db, shop_id)
-        .await?
+    Ok(views(crate::server::repo::sync_runs::read_progress(db, shop_id).await?))
+}
+
+/// The progress bar's view of the shop's sync progress.
+#[cfg(feature = "ssr")]
+pub(crate) fn views(progress: crate::server::repo::sync_runs::Progress) -> Vec<SyncView> {
+    let history_days = progress
+        .first_sale_day
         .and_then(|d| d.parse::<chrono::NaiveDate>().ok())
         .map(|d| (crate::server::context::today() - d).num_days().max(0));
-    Ok(runs
+    progress
+        .latest
         .into_iter()
         .map(|r| SyncView {
             history_days: if r.kind == "orders" { history_days } else { None },
@@ -70,7 +76,7 @@ pub(crate) async fn latest_views(db: &worker::D1Database, shop_id: i64) -> Resul
             error: r.error,
             finished_at: r.finished_at,
         })
-        .collect())
+        .collect()
 }
 
 /// Starts a full sync now (the merchant's "Sync now"); a no-op without an access token.

@@ -1,8 +1,10 @@
 //! The dashboard's alert list: one row per alert with its numbers, its state in words, and
-//! the one-click actions. Each action is a real `<form method="post">` to the
-//! `alert_action` server function, so it works before the wasm arrives (the server sends
-//! the browser back to the list); once hydrated, a click hands the action to the page,
-//! which updates the row at once and calls the server in the background.
+//! the one-click actions. Each action posts a real form to the `alert_action` server
+//! function, so it works before the wasm arrives (the server sends the browser back to the
+//! list); once hydrated, a click hands the action to the page, which updates the row at
+//! once and calls the server in the background. A page holds fifty rows, so a row's markup
+//! is kept lean: its buttons share one form per action, and its cells carry no classes
+//! (the table's stylesheet places and styles them by column).
 
 use crate::api::dashboard::AlertRow;
 use crate::components::format::{days, money, per_day};
@@ -106,6 +108,11 @@ pub fn variant_href(variant_id: i64, location_id: i64) -> String {
     format!("/app/variants/{variant_id}?location={location_id}")
 }
 
+/// The forms the row buttons post with (`form="…"`), one per action, so a row carries
+/// only its buttons: each button sends the alert's id, its form the action. Snoozing until
+/// a date keeps a form per row (the date is the row's own).
+const SHARED_FORMS: [(&str, &str); 4] = [("ack", "acknowledge"), ("resolve", "resolve"), ("day", "snooze_day"), ("week", "snooze_week")];
+
 #[component]
 pub fn AlertTable(
     rows: Vec<AlertRow>,
@@ -117,6 +124,12 @@ pub fn AlertTable(
     on_action: Callback<ActionRequest>,
 ) -> impl IntoView {
     view! {
+        {SHARED_FORMS
+            .into_iter()
+            .map(|(form, action)| view! {
+                <form id=form method="post" action=ACTION_URL hidden=true><input type="hidden" name="action" value=action/></form>
+            })
+            .collect_view()}
         <div class="table-wrap">
             <table class="data-table alert-table">
                 <caption class="visually-hidden">"Alerts, most urgent first"</caption>
@@ -136,7 +149,7 @@ pub fn AlertTable(
                 <tbody>
                     {rows
                         .into_iter()
-                        .map(|r| view! { <AlertLine r currency=currency.clone() listed today states on_action/> })
+                        .map(|r| alert_line(r, &currency, listed, today, states, on_action))
                         .collect_view()}
                 </tbody>
             </table>
@@ -145,10 +158,12 @@ pub fn AlertTable(
     .into_any()
 }
 
-#[component]
-fn AlertLine(
+/// One alert's row. Its product cell (`a{id}`) and location cell (`l{id}`) name it: each
+/// action's accessible name is its own text followed by them ("Acknowledge Summit Rain
+/// Jacket S · RAI-135-S Main Warehouse"), fifty short references instead of fifty copies.
+fn alert_line(
     r: AlertRow,
-    currency: String,
+    currency: &str,
     listed: StateFilter,
     today: NaiveDate,
     states: KnownStates,
@@ -157,97 +172,76 @@ fn AlertLine(
     let id = r.id;
     let listed_state = r.state;
     let status = Signal::derive(move || states.with(|m| m.get(id)).unwrap_or(Some(listed_state)));
-    let outlook = outlook(&r.risk, &currency);
+    let outlook = outlook(&r.risk, currency);
     let p = r.risk.position;
-    let label = format!("{} – {} at {}", p.product_title, p.variant_title, p.location_name);
     let status_class = move || format!("status status-{}", domain::alert_action::status_column(status.get()));
     view! {
         <tr data-alert-id=id hidden=move || !listed.includes(domain::alert_action::status_column(status.get()))>
-            <th scope="row">
+            <th scope="row" id=format!("a{id}")>
                 <a class="product" href=variant_href(p.variant_id, p.location_id)>{p.product_title}</a>
-                <span class="variant">{p.variant_title}" · "{p.sku}</span>
+                <span class="variant">{format!("{} · {}", p.variant_title, p.sku)}</span>
             </th>
-            <td>{p.location_name}</td>
-            <td class="num">{p.on_hand}</td>
-            <td class="num">{per_day(r.risk.velocity)}</td>
-            <td class="num">{days(r.risk.days_of_cover)}</td>
+            <td id=format!("l{id}")>{p.location_name}</td>
+            <td>{p.on_hand}</td>
+            <td>{per_day(r.risk.velocity)}</td>
+            <td>{days(r.risk.days_of_cover)}</td>
             <td>
                 <span class=format!("badge badge-{}", badge_tone(r.risk.kind))>{r.risk.kind.label()}</span>
             </td>
-            <td><span class=status_class>{move || status_label(status.get())}</span></td>
+            <td class=status_class>{move || status_label(status.get())}</td>
             <td>{outlook}</td>
-            <td><AlertActions id label status today on_action/></td>
+            <td>{alert_actions(id, status, today, on_action)}</td>
         </tr>
     }
-    .into_any()
 }
 
-/// A submit button that, once hydrated, asks the page instead of posting the form.
-#[component]
-fn ActionButton(
-    id: i64,
-    action: &'static str,
-    text: &'static str,
-    /// Read only by assistive technology, after `text`: which alert it acts on.
-    hidden_text: String,
-    on_action: Callback<ActionRequest>,
-) -> impl IntoView {
-    view! {
-        <button type="submit" class="button button-slim" name="action" value=action
-            on:click=move |ev| {
-                ev.prevent_default();
-                on_action.run(ActionRequest { id, action, until: None });
-            }>
-            {text}<span class="visually-hidden">{hidden_text}</span>
-        </button>
-    }
-    .into_any()
-}
-
-#[component]
-fn AlertActions(id: i64, label: String, status: Signal<Status>, today: NaiveDate, on_action: Callback<ActionRequest>) -> impl IntoView {
+/// The row's actions. Each button submits its shared form with the alert's id, so it works
+/// before the wasm arrives (the server sends the browser back to the list); once hydrated,
+/// a click asks the page instead. The date field of "Snooze until" is the one part with a
+/// form of its own (the date is the row's), so it is rendered in the browser when the menu
+/// first opens rather than fifty times in the page: before the wasm arrives, the menu
+/// offers a day and a week.
+fn alert_actions(id: i64, status: Signal<Status>, today: NaiveDate, on_action: Callback<ActionRequest>) -> impl IntoView {
     let acknowledged = move || status.get() == Some(AlertState::Acknowledged);
+    let act = move |action: &'static str| {
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            on_action.run(ActionRequest { id, action, until: None });
+        }
+    };
+    let opened = RwSignal::new(false);
+    // Named by its own text, then the row's product and location cells.
+    let named = move |own: char| format!("{own}{id} a{id} l{id}");
+    view! {
+        {move || (!acknowledged()).then(|| view! {
+            <button form="ack" name="id" value=id id=format!("k{id}") aria-labelledby=named('k') on:click=act("acknowledge")>"Acknowledge"</button>
+        })}
+        <button form="resolve" name="id" value=id id=format!("r{id}") aria-labelledby=named('r') on:click=act("resolve")>"Resolve"</button>
+        <details on:toggle=move |_| opened.set(true)>
+            <summary id=format!("s{id}") aria-labelledby=named('s')>"Snooze"</summary>
+            <div>
+                <button form="day" name="id" value=id on:click=act("snooze_day")>"1 day"</button>
+                <button form="week" name="id" value=id on:click=act("snooze_week")>"1 week"</button>
+                {move || opened.get().then(|| snooze_until(id, today, on_action))}
+            </div>
+        </details>
+    }
+}
+
+/// "Snooze until" a date, in the row's snooze menu once it has opened.
+fn snooze_until(id: i64, today: NaiveDate, on_action: Callback<ActionRequest>) -> impl IntoView {
     let day = |n: u64| today.checked_add_days(Days::new(n)).unwrap_or(today).to_string();
-    let until_id = format!("snooze-until-{id}");
     let until_ref = NodeRef::<leptos::html::Input>::new();
     let on_until = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let until = until_ref.get().map(|i| i.value());
         on_action.run(ActionRequest { id, action: "snooze_until", until });
     };
-    let of = format!(" {label}");
     view! {
-        <div class="row-actions">
-            <form method="post" action=ACTION_URL class="inline-form">
-                <input type="hidden" name="id" value=id/>
-                {
-                    let of = of.clone();
-                    move || (!acknowledged()).then(|| view! {
-                        <ActionButton id action="acknowledge" text="Acknowledge" hidden_text=of.clone() on_action/>
-                    })
-                }
-                <ActionButton id action="resolve" text="Resolve" hidden_text=of.clone() on_action/>
-            </form>
-            <details class="snooze">
-                <summary class="button button-slim">"Snooze"<span class="visually-hidden">{of.clone()}</span></summary>
-                <div class="snooze-menu">
-                    <form method="post" action=ACTION_URL class="inline-form">
-                        <input type="hidden" name="id" value=id/>
-                        <ActionButton id action="snooze_day" text="1 day" hidden_text=format!(", snooze{of}") on_action/>
-                        <ActionButton id action="snooze_week" text="1 week" hidden_text=format!(", snooze{of}") on_action/>
-                    </form>
-                    <form method="post" action=ACTION_URL class="inline-form" on:submit=on_until>
-                        <input type="hidden" name="id" value=id/>
-                        <input type="hidden" name="action" value="snooze_until"/>
-                        <label for=until_id.clone()>"Until"</label>
-                        <input type="date" id=until_id name="until" required=true min=day(1) max=day(domain::alert_action::MAX_SNOOZE_DAYS) node_ref=until_ref/>
-                        <button type="submit" class="button button-slim">
-                            "Snooze"<span class="visually-hidden">{format!(" until this date:{of}")}</span>
-                        </button>
-                    </form>
-                </div>
-            </details>
-        </div>
+        <form method="post" action=ACTION_URL on:submit=on_until>
+            <input type="hidden" name="action" value="snooze_until"/>
+            <label>"Until "<input type="date" name="until" required=true min=day(1) max=day(domain::alert_action::MAX_SNOOZE_DAYS) node_ref=until_ref/></label>
+            <button name="id" value=id>"Snooze"</button>
+        </form>
     }
-    .into_any()
 }

@@ -2,7 +2,7 @@
 //! paged from the URL — with one-click actions that show at once and can be undone.
 
 use crate::api::alerts::{alert_action, undo_alert_action, AlertAction as AlertActionFn};
-use crate::api::dashboard::{fetch_dashboard, Dashboard};
+use crate::api::dashboard::{fetch_dashboard, Dashboard, Hydrated};
 use crate::components::alert_filters::{dashboard_href, AlertFilters};
 use crate::components::alert_table::{ActionRequest, AlertTable, KnownStates, StateMap};
 use crate::components::format::group_thousands;
@@ -26,7 +26,7 @@ const QUERY_KEYS: [&str; 7] = ["kind", "location", "vendor", "product_type", "st
 pub fn DashboardPage() -> impl IntoView {
     let query = use_query_map();
     let filter = Memo::new(move |_| query.with(|q| AlertFilter::from_pairs(QUERY_KEYS.iter().filter_map(|k| q.get(k).map(|v| (*k, v))))));
-    let data = Resource::new(move || filter.get(), fetch_dashboard);
+    let data = Resource::new(move || filter.get(), |f| async move { Hydrated(fetch_dashboard(f).await) });
     // Set when the merchant asks for other results (filters, pages), so focus follows them.
     let focus_results = RwSignal::new(false);
     let pending = RwSignal::new(false);
@@ -36,7 +36,7 @@ pub fn DashboardPage() -> impl IntoView {
         // A transition: while other filters load, the current list stays (marked busy).
         <Transition fallback=|| view! { <p class="muted" role="status">"Loading your stock…"</p> } set_pending=pending.write_only()>
             {move || Suspend::new(async move {
-                match data.await {
+                match data.await.0 {
                     Ok(d) => view! { <DashboardBody d focus_results pending refetch/> }.into_any(),
                     Err(e) => view! { <h1>"Dashboard"</h1><ErrorNotice error=e/> }.into_any(),
                 }

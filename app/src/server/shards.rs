@@ -43,8 +43,18 @@ impl std::ops::Deref for CurrentShop {
     }
 }
 
+thread_local! {
+    /// `SHARDS` as this isolate read it: its variables do not change while it lives, and
+    /// reading one from the Worker's env costs a request more than the query it serves.
+    static NAMES: std::cell::OnceCell<Vec<String>> = const { std::cell::OnceCell::new() };
+}
+
 /// The shard bindings, in order: `SHARDS` ("DB,SHARD_1,…"), or `DB` alone.
 pub fn names(env: &worker::Env) -> Vec<String> {
+    NAMES.with(|n| n.get_or_init(|| read_names(env)).clone())
+}
+
+fn read_names(env: &worker::Env) -> Vec<String> {
     let listed = env.var("SHARDS").map(|v| v.to_string()).unwrap_or_default();
     let names: Vec<String> = listed.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
     if names.is_empty() {

@@ -1,17 +1,18 @@
-//! The dashboard's reads, in one D1 round trip whatever the shop's size: totals per kind,
-//! the filter menus' options, and the filtered list — its count and one page of it,
-//! by urgency (`dashboard_filter.sql`).
+//! The dashboard's reads, in one D1 round trip whatever the shop's size (the one that also
+//! reads the shop's row, `session::current_shop_with`): totals per kind,
+//! the filter menus' options, the filtered list — its count and one page of it, by
+//! urgency (`dashboard_filter.sql`) — and the sync progress.
 
 use crate::error::AppError;
-use crate::server::d1::{batch_read, int, opt_text, prepare, rows, text};
+use crate::server::d1::{int, opt_text, prepare, rows, text};
 use crate::wire::dashboard::{AlertRow, FilterOptions};
 use domain::alert_filter::{AlertFilter, PAGE_SIZE};
-use domain::engine::{AlertState, Explanation};
+use domain::engine::AlertState;
 use domain::risk::{KindSummary, RiskRow};
 use domain::{RiskKind, StockPosition};
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
-use worker::D1Database;
+use worker::{D1Database, D1PreparedStatement, D1Result};
 
 const FILTER: &str = include_str!("dashboard_filter.sql");
 
@@ -36,13 +37,15 @@ struct Count {
     n: u32,
 }
 
+/// A listed alert with the numbers it shows, picked out of its stored explanation by SQLite
+/// (`json_extract`): the whole explanation is a kilobyte a row, which the Worker would copy
+/// and parse fifty times a page for eleven numbers. `None` where the explanation lacks one.
 #[derive(Deserialize)]
 struct Row {
     id: i64,
     kind: String,
     state: String,
     snoozed_until: Option<String>,
-    explanation: String,
     variant_id: i64,
     location_id: i64,
     product_title: String,
@@ -50,6 +53,17 @@ struct Row {
     sku: String,
     location_name: String,
     price_cents: i64,
+    velocity: Option<f64>,
+    days_of_cover: Option<f64>,
+    depletion_date: Option<String>,
+    lost_revenue_per_day_cents: Option<i64>,
+    stock_value_cents: Option<i64>,
+    gap_from: Option<String>,
+    gap_lost_cents: Option<i64>,
+    on_hand: Option<i64>,
+    incoming: Option<i64>,
+    in_stock_days: Option<u32>,
+    days_since_last_sale: Option<u32>,
 }
 
 pub struct Dashboard {
@@ -58,6 +72,8 @@ pub struct Dashboard {
     pub total: u32,
     pub rows: Vec<AlertRow>,
     pub options: FilterOptions,
+    /// The sync progress, read in the same round trip.
+    pub sync: super::sync_runs::Progress,
 }
 
 /// The filter's parameters ?1–?7, as `dashboard_filter.sql` numbers them.
@@ -74,7 +90,9 @@ fn filter_params(shop_id: i64, f: &AlertFilter) -> Vec<JsValue> {
     ]
 }
 
-pub async fn load(db: &D1Database, shop_id: i64, filter: &AlertFilter) -> Result<Dashboard, AppError> {
+/// The dashboard's reads for shop `shop_id` on its shard `db`, for one batch (`read` reads
+/// their results).
+pub fn statements(db: &D1Database, shop_id: i64, filter: &AlertFilter) -> Result<Vec<D1PreparedStatement>, AppError> {
     let totals = prepare(
         db,
         "SELECT kind, COUNT(*) AS n, SUM(MAX(json_extract(explanation, '$.on_hand'), 0)) AS units,
@@ -100,22 +118,41 @@ pub async fn load(db: &D1Database, shop_id: i64, filter: &AlertFilter) -> Result
     let page = prepare(
         db,
         &format!(
-            "SELECT a.id, a.kind, a.state, a.snoozed_until, a.explanation, a.variant_id, a.location_id,
-                    p.title AS product_title, v.title AS variant_title, v.sku, l.name AS location_name, v.price_cents
+            "SELECT a.id, a.kind, a.state, a.snoozed_until, a.variant_id, a.location_id,
+                    p.title AS product_title, v.title AS variant_title, v.sku, l.name AS location_name, v.price_cents,
+                    json_extract(a.explanation, '$.velocity') AS velocity,
+                    json_extract(a.explanation, '$.days_of_cover') AS days_of_cover,
+                    json_extract(a.explanation, '$.depletion_date') AS depletion_date,
+                    json_extract(a.explanation, '$.lost_revenue_per_day_cents') AS lost_revenue_per_day_cents,
+                    json_extract(a.explanation, '$.stock_value_cents') AS stock_value_cents,
+                    json_extract(a.explanation, '$.stock_gap.from') AS gap_from,
+                    json_extract(a.explanation, '$.stock_gap.lost_revenue_cents') AS gap_lost_cents,
+                    json_extract(a.explanation, '$.on_hand') AS on_hand,
+                    json_extract(a.explanation, '$.incoming') AS incoming,
+                    json_extract(a.explanation, '$.in_stock_days') AS in_stock_days,
+                    json_extract(a.explanation, '$.days_since_last_sale') AS days_since_last_sale
              FROM (SELECT a.id, a.kind, a.state, a.snoozed_until, a.explanation, a.variant_id, a.location_id, a.urgency, a.shop_id
                    {FILTER}
                    ORDER BY a.urgency DESC, a.id LIMIT ?8 OFFSET ?9) a
              JOIN variants v ON v.shop_id = a.shop_id AND v.id = a.variant_id
              JOIN products p ON p.shop_id = v.shop_id AND p.id = v.product_id
              JOIN locations l ON l.shop_id = a.shop_id AND l.id = a.location_id
+             -- An explanation that no longer parses skips its row instead of failing the page.
+             WHERE json_valid(a.explanation)
              ORDER BY a.urgency DESC, a.id"
         ),
         &params,
     )?;
-    let results = batch_read(db, vec![totals, options, count, page]).await?;
-    let [totals, options, count, page] = results.as_slice() else {
-        return Err(crate::server::context::internal("dashboard batch", "expected four results"));
+    let [latest_sync, first_sale] = super::sync_runs::progress_statements(db, shop_id)?;
+    Ok(vec![totals, options, count, page, latest_sync, first_sale])
+}
+
+/// The dashboard from the results of `statements`, in order.
+pub fn read(results: &[D1Result]) -> Result<Dashboard, AppError> {
+    let [totals, options, count, page, latest_sync, first_sale] = results else {
+        return Err(crate::server::context::internal("dashboard batch", "expected six results"));
     };
+    let sync = super::sync_runs::progress_of(latest_sync, first_sale)?;
     let totals: Vec<Totals> = rows(totals)?;
     let options: Vec<OptionRow> = rows(options)?;
     let total = rows::<Count>(count)?.first().map_or(0, |c| c.n);
@@ -145,30 +182,31 @@ pub async fn load(db: &D1Database, shop_id: i64, filter: &AlertFilter) -> Result
     }
 
     let rows = page.into_iter().filter_map(alert_row).collect();
-    Ok(Dashboard { summaries, live, total, rows, options: menus })
+    Ok(Dashboard { summaries, live, total, rows, options: menus, sync })
 }
 
 /// A stored alert as the dashboard shows it; rows that no longer parse are skipped.
 fn alert_row(r: Row) -> Option<AlertRow> {
     let kind = RiskKind::parse(&r.kind)?;
-    let until = r.snoozed_until.as_deref().and_then(|d| d.get(..10)?.parse().ok());
+    let day = |d: &str| d.get(..10)?.parse().ok();
+    let until = r.snoozed_until.as_deref().and_then(day);
     let state = AlertState::from_columns(&r.state, until).ok()??;
-    let e: Explanation = serde_json::from_str(&r.explanation).ok()?;
+    // A gap's own date: the day stock runs out before the delivery.
+    let depletion_date = match (kind, r.gap_from.as_deref()) {
+        (RiskKind::StockGap, Some(from)) => Some(day(from)?),
+        _ => r.depletion_date.as_deref().and_then(day),
+    };
     Some(AlertRow {
         id: r.id,
         state,
         risk: RiskRow {
             kind,
-            velocity: e.velocity,
-            days_of_cover: e.days_of_cover,
-            // A gap's own date: the day stock runs out before the delivery.
-            depletion_date: match (kind, e.stock_gap) {
-                (RiskKind::StockGap, Some(g)) => Some(g.from),
-                _ => e.depletion_date,
-            },
-            lost_revenue_per_day_cents: e.lost_revenue_per_day_cents,
-            stock_value_cents: e.stock_value_cents,
-            gap_lost_cents: e.stock_gap.map_or(0, |g| g.lost_revenue_cents),
+            velocity: r.velocity?,
+            days_of_cover: r.days_of_cover,
+            depletion_date,
+            lost_revenue_per_day_cents: r.lost_revenue_per_day_cents?,
+            stock_value_cents: r.stock_value_cents?,
+            gap_lost_cents: r.gap_lost_cents.unwrap_or(0),
             position: StockPosition {
                 variant_id: r.variant_id,
                 location_id: r.location_id,
@@ -177,10 +215,10 @@ fn alert_row(r: Row) -> Option<AlertRow> {
                 sku: r.sku,
                 location_name: r.location_name,
                 price_cents: r.price_cents,
-                on_hand: e.on_hand,
-                incoming: e.incoming,
-                in_stock_days: e.in_stock_days,
-                days_since_last_sale: e.days_since_last_sale,
+                on_hand: r.on_hand?,
+                incoming: r.incoming?,
+                in_stock_days: r.in_stock_days?,
+                days_since_last_sale: r.days_since_last_sale,
             },
         },
     })

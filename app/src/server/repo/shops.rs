@@ -34,15 +34,17 @@ impl ShopRow {
     }
 }
 
+const BY_DOMAIN: &str = "SELECT id, domain, name, currency, (access_token IS NOT NULL AND needs_signin_at IS NULL) AS has_token,
+        (access_token IS NOT NULL AND needs_signin_at IS NULL AND token_expires_at IS NOT NULL) AS token_current, utc_offset_minutes, timezone
+ FROM shops WHERE domain = ?1 AND uninstalled_at IS NULL";
+
 pub async fn by_domain(db: &D1Database, domain: &ShopDomain) -> Result<Option<ShopRow>, AppError> {
-    first(
-        db,
-        "SELECT id, domain, name, currency, (access_token IS NOT NULL AND needs_signin_at IS NULL) AS has_token,
-                (access_token IS NOT NULL AND needs_signin_at IS NULL AND token_expires_at IS NOT NULL) AS token_current, utc_offset_minutes, timezone
-         FROM shops WHERE domain = ?1 AND uninstalled_at IS NULL",
-        &[text(domain.as_str())],
-    )
-    .await
+    first(db, BY_DOMAIN, &[text(domain.as_str())]).await
+}
+
+/// `by_domain` as a statement, for a caller that batches it with its own reads.
+pub fn by_domain_statement(db: &D1Database, domain: &ShopDomain) -> Result<D1PreparedStatement, AppError> {
+    prepare(db, BY_DOMAIN, &[text(domain.as_str())])
 }
 
 pub struct Installed<'a> {

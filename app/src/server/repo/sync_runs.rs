@@ -1,9 +1,9 @@
 //! Sync progress, one row per export (catalogue, orders): what the progress bar reads.
 
 use crate::error::AppError;
-use crate::server::d1::{all, first, int, run, text};
+use crate::server::d1::{batch_read, first, int, prepare, rows, run, text};
 use serde::{Deserialize, Serialize};
-use worker::D1Database;
+use worker::{D1Database, D1PreparedStatement, D1Result};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SyncRun {
@@ -93,28 +93,44 @@ pub async fn fail(db: &D1Database, run_id: i64, error: &str, now: &str) -> Resul
         .await
 }
 
-/// The latest run of each kind for the shop.
-pub async fn latest(db: &D1Database, shop_id: i64) -> Result<Vec<SyncRun>, AppError> {
-    all(
-        db,
-        &format!(
-            "SELECT {COLUMNS} FROM sync_runs r WHERE shop_id = ?1
-               AND id = (SELECT MAX(id) FROM sync_runs WHERE shop_id = ?1 AND kind = r.kind)
-             ORDER BY id"
-        ),
-        &[int(shop_id)],
-    )
-    .await
+/// What the progress bar reads: the latest run of each kind for the shop, and the shop's
+/// first day with sales in the history (`daily_sales_by_day` answers it).
+pub struct Progress {
+    pub latest: Vec<SyncRun>,
+    pub first_sale_day: Option<String>,
 }
 
-/// The shop's first day with sales in the history (`daily_sales_by_day` answers it).
-pub async fn first_sale_day(db: &D1Database, shop_id: i64) -> Result<Option<String>, AppError> {
-    #[derive(serde::Deserialize)]
+/// The two reads of [`Progress`], for a caller to send in a batch with its own (one D1
+/// round trip for the dashboard); [`progress_of`] reads their results.
+pub fn progress_statements(db: &D1Database, shop_id: i64) -> Result<[D1PreparedStatement; 2], AppError> {
+    Ok([
+        prepare(
+            db,
+            &format!(
+                "SELECT {COLUMNS} FROM sync_runs r WHERE shop_id = ?1
+                   AND id = (SELECT MAX(id) FROM sync_runs WHERE shop_id = ?1 AND kind = r.kind)
+                 ORDER BY id"
+            ),
+            &[int(shop_id)],
+        )?,
+        prepare(db, "SELECT MIN(day) AS day FROM daily_sales WHERE shop_id = ?1", &[int(shop_id)])?,
+    ])
+}
+
+pub fn progress_of(latest: &D1Result, first_day: &D1Result) -> Result<Progress, AppError> {
+    #[derive(Deserialize)]
     struct Day {
         day: Option<String>,
     }
-    let row: Option<Day> =
-        crate::server::d1::first(db, "SELECT MIN(day) AS day FROM daily_sales WHERE shop_id = ?1", &[crate::server::d1::int(shop_id)])
-            .await?;
-    Ok(row.and_then(|r| r.day))
+    let first_sale_day = rows::<Day>(first_day)?.into_iter().next().and_then(|r| r.day);
+    Ok(Progress { latest: rows(latest)?, first_sale_day })
+}
+
+/// [`Progress`] on its own, in one round trip.
+pub async fn read_progress(db: &D1Database, shop_id: i64) -> Result<Progress, AppError> {
+    let results = batch_read(db, progress_statements(db, shop_id)?.into()).await?;
+    let [latest, first_day] = results.as_slice() else {
+        return Err(crate::server::context::internal("sync progress batch", "expected two results"));
+    };
+    progress_of(latest, first_day)
 }

@@ -191,3 +191,45 @@ test('a move abandoned halfway leaves the shop whole on its old shard', async ()
   assert.equal((await footprint(SHARDS[to], other.shop_id)).shops, 0, 'the partial copy is gone');
   await until('writes to be taken again', async () => (await serverFn('dashboard', {}, { shop: OTHER })).status === 200, { timeoutMs: 15000 });
 });
+
+test("a move renumbers what the new shard's other shops already number, and what refers to it follows", async () => {
+  const from = (await placed(OTHER)).shard;
+  const to = [...SHARDS.keys()].find((k) => k !== from && k !== demo.shard);
+  const now = new Date().toISOString();
+  const shop = other.shop_id;
+  // OTHER gets a supplier, a purchase order from it with a line, and a supplier-level override.
+  const [{ id: sid }] = await d1At(SHARDS[from], `SELECT COALESCE(MAX(id), 0) + 1 AS id FROM suppliers`);
+  const [{ id: po }] = await d1At(SHARDS[from], `SELECT COALESCE(MAX(id), 0) + 1 AS id FROM purchase_orders`);
+  await d1At(SHARDS[from], `INSERT INTO suppliers (id, shop_id, name, updated_at) VALUES (${sid}, ${shop}, 'Move Probe Supplier', '${now}');
+    INSERT INTO purchase_orders (id, shop_id, number, supplier_id, supplier_name, location_id, location_name, currency, created_at)
+      VALUES (${po}, ${shop}, 9901, ${sid}, 'Move Probe Supplier', 1, 'Main', 'USD', '${now}');
+    INSERT INTO purchase_order_lines (shop_id, order_id, variant_id, title, quantity) VALUES (${shop}, ${po}, 1, 'Probe line', 3);
+    INSERT INTO overrides (shop_id, scope, key, lead_time_days, updated_at) VALUES (${shop}, 'supplier', '${sid}', 33, '${now}')`);
+  // Another shop on the new shard already uses both numbers.
+  const probe = 990000000004;
+  await d1At(SHARDS[to], `INSERT INTO shops (id, domain, name) VALUES (${probe}, 'move-probe.myshopify.com', 'Probe');
+    INSERT INTO suppliers (id, shop_id, name, updated_at) VALUES (${sid}, ${probe}, 'Theirs', '${now}');
+    INSERT INTO purchase_orders (id, shop_id, number, supplier_id, supplier_name, location_id, location_name, currency, created_at)
+      VALUES (${po}, ${probe}, 1, ${sid}, 'Theirs', 1, 'Main', 'USD', '${now}')`);
+  try {
+    for (const step of ['begin', 'copy', 'switch', 'finish']) move(OTHER, SHARDS[to], step);
+    const [mine] = await d1At(SHARDS[to], `SELECT id FROM suppliers WHERE shop_id = ${shop} AND name = 'Move Probe Supplier'`);
+    assert.ok(mine && mine.id !== sid, `renumbered (was ${sid}, now ${mine?.id})`);
+    const [order] = await d1At(SHARDS[to], `SELECT id, supplier_id FROM purchase_orders WHERE shop_id = ${shop} AND number = 9901`);
+    assert.notEqual(order.id, po, 'the purchase order too');
+    assert.equal(order.supplier_id, mine.id, 'the order names its supplier by the new number');
+    const [line] = await d1At(SHARDS[to], `SELECT order_id FROM purchase_order_lines WHERE shop_id = ${shop} AND title = 'Probe line'`);
+    assert.equal(line.order_id, order.id, 'its line follows the order');
+    const [rule] = await d1At(SHARDS[to], `SELECT key FROM overrides WHERE shop_id = ${shop} AND scope = 'supplier' AND lead_time_days = 33`);
+    assert.equal(rule.key, String(mine.id), 'the supplier-level override follows the supplier');
+    const theirs = await d1At(SHARDS[to], `SELECT s.name AS supplier, o.supplier_id AS ordered FROM suppliers s JOIN purchase_orders o ON o.id = ${po} WHERE s.id = ${sid}`);
+    assert.deepEqual(theirs, [{ supplier: 'Theirs', ordered: sid }], "the other shop's rows are untouched");
+  } finally {
+    await d1At(SHARDS[to], `DELETE FROM purchase_orders WHERE shop_id = ${probe}; DELETE FROM suppliers WHERE shop_id = ${probe}; DELETE FROM shops WHERE id = ${probe}`);
+    const at = (await placed(OTHER)).shard;
+    await d1At(SHARDS[at], `DELETE FROM overrides WHERE shop_id = ${shop} AND scope = 'supplier' AND lead_time_days = 33;
+      DELETE FROM purchase_orders WHERE shop_id = ${shop} AND number = 9901;
+      DELETE FROM suppliers WHERE shop_id = ${shop} AND name = 'Move Probe Supplier'`);
+  }
+  other = await placed(OTHER);
+});

@@ -173,11 +173,8 @@ function renumber(target, list, rows) {
 function copy(from, target, shopId) {
   const list = tables(from);
   console.log(`[move] copying ${domain} (${shopId}) from ${shards[from]} to ${shards[target]}`);
-  const t0 = Date.now();
   deleteAll(target, shopId, list); // an earlier, interrupted copy
-  if (process.env.MOVE_DEBUG) console.log(`[move] cleared in ${Date.now() - t0} ms`);
   const rows = readAll(from, shopId, list);
-  const t1 = Date.now();
   const maps = renumber(target, list, rows);
   const ref = (table, id) => (id === null ? null : maps.get(table)?.get(id) ?? id);
   // Where the renumbered ids are referred to (the foreign keys, and overrides keyed by supplier).
@@ -212,10 +209,7 @@ function copy(from, target, shopId) {
     }
     flush();
   }
-  const t2 = Date.now();
   runFile(target, sql.join('\n'));
-  const t3 = Date.now();
-  if (process.env.MOVE_DEBUG) console.log(`[move] read ${t1 - t0} ms, renumber ${t2 - t1} ms, write ${t3 - t2} ms`);
   const counts = query(target, list.map((t) => `SELECT COUNT(*) AS n FROM ${t.name} WHERE ${t.key} = ${shopId}`).join('; '));
   list.forEach((t, i) => {
     if (counts[i][0].n !== rows.get(t.name).length) fail(`${t.name}: ${counts[i][0].n} rows arrived of ${rows.get(t.name).length}; run the copy again`);

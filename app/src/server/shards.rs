@@ -86,9 +86,17 @@ pub fn all(env: &worker::Env) -> Result<Vec<Shard>, AppError> {
 /// A shop changes shard only when an operator moves it, and the move waits longer than
 /// this after marking the shop as moving (before copying) and after switching it (before
 /// deleting the old copy), so no isolate writes to a copy that is no longer the shop's.
+/// Read once per isolate, like `SHARDS`: every directory lookup asks for it.
 fn cache_ms(env: &worker::Env) -> f64 {
-    let secs = env.var("DIRECTORY_CACHE_SECS").ok().and_then(|v| v.to_string().parse::<f64>().ok()).unwrap_or(30.0);
-    secs * 1000.0
+    thread_local! {
+        static MS: std::cell::OnceCell<f64> = const { std::cell::OnceCell::new() };
+    }
+    MS.with(|m| {
+        *m.get_or_init(|| {
+            let secs = env.var("DIRECTORY_CACHE_SECS").ok().and_then(|v| v.to_string().parse::<f64>().ok()).unwrap_or(30.0);
+            secs * 1000.0
+        })
+    })
 }
 
 /// A cached directory answer.
@@ -186,11 +194,8 @@ pub async fn of_shop(env: &worker::Env, shop_id: i64) -> Result<Option<Placement
 /// not the number of shops, decides). The directory row is written before any shop data.
 pub async fn place(env: &worker::Env, shop_id: i64, domain: &str, now: &str) -> Result<Shard, AppError> {
     if let Some(p) = of_domain(env, domain).await? {
-        if p.shop_id == shop_id && p.moving {
-            return Err(moving());
-        }
         if p.shop_id == shop_id {
-            return Ok(p.shard);
+            return if p.moving { Err(moving()) } else { Ok(p.shard) };
         }
     }
     let d = directory_db(env)?;

@@ -243,7 +243,7 @@ CREATE TABLE "settings" (
     -- `RiskKind` names the shop wants alerts for.
     alert_kinds       TEXT NOT NULL DEFAULT 'out_of_stock,reorder_now,low_stock,overstock,dead_stock,stock_gap',
     utc_offset_minutes INTEGER
-, time_zone TEXT);
+, time_zone TEXT, service_level_a_pct REAL NOT NULL DEFAULT 98.0, service_level_c_pct REAL NOT NULL DEFAULT 90.0);
 
 CREATE TABLE shop_directory (
     shop_id   INTEGER PRIMARY KEY,              -- Shopify's shop id, unique across shards
@@ -331,6 +331,18 @@ CREATE TABLE sync_runs (
     finished_at     TEXT
 , result_url TEXT, bytes_done INTEGER NOT NULL DEFAULT 0, bytes_total INTEGER, orders_days INTEGER);
 CREATE INDEX sync_runs_latest ON sync_runs (shop_id, kind, id DESC);
+
+CREATE TABLE variant_classes (
+    shop_id       INTEGER NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
+    variant_id    INTEGER NOT NULL,
+    abc           TEXT NOT NULL CHECK (abc IN ('A', 'B', 'C')),
+    xyz           TEXT CHECK (xyz IN ('X', 'Y', 'Z')),   -- NULL: under 8 in-stock weeks or no sales
+    units         INTEGER NOT NULL,                        -- sold over the last 364 days
+    revenue_cents INTEGER NOT NULL,
+    weekly_cv     REAL,
+    classified_at TEXT NOT NULL,
+    PRIMARY KEY (shop_id, variant_id)
+) WITHOUT ROWID;
 
 CREATE TABLE variants (
     shop_id           INTEGER NOT NULL REFERENCES shops(id) ON DELETE CASCADE,

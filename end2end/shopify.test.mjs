@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { before } from 'node:test';
 import {
-  BASE, FAKE, DEMO, OTHER, API_KEY, get, serverFn, fake, fakeLong, webhook, d1, kv, until, forgeToken, ensureSynced,
+  BASE, FAKE, DEMO, OTHER, API_KEY, get, serverFn, fake, fakeLong, webhook, d1, kv, until, forgeToken, ensureSynced, launchBrowser,
 } from './helpers.mjs';
 
 const syncDone = ensureSynced;
@@ -49,6 +49,33 @@ test('OAuth installs a shop, keeps its token sealed, and signs the merchant in',
   const [row] = await d1(`SELECT access_token FROM shops WHERE domain = '${OTHER}'`);
   assert.match(row.access_token, /^v1:/);
   assert.doesNotMatch(row.access_token, /shpat|shpca/);
+});
+
+test('the first visit after an install shows the import, then the alerts, without a reload', async () => {
+  // Opened straight after the OAuth install above, while its import is still queued or running.
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    let loads = 0;
+    page.on('framenavigated', (f) => { if (f !== page.mainFrame()) loads += 1; });
+    await page.goto(`${FAKE}/admin/${OTHER}/apps/stock-sentry`);
+    const frame = page.frameLocator('iframe');
+    await frame.locator('.app[data-hydrated="true"]').waitFor({ timeout: 20000 });
+    // The progress shows from the first view (not "not imported yet").
+    await frame.locator('.banner.sync progress').first().waitFor({ timeout: 10000 });
+    assert.equal(await frame.getByText('has not been imported yet').count(), 0);
+    const loadsBefore = loads;
+    // Then the alerts arrive in the same page: no reload, no navigation.
+    await frame.locator('.alert-table tbody tr:not([hidden])').first().waitFor({ timeout: 180000 });
+    assert.equal(loads, loadsBefore, 'the frame did not navigate');
+    assert.equal(await frame.locator('.banner.sync').count(), 0, 'the progress banner is gone');
+    await frame.getByText(/Synced with Shopify/).waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
 });
 
 test('the install imports the catalogue and a year of orders through bulk exports', async () => {

@@ -5,6 +5,7 @@
 //! Parsing is lenient on purpose: a stale bookmark or a hand-edited URL with an unknown
 //! kind or a page of "abc" still opens the dashboard, with that one filter dropped.
 
+use crate::classes::{Abc, Xyz};
 use crate::RiskKind;
 use serde::{Deserialize, Serialize};
 
@@ -78,13 +79,26 @@ pub struct AlertFilter {
     pub state: StateFilter,
     /// Matched against product title, variant title and SKU.
     pub search: Option<String>,
+    /// The variant's ABC class (by revenue) and XYZ class (by demand variability).
+    pub abc: Option<Abc>,
+    pub xyz: Option<Xyz>,
     /// 1-based.
     pub page: u32,
 }
 
 impl Default for AlertFilter {
     fn default() -> Self {
-        Self { kind: None, location: None, vendor: None, product_type: None, state: StateFilter::Active, search: None, page: 1 }
+        Self {
+            kind: None,
+            location: None,
+            vendor: None,
+            product_type: None,
+            state: StateFilter::Active,
+            search: None,
+            abc: None,
+            xyz: None,
+            page: 1,
+        }
     }
 }
 
@@ -96,7 +110,7 @@ fn non_blank(v: &str) -> Option<String> {
 
 impl AlertFilter {
     /// From decoded query-string pairs (`kind`, `location`, `vendor`, `product_type`,
-    /// `state`, `q`, `page`); unknown keys and malformed values are ignored.
+    /// `state`, `q`, `abc`, `xyz`, `page`); unknown keys and malformed values are ignored.
     pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
         let mut f = Self::default();
         for (k, v) in pairs {
@@ -109,6 +123,8 @@ impl AlertFilter {
                 "state" => f.state = StateFilter::parse(v.trim()).unwrap_or_default(),
                 "q" => f.search = non_blank(v).map(|s| s.chars().take(MAX_SEARCH_CHARS).collect::<String>().trim().to_string()),
                 "page" => f.page = v.trim().parse::<u32>().map_or(1, |p| p.clamp(1, MAX_PAGE)),
+                "abc" => f.abc = Abc::parse(v),
+                "xyz" => f.xyz = Xyz::parse(v),
                 _ => {}
             }
         }
@@ -136,6 +152,12 @@ impl AlertFilter {
         }
         if let Some(q) = &self.search {
             out.push(("q", q.clone()));
+        }
+        if let Some(c) = self.abc {
+            out.push(("abc", c.as_str().to_string()));
+        }
+        if let Some(c) = self.xyz {
+            out.push(("xyz", c.as_str().to_string()));
         }
         if self.page > 1 {
             out.push(("page", self.page.to_string()));
@@ -268,6 +290,8 @@ mod tests {
             search in proptest::option::of("[a-z0-9][a-z0-9 -]{0,30}[a-z0-9]"),
             state in 0usize..4,
             page in 1u32..MAX_PAGE,
+            abc in proptest::option::of(0usize..3),
+            xyz in proptest::option::of(0usize..3),
         ) {
             let f = AlertFilter {
                 kind: kind.map(|i| RiskKind::ALL[i]),
@@ -276,6 +300,8 @@ mod tests {
                 product_type: None,
                 state: StateFilter::ALL[state],
                 search,
+                abc: abc.map(|i| Abc::ALL[i]),
+                xyz: xyz.map(|i| Xyz::ALL[i]),
                 page,
             };
             prop_assert_eq!(AlertFilter::from_pairs(f.to_pairs()), f);

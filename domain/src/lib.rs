@@ -6,6 +6,7 @@ pub mod alert_action;
 pub mod alert_filter;
 pub mod billing;
 pub mod chart;
+pub mod classes;
 pub mod crypto;
 pub mod dates;
 pub mod digest;

@@ -140,7 +140,7 @@ impl OverrideInput {
         }
         Ok(Override {
             supply: SupplyOverrides { lead_time_days, lead_time_sd_days, review_period_days: None, target_cover_days },
-            limits: LimitOverrides { min_stock, low_stock_days, overstock_days, dead_stock_days },
+            limits: LimitOverrides { min_stock, low_stock_days, overstock_days, dead_stock_days, service_level_pct: None },
         })
     }
 
@@ -254,6 +254,8 @@ impl Book {
                 low_stock_days: pick(&|o| o.limits.low_stock_days),
                 overstock_days: pick(&|o| o.limits.overstock_days),
                 dead_stock_days: pick(&|o| o.limits.dead_stock_days),
+                // Set per class by the recalculation, not by the merchant's overrides.
+                service_level_pct: None,
             },
         }
     }

@@ -39,9 +39,30 @@ pub struct Settings {
     pub dead_stock_days: u32,
     /// Default supplier lead time; cover below it means "reorder now".
     pub lead_time_days: u32,
-    /// Target probability of not running out during the lead time, in percent.
+    /// Target probability of not running out during the lead time, in percent: class B's
+    /// (and that of variants not classed yet).
     pub service_level_pct: f64,
+    /// The same for class A (the top 80 % of revenue) and class C (the last 5 %).
+    #[serde(default = "default_a")]
+    pub service_level_a_pct: f64,
+    #[serde(default = "default_c")]
+    pub service_level_c_pct: f64,
     pub digest_frequency: DigestFrequency,
+}
+
+fn default_a() -> f64 {
+    crate::classes::ClassLevels::default().a
+}
+
+fn default_c() -> f64 {
+    crate::classes::ClassLevels::default().c
+}
+
+impl Settings {
+    /// The service level of each ABC class.
+    pub fn class_levels(&self) -> crate::classes::ClassLevels {
+        crate::classes::ClassLevels { a: self.service_level_a_pct, b: self.service_level_pct, c: self.service_level_c_pct }
+    }
 }
 
 impl Default for Settings {
@@ -52,6 +73,8 @@ impl Default for Settings {
             dead_stock_days: 90,
             lead_time_days: 7,
             service_level_pct: 95.0,
+            service_level_a_pct: default_a(),
+            service_level_c_pct: default_c(),
             digest_frequency: DigestFrequency::Daily,
         }
     }
@@ -65,6 +88,10 @@ pub struct SettingsInput {
     pub dead_stock_days: String,
     pub lead_time_days: String,
     pub service_level_pct: String,
+    #[serde(default)]
+    pub service_level_a_pct: String,
+    #[serde(default)]
+    pub service_level_c_pct: String,
     pub digest_frequency: String,
 }
 
@@ -104,6 +131,22 @@ fn whole_days(field: &str, raw: &str, (lo, hi): (u32, u32), errs: &mut Vec<Field
     }
 }
 
+/// A service level in percent, within `bounds::SERVICE_LEVEL_PCT`.
+fn percent(field: &str, raw: &str, example: &str, errs: &mut Vec<FieldError>) -> f64 {
+    let (lo, hi) = bounds::SERVICE_LEVEL_PCT;
+    match raw.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && (lo..=hi).contains(&v) => v,
+        Ok(_) => {
+            errs.push(FieldError::new(field, format!("Enter a percentage from {lo} to {hi}.")));
+            0.0
+        }
+        Err(_) => {
+            errs.push(FieldError::new(field, format!("Enter a percentage, like {example}.")));
+            0.0
+        }
+    }
+}
+
 impl SettingsInput {
     pub fn from_settings(s: &Settings) -> Self {
         Self {
@@ -112,6 +155,8 @@ impl SettingsInput {
             dead_stock_days: s.dead_stock_days.to_string(),
             lead_time_days: s.lead_time_days.to_string(),
             service_level_pct: format!("{}", s.service_level_pct),
+            service_level_a_pct: format!("{}", s.service_level_a_pct),
+            service_level_c_pct: format!("{}", s.service_level_c_pct),
             digest_frequency: s.digest_frequency.as_str().to_string(),
         }
     }
@@ -124,6 +169,8 @@ impl SettingsInput {
             "dead_stock_days" => &mut self.dead_stock_days,
             "lead_time_days" => &mut self.lead_time_days,
             "service_level_pct" => &mut self.service_level_pct,
+            "service_level_a_pct" => &mut self.service_level_a_pct,
+            "service_level_c_pct" => &mut self.service_level_c_pct,
             "digest_frequency" => &mut self.digest_frequency,
             _ => return false,
         };
@@ -139,18 +186,9 @@ impl SettingsInput {
         let over = whole_days("overstock_days", &self.overstock_days, OVERSTOCK_DAYS, &mut errs);
         let dead = whole_days("dead_stock_days", &self.dead_stock_days, DEAD_STOCK_DAYS, &mut errs);
         let lead = whole_days("lead_time_days", &self.lead_time_days, LEAD_TIME_DAYS, &mut errs);
-        let (slo, shi) = SERVICE_LEVEL_PCT;
-        let service = match self.service_level_pct.trim().parse::<f64>() {
-            Ok(v) if v.is_finite() && (slo..=shi).contains(&v) => v,
-            Ok(_) => {
-                errs.push(FieldError::new("service_level_pct", format!("Enter a percentage from {slo} to {shi}.")));
-                0.0
-            }
-            Err(_) => {
-                errs.push(FieldError::new("service_level_pct", "Enter a percentage, like 95."));
-                0.0
-            }
-        };
+        let service = percent("service_level_pct", &self.service_level_pct, "95", &mut errs);
+        let service_a = percent("service_level_a_pct", &self.service_level_a_pct, "98", &mut errs);
+        let service_c = percent("service_level_c_pct", &self.service_level_c_pct, "90", &mut errs);
         let digest = DigestFrequency::parse(self.digest_frequency.trim()).unwrap_or_else(|| {
             errs.push(FieldError::new("digest_frequency", "Choose hourly, daily or off."));
             DigestFrequency::Off
@@ -167,6 +205,8 @@ impl SettingsInput {
                 dead_stock_days: dead,
                 lead_time_days: lead,
                 service_level_pct: service,
+                service_level_a_pct: service_a,
+                service_level_c_pct: service_c,
                 digest_frequency: digest,
             })
         } else {

@@ -7,6 +7,8 @@ pub use crate::wire::dashboard::{AlertRow, Dashboard, FilterOptions, Hydrated};
 /// The dashboard for the query string's filters. The arguments are the query-string
 /// fields as text (all optional), so a URL, a GET form and this call say the same thing;
 /// `domain::alert_filter` reads them and drops what it cannot use.
+// One argument per form field: the URL's (or the form's) fields, each decoded on its own.
+#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "dashboard", output = crate::api::codec::Json)]
 pub async fn get_dashboard(
     kind: Option<String>,
@@ -16,6 +18,8 @@ pub async fn get_dashboard(
     state: Option<String>,
     q: Option<String>,
     page: Option<String>,
+    #[server(default)] abc: Option<String>,
+    #[server(default)] xyz: Option<String>,
 ) -> Result<Dashboard, AppError> {
     use crate::server::context::{run, today_in, worker_env};
     use crate::server::session::current_shop_with;
@@ -27,6 +31,8 @@ pub async fn get_dashboard(
         ("state", state),
         ("q", q),
         ("page", page),
+        ("abc", abc),
+        ("xyz", xyz),
     ];
     let filter = AlertFilter::from_pairs(fields.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))));
     run(async move {
@@ -60,5 +66,16 @@ pub async fn get_dashboard(
 pub async fn fetch_dashboard(filter: AlertFilter) -> Result<Dashboard, AppError> {
     let fields = filter.to_pairs();
     let take = |k: &str| fields.iter().find(|(key, _)| *key == k).map(|(_, v)| v.clone());
-    get_dashboard(take("kind"), take("location"), take("vendor"), take("product_type"), take("state"), take("q"), take("page")).await
+    get_dashboard(
+        take("kind"),
+        take("location"),
+        take("vendor"),
+        take("product_type"),
+        take("state"),
+        take("q"),
+        take("page"),
+        take("abc"),
+        take("xyz"),
+    )
+    .await
 }

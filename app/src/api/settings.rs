@@ -50,6 +50,8 @@ pub async fn settings_page() -> Result<SettingsView, AppError> {
 /// Saves the form. Values arrive as text so that "ten" gets a message at its field rather
 /// than a generic decoding error; `domain` decides what is valid, and nothing is saved
 /// unless every field is.
+// One argument per form field: the URL's (or the form's) fields, each decoded on its own.
+#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "save_settings", output = crate::api::codec::Json)]
 pub async fn save_settings(
     low_stock_days: String,
@@ -58,6 +60,9 @@ pub async fn save_settings(
     lead_time_days: String,
     service_level_pct: String,
     digest_frequency: String,
+    // Optional, so a form from before the class levels still saves (with their defaults).
+    #[server(default)] service_level_a_pct: Option<String>,
+    #[server(default)] service_level_c_pct: Option<String>,
 ) -> Result<Settings, AppError> {
     use crate::server::context::{now_rfc3339, run, worker_env};
     use crate::server::session::current_shop;
@@ -68,6 +73,8 @@ pub async fn save_settings(
         lead_time_days,
         service_level_pct,
         digest_frequency,
+        service_level_a_pct: service_level_a_pct.unwrap_or_else(|| Settings::default().service_level_a_pct.to_string()),
+        service_level_c_pct: service_level_c_pct.unwrap_or_else(|| Settings::default().service_level_c_pct.to_string()),
     };
     run(async move {
         let settings = input.parse().map_err(AppError::Invalid)?;

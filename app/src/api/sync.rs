@@ -19,6 +19,10 @@ pub struct SyncView {
     /// than 60 days only once it has approved the app's `read_all_orders` scope.
     #[serde(default)]
     pub history_days: Option<i64>,
+    /// The orders are in and the engine is working out the shop's first alerts (on the
+    /// orders run, for a few minutes after it ends): the dashboard fills in when it is done.
+    #[serde(default)]
+    pub alerts_pending: bool,
 }
 
 impl SyncView {
@@ -63,10 +67,23 @@ pub(crate) fn views(progress: crate::server::repo::sync_runs::Progress) -> Vec<S
         .first_sale_day
         .and_then(|d| d.parse::<chrono::NaiveDate>().ok())
         .map(|d| (crate::server::context::today() - d).num_days().max(0));
+    let now = crate::server::context::now();
+    // No forecast yet, the orders just in: the first recalculation is under way. A shop
+    // with nothing to forecast stops waiting after a few minutes.
+    let first_alerts_pending = |r: &crate::server::repo::sync_runs::SyncRun| {
+        progress.forecast_day.is_none()
+            && r.kind == "orders"
+            && r.status == "done"
+            && r.finished_at
+                .as_deref()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .is_some_and(|t| now.signed_duration_since(t) < chrono::Duration::minutes(5))
+    };
     progress
         .latest
         .into_iter()
         .map(|r| SyncView {
+            alerts_pending: first_alerts_pending(&r),
             history_days: if r.kind == "orders" { history_days } else { None },
             kind: r.kind,
             status: r.status,
@@ -90,6 +107,7 @@ pub async fn start_sync() -> Result<(), AppError> {
         if shop.has_token != 1 {
             return Err(AppError::Unauthorized);
         }
+        crate::server::repo::sync_runs::queue(&shop.db, shop.id, &crate::server::context::now_rfc3339()).await?;
         crate::server::sync::enqueue(
             &env,
             domain::jobs::SyncStep::Start { shop_id: shop.id, orders_days: domain::jobs::full_history_days() },

@@ -19,7 +19,7 @@ pub fn dashboard_href(f: &AlertFilter) -> String {
 }
 
 /// The query-string keys the filter form sends.
-const FIELDS: [&str; 6] = ["q", "kind", "location", "vendor", "product_type", "state"];
+const FIELDS: [&str; 8] = ["q", "kind", "location", "vendor", "product_type", "abc", "xyz", "state"];
 
 #[component]
 pub fn AlertFilters(
@@ -81,6 +81,10 @@ pub fn AlertFilters(
             </div>
             {text_select("vendor", "Vendor", "All vendors", options.vendors, filter.vendor.clone())}
             {text_select("product_type", "Product type", "All types", options.product_types, filter.product_type.clone())}
+            {class_select("abc", "ABC class", "All classes", &[("A", "A: top 80% of revenue"), ("B", "B: next 15%"), ("C", "C: last 5%")],
+                filter.abc.map(domain::classes::Abc::as_str))}
+            {class_select("xyz", "Demand", "Any demand", &[("X", "X: steady"), ("Y", "Y: variable"), ("Z", "Z: erratic")],
+                filter.xyz.map(domain::classes::Xyz::as_str))}
             <div class="filter-field">
                 <label for="filter-state">"Status"</label>
                 <select id="filter-state" name="state">
@@ -96,4 +100,26 @@ pub fn AlertFilters(
         </form>
     }
     .into_any()
+}
+
+/// A class menu: its values with their meanings.
+fn class_select(
+    name: &'static str,
+    label: &'static str,
+    any: &'static str,
+    choices: &'static [(&'static str, &'static str)],
+    chosen: Option<&'static str>,
+) -> impl IntoView {
+    let id = format!("filter-{name}");
+    view! {
+        <div class="filter-field">
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name>
+                <option value="">{any}</option>
+                {choices.iter().map(|(value, text)| view! {
+                    <option value=*value selected=chosen == Some(*value)>{*text}</option>
+                }).collect_view()}
+            </select>
+        </div>
+    }
 }

@@ -140,6 +140,7 @@ pub fn AlertTable(
                         <th scope="col" class="num">"On hand"</th>
                         <th scope="col" class="num">"Sold / day"</th>
                         <th scope="col" class="num">"Days of cover"</th>
+                        <th scope="col"><abbr title="ABC by revenue, XYZ by how steady demand is">"Class"</abbr></th>
                         <th scope="col">"Alert"</th>
                         <th scope="col">"Status"</th>
                         <th scope="col">"Outlook"</th>
@@ -185,6 +186,7 @@ fn alert_line(
             <td>{p.on_hand}</td>
             <td>{per_day(r.risk.velocity)}</td>
             <td>{days(r.risk.days_of_cover)}</td>
+            <td>{if r.class.is_empty() { "–".to_string() } else { r.class }}</td>
             <td>
                 <span class=format!("badge badge-{}", badge_tone(r.risk.kind))>{r.risk.kind.label()}</span>
             </td>

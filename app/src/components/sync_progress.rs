@@ -7,8 +7,13 @@ use leptos::server_fn::ServerFn;
 /// seconds while it runs, and a "Sync now" button once it is done. The first state comes
 /// with the dashboard's data; the browser asks `sync_status` for the next ones (a signal
 /// and a task rather than a resource: this is the one place that polls).
+///
+/// `on_ready` runs when an import the page watched has ended and its alerts are worked
+/// out, so the page can show them without a reload.
 #[component]
-pub fn SyncProgress(runs: Vec<SyncView>) -> impl IntoView {
+pub fn SyncProgress(runs: Vec<SyncView>, #[prop(optional, into)] on_ready: Option<Callback<()>>) -> impl IntoView {
+    let busy = |runs: &[SyncView]| runs.iter().any(|r| r.status == "running" || r.status == "queued" || r.alerts_pending);
+    let was_busy = StoredValue::new(busy(&runs));
     let runs = RwSignal::new(runs);
     let pending = RwSignal::new(false);
     // Why the last "Sync now" was refused (a session that expired, a shop without a token).
@@ -21,11 +26,18 @@ pub fn SyncProgress(runs: Vec<SyncView>) -> impl IntoView {
             }
         })
     };
-    // Effects run only in the browser: poll while an import runs.
+    // Effects run only in the browser: poll while an import runs or its alerts are worked
+    // out, then tell the page once both are done.
     Effect::new(move |_| {
-        if runs.with(|r| r.iter().any(|r| r.status == "running" || r.status == "queued")) {
+        let now_busy = runs.with(|r| busy(r));
+        if now_busy {
             set_timeout(refresh, std::time::Duration::from_secs(2));
+        } else if was_busy.get_value() {
+            if let Some(ready) = on_ready {
+                ready.run(());
+            }
         }
+        was_busy.set_value(now_busy);
     });
     // "Sync now" (or "Try again"), then a fresh look at the imports once it is answered.
     let start = Callback::new(move |_: ()| {
@@ -77,6 +89,14 @@ fn SyncPanel(runs: Vec<SyncView>, pending: RwSignal<bool>, start: Callback<()>) 
                 <p class="banner-title">{format!("The import of {} stopped.", f.noun())}</p>
                 <p>{f.error.unwrap_or_default()}</p>
                 <SyncForm pending start label="Try again"/>
+            </section>
+        }
+        .into_any(),
+        (None, None) if runs.iter().any(|r| r.alerts_pending) => view! {
+            <section class="banner banner-info sync" aria-live="polite" aria-labelledby="sync-title">
+                <p class="banner-title" id="sync-title">"Working out your alerts…"</p>
+                <progress aria-labelledby="sync-title"></progress>
+                <p>"Your products and a year of orders are in. Stock Sentry is forecasting every variant at every location; the alerts appear here in a moment."</p>
             </section>
         }
         .into_any(),

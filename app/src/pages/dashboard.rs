@@ -20,7 +20,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The query-string keys the dashboard reads.
-const QUERY_KEYS: [&str; 7] = ["kind", "location", "vendor", "product_type", "state", "q", "page"];
+const QUERY_KEYS: [&str; 9] = ["kind", "location", "vendor", "product_type", "state", "q", "page", "abc", "xyz"];
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -231,7 +231,7 @@ fn DashboardBody(d: Dashboard, focus_results: RwSignal<bool>, pending: RwSignal<
                 {domain::dates::long(d.today)}
             </p>
         </div>
-        <crate::components::sync_progress::SyncProgress runs=d.sync.clone()/>
+        <crate::components::sync_progress::SyncProgress runs=d.sync.clone() on_ready=refetch/>
         <SummaryCards summaries=d.summaries.clone() currency=d.currency.clone()/>
         <section class="section" aria-labelledby="alerts-heading" aria-busy=move || pending.get().to_string()>
             <h2 id="alerts-heading">"Alerts"</h2>

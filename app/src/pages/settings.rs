@@ -126,6 +126,7 @@ fn SettingsForm(initial: Settings) -> impl IntoView {
     };
     let v = SettingsInput::from_settings(&initial);
     let range = |(lo, hi): (u32, u32), unit: &str| format!("From {lo} to {hi} {unit}.");
+    let percent = format!("From {} to {} percent.", bounds::SERVICE_LEVEL_PCT.0, bounds::SERVICE_LEVEL_PCT.1);
     view! {
         <PostForm action=save class="form" novalidate=true>
             <fieldset class="form-section">
@@ -145,10 +146,18 @@ fn SettingsForm(initial: Settings) -> impl IntoView {
                 <NumberField name="lead_time_days" label="Supplier lead time (days)"
                     hint=range(bounds::LEAD_TIME_DAYS, "days") value=v.lead_time_days
                     message=message("lead_time_days") on_input=on_input("lead_time_days")/>
-                <NumberField name="service_level_pct" label="Service level (%)"
-                    hint=format!("From {} to {} percent.", bounds::SERVICE_LEVEL_PCT.0, bounds::SERVICE_LEVEL_PCT.1)
+                <NumberField name="service_level_a_pct" label="Service level, class A (%)"
+                    hint=format!("The variants making the first 80% of revenue. {percent}")
+                    value=v.service_level_a_pct
+                    message=message("service_level_a_pct") on_input=on_input("service_level_a_pct")/>
+                <NumberField name="service_level_pct" label="Service level, class B (%)"
+                    hint=format!("The next 15% of revenue, and variants not classed yet. {percent}")
                     value=v.service_level_pct
                     message=message("service_level_pct") on_input=on_input("service_level_pct")/>
+                <NumberField name="service_level_c_pct" label="Service level, class C (%)"
+                    hint=format!("The last 5% of revenue and variants without sales. {percent}")
+                    value=v.service_level_c_pct
+                    message=message("service_level_c_pct") on_input=on_input("service_level_c_pct")/>
             </fieldset>
             <fieldset class="form-section">
                 <legend>"Digest email"</legend>

@@ -57,6 +57,7 @@ pub async fn assess_shop(
     let t0 = worker::Date::now().as_millis();
     let settings = settings::get(db, shop_id).await?;
     let cfg = EngineConfig::from(&settings);
+    let levels = settings.class_levels();
     let overrides = overrides::book(db, shop_id).await?;
     let zone = super::repo::shops::sales_frame(db, shop_id).await?.zone();
     let rows = alerts::positions(db, shop_id, variants).await?;
@@ -76,7 +77,9 @@ pub async fn assess_shop(
                 supplier_id: r.supplier_id,
                 vendor: &r.vendor,
             };
-            let o = overrides.resolve(&owner);
+            let mut o = overrides.resolve(&owner);
+            // The safety stock aims at the variant's class's service level.
+            o.limits.service_level_pct = o.limits.service_level_pct.or(Some(levels.of(r.abc())));
             Position {
                 variant_id: r.variant_id,
                 location_id: r.location_id,

@@ -1,13 +1,15 @@
 //! The Sunday refit: each variant's seasonal pattern from `REFIT_HISTORY_DAYS` of sales
 //! pooled over its locations (`domain::engine::seasonal`), plus the shop-wide pattern
-//! (variant 0). Variants are read in chunks, one history query per chunk, so a large
+//! (variant 0), and the variants' ABC/XYZ classes from the same pooled year
+//! (`domain::classes`). Variants are read in chunks, one history query per chunk, so a large
 //! catalogue never holds more than a chunk of history in memory.
 
 use super::context::{internal, now_rfc3339};
 use super::d1::batch;
-use super::repo::{alerts, forecasts};
+use super::repo::{alerts, classes, forecasts};
 use crate::error::AppError;
 use chrono::NaiveDate;
+use domain::classes::{abc, AbcCuts, YearDemand};
 use domain::engine::{
     history_window, long_runs, refit_variant, History, HistoryTable, LongRun, SeasonalPattern, SeriesId, REFIT_HISTORY_DAYS,
 };
@@ -37,6 +39,7 @@ pub async fn refit(env: &worker::Env, shop_id: i64, today: NaiveDate) -> Result<
 
     let mut written = 0;
     let (mut units, mut out) = (Vec::new(), Vec::new());
+    let mut demand: Vec<(i64, YearDemand)> = Vec::with_capacity(variants.len());
     for chunk in variants.chunks(VARIANTS_PER_CHUNK) {
         let ids: Vec<i64> = chunk.iter().map(|(v, _)| *v).collect();
         let history = alerts::history_compact(&db, shop_id, &from, &end.to_string(), Some(&ids), true).await?;
@@ -53,12 +56,18 @@ pub async fn refit(env: &worker::Env, shop_id: i64, today: NaiveDate) -> Result<
         let mut rows = Vec::with_capacity(chunk.len());
         for ((variant_id, locs), ids) in chunk.iter().zip(&members) {
             let mut r = row(*variant_id, &refit_variant(&table, ids, &mut units, &mut out));
+            // `refit_variant` left the pooled history in the scratch buffers.
+            demand.push((*variant_id, YearDemand::of(&units, &out)));
             r.long_run = long_run_json(locs, &long_runs(&table, ids));
             rows.push(r);
         }
         written += rows.len();
         batch(&db, forecasts::write_patterns(&db, shop_id, &rows, &now)?).await?;
     }
+
+    // Classes need every variant's revenue, so they are written once all are read.
+    let prices = classes::prices(&db, shop_id).await?;
+    batch(&db, classes::write(&db, shop_id, &class_rows(&demand, &prices), &now)?).await?;
 
     // The shop as a whole, from one aggregate query: what the variant page compares with.
     let totals = forecasts::shop_daily_totals(&db, shop_id, &from).await?;
@@ -98,4 +107,26 @@ fn row(variant_id: i64, p: &SeasonalPattern) -> forecasts::PatternRow {
         history_days: p.history_days,
         long_run: None,
     }
+}
+
+/// Each variant's classes: ABC from its year's units at its price, XYZ from its weeks.
+fn class_rows(demand: &[(i64, YearDemand)], prices: &HashMap<i64, i64>) -> Vec<classes::ClassRow> {
+    let revenue: Vec<i64> = demand
+        .iter()
+        .map(|(v, d)| i64::try_from(d.units).unwrap_or(i64::MAX).saturating_mul(prices.get(v).copied().unwrap_or(0).max(0)))
+        .collect();
+    let ranks = abc(&revenue.iter().map(|&r| r as f64).collect::<Vec<_>>(), AbcCuts::default());
+    demand
+        .iter()
+        .zip(ranks)
+        .zip(revenue)
+        .map(|(((variant_id, d), class), revenue_cents)| classes::ClassRow {
+            variant_id: *variant_id,
+            abc: class.as_str(),
+            xyz: d.xyz().map(|x| x.as_str()),
+            units: d.units,
+            revenue_cents,
+            weekly_cv: d.weekly_cv.filter(|c| c.is_finite()),
+        })
+        .collect()
 }

@@ -93,7 +93,10 @@ async fn try_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError> {
     let db = super::shards::shop_db(env, step.shop_id()).await?;
     match *step {
         SyncStep::Start { shop_id, orders_days } => {
-            let Some(shop) = load_shop(&db, &cfg, shop_id).await? else { return Ok(()) };
+            let Some(shop) = load_shop(&db, &cfg, shop_id).await? else {
+                // Its queued run (shown since the install or "Sync now") ends saying why.
+                return sync_runs::fail_queued(&db, shop_id, SIGN_IN_NEEDED, &now_rfc3339()).await;
+            };
             sync_locations(env, &cfg, &db, &shop).await?;
             sync_incoming(&cfg, &db, &shop).await?;
             let run_id = start_export(&cfg, &db, &shop, "catalog", CATALOG_BULK_QUERY, orders_days).await?;
@@ -123,8 +126,10 @@ async fn try_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError> {
                     let objects = if url.is_empty() { 0 } else { import_catalog(&db, &shop, &url).await? };
                     sync_runs::finish(&db, run_id, objects, &now_rfc3339()).await?;
                     {
-                        let since = today() - chrono::Duration::days(run.orders_days.unwrap_or(ORDER_HISTORY_DAYS));
-                        let next = start_export(&cfg, &db, &shop, "orders", &orders_bulk_query(since), 0).await?;
+                        let days = run.orders_days.unwrap_or(ORDER_HISTORY_DAYS);
+                        let since = today() - chrono::Duration::days(days);
+                        let days = u32::try_from(days).unwrap_or(0);
+                        let next = start_export(&cfg, &db, &shop, "orders", &orders_bulk_query(since), days).await?;
                         enqueue(env, SyncStep::Poll { shop_id, run_id: next, polls: 0 }, POLL_DELAY_SECS).await?;
                     }
                     Ok(())
@@ -152,8 +157,14 @@ async fn try_step(env: &worker::Env, step: &SyncStep) -> Result<(), AppError> {
                     super::repo::suppliers::ensure_vendor_suppliers(&db, shop_id, &now_rfc3339()).await?;
                     // The shop's size, which the placement of new shops weighs.
                     super::shards::record_size(env, shop_id, shops::variant_count(&db, shop_id).await?).await?;
-                    // With a year of sales in, the alerts can be worked out.
-                    super::queue::recalculate(env, shop_id, None).await
+                    // With a year of sales in, the alerts can be worked out: after a full
+                    // import, with the seasonal patterns and ABC classes fitted first (the
+                    // refit recalculates when done) rather than waiting for Sunday.
+                    if run.orders_days.is_some_and(|d| d > i64::from(domain::jobs::NIGHTLY_ORDER_DAYS)) {
+                        super::queue::send(env, vec![Job::Refit { shop_id }], 0).await
+                    } else {
+                        super::queue::recalculate(env, shop_id, None).await
+                    }
                 }
             }
         }

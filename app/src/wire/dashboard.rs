@@ -17,6 +17,9 @@ pub struct AlertRow {
     // Nested, not `#[serde(flatten)]`: flattening reads each row through serde's generic
     // buffer, code the browser wasm would carry for this one type.
     pub risk: RiskRow,
+    /// The variant's ABC and XYZ classes ("A · X", "C"), empty before it is classed.
+    #[serde(default)]
+    pub class: String,
 }
 
 /// What the filter menus offer, from the shop's own data.
@@ -77,7 +80,7 @@ impl AlertRow {
             stock_value_cents: 0,
             gap_lost_cents: 0,
         };
-        Self { id, state, risk }
+        Self { id, state, risk, class: String::new() }
     }
 }
 

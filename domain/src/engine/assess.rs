@@ -1,7 +1,7 @@
 //! One variant × location assessed: forecast, replenishment plan, which alert conditions
 //! hold, and the numbers that explain them.
 
-use super::config::EngineConfig;
+use super::config::{EngineConfig, ServiceLevel};
 use super::forecast::{DemandPattern, Forecast, ForecastMethod};
 use super::history::History;
 use super::replenishment::{
@@ -215,7 +215,8 @@ pub fn assess(p: &Position, history: History<'_>, cfg: &EngineConfig, today: Nai
 /// The part after fitting, for callers that already hold a `Forecast`.
 pub fn assess_forecast(p: &Position, forecast: Forecast, cfg: &EngineConfig, today: NaiveDate) -> Assessment {
     let supply = cfg.supply.with(&p.supply);
-    let z = cfg.service_level.z();
+    let service = p.limits.service_level_pct.map_or(cfg.service_level, ServiceLevel::from_pct);
+    let z = service.z();
     let daily = forecast.daily();
     let lead = supply.lead_time_days;
     // Stock is reviewed once a night, so an order placed today must cover the lead time
@@ -299,7 +300,7 @@ pub fn assess_forecast(p: &Position, forecast: Forecast, cfg: &EngineConfig, tod
         lead_time_sd_days: supply.lead_time_sd_days,
         review_period_days: supply.review_period_days,
         target_cover_days: supply.target_cover_days,
-        service_level_pct: cfg.service_level.pct(),
+        service_level_pct: service.pct(),
         z,
         lead_time_demand,
         safety_stock: ss,

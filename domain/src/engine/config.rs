@@ -59,7 +59,7 @@ pub struct SupplyOverrides {
 
 /// A merchant's stock levels for a variant, replacing the shop-wide thresholds; `None`
 /// keeps the shop value.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct LimitOverrides {
     /// Units never to fall below: the reorder point is at least this (0: no floor, which
     /// also clears a floor set at a broader level).
@@ -67,6 +67,9 @@ pub struct LimitOverrides {
     pub low_stock_days: Option<u32>,
     pub overstock_days: Option<u32>,
     pub dead_stock_days: Option<u32>,
+    /// The service level the safety stock aims for here (its ABC class's), in percent.
+    #[serde(default)]
+    pub service_level_pct: Option<f64>,
 }
 
 /// Longest lead time or cover the engine plans for (ten years): beyond it a number is a typo.

@@ -54,6 +54,9 @@ pub struct PositionRow {
     /// Its supplier (the catalogue's, else its vendor's), if suppliers exist yet.
     #[serde(default)]
     pub supplier_id: Option<i64>,
+    /// Its ABC class ("A", "B", "C"), once the weekly refit has classed it.
+    #[serde(default)]
+    pub abc: Option<String>,
 }
 
 fn one() -> i64 {
@@ -70,6 +73,9 @@ impl PositionRow {
     pub fn long_run(&self) -> Option<domain::engine::LongRun> {
         let [mean_size, adi, mean_sq_size]: [f64; 3] = serde_json::from_str(self.long_run.as_deref()?).ok()?;
         Some(domain::engine::LongRun { mean_size, adi, mean_sq_size })
+    }
+    pub fn abc(&self) -> Option<domain::classes::Abc> {
+        self.abc.as_deref().and_then(domain::classes::Abc::parse)
     }
     pub fn arrival(&self) -> Option<domain::purchasing::Arrival> {
         let date = self.arrival_on.as_deref()?.get(..10)?.parse().ok()?;

@@ -14,7 +14,9 @@ SELECT il.variant_id, v.product_id, il.location_id, il.available AS on_hand, il.
        arr.expected_on AS arrival_on, arr.units AS arrival_units,
        -- Its supplier, for the merchant's supplier-level overrides: the catalogue's, else
        -- its vendor's.
-       COALESCE(si.supplier_id, sv.supplier_id) AS supplier_id
+       COALESCE(si.supplier_id, sv.supplier_id) AS supplier_id,
+       -- Its ABC class from the weekly refit, which sets its service level.
+       vc.abc
 FROM inventory_levels il
 JOIN variants v ON v.shop_id = il.shop_id AND v.id = il.variant_id
 JOIN products p ON p.shop_id = v.shop_id AND p.id = v.product_id
@@ -25,6 +27,7 @@ LEFT JOIN supplier_vendors sv ON sv.shop_id = p.shop_id AND sv.vendor = p.vendor
 -- demand: the nightly window is too short to measure the first and sees fewer weeks and
 -- sales for the others.
 LEFT JOIN seasonal_patterns sp ON sp.shop_id = il.shop_id AND sp.variant_id = il.variant_id
+LEFT JOIN variant_classes vc ON vc.shop_id = il.shop_id AND vc.variant_id = il.variant_id
 LEFT JOIN (SELECT pl.variant_id, o.location_id, SUM(MAX(pl.quantity - pl.received, 0)) AS units
            FROM purchase_orders o JOIN purchase_order_lines pl ON pl.order_id = o.id
            WHERE o.shop_id = ?1 AND o.status IN ('sent', 'partially_received')

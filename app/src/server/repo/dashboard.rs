@@ -64,6 +64,8 @@ struct Row {
     incoming: Option<i64>,
     in_stock_days: Option<u32>,
     days_since_last_sale: Option<u32>,
+    abc: Option<String>,
+    xyz: Option<String>,
 }
 
 pub struct Dashboard {
@@ -76,7 +78,7 @@ pub struct Dashboard {
     pub sync: super::sync_runs::Progress,
 }
 
-/// The filter's parameters ?1–?7, as `dashboard_filter.sql` numbers them.
+/// The filter's parameters ?1–?9, as `dashboard_filter.sql` numbers them.
 fn filter_params(shop_id: i64, f: &AlertFilter) -> Vec<JsValue> {
     let states = serde_json::to_string(f.state.states()).unwrap_or_else(|_| "[]".into());
     vec![
@@ -87,6 +89,8 @@ fn filter_params(shop_id: i64, f: &AlertFilter) -> Vec<JsValue> {
         opt_text(f.vendor.as_deref()),
         opt_text(f.product_type.as_deref()),
         opt_text(f.like_pattern().as_deref()),
+        opt_text(f.abc.map(domain::classes::Abc::as_str)),
+        opt_text(f.xyz.map(domain::classes::Xyz::as_str)),
     ]
 }
 
@@ -130,13 +134,15 @@ pub fn statements(db: &D1Database, shop_id: i64, filter: &AlertFilter) -> Result
                     json_extract(a.explanation, '$.on_hand') AS on_hand,
                     json_extract(a.explanation, '$.incoming') AS incoming,
                     json_extract(a.explanation, '$.in_stock_days') AS in_stock_days,
-                    json_extract(a.explanation, '$.days_since_last_sale') AS days_since_last_sale
+                    json_extract(a.explanation, '$.days_since_last_sale') AS days_since_last_sale,
+                    vc.abc, vc.xyz
              FROM (SELECT a.id, a.kind, a.state, a.snoozed_until, a.explanation, a.variant_id, a.location_id, a.urgency, a.shop_id
                    {FILTER}
-                   ORDER BY a.urgency DESC, a.id LIMIT ?8 OFFSET ?9) a
+                   ORDER BY a.urgency DESC, a.id LIMIT ?10 OFFSET ?11) a
              JOIN variants v ON v.shop_id = a.shop_id AND v.id = a.variant_id
              JOIN products p ON p.shop_id = v.shop_id AND p.id = v.product_id
              JOIN locations l ON l.shop_id = a.shop_id AND l.id = a.location_id
+             LEFT JOIN variant_classes vc ON vc.shop_id = a.shop_id AND vc.variant_id = a.variant_id
              -- An explanation that no longer parses skips its row instead of failing the page.
              WHERE json_valid(a.explanation)
              ORDER BY a.urgency DESC, a.id"
@@ -196,9 +202,15 @@ fn alert_row(r: Row) -> Option<AlertRow> {
         (RiskKind::StockGap, Some(from)) => Some(day(from)?),
         _ => r.depletion_date.as_deref().and_then(day),
     };
+    let class = match (r.abc.as_deref(), r.xyz.as_deref()) {
+        (Some(a), Some(x)) => format!("{a} · {x}"),
+        (Some(a), None) => a.to_string(),
+        _ => String::new(),
+    };
     Some(AlertRow {
         id: r.id,
         state,
+        class,
         risk: RiskRow {
             kind,
             velocity: r.velocity?,

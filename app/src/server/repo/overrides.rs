@@ -39,6 +39,7 @@ impl Row {
                 low_stock_days: self.low_stock_days,
                 overstock_days: self.overstock_days,
                 dead_stock_days: self.dead_stock_days,
+                service_level_pct: None,
             },
         };
         Some(StoredOverride { scope: Scope::parse(&self.scope)?, key: self.key, label: self.label, csv_key: self.csv_key, o })

@@ -11,6 +11,8 @@ struct Row {
     dead_stock_days: u32,
     lead_time_days: u32,
     service_level_pct: f64,
+    service_level_a_pct: f64,
+    service_level_c_pct: f64,
     digest_frequency: String,
 }
 
@@ -18,7 +20,8 @@ struct Row {
 pub async fn get(db: &D1Database, shop_id: i64) -> Result<Settings, AppError> {
     let row: Option<Row> = first(
         db,
-        "SELECT low_stock_days, overstock_days, dead_stock_days, lead_time_days, service_level_pct, digest_frequency
+        "SELECT low_stock_days, overstock_days, dead_stock_days, lead_time_days, service_level_pct, service_level_a_pct,
+                service_level_c_pct, digest_frequency
          FROM settings WHERE shop_id = ?1",
         &[int(shop_id)],
     )
@@ -29,6 +32,8 @@ pub async fn get(db: &D1Database, shop_id: i64) -> Result<Settings, AppError> {
         dead_stock_days: r.dead_stock_days,
         lead_time_days: r.lead_time_days,
         service_level_pct: r.service_level_pct,
+        service_level_a_pct: r.service_level_a_pct,
+        service_level_c_pct: r.service_level_c_pct,
         digest_frequency: DigestFrequency::parse(&r.digest_frequency).unwrap_or(DigestFrequency::Daily),
     }))
 }
@@ -38,13 +43,14 @@ pub async fn save(db: &D1Database, shop_id: i64, s: &Settings, now: &str) -> Res
     run(
         db,
         "INSERT INTO settings (shop_id, low_stock_days, overstock_days, dead_stock_days, lead_time_days,
-                               service_level_pct, digest_frequency, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                               service_level_pct, digest_frequency, updated_at, service_level_a_pct, service_level_c_pct)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT(shop_id) DO UPDATE SET
            low_stock_days = excluded.low_stock_days, overstock_days = excluded.overstock_days,
            dead_stock_days = excluded.dead_stock_days, lead_time_days = excluded.lead_time_days,
            service_level_pct = excluded.service_level_pct, digest_frequency = excluded.digest_frequency,
-           updated_at = excluded.updated_at",
+           updated_at = excluded.updated_at, service_level_a_pct = excluded.service_level_a_pct,
+           service_level_c_pct = excluded.service_level_c_pct",
         &[
             int(shop_id),
             int(s.low_stock_days.into()),
@@ -54,6 +60,8 @@ pub async fn save(db: &D1Database, shop_id: i64, s: &Settings, now: &str) -> Res
             real(s.service_level_pct),
             text(s.digest_frequency.as_str()),
             text(now),
+            real(s.service_level_a_pct),
+            real(s.service_level_c_pct),
         ],
     )
     .await

@@ -247,7 +247,7 @@ pub fn mark_uninstalled(db: &D1Database, shop_id: i64, now: &str) -> Result<Vec<
 }
 
 /// Every table holding shop data, children first.
-const SHOP_TABLES: [&str; 22] = [
+const SHOP_TABLES: [&str; 23] = [
     "digest_log",
     "shopify_incoming",
     "purchase_order_lines",
@@ -264,6 +264,7 @@ const SHOP_TABLES: [&str; 22] = [
     "locations",
     "alerts",
     "seasonal_patterns",
+    "variant_classes",
     "orders_seen",
     "refunds_seen",
     "sync_runs",

@@ -29,7 +29,42 @@ struct Id {
     id: i64,
 }
 
+/// A sync is asked for (an install, "Sync now"): a queued catalogue run, so the progress
+/// bar shows from the first page view rather than once the first step has run. None is
+/// added while a run is already queued or running.
+pub async fn queue(db: &D1Database, shop_id: i64, now: &str) -> Result<(), AppError> {
+    run(
+        db,
+        "INSERT INTO sync_runs (shop_id, kind, status, started_at)
+         SELECT ?1, 'catalog', 'queued', ?2
+         WHERE NOT EXISTS (SELECT 1 FROM sync_runs WHERE shop_id = ?1 AND status IN ('queued', 'running'))",
+        &[int(shop_id), text(now)],
+    )
+    .await
+}
+
+/// A queued run that will not start (the shop has no usable token) ends saying why.
+pub async fn fail_queued(db: &D1Database, shop_id: i64, error: &str, now: &str) -> Result<(), AppError> {
+    run(
+        db,
+        "UPDATE sync_runs SET status = 'failed', error = ?2, finished_at = ?3 WHERE shop_id = ?1 AND status = 'queued'",
+        &[int(shop_id), text(error), text(now)],
+    )
+    .await
+}
+
+/// The export is under way: the queued run of its kind starts, or a new run does.
 pub async fn start(db: &D1Database, shop_id: i64, kind: &str, bulk_operation: &str, now: &str) -> Result<i64, AppError> {
+    let queued: Option<Id> = first(
+        db,
+        "UPDATE sync_runs SET status = 'running', bulk_operation = ?3, started_at = ?4
+         WHERE id = (SELECT MIN(id) FROM sync_runs WHERE shop_id = ?1 AND kind = ?2 AND status = 'queued') RETURNING id",
+        &[int(shop_id), text(kind), text(bulk_operation), text(now)],
+    )
+    .await?;
+    if let Some(q) = queued {
+        return Ok(q.id);
+    }
     let row: Option<Id> = first(
         db,
         "INSERT INTO sync_runs (shop_id, kind, status, bulk_operation, started_at) VALUES (?1, ?2, 'running', ?3, ?4) RETURNING id",
@@ -93,11 +128,13 @@ pub async fn fail(db: &D1Database, run_id: i64, error: &str, now: &str) -> Resul
         .await
 }
 
-/// What the progress bar reads: the latest run of each kind for the shop, and the shop's
-/// first day with sales in the history (`daily_sales_by_day` answers it).
+/// What the progress bar reads: the latest run of each kind for the shop, the shop's
+/// first day with sales in the history (`daily_sales_by_day` answers it), and the last day
+/// the engine forecast (none yet: the first alerts are still being worked out).
 pub struct Progress {
     pub latest: Vec<SyncRun>,
     pub first_sale_day: Option<String>,
+    pub forecast_day: Option<String>,
 }
 
 /// The two reads of [`Progress`], for a caller to send in a batch with its own (one D1
@@ -113,17 +150,24 @@ pub fn progress_statements(db: &D1Database, shop_id: i64) -> Result<[D1PreparedS
             ),
             &[int(shop_id)],
         )?,
-        prepare(db, "SELECT MIN(day) AS day FROM daily_sales WHERE shop_id = ?1", &[int(shop_id)])?,
+        prepare(
+            db,
+            "SELECT (SELECT MIN(day) FROM daily_sales WHERE shop_id = ?1) AS day,
+                    (SELECT MAX(day) FROM forecasts WHERE shop_id = ?1) AS forecast_day",
+            &[int(shop_id)],
+        )?,
     ])
 }
 
 pub fn progress_of(latest: &D1Result, first_day: &D1Result) -> Result<Progress, AppError> {
     #[derive(Deserialize)]
-    struct Day {
+    struct Days {
         day: Option<String>,
+        forecast_day: Option<String>,
     }
-    let first_sale_day = rows::<Day>(first_day)?.into_iter().next().and_then(|r| r.day);
-    Ok(Progress { latest: rows(latest)?, first_sale_day })
+    let days = rows::<Days>(first_day)?.into_iter().next();
+    let (first_sale_day, forecast_day) = days.map_or((None, None), |d| (d.day, d.forecast_day));
+    Ok(Progress { latest: rows(latest)?, first_sale_day, forecast_day })
 }
 
 /// [`Progress`] on its own, in one round trip.

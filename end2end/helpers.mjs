@@ -223,6 +223,8 @@ export const DEFAULT_SETTINGS = {
   dead_stock_days: '90',
   lead_time_days: '7',
   service_level_pct: '95',
+  service_level_a_pct: '98',
+  service_level_c_pct: '90',
   digest_frequency: 'daily',
 };
 

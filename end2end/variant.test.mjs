@@ -3,8 +3,8 @@
 // keeps.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { BASE, DEMO, OTHER, get, serverFn, d1, until, ensureSynced, launchBrowser, signedInContext } from './helpers.mjs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { BASE, DEMO, OTHER, DEFAULT_SETTINGS, get, serverFn, d1, until, ensureSynced, launchBrowser, signedInContext } from './helpers.mjs';
 
 const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
 let browser;
@@ -95,6 +95,109 @@ test('the Sunday refit stores each variant\'s seasonal pattern and the forecasts
   }, { timeoutMs: 60000, everyMs: 1000 });
   assert.ok(f.scored > f.n / 2, `most positions have a forecast error (${f.scored}/${f.n})`);
 });
+
+test('the refit classes variants A/B/C by a year of revenue and X/Y/Z by steadiness; each class gets its service level', async () => {
+  // The refit above wrote them (before the shop-wide pattern it waited for).
+  const classes = await d1(`SELECT abc, xyz, revenue_cents, units, weekly_cv FROM variant_classes WHERE shop_id = ${shopId}`);
+  const stocked = await d1(`SELECT COUNT(DISTINCT variant_id) AS n FROM inventory_levels WHERE shop_id = ${shopId}`);
+  assert.ok(classes.length >= stocked[0].n - 5, `every stocked variant is classed (${classes.length}/${stocked[0].n})`);
+  const total = classes.reduce((a, c) => a + c.revenue_cents, 0);
+  const of = (k) => classes.filter((c) => c.abc === k);
+  const share = (k) => of(k).reduce((a, c) => a + c.revenue_cents, 0) / total;
+  for (const k of ['A', 'B', 'C']) assert.ok(of(k).length > 0, `some variant is ${k}`);
+  // A covers 80 % of revenue, by the variants that earn most: none of B earns more than the least of A.
+  assert.ok(share('A') >= 0.8 && share('A') < 0.8 + Math.max(...of('A').map((c) => c.revenue_cents)) / total + 1e-9, `A share ${share('A')}`);
+  assert.ok(share('A') + share('B') >= 0.95, `A+B share ${share('A') + share('B')}`);
+  assert.ok(Math.max(...of('B').map((c) => c.revenue_cents)) <= Math.min(...of('A').map((c) => c.revenue_cents)));
+  assert.ok(of('A').length < classes.length / 2, 'the top 80 % of revenue comes from a minority of variants');
+  assert.ok(of('C').every((c) => c.revenue_cents <= Math.min(...of('B').map((b) => b.revenue_cents))));
+  // XYZ from the weekly coefficient of variation: X ≤ 0.5 < Y ≤ 1 < Z.
+  for (const c of classes.filter((c) => c.weekly_cv !== null)) {
+    assert.equal(c.xyz, c.weekly_cv <= 0.5 ? 'X' : c.weekly_cv <= 1 ? 'Y' : 'Z');
+  }
+  assert.ok(new Set(classes.map((c) => c.xyz).filter(Boolean)).size >= 2, 'demand differs in steadiness');
+
+  // The recalculation after the refit aims A at 98 %, B at 95 %, C at 90 % (the defaults).
+  const levels = async () => d1(`SELECT vc.abc, json_extract(a.explanation, '$.service_level_pct') AS level, COUNT(*) AS n
+    FROM alerts a JOIN variant_classes vc ON vc.shop_id = a.shop_id AND vc.variant_id = a.variant_id
+    WHERE a.shop_id = ${shopId} AND a.state != 'resolved' AND a.kind IN ('reorder_now', 'low_stock', 'out_of_stock') GROUP BY 1, 2`);
+  const byClass = await until('class service levels in the alerts', async () => {
+    const r = await levels();
+    return r.some((x) => x.abc === 'A' && x.level === 98) && r.every((x) => x.level === { A: 98, B: 95, C: 90 }[x.abc]) ? r : undefined;
+  }, { timeoutMs: 60000, everyMs: 1000 });
+  assert.ok(byClass.length >= 2, JSON.stringify(byClass));
+
+  // The merchant changes A's level: the next recalculation uses it; an impossible one is refused at its field.
+  const refused = await serverFn('save_settings', { ...DEFAULT_SETTINGS, service_level_a_pct: '100.5' });
+  assert.equal(refused.status, 422);
+  assert.match(refused.text, /service_level_a_pct/);
+  const saved = await serverFn('save_settings', { ...DEFAULT_SETTINGS, service_level_a_pct: '99.5' });
+  assert.equal(saved.status, 200, saved.text);
+  assert.equal(saved.json.service_level_a_pct, 99.5);
+  await until('A at 99.5 %', async () => (await levels()).some((x) => x.abc === 'A' && x.level === 99.5) || undefined, { timeoutMs: 60000, everyMs: 1000 });
+  await serverFn('save_settings', DEFAULT_SETTINGS);
+  await until('A back at 98 %', async () => (await levels()).every((x) => x.level === { A: 98, B: 95, C: 90 }[x.abc]) || undefined, { timeoutMs: 60000, everyMs: 1000 });
+
+  // The dashboard lists, filters and shows the classes.
+  const all = (await serverFn('dashboard', {})).json;
+  const onlyA = (await serverFn('dashboard', { abc: 'A' })).json;
+  assert.equal(onlyA.filter.abc, 'A');
+  assert.ok(onlyA.total > 0 && onlyA.total < all.total, `${onlyA.total} of ${all.total}`);
+  assert.ok(onlyA.rows.every((r) => r.class.startsWith('A')), 'every listed alert is class A');
+  const steadyA = (await serverFn('dashboard', { abc: 'A', xyz: 'X' })).json;
+  assert.ok(steadyA.rows.every((r) => r.class === 'A · X'));
+  const page = await context.newPage();
+  await page.goto(`${BASE}/app`);
+  await page.waitForSelector('.app[data-hydrated="true"]');
+  await page.getByLabel('ABC class').selectOption('A');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.waitForURL(/abc=A/);
+  await page.locator('.alert-table tbody tr').first().waitFor();
+  const cells = await page.locator('.alert-table tbody tr:not([hidden]) td:nth-of-type(5)').allTextContents();
+  assert.ok(cells.length > 0 && cells.every((t) => t.startsWith('A')), cells.join(','));
+
+  // The filtered list exports whole (every page, not the 50 shown), from the page's button.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export these alerts (CSV)' }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^alerts-\d{4}-\d{2}-\d{2}\.csv$/);
+  const saved = csvRows(readFileSync(await download.path(), 'utf8'));
+  assert.deepEqual(saved[0].slice(0, 7), ['product', 'variant', 'sku', 'location', 'alert', 'status', 'class']);
+  assert.equal(saved.length - 1, onlyA.total, 'one line per alert of class A, on every page');
+  assert.ok(saved.slice(1).every((r) => r[6].startsWith('A') && r.length === saved[0].length));
+  await page.getByText(`(${onlyA.total} rows)`).waitFor();
+  await page.close();
+
+  // The forecasts export: one line per stocked position with a forecast, with its classes.
+  const f = (await serverFn('export/forecasts', {})).json;
+  const rows = csvRows(f.csv);
+  const [{ n: positions }] = await d1(`SELECT COUNT(*) AS n FROM inventory_levels il WHERE il.shop_id = ${shopId}
+    AND EXISTS (SELECT 1 FROM forecasts x WHERE x.shop_id = il.shop_id AND x.variant_id = il.variant_id AND x.location_id = il.location_id)`);
+  assert.equal(rows.length - 1, positions);
+  assert.equal(f.rows, positions);
+  const col = (name) => rows[0].indexOf(name);
+  assert.ok(rows.slice(1).every((r) => Number.isFinite(Number(r[col('forecast_per_day')])) && ['A', 'B', 'C', ''].includes(r[col('abc')])));
+  assert.ok(rows.slice(1).some((r) => r[col('abc')] === 'A'));
+});
+
+/** RFC 4180 rows (quoted fields may hold commas, quotes and line breaks). */
+function csvRows(text) {
+  const rows = [];
+  let row = [], field = '', quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; }
+    else if (c === '\r') continue;
+    else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; }
+    else field += c;
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
 
 test('the variant page explains an alert with server-rendered charts and the forecast error', async () => {
   const [a] = await d1(`SELECT variant_id, location_id FROM alerts WHERE shop_id = ${shopId} AND kind = 'reorder_now' AND state = 'open' ORDER BY urgency DESC LIMIT 1`);

@@ -11,6 +11,7 @@ pub mod crypto;
 pub mod dates;
 pub mod digest;
 pub mod engine;
+pub mod exports;
 pub mod help;
 pub mod html;
 pub mod jobs;

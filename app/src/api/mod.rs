@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod codec;
 pub mod dashboard;
 pub mod digest_settings;
+pub mod exports;
 pub mod help;
 pub mod jobs;
 pub mod outbox;
@@ -22,6 +23,8 @@ pub mod watch;
 pub fn register_all() {
     use leptos::server_fn::axum::register_explicit;
     register_explicit::<dashboard::GetDashboard>();
+    register_explicit::<exports::ExportAlerts>();
+    register_explicit::<exports::ExportForecasts>();
     register_explicit::<alerts::AlertAction>();
     register_explicit::<alerts::UndoAlertAction>();
     register_explicit::<settings::SettingsPage>();

@@ -81,10 +81,8 @@ pub fn AlertFilters(
             </div>
             {text_select("vendor", "Vendor", "All vendors", options.vendors, filter.vendor.clone())}
             {text_select("product_type", "Product type", "All types", options.product_types, filter.product_type.clone())}
-            {class_select("abc", "ABC class", "All classes", &[("A", "A: top 80% of revenue"), ("B", "B: next 15%"), ("C", "C: last 5%")],
-                filter.abc.map(domain::classes::Abc::as_str))}
-            {class_select("xyz", "Demand", "Any demand", &[("X", "X: steady"), ("Y", "Y: variable"), ("Z", "Z: erratic")],
-                filter.xyz.map(domain::classes::Xyz::as_str))}
+            {text_select("abc", "ABC class", "All classes", ["A", "B", "C"].map(String::from).to_vec(), filter.abc.map(|c| c.as_str().into()))}
+            {text_select("xyz", "XYZ class", "All classes", ["X", "Y", "Z"].map(String::from).to_vec(), filter.xyz.map(|c| c.as_str().into()))}
             <div class="filter-field">
                 <label for="filter-state">"Status"</label>
                 <select id="filter-state" name="state">
@@ -100,26 +98,4 @@ pub fn AlertFilters(
         </form>
     }
     .into_any()
-}
-
-/// A class menu: its values with their meanings.
-fn class_select(
-    name: &'static str,
-    label: &'static str,
-    any: &'static str,
-    choices: &'static [(&'static str, &'static str)],
-    chosen: Option<&'static str>,
-) -> impl IntoView {
-    let id = format!("filter-{name}");
-    view! {
-        <div class="filter-field">
-            <label for=id.clone()>{label}</label>
-            <select id=id name=name>
-                <option value="">{any}</option>
-                {choices.iter().map(|(value, text)| view! {
-                    <option value=*value selected=chosen == Some(*value)>{*text}</option>
-                }).collect_view()}
-            </select>
-        </div>
-    }
 }

@@ -75,12 +75,26 @@ fn SyncPanel(runs: Vec<SyncView>, pending: RwSignal<bool>, start: Callback<()>) 
         .and_then(|a| a.bytes_total.filter(|t| *t > 0).map(|t| a.bytes_done as f64 / t as f64))
         .unwrap_or(0.0);
     let value = ((done.min(2) as f64 * 50.0) + orders_fraction * 50.0).round().min(100.0) as u32;
-    match (active, failed) {
-        (Some(a), _) => view! {
+    // An import under way, or its alerts being worked out: the bar with what it is doing.
+    let under_way = match &active {
+        Some(a) => Some((
+            "Importing your shop from Shopify…",
+            Some(value),
+            format!("{}: {} records read so far. Alerts fill in as the import completes.", a.label(), group_thousands(a.objects_done.max(0) as u64)),
+        )),
+        None if failed.is_none() && runs.iter().any(|r| r.alerts_pending) => Some((
+            "Working out your alerts…",
+            None,
+            "Your products and a year of orders are in. Stock Sentry is forecasting every variant at every location; the alerts appear here in a moment.".to_string(),
+        )),
+        None => None,
+    };
+    match (under_way, failed) {
+        (Some((title, value, detail)), _) => view! {
             <section class="banner banner-info sync" aria-live="polite" aria-labelledby="sync-title">
-                <p class="banner-title" id="sync-title">"Importing your shop from Shopify…"</p>
-                <progress max="100" value=value aria-labelledby="sync-title">{value}"%"</progress>
-                <p>{format!("{}: {} records read so far. Alerts fill in as the import completes.", a.label(), group_thousands(a.objects_done.max(0) as u64))}</p>
+                <p class="banner-title" id="sync-title">{title}</p>
+                <progress max="100" value=value aria-labelledby="sync-title"></progress>
+                <p>{detail}</p>
             </section>
         }
         .into_any(),
@@ -89,14 +103,6 @@ fn SyncPanel(runs: Vec<SyncView>, pending: RwSignal<bool>, start: Callback<()>) 
                 <p class="banner-title">{format!("The import of {} stopped.", f.noun())}</p>
                 <p>{f.error.unwrap_or_default()}</p>
                 <SyncForm pending start label="Try again"/>
-            </section>
-        }
-        .into_any(),
-        (None, None) if runs.iter().any(|r| r.alerts_pending) => view! {
-            <section class="banner banner-info sync" aria-live="polite" aria-labelledby="sync-title">
-                <p class="banner-title" id="sync-title">"Working out your alerts…"</p>
-                <progress aria-labelledby="sync-title"></progress>
-                <p>"Your products and a year of orders are in. Stock Sentry is forecasting every variant at every location; the alerts appear here in a moment."</p>
             </section>
         }
         .into_any(),

@@ -119,10 +119,16 @@ pub fn statements(db: &D1Database, shop_id: i64, filter: &AlertFilter) -> Result
     let count = prepare(db, &format!("SELECT COUNT(*) AS n {FILTER}"), &params)?;
     params.extend([int(PAGE_SIZE.into()), int(filter.offset().into())]);
     // The page is picked from alerts alone (in index order), then joined for its names.
-    let page = prepare(
-        db,
-        &format!(
-            "SELECT a.id, a.kind, a.state, a.snoozed_until, a.variant_id, a.location_id,
+    let page = prepare(db, &listed_sql(), &params)?;
+    let [latest_sync, first_sale] = super::sync_runs::progress_statements(db, shop_id)?;
+    Ok(vec![totals, options, count, page, latest_sync, first_sale])
+}
+
+/// The listed alerts with what their rows show, in urgency order: `?10` of them from the
+/// `?11`th on.
+fn listed_sql() -> String {
+    format!(
+        "SELECT a.id, a.kind, a.state, a.snoozed_until, a.variant_id, a.location_id,
                     p.title AS product_title, v.title AS variant_title, v.sku, l.name AS location_name, v.price_cents,
                     json_extract(a.explanation, '$.velocity') AS velocity,
                     json_extract(a.explanation, '$.days_of_cover') AS days_of_cover,
@@ -146,11 +152,16 @@ pub fn statements(db: &D1Database, shop_id: i64, filter: &AlertFilter) -> Result
              -- An explanation that no longer parses skips its row instead of failing the page.
              WHERE json_valid(a.explanation)
              ORDER BY a.urgency DESC, a.id"
-        ),
-        &params,
-    )?;
-    let [latest_sync, first_sale] = super::sync_runs::progress_statements(db, shop_id)?;
-    Ok(vec![totals, options, count, page, latest_sync, first_sale])
+    )
+}
+
+/// Every alert the filter selects (up to `MAX_EXPORT_ROWS`), most urgent first: the CSV
+/// export of the dashboard's list.
+pub async fn export(db: &D1Database, shop_id: i64, filter: &AlertFilter) -> Result<Vec<AlertRow>, AppError> {
+    let mut params = filter_params(shop_id, filter);
+    params.extend([int(domain::exports::MAX_EXPORT_ROWS as i64), int(0)]);
+    let listed: Vec<Row> = crate::server::d1::all(db, &listed_sql(), &params).await?;
+    Ok(listed.into_iter().filter_map(alert_row).collect())
 }
 
 /// The dashboard from the results of `statements`, in order.

@@ -234,3 +234,27 @@ pub async fn prune(db: &D1Database, shop_id: i64, before_day: &str, limit: u32) 
 fn to_json<T: Serialize>(rows: &[T]) -> String {
     serde_json::to_string(rows).unwrap_or_else(|_| "[]".into())
 }
+
+/// Each stocked position's latest forecast with its names and classes, for the CSV export
+/// (at most `MAX_EXPORT_ROWS`).
+pub async fn export(db: &D1Database, shop_id: i64) -> Result<Vec<domain::exports::ForecastLine>, AppError> {
+    all(
+        db,
+        "SELECT p.title AS product_title, v.title AS variant_title, v.sku, l.name AS location_name, f.day, f.velocity,
+                f.sigma_daily, f.on_hand, f.days_of_cover, f.safety_stock, f.reorder_point, f.pattern, f.method, f.mase,
+                f.naive_mase, vc.abc, vc.xyz
+         FROM inventory_levels il
+         JOIN forecasts f ON f.shop_id = il.shop_id AND f.variant_id = il.variant_id AND f.location_id = il.location_id
+              AND f.day = (SELECT MAX(day) FROM forecasts g
+                           WHERE g.shop_id = il.shop_id AND g.variant_id = il.variant_id AND g.location_id = il.location_id)
+         JOIN variants v ON v.shop_id = il.shop_id AND v.id = il.variant_id
+         JOIN products p ON p.shop_id = v.shop_id AND p.id = v.product_id
+         JOIN locations l ON l.shop_id = il.shop_id AND l.id = il.location_id
+         LEFT JOIN variant_classes vc ON vc.shop_id = il.shop_id AND vc.variant_id = il.variant_id
+         WHERE il.shop_id = ?1
+         ORDER BY p.title, v.title, l.name
+         LIMIT ?2",
+        &[int(shop_id), int(domain::exports::MAX_EXPORT_ROWS as i64)],
+    )
+    .await
+}

@@ -23,8 +23,7 @@ pub mod watch;
 pub fn register_all() {
     use leptos::server_fn::axum::register_explicit;
     register_explicit::<dashboard::GetDashboard>();
-    register_explicit::<exports::ExportAlerts>();
-    register_explicit::<exports::ExportForecasts>();
+    register_explicit::<exports::ExportCsv>();
     register_explicit::<alerts::AlertAction>();
     register_explicit::<alerts::UndoAlertAction>();
     register_explicit::<settings::SettingsPage>();

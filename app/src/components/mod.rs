@@ -1,8 +1,8 @@
 pub mod alert_filters;
 pub mod alert_table;
 pub mod charts;
-#[cfg(feature = "ssr")]
 pub mod csv_export;
+#[cfg(feature = "ssr")]
 pub mod csv_import;
 pub mod error_notice;
 pub mod format;

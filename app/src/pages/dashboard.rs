@@ -236,7 +236,7 @@ fn DashboardBody(d: Dashboard, focus_results: RwSignal<bool>, pending: RwSignal<
         <section class="section" aria-labelledby="alerts-heading" aria-busy=move || pending.get().to_string()>
             <h2 id="alerts-heading">"Alerts"</h2>
             <AlertFilters filter=d.filter.clone() options=d.options.clone() on_navigate/>
-            <crate::components::csv_export::CsvExports filter=d.filter.clone()/>
+            <crate::components::csv_export::CsvExports filter=d.filter.clone() today=d.today/>
             {list}
         </section>
         <ActionToast toast on_undo/>

@@ -162,10 +162,10 @@ test('the refit classes variants A/B/C by a year of revenue and X/Y/Z by steadin
     page.getByRole('button', { name: 'Export these alerts (CSV)' }).click(),
   ]);
   assert.match(download.suggestedFilename(), /^alerts-\d{4}-\d{2}-\d{2}\.csv$/);
-  const saved = csvRows(readFileSync(await download.path(), 'utf8'));
-  assert.deepEqual(saved[0].slice(0, 7), ['product', 'variant', 'sku', 'location', 'alert', 'status', 'class']);
-  assert.equal(saved.length - 1, onlyA.total, 'one line per alert of class A, on every page');
-  assert.ok(saved.slice(1).every((r) => r[6].startsWith('A') && r.length === saved[0].length));
+  const file = csvRows(readFileSync(await download.path(), 'utf8'));
+  assert.deepEqual(file[0].slice(0, 7), ['product', 'variant', 'sku', 'location', 'alert', 'status', 'class']);
+  assert.equal(file.length - 1, onlyA.total, 'one line per alert of class A, on every page');
+  assert.ok(file.slice(1).every((r) => r[6].startsWith('A') && r.length === file[0].length));
   await page.getByText(`(${onlyA.total} rows)`).waitFor();
   await page.close();
 

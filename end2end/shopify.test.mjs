@@ -52,7 +52,10 @@ test('OAuth installs a shop, keeps its token sealed, and signs the merchant in',
 });
 
 test('the first visit after an install shows the import, then the alerts, without a reload', async () => {
-  // Opened straight after the OAuth install above, while its import is still queued or running.
+  // Opened straight after the OAuth install above, while its import is still queued or
+  // running: Shopify answers the import's next calls slowly, so it is still under way when
+  // the page renders, however fast this machine is.
+  await fake('/_fake/faults', { shop: OTHER, kind: 'slow', count: 4, delay_ms: 5000 });
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -62,10 +65,10 @@ test('the first visit after an install shows the import, then the alerts, withou
     page.on('framenavigated', (f) => { if (f !== page.mainFrame()) loads += 1; });
     await page.goto(`${FAKE}/admin/${OTHER}/apps/stock-sentry`);
     const frame = page.frameLocator('iframe');
-    await frame.locator('.app[data-hydrated="true"]').waitFor({ timeout: 20000 });
-    // The progress shows from the first view (not "not imported yet").
-    await frame.locator('.banner.sync progress').first().waitFor({ timeout: 10000 });
+    // The progress shows from the first view (not "not imported yet"), and stays once hydrated.
+    await frame.locator('.banner.sync progress').first().waitFor({ timeout: 20000 });
     assert.equal(await frame.getByText('has not been imported yet').count(), 0);
+    await frame.locator('.app[data-hydrated="true"]').waitFor({ timeout: 20000 });
     const loadsBefore = loads;
     // Then the alerts arrive in the same page: no reload, no navigation.
     await frame.locator('.alert-table tbody tr:not([hidden])').first().waitFor({ timeout: 180000 });
@@ -75,6 +78,8 @@ test('the first visit after an install shows the import, then the alerts, withou
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
+    // Slow answers the import did not need go, so later tests start without them.
+    await fetch(`${FAKE}/_fake/faults?shop=${OTHER}`, { method: 'DELETE' });
   }
 });
 

@@ -152,7 +152,11 @@ test('the refit classes variants A/B/C by a year of revenue and X/Y/Z by steadin
   await page.getByLabel('ABC class').selectOption('A');
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await page.waitForURL(/abc=A/);
-  await page.locator('.alert-table tbody tr').first().waitFor();
+  // The current list stays (marked busy) until the filtered one arrives.
+  await page.waitForFunction(() => {
+    const cells = [...document.querySelectorAll('.alert-table tbody tr:not([hidden]) td:nth-of-type(5)')];
+    return cells.length > 0 && cells.every((c) => c.textContent.startsWith('A'));
+  }, null, { timeout: 20000 });
   const cells = await page.locator('.alert-table tbody tr:not([hidden]) td:nth-of-type(5)').allTextContents();
   assert.ok(cells.length > 0 && cells.every((t) => t.startsWith('A')), cells.join(','));
 

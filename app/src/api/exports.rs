@@ -15,11 +15,7 @@ pub async fn export_csv(what: String, #[server(default)] query: String) -> Resul
         let shop = current_shop(&env).await?;
         match what.as_str() {
             "alerts" => {
-                let pairs = query.split('&').filter_map(|kv| {
-                    let (k, v) = kv.split_once('=')?;
-                    Some((k.to_string(), urlencoding::decode(&v.replace('+', " ")).ok()?.into_owned()))
-                });
-                let filter = AlertFilter::from_pairs(pairs);
+                let filter = AlertFilter::from_pairs(crate::server::auth::query_pairs(&query));
                 let rows = crate::server::repo::dashboard::export(&shop.db, shop.id, &filter).await?;
                 let status: Vec<String> = rows.iter().map(|r| domain::alert_action::status_label(Some(r.state))).collect();
                 let lines: Vec<domain::exports::AlertLine<'_>> = rows

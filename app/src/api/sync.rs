@@ -107,13 +107,7 @@ pub async fn start_sync() -> Result<(), AppError> {
         if shop.has_token != 1 {
             return Err(AppError::Unauthorized);
         }
-        crate::server::repo::sync_runs::queue(&shop.db, shop.id, &crate::server::context::now_rfc3339()).await?;
-        crate::server::sync::enqueue(
-            &env,
-            domain::jobs::SyncStep::Start { shop_id: shop.id, orders_days: domain::jobs::full_history_days() },
-            0,
-        )
-        .await
+        crate::server::sync::request_full(&env, &shop.db, shop.id).await
     })
     .await
 }

@@ -39,8 +39,7 @@ pub async fn install(env: &worker::Env, shop: &ShopDomain, token: OfflineToken) 
     // sync; the others only store the token. Webhooks need nothing here: they are
     // app-specific subscriptions in shopify.app.toml, which Shopify applies to every shop.
     if shops::claim_first_sync(&db, id, &super::context::now_rfc3339()).await? {
-        super::repo::sync_runs::queue(&db, id, &super::context::now_rfc3339()).await?;
-        super::sync::enqueue(env, domain::jobs::SyncStep::Start { shop_id: id, orders_days: domain::jobs::full_history_days() }, 0).await?;
+        super::sync::request_full(env, &db, id).await?;
         log::info("shop_installed").field("shop", shop.as_str()).emit();
     }
     let row = shops::by_domain(&db, shop).await?.ok_or_else(|| internal("install", "shop row missing after upsert"))?;

@@ -65,6 +65,13 @@ pub async fn enqueue(env: &worker::Env, step: SyncStep, delay_secs: u32) -> Resu
     super::queue::send(env, vec![Job::Sync(step)], delay_secs).await
 }
 
+/// A full sync (install, "Sync now"): its queued run shows in the progress bar at once,
+/// and the first step takes that run over.
+pub async fn request_full(env: &worker::Env, db: &D1Database, shop_id: i64) -> Result<(), AppError> {
+    sync_runs::queue(db, shop_id, &now_rfc3339()).await?;
+    enqueue(env, SyncStep::Start { shop_id, orders_days: domain::jobs::full_history_days() }, 0).await
+}
+
 /// Runs one step. Shopify calls inside it already retried with backoff; if the step still
 /// fails, the run is marked failed with the reason (the merchant sees it and can try again)
 /// and the message is done — the data from before the sync stays as it was, since every

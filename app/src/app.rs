@@ -9,6 +9,7 @@ use crate::pages::{
     outbox::OutboxPage,
     purchase_orders::{PurchaseOrderPage, PurchaseOrdersPage},
     reorder::ReorderPage,
+    rollups::RollupsPage,
     settings::SettingsPage,
     suppliers::SuppliersSettings,
     variant::VariantDetailPage,
@@ -93,6 +94,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/reorder") view={Lazy::<ReorderRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/app/rollups") view={Lazy::<RollupsRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/settings/suppliers") view={Lazy::<SuppliersRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/settings/levels") view={Lazy::<LevelsRoute>::new()} ssr=SsrMode::Async/>
@@ -163,9 +165,20 @@ fn settings_view(page: SettingsGroup) -> AnyView {
     }
 }
 
+/// Reports: a variant's page and the roll-ups (rendered on the server, so it adds little)
+/// share a module.
+#[derive(Clone, Copy)]
+enum ReportPage {
+    Variant,
+    Rollups,
+}
+
 #[leptos::lazy]
-fn variant_view() -> AnyView {
-    view! { <VariantDetailPage/> }.into_any()
+fn report_view(page: ReportPage) -> AnyView {
+    match page {
+        ReportPage::Variant => view! { <VariantDetailPage/> }.into_any(),
+        ReportPage::Rollups => view! { <RollupsPage/> }.into_any(),
+    }
 }
 
 #[leptos::lazy]
@@ -205,7 +218,8 @@ lazy_route!(PurchaseOrdersRoute, __preload_purchasing_view, purchasing_view(Purc
 lazy_route!(PurchaseOrderRoute, __preload_purchasing_view, purchasing_view(PurchasingPage::Order));
 lazy_route!(SettingsRoute, __preload_settings_view, settings_view(SettingsGroup::Settings));
 lazy_route!(LevelsRoute, __preload_settings_view, settings_view(SettingsGroup::Levels));
-lazy_route!(VariantRoute, __preload_variant_view, variant_view());
+lazy_route!(VariantRoute, __preload_report_view, report_view(ReportPage::Variant));
+lazy_route!(RollupsRoute, __preload_report_view, report_view(ReportPage::Rollups));
 lazy_route!(OutboxRoute, __preload_help_view, help_view(HelpPage::Outbox));
 lazy_route!(HelpIndexRoute, __preload_help_view, help_view(HelpPage::Index));
 lazy_route!(HelpArticleRoute, __preload_help_view, help_view(HelpPage::Article));

@@ -29,6 +29,16 @@ impl Abc {
     }
 }
 
+/// How a variant's classes read in a table cell or a CSV: "A · X", "B" (too few weeks for
+/// XYZ), or "" before the refit has classed it.
+pub fn label(abc: Option<Abc>, xyz: Option<Xyz>) -> String {
+    match (abc, xyz) {
+        (Some(a), Some(x)) => format!("{} · {}", a.as_str(), x.as_str()),
+        (Some(a), None) => a.as_str().to_string(),
+        _ => String::new(),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Xyz {
     X,
@@ -180,6 +190,13 @@ impl ClassLevels {
 mod tests {
     use super::*;
     use Abc::*;
+
+    #[test]
+    fn a_label_names_both_classes_or_what_is_known() {
+        assert_eq!(label(Some(A), Some(Xyz::Z)), "A · Z");
+        assert_eq!(label(Some(C), None), "C");
+        assert_eq!(label(None, Some(Xyz::X)), "");
+    }
 
     #[test]
     fn pareto_cut_with_the_crossing_item_in_the_class_it_completes() {

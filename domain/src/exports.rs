@@ -109,6 +109,34 @@ pub fn forecasts_csv(lines: &[ForecastLine]) -> String {
     out
 }
 
+pub const ROLLUPS_HEADER: &str = "group,name,variants,class_a_variants,revenue_364_days,on_hand,stock_value_at_cost,out_of_stock,to_reorder,overstock_or_dead,lost_revenue_per_day,excess_stock_value,currency";
+
+/// The roll-up table as the page shows it, its total last.
+pub fn rollups_csv(by: crate::rollups::RollupBy, groups: &[crate::rollups::Rollup], currency: &str) -> String {
+    let mut out = format!("{ROLLUPS_HEADER}\r\n");
+    let total = crate::rollups::Rollup::total(groups);
+    for g in groups.iter().chain(std::iter::once(&total)) {
+        let _ = write!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{}\r\n",
+            by.as_str(),
+            cell(&g.name),
+            g.variants,
+            g.class_a,
+            money::plain(g.revenue_cents, currency),
+            g.on_hand,
+            money::plain(g.stock_value_cents, currency),
+            g.out_of_stock,
+            g.to_reorder,
+            g.excess,
+            money::plain(g.lost_per_day_cents, currency),
+            money::plain(g.excess_value_cents, currency),
+            cell(currency),
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +204,30 @@ mod tests {
         };
         let csv = forecasts_csv(&[f]);
         assert!(csv.ends_with("Cap,One size,CAP-1,Main,2026-12-07,0.500,0.700,10,,2.0,6.5,smooth,ses,0.812,,B,\r\n"), "{csv}");
+    }
+
+    #[test]
+    fn rollup_rows_end_with_their_total() {
+        use crate::rollups::{Rollup, RollupBy};
+        let groups = vec![
+            Rollup {
+                name: "=Acme".into(),
+                variants: 3,
+                class_a: 1,
+                revenue_cents: 120_000,
+                on_hand: 40,
+                stock_value_cents: 50_000,
+                out_of_stock: 1,
+                lost_per_day_cents: 2_500,
+                ..Rollup::default()
+            },
+            Rollup { name: String::new(), variants: 1, excess: 1, excess_value_cents: 9_900, ..Rollup::default() },
+        ];
+        let csv = rollups_csv(RollupBy::Supplier, &groups, "EUR");
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(lines[0], ROLLUPS_HEADER);
+        assert_eq!(lines[1], "supplier,'=Acme,3,1,1200.00,40,500.00,1,0,0,25.00,0.00,EUR");
+        assert_eq!(lines[2], "supplier,,1,0,0.00,0,0.00,0,0,1,0.00,99.00,EUR");
+        assert_eq!(lines[3], "supplier,All,4,1,1200.00,40,500.00,1,0,1,25.00,99.00,EUR");
     }
 }

@@ -20,6 +20,7 @@ pub mod numbers;
 pub mod overrides;
 pub mod purchasing;
 pub mod risk;
+pub mod rollups;
 pub mod settings;
 pub mod shop;
 pub mod shopify;

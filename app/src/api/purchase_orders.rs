@@ -58,6 +58,8 @@ async fn load(id: i64) -> Result<Loaded, AppError> {
 pub async fn create_purchase_orders(
     supplier: String,
     cover_days: Option<u32>,
+    // The class the reorder list was narrowed to: the order holds that list's lines.
+    #[server(default)] abc: Option<String>,
     #[server(default)] qty: BTreeMap<String, String>,
 ) -> Result<Created, AppError> {
     use crate::server::context::{now_rfc3339, run, today_in, worker_env};
@@ -69,8 +71,9 @@ pub async fn create_purchase_orders(
         let db = &shop.db;
         let now = now_rfc3339();
         let cover_days = cover_days.map(|d| d.clamp(1, 365));
+        let abc = abc.as_deref().and_then(domain::classes::Abc::parse);
         let orders =
-            crate::server::purchasing::supplier_orders(db, shop.id, &shop.currency, cover_days, today_in(shop.zone()), &now).await?;
+            crate::server::purchasing::supplier_orders(db, shop.id, &shop.currency, cover_days, abc, today_in(shop.zone()), &now).await?;
         let order = orders
             .into_iter()
             .find(|o| o.supplier == supplier)

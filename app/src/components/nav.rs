@@ -14,6 +14,7 @@ pub fn Nav() -> impl IntoView {
                 <ul>
                     <li><A href="/app" exact=true>"Dashboard"</A></li>
                     <li><A href="/app/reorder">"Reorder"</A></li>
+                    <li><A href="/app/rollups">"Roll-ups"</A></li>
                     <li><A href="/app/purchase-orders">"Purchase orders"</A></li>
                     <li><A href="/app/settings">"Settings"</A></li>
                     <li><A href="/help">"Help"</A></li>

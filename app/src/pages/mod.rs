@@ -5,6 +5,7 @@ pub mod not_found;
 pub mod outbox;
 pub mod purchase_orders;
 pub mod reorder;
+pub mod rollups;
 pub mod settings;
 pub mod settings_watch;
 pub mod suppliers;

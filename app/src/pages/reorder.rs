@@ -2,6 +2,7 @@ use crate::api::purchase_orders::CreatePurchaseOrders;
 use crate::api::reorder::{reorder_list, Reorder};
 use crate::components::post_form::{FormAction, PostForm};
 use crate::components::{error_notice::ErrorNotice, format::money};
+use domain::classes::Abc;
 use domain::engine::config::DEFAULT_TARGET_COVER_DAYS;
 use domain::engine::reorder::{apply_quantities, parse_order_quantity, QuantityError, QuantityOverrides};
 use domain::engine::{purchase_order_csv, OrderLine, SupplierOrder};
@@ -16,7 +17,8 @@ use leptos_router::hooks::use_query_map;
 pub fn ReorderPage() -> impl IntoView {
     let query = use_query_map();
     let cover = move || query.with(|q| q.get("cover").and_then(|c| c.parse::<u32>().ok()));
-    let list = Resource::new(cover, reorder_list);
+    let abc = move || query.with(|q| q.get("abc").as_deref().and_then(Abc::parse));
+    let list = Resource::new(move || (cover(), abc()), |(cover, abc)| reorder_list(cover, abc.map(|c| c.as_str().to_string())));
     view! {
         <Title text="Reorder · Stock Sentry"/>
         <h1>"Reorder"</h1>
@@ -25,6 +27,11 @@ pub fn ReorderPage() -> impl IntoView {
             <label for="cover">"Days of cover after delivery"</label>
             <input id="cover" name="cover" type="number" min="1" max="365" placeholder="Each variant's own" aria-describedby="cover-hint"
                 value=move || cover().map(|d| d.to_string()).unwrap_or_default()/>
+            <label for="reorder-abc">"ABC class"</label>
+            <select id="reorder-abc" name="abc">
+                <option value="">"All classes"</option>
+                {Abc::ALL.into_iter().map(|c| view! { <option value=c.as_str() selected=move || abc() == Some(c)>{c.as_str()}</option> }).collect_view()}
+            </select>
             <button type="submit" class="button">"Update"</button>
             <p class="field-hint" id="cover-hint">
                 {format!("Empty: each variant covers its own days ({DEFAULT_TARGET_COVER_DAYS} unless \u{201c}An order covers\u{201d} is set for its vendor, product or variant in Settings).")}
@@ -70,7 +77,11 @@ fn file_slug(name: &str) -> String {
 #[component]
 fn ReorderBody(r: Reorder) -> impl IntoView {
     if r.orders.is_empty() {
-        return view! { <p class="empty">"Nothing needs ordering today: every variant is above its reorder point."</p> }.into_any();
+        let text = match r.abc {
+            Some(c) => format!("Nothing of class {} needs ordering today: all its variants are above their reorder points.", c.as_str()),
+            None => "Nothing needs ordering today: every variant is above its reorder point.".to_string(),
+        };
+        return view! { <p class="empty">{text}</p> }.into_any();
     }
     // The merchant's valid quantities; the server-rendered page starts with none, so its
     // links carry the suggested purchase order.
@@ -78,6 +89,7 @@ fn ReorderBody(r: Reorder) -> impl IntoView {
     let all = StoredValue::new(r.orders.clone());
     let edited = Memo::new(move |_| overrides.with(|o| all.with_value(|orders| apply_quantities(orders, o))));
     let cover_days = r.cover_days;
+    let abc = r.abc;
     let currency = r.currency.clone();
     let summary = {
         let currency = currency.clone();
@@ -104,7 +116,7 @@ fn ReorderBody(r: Reorder) -> impl IntoView {
             .into_iter()
             .map(|o| {
                 let currency = o.currency.clone().unwrap_or_else(|| currency.clone());
-                view! { <SupplierSection o overrides currency cover_days/> }
+                view! { <SupplierSection o overrides currency cover_days abc/> }
             })
             .collect_view()}
     }
@@ -112,7 +124,13 @@ fn ReorderBody(r: Reorder) -> impl IntoView {
 }
 
 #[component]
-fn SupplierSection(o: SupplierOrder, overrides: RwSignal<QuantityOverrides>, currency: String, cover_days: Option<u32>) -> impl IntoView {
+fn SupplierSection(
+    o: SupplierOrder,
+    overrides: RwSignal<QuantityOverrides>,
+    currency: String,
+    cover_days: Option<u32>,
+    abc: Option<Abc>,
+) -> impl IntoView {
     let vendor = o.supplier.clone();
     let minimum = (o.min_order_cents > 0).then(|| {
         let mut text = format!("Minimum order {}", money(o.min_order_cents, &currency));
@@ -171,6 +189,7 @@ fn SupplierSection(o: SupplierOrder, overrides: RwSignal<QuantityOverrides>, cur
             <PostForm action=create class="form-inline po-create">
                 <input type="hidden" name="supplier" value=supplier_field/>
                 {cover_days.map(|d| view! { <input type="hidden" name="cover_days" value=d.to_string()/> })}
+                {abc.map(|c| view! { <input type="hidden" name="abc" value=c.as_str()/> })}
                 {posted}
                 <button type="submit" class="button button-primary" disabled=move || create.pending().get()>
                     {button}
@@ -182,7 +201,7 @@ fn SupplierSection(o: SupplierOrder, overrides: RwSignal<QuantityOverrides>, cur
             <div class="table-wrap" tabindex="0" role="region" aria-label=format!("Order lines from {vendor}")>
                 <table class="data-table">
                     <thead><tr>
-                        <th scope="col">"Product"</th><th scope="col">"Location"</th>
+                        <th scope="col">"Product"</th><th scope="col">"Location"</th><th scope="col">"Class"</th>
                         <th scope="col" class="num">"On hand"</th><th scope="col" class="num">"Incoming"</th>
                         <th scope="col" class="num">"Suggested"</th><th scope="col" class="num">"Order"</th>
                         <th scope="col" class="num">"Unit cost"</th><th scope="col" class="num">"Line total"</th>
@@ -219,6 +238,7 @@ fn LineRow(l: OrderLine, overrides: RwSignal<QuantityOverrides>, currency: Strin
         Err(e) => error.set(Some(e)),
     };
     let unit_cost = l.unit_cost_cents;
+    let class = l.class_label();
     let line_total = {
         let currency = currency.clone();
         let line = l.clone();
@@ -229,6 +249,7 @@ fn LineRow(l: OrderLine, overrides: RwSignal<QuantityOverrides>, currency: Strin
             <th scope="row"><span class="product">{l.product_title}</span><span class="variant">{l.variant_title}" · "{l.sku}
                 {(!l.supplier_sku.is_empty()).then(|| format!(" · supplier SKU {}", l.supplier_sku))}</span></th>
             <td>{l.location_name}</td>
+            <td class="class-cell">{class}</td>
             <td class="num">{l.on_hand}</td>
             <td class="num">{l.incoming}</td>
             <td class="num">{suggested}{rounding.map(|r| view! { <span class="rounding">{r}</span> })}</td>

@@ -9,16 +9,20 @@ use crate::wire::purchase_orders::{OrderHead, OrderLineRow, OrderPage};
 use crate::wire::suppliers::SuppliersPage;
 use base64::Engine as _;
 use chrono::NaiveDate;
+use domain::classes::Abc;
 use domain::engine::SupplierOrder;
 use domain::purchasing::{DocLine, PurchaseOrderDoc};
 use worker::D1Database;
 
-/// What to order now, per supplier, for the shop (`api::reorder` and purchase orders alike).
+/// What to order now, per supplier, for the shop (`api::reorder` and purchase orders alike);
+/// with `abc`, only variants of that class, so a supplier's minimum order is met (or not)
+/// by the lines the merchant is looking at.
 pub async fn supplier_orders(
     db: &D1Database,
     shop_id: i64,
     currency: &str,
     cover_days: Option<u32>,
+    abc: Option<Abc>,
     today: NaiveDate,
     now: &str,
 ) -> Result<Vec<SupplierOrder>, AppError> {
@@ -26,6 +30,8 @@ pub async fn supplier_orders(
     let labels: Vec<domain::engine::Labels> = rows
         .into_iter()
         .map(|r| domain::engine::Labels {
+            abc: r.abc(),
+            xyz: r.xyz(),
             vendor: r.vendor,
             sku: r.sku,
             product_title: r.product_title,
@@ -33,7 +39,8 @@ pub async fn supplier_orders(
             location_name: r.location_name,
         })
         .collect();
-    let by_vendor = domain::engine::reorder_suggestions(labels.iter().zip(assessments.iter()), cover_days, today);
+    let wanted = labels.iter().zip(assessments.iter()).filter(|(l, _)| abc.is_none() || l.abc == abc);
+    let by_vendor = domain::engine::reorder_suggestions(wanted, cover_days, today);
     suppliers::ensure_vendor_suppliers(db, shop_id, now).await?;
     let variant_ids: Vec<i64> = by_vendor.iter().flat_map(|o| o.lines.iter().map(|l| l.variant_id)).collect();
     let book = suppliers::book(db, shop_id, &variant_ids).await?;

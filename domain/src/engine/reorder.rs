@@ -3,6 +3,7 @@
 
 use super::assess::Assessment;
 use super::replenishment::order_quantity;
+use crate::classes::{Abc, Xyz};
 use crate::risk::RiskKind;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,9 @@ pub struct Labels {
     pub product_title: String,
     pub variant_title: String,
     pub location_name: String,
+    /// The variant's classes, once the weekly refit has classed it.
+    pub abc: Option<Abc>,
+    pub xyz: Option<Xyz>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -44,6 +48,10 @@ pub struct OrderLine {
     pub unit_cost_cents: i64,
     /// Forecast units per day over the order's horizon (where a top-up case goes first).
     pub daily_demand: f64,
+    #[serde(default)]
+    pub abc: Option<Abc>,
+    #[serde(default)]
+    pub xyz: Option<Xyz>,
 }
 
 /// What to order from one supplier (or, for a vendor without one, from the vendor).
@@ -122,6 +130,8 @@ pub fn reorder_suggestions<'a>(
             case_pack: 1,
             unit_cost_cents: a.cost_cents,
             daily_demand: if horizon > 0 { horizon_demand / f64::from(horizon) } else { 0.0 },
+            abc: labels.abc,
+            xyz: labels.xyz,
         });
     }
     by_vendor
@@ -138,6 +148,11 @@ pub fn reorder_suggestions<'a>(
 pub type QuantityOverrides = BTreeMap<(i64, i64), u32>;
 
 impl OrderLine {
+    /// "A · X", "B", or "" before the refit has classed the variant.
+    pub fn class_label(&self) -> String {
+        crate::classes::label(self.abc, self.xyz)
+    }
+
     /// What this line costs at `qty` units (saturating: costs come from the shop).
     pub fn cost_at(&self, qty: u32) -> i64 {
         self.unit_cost_cents.saturating_mul(i64::from(qty))

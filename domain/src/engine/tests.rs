@@ -382,6 +382,8 @@ fn reorder_suggestions_per_vendor_as_csv() {
         product_title: "Trail Tee, \"organic\"".into(),
         variant_title: "M".into(),
         location_name: "Main".into(),
+        abc: None,
+        xyz: None,
     };
     let (la, lb, lc) = (labels("Zeta Supply", "TEE-M"), labels("Acme", "CAP-1"), labels("Acme", "CAP-2"));
     let low = run(position(15, 5), steady()); // reorder now

@@ -57,6 +57,9 @@ pub struct PositionRow {
     /// Its ABC class ("A", "B", "C"), once the weekly refit has classed it.
     #[serde(default)]
     pub abc: Option<String>,
+    /// Its XYZ class ("X", "Y", "Z"), when it sold in enough weeks to have one.
+    #[serde(default)]
+    pub xyz: Option<String>,
 }
 
 fn one() -> i64 {
@@ -76,6 +79,9 @@ impl PositionRow {
     }
     pub fn abc(&self) -> Option<domain::classes::Abc> {
         self.abc.as_deref().and_then(domain::classes::Abc::parse)
+    }
+    pub fn xyz(&self) -> Option<domain::classes::Xyz> {
+        self.xyz.as_deref().and_then(domain::classes::Xyz::parse)
     }
     pub fn arrival(&self) -> Option<domain::purchasing::Arrival> {
         let date = self.arrival_on.as_deref()?.get(..10)?.parse().ok()?;

@@ -15,8 +15,8 @@ SELECT il.variant_id, v.product_id, il.location_id, il.available AS on_hand, il.
        -- Its supplier, for the merchant's supplier-level overrides: the catalogue's, else
        -- its vendor's.
        COALESCE(si.supplier_id, sv.supplier_id) AS supplier_id,
-       -- Its ABC class from the weekly refit, which sets its service level.
-       vc.abc
+       -- Its ABC class from the weekly refit, which sets its service level, and its XYZ.
+       vc.abc, vc.xyz
 FROM inventory_levels il
 JOIN variants v ON v.shop_id = il.shop_id AND v.id = il.variant_id
 JOIN products p ON p.shop_id = v.shop_id AND p.id = v.product_id

@@ -213,11 +213,8 @@ fn alert_row(r: Row) -> Option<AlertRow> {
         (RiskKind::StockGap, Some(from)) => Some(day(from)?),
         _ => r.depletion_date.as_deref().and_then(day),
     };
-    let class = match (r.abc.as_deref(), r.xyz.as_deref()) {
-        (Some(a), Some(x)) => format!("{a} · {x}"),
-        (Some(a), None) => a.to_string(),
-        _ => String::new(),
-    };
+    use domain::classes::{Abc, Xyz};
+    let class = domain::classes::label(r.abc.as_deref().and_then(Abc::parse), r.xyz.as_deref().and_then(Xyz::parse));
     Some(AlertRow {
         id: r.id,
         state,

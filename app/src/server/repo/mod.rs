@@ -15,6 +15,7 @@ pub mod inventory;
 pub mod job_runs;
 pub mod overrides;
 pub mod purchase_orders;
+pub mod rollups;
 pub mod sales;
 pub mod sales_import;
 pub mod settings;

@@ -68,6 +68,8 @@ test('the dashboard at phone width has no serious accessibility violations', () 
 
 test('the reorder list has no serious accessibility violations', () => assertAccessible('/app/reorder'));
 
+test('the roll-ups have no serious accessibility violations', () => assertAccessible('/app/rollups?by=supplier'));
+
 test('a variant page has no serious accessibility violations', async () => {
   const [a] = await d1(`SELECT a.variant_id, a.location_id FROM alerts a JOIN shops s ON s.id = a.shop_id
     WHERE s.domain = '${DEMO}' AND a.state = 'open' ORDER BY a.urgency DESC LIMIT 1`);

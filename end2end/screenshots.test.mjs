@@ -43,6 +43,7 @@ const PAGES = [
   ['dashboard', () => '/app', 200],
   ['variant', () => variantPath, 200],
   ['reorder', () => '/app/reorder', 200],
+  ['rollups', () => '/app/rollups', 200],
   ['settings', () => '/app/settings', 200],
   ['suppliers', () => '/app/settings/suppliers', 200],
   ['levels', () => '/app/settings/levels', 200],

@@ -184,6 +184,97 @@ test('the refit classes variants A/B/C by a year of revenue and X/Y/Z by steadin
   assert.ok(rows.slice(1).some((r) => r[col('abc')] === 'A'));
 });
 
+test('the reorder list shows and narrows by class; roll-ups add up stock, revenue and alerts per vendor, supplier and product type', async () => {
+  // The reorder list (after the refit above classed the variants): every line carries its class; abc=A keeps only A.
+  const all = (await serverFn('reorder', {})).json;
+  const lines = (r) => r.orders.flatMap((o) => o.lines);
+  assert.ok(lines(all).some((l) => l.abc === 'A') && lines(all).some((l) => l.abc !== 'A'), 'the list mixes classes');
+  const onlyA = (await serverFn('reorder', { abc: 'A' })).json;
+  assert.equal(onlyA.abc, 'A');
+  assert.ok(lines(onlyA).length > 0 && lines(onlyA).every((l) => l.abc === 'A'), 'only class A lines');
+  assert.equal(lines(onlyA).length, lines(all).filter((l) => l.abc === 'A').length, 'every class A line stays');
+  assert.ok(onlyA.orders.every((o) => o.lines.length > 0), 'a supplier with no class A line is left out');
+
+  const page = await context.newPage();
+  await page.goto(`${BASE}/app/reorder?abc=A`);
+  await page.waitForSelector('.app[data-hydrated="true"]');
+  assert.equal(await page.getByLabel('ABC class').inputValue(), 'A');
+  const cells = await page.locator('.data-table td.class-cell').allTextContents();
+  assert.equal(cells.length, lines(onlyA).length);
+  assert.ok(cells.every((c) => c.startsWith('A')), cells.join(','));
+  // The purchase order made from the narrowed list holds its lines only.
+  const section = onlyA.orders[0];
+  const [{ before }] = await d1(`SELECT COALESCE(MAX(id), 0) AS before FROM purchase_orders WHERE shop_id = ${shopId}`);
+  await page.getByRole('button', { name: `Create purchase order for ${section.supplier}` }).click();
+  await page.getByText('as a draft.').waitFor();
+  const made = await d1(`SELECT pl.variant_id FROM purchase_order_lines pl JOIN purchase_orders o ON o.id = pl.order_id
+    WHERE o.shop_id = ${shopId} AND o.id > ${before}`);
+  assert.equal(made.length, section.lines.length, "the order holds the section's lines");
+  const classes = new Map((await d1(`SELECT variant_id, abc FROM variant_classes WHERE shop_id = ${shopId}`)).map((c) => [c.variant_id, c.abc]));
+  assert.ok(made.length > 0 && made.every((l) => classes.get(l.variant_id) === 'A'), JSON.stringify(made));
+
+  // Roll-ups: the table by vendor, read from the CSV the page offers (what the merchant downloads).
+  const table = async (by) => {
+    await page.goto(`${BASE}/app/rollups?by=${by}`);
+    const link = page.getByRole('link', { name: 'Download this table (CSV)' });
+    assert.match(await link.getAttribute('download'), new RegExp(`^rollups-${by}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
+    const rows = csvRows(decodeURIComponent((await link.getAttribute('href')).replace(/^data:text\/csv;charset=utf-8,/, '')));
+    const head = rows[0];
+    return rows.slice(1).map((r) => Object.fromEntries(head.map((h, i) => [h, i === 1 || h === 'group' || h === 'currency' ? r[i] : Number(r[i])])));
+  };
+  const byVendor = await table('vendor');
+  const total = byVendor.at(-1);
+  assert.equal(total.name, 'All');
+  const groups = byVendor.slice(0, -1);
+  // What D1 holds, counted independently: the variants that can run out, their stock at watched locations, the live alerts.
+  const vendors = await d1(`SELECT p.vendor AS name, COUNT(*) AS variants,
+      COALESCE(SUM((SELECT SUM(MAX(il.available, 0)) FROM inventory_levels il JOIN locations l ON l.shop_id = il.shop_id AND l.id = il.location_id
+                    WHERE il.shop_id = v.shop_id AND il.variant_id = v.id AND l.active = 1 AND l.watched = 1)), 0) AS on_hand,
+      COALESCE(SUM((SELECT revenue_cents FROM variant_classes vc WHERE vc.shop_id = v.shop_id AND vc.variant_id = v.id)), 0) AS revenue_cents
+    FROM variants v JOIN products p ON p.shop_id = v.shop_id AND p.id = v.product_id
+    WHERE v.shop_id = ${shopId} AND v.tracked = 1 AND p.status IN ('active', 'unlisted') AND p.gift_card = 0 GROUP BY p.vendor`);
+  assert.equal(groups.length, vendors.length, 'one row per vendor');
+  for (const v of vendors) {
+    const g = groups.find((x) => x.name === v.name);
+    assert.ok(g, `a row for ${v.name}`);
+    assert.equal(g.variants, v.variants, `${v.name} variants`);
+    assert.equal(g.on_hand, v.on_hand, `${v.name} on hand`);
+    assert.equal(Math.round(g.revenue_364_days * 100), v.revenue_cents, `${v.name} revenue`);
+  }
+  for (let i = 1; i < groups.length; i++) assert.ok(groups[i - 1].revenue_364_days >= groups[i].revenue_364_days, 'most revenue first');
+  const [{ oos, reorder }] = await d1(`SELECT SUM(kind = 'out_of_stock') AS oos, SUM(kind IN ('reorder_now', 'low_stock')) AS reorder
+    FROM alerts WHERE shop_id = ${shopId} AND state IN ('open', 'acknowledged')`);
+  assert.equal(total.out_of_stock, oos);
+  assert.equal(total.to_reorder, reorder);
+  assert.ok(total.class_a > 0 && total.class_a === groups.reduce((a, g) => a + g.class_a, 0));
+
+  // Grouped by supplier or product type, the same variants add up to the same totals.
+  for (const by of ['supplier', 'product_type']) {
+    const rows = await table(by);
+    const t = rows.at(-1);
+    for (const k of ['variants', 'class_a', 'revenue_364_days', 'on_hand', 'stock_value_at_cost', 'out_of_stock', 'to_reorder', 'overstock_or_dead']) {
+      assert.equal(t[k], total[k], `${by} ${k}`);
+    }
+    assert.ok(rows.every((r) => r.group === by));
+  }
+  const types = await d1(`SELECT DISTINCT p.product_type AS t FROM variants v JOIN products p ON p.shop_id = v.shop_id AND p.id = v.product_id
+    WHERE v.shop_id = ${shopId} AND v.tracked = 1 AND p.status IN ('active', 'unlisted') AND p.gift_card = 0`);
+  assert.equal((await table('product_type')).length - 1, types.length, 'one row per product type');
+
+  // In the browser: the tabs switch the grouping, a vendor's name opens the dashboard filtered to it.
+  await page.goto(`${BASE}/app/rollups`);
+  await page.waitForSelector('.app[data-hydrated="true"]');
+  await page.getByRole('link', { name: 'By product type' }).click();
+  await page.waitForURL(/by=product_type/);
+  await page.getByRole('columnheader', { name: 'Product type' }).waitFor();
+  await page.getByRole('link', { name: 'By vendor' }).click();
+  await page.getByRole('columnheader', { name: 'Vendor' }).waitFor();
+  const top = groups[0].name;
+  await page.getByRole('table').getByRole('link', { name: top, exact: true }).click();
+  await page.waitForURL((u) => u.pathname === '/app' && u.searchParams.get('vendor') === top);
+  await page.close();
+});
+
 /** RFC 4180 rows (quoted fields may hold commas, quotes and line breaks). */
 function csvRows(text) {
   const rows = [];

@@ -92,20 +92,28 @@ for ((g = 0; g < GROUPS_N; g++)); do
   # shellcheck disable=SC2086 # the file list is split on purpose
   (
     BASE_URL="http://127.0.0.1:$port" FAKE_URL="http://127.0.0.1:$fake_port" D1_STATE="$state" \
-      node --test --test-concurrency=1 ${GROUP_FILES[g]} 2>&1 | sed -u "s/^/[g$g] /"
+      node --test --test-concurrency=1 ${GROUP_FILES[g]} 2>&1 | tee "$state/tap.log" | sed -u "s/^/[g$g] /"
     exit "${PIPESTATUS[0]}"
   ) &
   PIDS[g]=$!
 done
 
 status=0
+FAILED=()
 for g in "${!PIDS[@]}"; do
   if wait "${PIDS[g]}"; then
     echo "[e2e] group $g passed"
   else
     status=1
+    FAILED+=("$g")
     echo "[e2e] group $g FAILED; its wrangler log ends:"
     tail -40 "${STATES[g]}/wrangler.log"
   fi
+done
+# Last, where a CI log's tail shows it: each failed test with its error (the runner prints
+# them mid-stream, hundreds of lines before the end).
+for g in "${FAILED[@]}"; do
+  echo "[e2e] group $g's failed tests:"
+  awk '/^not ok /{on=1; n=0} on{print "[g'"$g"'] " $0; if (++n >= 30) on=0} /^ok /{on=0}' "${STATES[g]}/tap.log" | grep -v "^\[g$g\] # Subtest" | head -120
 done
 exit $status

@@ -1,5 +1,4 @@
 use crate::error::AppError;
-use domain::classes::Abc;
 use domain::engine::SupplierOrder;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -8,8 +7,8 @@ use serde::{Deserialize, Serialize};
 pub struct Reorder {
     /// Days of cover the merchant asked for on the page; `None`: each variant's own.
     pub cover_days: Option<u32>,
-    /// The ABC class the list is narrowed to; `None`: every class.
-    pub abc: Option<Abc>,
+    /// The ABC class the list is narrowed to ("A", "B", "C"); `None`: every class.
+    pub abc: Option<String>,
     pub currency: String,
     /// Per supplier (a vendor without one under its own name), on the supplier's terms.
     pub orders: Vec<SupplierOrder>,
@@ -26,14 +25,14 @@ pub async fn reorder_list(cover_days: Option<u32>, #[server(default)] abc: Optio
     use crate::server::session::current_shop;
     run(async move {
         let cover_days = cover_days.map(|d| d.clamp(1, 365));
-        let abc = abc.as_deref().and_then(Abc::parse);
+        let abc = abc.as_deref().and_then(domain::classes::Abc::parse);
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
         let today = today_in(shop.zone());
         let orders =
             crate::server::purchasing::supplier_orders(&shop.db, shop.id, &shop.currency, cover_days, abc, today, &now_rfc3339()).await?;
         let csv = domain::engine::purchase_order_csv(&orders);
-        Ok(Reorder { cover_days, abc, currency: shop.row.currency, orders, csv })
+        Ok(Reorder { cover_days, abc: abc.map(|c| c.as_str().to_string()), currency: shop.row.currency, orders, csv })
     })
     .await
 }

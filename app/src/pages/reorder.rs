@@ -2,13 +2,15 @@ use crate::api::purchase_orders::CreatePurchaseOrders;
 use crate::api::reorder::{reorder_list, Reorder};
 use crate::components::post_form::{FormAction, PostForm};
 use crate::components::{error_notice::ErrorNotice, format::money};
-use domain::classes::Abc;
 use domain::engine::config::DEFAULT_TARGET_COVER_DAYS;
 use domain::engine::reorder::{apply_quantities, parse_order_quantity, QuantityError, QuantityOverrides};
 use domain::engine::{purchase_order_csv, OrderLine, SupplierOrder};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+
+/// The ABC classes the list can be narrowed to.
+const CLASSES: [&str; 3] = ["A", "B", "C"];
 
 /// Per supplier, what to order now and how much, rounded to what the supplier sells; the
 /// merchant can change each quantity, and the list downloads as a CSV purchase order with
@@ -17,8 +19,9 @@ use leptos_router::hooks::use_query_map;
 pub fn ReorderPage() -> impl IntoView {
     let query = use_query_map();
     let cover = move || query.with(|q| q.get("cover").and_then(|c| c.parse::<u32>().ok()));
-    let abc = move || query.with(|q| q.get("abc").as_deref().and_then(Abc::parse));
-    let list = Resource::new(move || (cover(), abc()), |(cover, abc)| reorder_list(cover, abc.map(|c| c.as_str().to_string())));
+    // "A", "B" or "C" as typed in the URL; the server ignores anything else, as the dashboard does.
+    let abc = move || query.with(|q| q.get("abc").filter(|c| CLASSES.contains(&c.as_str())));
+    let list = Resource::new(move || (cover(), abc()), |(cover, abc)| reorder_list(cover, abc));
     view! {
         <Title text="Reorder · Stock Sentry"/>
         <h1>"Reorder"</h1>
@@ -30,7 +33,7 @@ pub fn ReorderPage() -> impl IntoView {
             <label for="reorder-abc">"ABC class"</label>
             <select id="reorder-abc" name="abc">
                 <option value="">"All classes"</option>
-                {Abc::ALL.into_iter().map(|c| view! { <option value=c.as_str() selected=move || abc() == Some(c)>{c.as_str()}</option> }).collect_view()}
+                {CLASSES.map(|c| view! { <option value=c selected=move || abc().as_deref() == Some(c)>{c}</option> })}
             </select>
             <button type="submit" class="button">"Update"</button>
             <p class="field-hint" id="cover-hint">
@@ -78,7 +81,7 @@ fn file_slug(name: &str) -> String {
 fn ReorderBody(r: Reorder) -> impl IntoView {
     if r.orders.is_empty() {
         let text = match r.abc {
-            Some(c) => format!("Nothing of class {} needs ordering today: all its variants are above their reorder points.", c.as_str()),
+            Some(c) => format!("Nothing of class {c} needs ordering today: all its variants are above their reorder points."),
             None => "Nothing needs ordering today: every variant is above its reorder point.".to_string(),
         };
         return view! { <p class="empty">{text}</p> }.into_any();
@@ -89,7 +92,7 @@ fn ReorderBody(r: Reorder) -> impl IntoView {
     let all = StoredValue::new(r.orders.clone());
     let edited = Memo::new(move |_| overrides.with(|o| all.with_value(|orders| apply_quantities(orders, o))));
     let cover_days = r.cover_days;
-    let abc = r.abc;
+    let abc = r.abc.clone();
     let currency = r.currency.clone();
     let summary = {
         let currency = currency.clone();
@@ -116,7 +119,7 @@ fn ReorderBody(r: Reorder) -> impl IntoView {
             .into_iter()
             .map(|o| {
                 let currency = o.currency.clone().unwrap_or_else(|| currency.clone());
-                view! { <SupplierSection o overrides currency cover_days abc/> }
+                view! { <SupplierSection o overrides currency cover_days abc=abc.clone()/> }
             })
             .collect_view()}
     }
@@ -129,7 +132,7 @@ fn SupplierSection(
     overrides: RwSignal<QuantityOverrides>,
     currency: String,
     cover_days: Option<u32>,
-    abc: Option<Abc>,
+    abc: Option<String>,
 ) -> impl IntoView {
     let vendor = o.supplier.clone();
     let minimum = (o.min_order_cents > 0).then(|| {
@@ -189,7 +192,7 @@ fn SupplierSection(
             <PostForm action=create class="form-inline po-create">
                 <input type="hidden" name="supplier" value=supplier_field/>
                 {cover_days.map(|d| view! { <input type="hidden" name="cover_days" value=d.to_string()/> })}
-                {abc.map(|c| view! { <input type="hidden" name="abc" value=c.as_str()/> })}
+                {abc.map(|c| view! { <input type="hidden" name="abc" value=c/> })}
                 {posted}
                 <button type="submit" class="button button-primary" disabled=move || create.pending().get()>
                     {button}
@@ -238,7 +241,7 @@ fn LineRow(l: OrderLine, overrides: RwSignal<QuantityOverrides>, currency: Strin
         Err(e) => error.set(Some(e)),
     };
     let unit_cost = l.unit_cost_cents;
-    let class = l.class_label();
+    let class = l.class.clone();
     let line_total = {
         let currency = currency.clone();
         let line = l.clone();

@@ -48,10 +48,10 @@ pub struct OrderLine {
     pub unit_cost_cents: i64,
     /// Forecast units per day over the order's horizon (where a top-up case goes first).
     pub daily_demand: f64,
+    /// Its classes as the page shows them ("A · X"; `classes::label`), "" before the refit
+    /// has classed it: text, so the browser's wasm needs no class types.
     #[serde(default)]
-    pub abc: Option<Abc>,
-    #[serde(default)]
-    pub xyz: Option<Xyz>,
+    pub class: String,
 }
 
 /// What to order from one supplier (or, for a vendor without one, from the vendor).
@@ -130,8 +130,7 @@ pub fn reorder_suggestions<'a>(
             case_pack: 1,
             unit_cost_cents: a.cost_cents,
             daily_demand: if horizon > 0 { horizon_demand / f64::from(horizon) } else { 0.0 },
-            abc: labels.abc,
-            xyz: labels.xyz,
+            class: crate::classes::label(labels.abc, labels.xyz),
         });
     }
     by_vendor
@@ -148,11 +147,6 @@ pub fn reorder_suggestions<'a>(
 pub type QuantityOverrides = BTreeMap<(i64, i64), u32>;
 
 impl OrderLine {
-    /// "A · X", "B", or "" before the refit has classed the variant.
-    pub fn class_label(&self) -> String {
-        crate::classes::label(self.abc, self.xyz)
-    }
-
     /// What this line costs at `qty` units (saturating: costs come from the shop).
     pub fn cost_at(&self, qty: u32) -> i64 {
         self.unit_cost_cents.saturating_mul(i64::from(qty))

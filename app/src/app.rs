@@ -12,6 +12,7 @@ use crate::pages::{
     rollups::RollupsPage,
     settings::SettingsPage,
     suppliers::SuppliersSettings,
+    transfers::TransfersPage,
     variant::VariantDetailPage,
 };
 use leptos::prelude::*;
@@ -95,6 +96,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/app") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/reorder") view={Lazy::<ReorderRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/rollups") view={Lazy::<RollupsRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/app/transfers") view={Lazy::<TransfersRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/settings/suppliers") view={Lazy::<SuppliersRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/settings/levels") view={Lazy::<LevelsRoute>::new()} ssr=SsrMode::Async/>
@@ -165,12 +167,13 @@ fn settings_view(page: SettingsGroup) -> AnyView {
     }
 }
 
-/// Reports: a variant's page and the roll-ups (rendered on the server, so it adds little)
-/// share a module.
+/// Reports: a variant's page, the roll-ups and the suggested transfers (both rendered on the
+/// server, so they add little) share a module.
 #[derive(Clone, Copy)]
 enum ReportPage {
     Variant,
     Rollups,
+    Transfers,
 }
 
 #[leptos::lazy]
@@ -178,6 +181,7 @@ fn report_view(page: ReportPage) -> AnyView {
     match page {
         ReportPage::Variant => view! { <VariantDetailPage/> }.into_any(),
         ReportPage::Rollups => view! { <RollupsPage/> }.into_any(),
+        ReportPage::Transfers => view! { <TransfersPage/> }.into_any(),
     }
 }
 
@@ -220,6 +224,7 @@ lazy_route!(SettingsRoute, __preload_settings_view, settings_view(SettingsGroup:
 lazy_route!(LevelsRoute, __preload_settings_view, settings_view(SettingsGroup::Levels));
 lazy_route!(VariantRoute, __preload_report_view, report_view(ReportPage::Variant));
 lazy_route!(RollupsRoute, __preload_report_view, report_view(ReportPage::Rollups));
+lazy_route!(TransfersRoute, __preload_report_view, report_view(ReportPage::Transfers));
 lazy_route!(OutboxRoute, __preload_help_view, help_view(HelpPage::Outbox));
 lazy_route!(HelpIndexRoute, __preload_help_view, help_view(HelpPage::Index));
 lazy_route!(HelpArticleRoute, __preload_help_view, help_view(HelpPage::Article));

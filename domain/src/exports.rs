@@ -137,6 +137,34 @@ pub fn rollups_csv(by: crate::rollups::RollupBy, groups: &[crate::rollups::Rollu
     out
 }
 
+pub const TRANSFERS_HEADER: &str =
+    "sku,product,variant,from_location,to_location,quantity,from_on_hand,from_keeps,to_on_hand,to_days_of_cover,value_at_cost,currency";
+
+/// The suggested transfers, as a list to key into Shopify's transfers (or hand to the
+/// warehouse).
+pub fn transfers_csv(moves: &[crate::engine::TransferSuggestion], currency: &str) -> String {
+    let mut out = format!("{TRANSFERS_HEADER}\r\n");
+    for m in moves {
+        let _ = write!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},{}\r\n",
+            cell(&m.sku),
+            cell(&m.product_title),
+            cell(&m.variant_title),
+            cell(&m.from_location),
+            cell(&m.to_location),
+            m.quantity,
+            m.from_on_hand,
+            m.from_keeps,
+            m.to_on_hand,
+            m.to_days_of_cover.map(|d| decimal(d, 1)).unwrap_or_default(),
+            money::plain(m.value_cents, currency),
+            cell(currency),
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,5 +257,29 @@ mod tests {
         assert_eq!(lines[1], "supplier,'=Acme,3,1,1200.00,40,500.00,1,0,0,25.00,0.00,EUR");
         assert_eq!(lines[2], "supplier,,1,0,0.00,0,0.00,0,0,1,0.00,99.00,EUR");
         assert_eq!(lines[3], "supplier,All,4,1,1200.00,40,500.00,1,0,1,25.00,99.00,EUR");
+    }
+
+    #[test]
+    fn transfer_rows_say_from_where_to_where_and_how_many() {
+        let m = crate::engine::TransferSuggestion {
+            variant_id: 1,
+            sku: "TEE-M".into(),
+            product_title: "Tee, organic".into(),
+            variant_title: "M".into(),
+            from_location_id: 20,
+            from_location: "Main Warehouse".into(),
+            from_on_hand: 120,
+            from_keeps: 64,
+            to_location_id: 10,
+            to_location: "Downtown Store".into(),
+            to_on_hand: 0,
+            to_days_of_cover: Some(0.0),
+            quantity: 37,
+            value_cents: 37 * 1_250,
+        };
+        let csv = transfers_csv(&[m], "USD");
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(lines[0], TRANSFERS_HEADER);
+        assert_eq!(lines[1], "TEE-M,\"Tee, organic\",M,Main Warehouse,Downtown Store,37,120,64,0,0.0,462.50,USD");
     }
 }

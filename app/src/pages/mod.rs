@@ -9,4 +9,5 @@ pub mod rollups;
 pub mod settings;
 pub mod settings_watch;
 pub mod suppliers;
+pub mod transfers;
 pub mod variant;

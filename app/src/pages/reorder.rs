@@ -25,7 +25,8 @@ pub fn ReorderPage() -> impl IntoView {
     view! {
         <Title text="Reorder · Stock Sentry"/>
         <h1>"Reorder"</h1>
-        <p class="muted">"Variants at or below their reorder point, with quantities that cover the supplier lead time and the days below, counting stock already on its way."</p>
+        <p class="muted">"Variants at or below their reorder point, with quantities that cover the supplier lead time and the days below, counting stock already on its way. "
+            "Before ordering, see the "<a href="/app/transfers">"transfers"</a>" that would cover some of it from another location."</p>
         <form method="get" action="/app/reorder" class="cover-form">
             <label for="cover">"Days of cover after delivery"</label>
             <input id="cover" name="cover" type="number" min="1" max="365" placeholder="Each variant's own" aria-describedby="cover-hint"

@@ -10,7 +10,7 @@ use crate::wire::suppliers::SuppliersPage;
 use base64::Engine as _;
 use chrono::NaiveDate;
 use domain::classes::Abc;
-use domain::engine::SupplierOrder;
+use domain::engine::{Assessment, Labels, SupplierOrder, TransferSuggestion};
 use domain::purchasing::{DocLine, PurchaseOrderDoc};
 use worker::D1Database;
 
@@ -26,10 +26,27 @@ pub async fn supplier_orders(
     today: NaiveDate,
     now: &str,
 ) -> Result<Vec<SupplierOrder>, AppError> {
+    let (labels, assessments) = labelled_assessments(db, shop_id, today).await?;
+    let wanted = labels.iter().zip(assessments.iter()).filter(|(l, _)| abc.is_none() || l.abc == abc);
+    let by_vendor = domain::engine::reorder_suggestions(wanted, cover_days, today);
+    suppliers::ensure_vendor_suppliers(db, shop_id, now).await?;
+    let variant_ids: Vec<i64> = by_vendor.iter().flat_map(|o| o.lines.iter().map(|l| l.variant_id)).collect();
+    let book = suppliers::book(db, shop_id, &variant_ids).await?;
+    Ok(domain::purchasing::by_supplier(by_vendor, &book, currency))
+}
+
+/// Stock one location can spare for another that is due to reorder it, today.
+pub async fn transfer_suggestions(db: &D1Database, shop_id: i64, today: NaiveDate) -> Result<Vec<TransferSuggestion>, AppError> {
+    let (labels, assessments) = labelled_assessments(db, shop_id, today).await?;
+    Ok(domain::engine::suggest_transfers(labels.iter().zip(assessments.iter())))
+}
+
+/// Every position's assessment today with the names a purchase order or transfer shows.
+async fn labelled_assessments(db: &D1Database, shop_id: i64, today: NaiveDate) -> Result<(Vec<Labels>, Vec<Assessment>), AppError> {
     let super::recalc::ShopAssessment { rows, assessments, .. } = super::recalc::assess_shop(db, shop_id, None, today).await?;
-    let labels: Vec<domain::engine::Labels> = rows
+    let labels = rows
         .into_iter()
-        .map(|r| domain::engine::Labels {
+        .map(|r| Labels {
             abc: r.abc(),
             xyz: r.xyz(),
             vendor: r.vendor,
@@ -39,12 +56,7 @@ pub async fn supplier_orders(
             location_name: r.location_name,
         })
         .collect();
-    let wanted = labels.iter().zip(assessments.iter()).filter(|(l, _)| abc.is_none() || l.abc == abc);
-    let by_vendor = domain::engine::reorder_suggestions(wanted, cover_days, today);
-    suppliers::ensure_vendor_suppliers(db, shop_id, now).await?;
-    let variant_ids: Vec<i64> = by_vendor.iter().flat_map(|o| o.lines.iter().map(|l| l.variant_id)).collect();
-    let book = suppliers::book(db, shop_id, &variant_ids).await?;
-    Ok(domain::purchasing::by_supplier(by_vendor, &book, currency))
+    Ok((labels, assessments))
 }
 
 /// The order as its documents show it.

@@ -35,6 +35,7 @@ pub mod normal;
 pub mod reorder;
 pub mod replenishment;
 pub mod seasonal;
+pub mod transfers;
 
 #[cfg(test)]
 mod props;
@@ -50,6 +51,7 @@ pub use forecast::{week_of_year_factors, DemandPattern, Forecast, ForecastMethod
 pub use history::{parse_compact, DayRow, History, HistoryError, HistoryTable, SeriesId};
 pub use reorder::{purchase_order_csv, reorder_suggestions, Labels, OrderLine, SupplierOrder};
 pub use seasonal::{history_window, long_runs, pool, refit_variant, SeasonalPattern, NIGHTLY_HISTORY_DAYS, REFIT_HISTORY_DAYS};
+pub use transfers::{suggest_transfers, TransferSuggestion};
 
 use chrono::NaiveDate;
 

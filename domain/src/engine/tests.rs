@@ -818,3 +818,58 @@ fn p_with(arrival: NaiveDate) -> Position {
     p.arrival = Some(crate::purchasing::Arrival { date: arrival, units: 60 });
     p
 }
+
+fn at(location_id: i64, on_hand: i64, incoming: i64) -> Assessment {
+    let mut p = position(on_hand, incoming);
+    p.location_id = location_id;
+    run(p, steady())
+}
+
+fn named(location: &str) -> Labels {
+    Labels {
+        sku: "TEE-M".into(),
+        product_title: "Tee".into(),
+        variant_title: "M".into(),
+        location_name: location.into(),
+        ..Labels::default()
+    }
+}
+
+#[test]
+fn a_transfer_covers_a_need_from_stock_another_location_can_spare() {
+    let (store, warehouse) = (named("Store"), named("Warehouse"));
+    let low = at(10, 15, 5);
+    let full = at(20, 200, 0);
+    assert!(low.conditions.get(RiskKind::ReorderNow).opens && !full.conditions.get(RiskKind::ReorderNow).opens);
+    let moves = transfers::suggest_transfers([(&store, &low), (&warehouse, &full)]);
+    assert_eq!(moves.len(), 1);
+    let m = &moves[0];
+    assert_eq!((m.from_location.as_str(), m.to_location.as_str()), ("Warehouse", "Store"));
+    // The store gets what the engine would order there; the warehouse keeps its own order-up-to level.
+    assert_eq!(m.quantity, low.plan.suggested_qty);
+    assert_eq!(m.from_keeps, full.plan.order_up_to.ceil() as i64);
+    assert!(200 - i64::from(m.quantity) >= m.from_keeps);
+    assert_eq!(m.value_cents, i64::from(m.quantity) * 1_000);
+}
+
+#[test]
+fn a_transfer_never_takes_a_source_below_its_own_level_nor_sends_what_has_not_arrived() {
+    let (store, warehouse, kiosk) = (named("Store"), named("Warehouse"), named("Kiosk"));
+    let empty = at(10, 0, 0);
+    let need = empty.plan.suggested_qty;
+    // The warehouse can spare 20 on the shelf beyond its level; the kiosk has 8 on hand and
+    // 400 on its way: only the 8 can go.
+    let keeps = at(20, 0, 0).plan.order_up_to.ceil() as i64;
+    let warehouse_pos = at(20, keeps + 20, 0);
+    let kiosk_pos = at(30, 8, 400);
+    let moves = transfers::suggest_transfers([(&store, &empty), (&warehouse, &warehouse_pos), (&kiosk, &kiosk_pos)]);
+    let from: Vec<(i64, u32)> = moves.iter().map(|m| (m.from_location_id, m.quantity)).collect();
+    assert!(need > 28, "the need ({need}) outgrows both sources");
+    assert_eq!(from, [(20, 20), (30, 8)], "the one with most to spare first, then the next; no more than either has");
+    // A source at its own reorder point spares nothing; an untracked variant neither gives nor takes.
+    let also_low = at(20, 15, 5);
+    assert!(transfers::suggest_transfers([(&store, &empty), (&warehouse, &also_low)]).is_empty());
+    let mut untracked = at(20, 500, 0);
+    untracked.tracked = false;
+    assert!(transfers::suggest_transfers([(&store, &empty), (&warehouse, &untracked)]).is_empty());
+}

@@ -270,3 +270,21 @@ export async function hydratedPage(context, path) {
   await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 20000 });
   return { page, errors };
 }
+
+/** RFC 4180 rows (quoted fields may hold commas, quotes and line breaks). */
+export function csvRows(text) {
+  const rows = [];
+  let row = [], field = '', quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; }
+    else if (c === '\r') continue;
+    else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; }
+    else field += c;
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}

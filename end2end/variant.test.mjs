@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { BASE, DEMO, OTHER, DEFAULT_SETTINGS, get, serverFn, d1, until, ensureSynced, launchBrowser, signedInContext } from './helpers.mjs';
+import { BASE, DEMO, OTHER, DEFAULT_SETTINGS, get, serverFn, d1, until, ensureSynced, launchBrowser, signedInContext, csvRows } from './helpers.mjs';
 
 const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
 let browser;
@@ -275,23 +275,6 @@ test('the reorder list shows and narrows by class; roll-ups add up stock, revenu
   await page.close();
 });
 
-/** RFC 4180 rows (quoted fields may hold commas, quotes and line breaks). */
-function csvRows(text) {
-  const rows = [];
-  let row = [], field = '', quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\r') continue;
-    else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; }
-    else field += c;
-  }
-  if (field || row.length) { row.push(field); rows.push(row); }
-  return rows;
-}
 
 test('the variant page explains an alert with server-rendered charts and the forecast error', async () => {
   const [a] = await d1(`SELECT variant_id, location_id FROM alerts WHERE shop_id = ${shopId} AND kind = 'reorder_now' AND state = 'open' ORDER BY urgency DESC LIMIT 1`);

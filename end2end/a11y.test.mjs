@@ -68,7 +68,10 @@ test('the dashboard at phone width has no serious accessibility violations', () 
 
 test('the reorder list has no serious accessibility violations', () => assertAccessible('/app/reorder'));
 
-test('the roll-ups have no serious accessibility violations', () => assertAccessible('/app/rollups?by=supplier'));
+test('the roll-ups and transfers have no serious accessibility violations', async () => {
+  await assertAccessible('/app/rollups?by=supplier');
+  await assertAccessible('/app/transfers');
+});
 
 test('a variant page has no serious accessibility violations', async () => {
   const [a] = await d1(`SELECT a.variant_id, a.location_id FROM alerts a JOIN shops s ON s.id = a.shop_id

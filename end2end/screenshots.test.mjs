@@ -44,6 +44,7 @@ const PAGES = [
   ['variant', () => variantPath, 200],
   ['reorder', () => '/app/reorder', 200],
   ['rollups', () => '/app/rollups', 200],
+  ['transfers', () => '/app/transfers', 200],
   ['settings', () => '/app/settings', 200],
   ['suppliers', () => '/app/settings/suppliers', 200],
   ['levels', () => '/app/settings/levels', 200],

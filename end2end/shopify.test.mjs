@@ -52,12 +52,15 @@ test('OAuth installs a shop, keeps its token sealed, and signs the merchant in',
 });
 
 test('the first visit after an install shows the import, then the alerts, without a reload', async () => {
-  // A real first visit, whatever ran before in this stack: the merchant uninstalls, then opens
-  // the app from the admin again (Shopify's managed install: the page's session token is
-  // exchanged for a token, and the install queues a full import before the page renders).
+  // A real first visit, whatever ran before in this stack: the merchant uninstalls and the
+  // shop's data is erased (shop/redact), then the app is opened from the admin again (Shopify's
+  // managed install: the page's session token is exchanged for a token, and the install queues
+  // a full import before the page renders).
   const id = await shopId(OTHER);
   await fake('/_fake/uninstall', { shop: OTHER });
   await until('uninstall applied', async () => (await d1(`SELECT uninstalled_at FROM shops WHERE id = ${id}`))[0]?.uninstalled_at || undefined);
+  await fake('/_fake/webhook', { shop: OTHER, topic: 'shop/redact' });
+  await until('shop erased', async () => (await d1(`SELECT COUNT(*) AS n FROM shops WHERE id = ${id}`))[0].n === 0);
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

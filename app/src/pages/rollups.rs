@@ -78,6 +78,19 @@ pub(crate) mod html {
         group_thousands(n.max(0).unsigned_abs())
     }
 
+    /// A row's cells from "On hand" on: the same for a group and the total.
+    fn stock_and_alerts(g: &Rollup, currency: &str) -> impl IntoView {
+        view! {
+            <td class="num">{count(g.on_hand)}</td>
+            <td class="num">{money(g.stock_value_cents, currency)}</td>
+            <td class="num">{count(g.out_of_stock)}</td>
+            <td class="num">{count(g.to_reorder)}</td>
+            <td class="num">{count(g.excess)}</td>
+            <td class="num">{money(g.lost_per_day_cents, currency)}</td>
+            <td class="num">{money(g.excess_value_cents, currency)}</td>
+        }
+    }
+
     #[component]
     fn RollupsBody(p: Page) -> impl IntoView {
         let Page { by, groups, currency, today } = p;
@@ -116,13 +129,7 @@ pub(crate) mod html {
                         <td class="num">{money(g.revenue_cents, &currency)}
                             <span class="share" aria-hidden="true"><span class="share-bar" style=format!("width: {share:.1}%")></span></span>
                             <span class="share-text">{format!("{share:.0} %")}</span></td>
-                        <td class="num">{count(g.on_hand)}</td>
-                        <td class="num">{money(g.stock_value_cents, &currency)}</td>
-                        <td class="num">{count(g.out_of_stock)}</td>
-                        <td class="num">{count(g.to_reorder)}</td>
-                        <td class="num">{count(g.excess)}</td>
-                        <td class="num">{money(g.lost_per_day_cents, &currency)}</td>
-                        <td class="num">{money(g.excess_value_cents, &currency)}</td>
+                        {stock_and_alerts(g, &currency)}
                     </tr>
                 }
             })
@@ -152,13 +159,7 @@ pub(crate) mod html {
                         <td class="num">{count(total.variants)}</td>
                         <td class="num">{count(total.class_a)}</td>
                         <td class="num">{money(total.revenue_cents, &currency)}</td>
-                        <td class="num">{count(total.on_hand)}</td>
-                        <td class="num">{money(total.stock_value_cents, &currency)}</td>
-                        <td class="num">{count(total.out_of_stock)}</td>
-                        <td class="num">{count(total.to_reorder)}</td>
-                        <td class="num">{count(total.excess)}</td>
-                        <td class="num">{money(total.lost_per_day_cents, &currency)}</td>
-                        <td class="num">{money(total.excess_value_cents, &currency)}</td>
+                        {stock_and_alerts(&total, &currency)}
                     </tr></tfoot>
                 </table>
             </div>

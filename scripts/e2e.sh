@@ -26,9 +26,9 @@ FILES=("$@")
 # balance the groups: a file not listed counts 30 s, and a wrong figure costs time, not
 # correctness.
 declare -A WEIGHT=(
-  [tokens]=260 [shopify]=330 [webhook-events]=140 [a11y]=110 [billing]=85 [transfers]=80
+  [tokens]=260 [shopify]=330 [webhook-events]=140 [a11y]=110 [billing]=85 [transfers]=60
   [ops]=70 [suppliers]=50 [purchase-orders]=45 [history]=35 [levels]=25 [launch]=60
-  [digest]=20 [variant]=50 [settings]=15 [dashboard]=12 [hydration]=10 [worker]=6
+  [digest]=20 [variant]=20 [settings]=15 [dashboard]=12 [hydration]=10 [worker]=6
   [reorder]=5 [embedded]=5 [screenshots]=60 [shards]=370
 )
 

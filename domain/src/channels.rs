@@ -10,9 +10,8 @@
 //! `no_service`, `channel_is_archived`) mean the hook is gone; 429 carries `Retry-After`.
 
 use crate::FieldError;
-use hmac::{Hmac, Mac};
+use hmac::Mac;
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ChannelKind {
@@ -128,7 +127,7 @@ pub fn webhook_body(shop_domain: &str, a: &OpenedAlert) -> String {
 /// The `Stock-Sentry-Signature` header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`,
 /// so a receiver checks both the body and its age (a replayed old delivery fails the age check).
 pub fn signature(secret: &[u8], timestamp: i64, body: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes a key of any length");
+    let mut mac = crate::crypto::hmac_sha256(secret);
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body.as_bytes());

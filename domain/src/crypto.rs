@@ -58,6 +58,13 @@ impl SealingKey {
     }
 }
 
+/// An HMAC-SHA256 keyed with `secret` (Shopify's webhook and session-token signatures, and
+/// the signed alert webhook).
+pub fn hmac_sha256(secret: &[u8]) -> hmac::Hmac<sha2::Sha256> {
+    // HMAC accepts keys of any length; this cannot fail.
+    <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(secret).unwrap_or_else(|_| unreachable!("HMAC takes any key length"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

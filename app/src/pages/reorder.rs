@@ -82,7 +82,9 @@ fn file_slug(name: &str) -> String {
 fn ReorderBody(r: Reorder) -> impl IntoView {
     if r.orders.is_empty() {
         let text = match r.abc {
-            Some(c) => format!("Nothing of class {c} needs ordering today: all its variants are above their reorder points."),
+            Some(c) => format!(
+                "Nothing of class {c} is on the reorder list today. Classes come from the Sunday refit and the one after a full import."
+            ),
             None => "Nothing needs ordering today: every variant is above its reorder point.".to_string(),
         };
         return view! { <p class="empty">{text}</p> }.into_any();

@@ -42,7 +42,7 @@ fn save(name: &str, csv: &str) {
     use leptos::wasm_bindgen::JsCast;
     let doc = document();
     let Ok(link) = doc.create_element("a") else { return };
-    let href = format!("data:text/csv;charset=utf-8,{}", urlencoding::encode(csv));
+    let href = crate::components::format::csv_data_href(csv);
     if link.set_attribute("href", &href).is_err() || link.set_attribute("download", name).is_err() {
         return;
     }

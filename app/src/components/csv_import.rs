@@ -35,7 +35,7 @@ pub fn CsvImport<T: DeserializeOwned + Send + Sync + 'static>(
             view! { <p class="banner banner-critical" role="alert">{text}</p> }
         })
     };
-    let href = format!("data:text/csv;charset=utf-8,{}", urlencoding::encode(&csv));
+    let href = crate::components::format::csv_data_href(&csv);
     let heading_id = format!("{id}-heading");
     let (field, hint, errors) = (format!("{id}-csv"), format!("{id}-hint"), format!("{id}-errors"));
     let described = format!("{hint} {errors}");

@@ -7,6 +7,11 @@ pub fn money(cents: i64, currency: &str) -> String {
 
 pub use domain::money::group_thousands;
 
+/// A CSV as a `data:` link: it downloads before hydration and inside the admin's iframe.
+pub fn csv_data_href(csv: &str) -> String {
+    format!("data:text/csv;charset=utf-8,{}", urlencoding::encode(csv))
+}
+
 pub fn per_day(v: f64) -> String {
     if v >= 10.0 {
         domain::numbers::fixed(v, 0)

@@ -152,7 +152,7 @@ mod html {
         let over: Vec<String> =
             p.lines.iter().filter(|l| l.received > l.quantity).map(|l| format!("{} ({} of {})", l.title, l.received, l.quantity)).collect();
         let pdf = format!("data:application/pdf;base64,{}", p.pdf_base64);
-        let csv = format!("data:text/csv;charset=utf-8,{}", urlencoding::encode(&p.csv));
+        let csv = crate::components::format::csv_data_href(&p.csv);
         let who = if p.head.supplier_email.is_empty() {
             "No email for this supplier: sending marks the order sent; download the PDF and send it yourself.".to_string()
         } else {

@@ -55,7 +55,7 @@ pub fn ReorderPage() -> impl IntoView {
 /// A data: link, so the download works before hydration and inside the admin's iframe;
 /// after hydration its href follows the edited quantities.
 fn csv_href(orders: &[SupplierOrder]) -> String {
-    format!("data:text/csv;charset=utf-8,{}", urlencoding::encode(&purchase_order_csv(orders)))
+    crate::components::format::csv_data_href(&purchase_order_csv(orders))
 }
 
 /// "1 line", "3 lines".

@@ -19,8 +19,11 @@ pub async fn rollups_html(by: Option<String>) -> Result<String, AppError> {
         let env = worker_env().await?;
         let shop = crate::server::session::current_shop(&env).await?;
         let by = RollupBy::parse(by.as_deref().unwrap_or(""));
-        // Every vendor has its supplier before variants are grouped by supplier.
-        suppliers::ensure_vendor_suppliers(&shop.db, shop.id, &now_rfc3339()).await?;
+        // Every vendor has its supplier before variants are grouped by supplier (the only
+        // grouping that reads suppliers).
+        if by == RollupBy::Supplier {
+            suppliers::ensure_vendor_suppliers(&shop.db, shop.id, &now_rfc3339()).await?;
+        }
         let page = html::Page {
             by,
             groups: ranked(rollups::list(&shop.db, shop.id, by).await?),
@@ -107,7 +110,7 @@ pub(crate) mod html {
         }
         let total = Rollup::total(&groups);
         let csv = domain::exports::rollups_csv(by, &groups, &currency);
-        let href = format!("data:text/csv;charset=utf-8,{}", urlencoding::encode(&csv));
+        let href = crate::components::format::csv_data_href(&csv);
         let file = format!("rollups-{}-{today}.csv", by.as_str());
         let no_revenue = (total.revenue_cents == 0)
             .then(|| view! { <p class="muted">"Revenue and classes come from the weekly refit (Sundays, and after a full import); until it has run they show 0."</p> });

@@ -72,7 +72,7 @@ pub(crate) mod html {
             money(value, &currency)
         );
         let csv = domain::exports::transfers_csv(&moves, &currency);
-        let href = format!("data:text/csv;charset=utf-8,{}", urlencoding::encode(&csv));
+        let href = crate::components::format::csv_data_href(&csv);
         let rows = moves
             .into_iter()
             .map(|m| {

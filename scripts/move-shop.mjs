@@ -98,7 +98,7 @@ function entry() {
 // Everything of a shop: `shops` by its id, every other table with a shop_id column but the
 // directory. Parents first, so foreign keys hold while rows go in (children of these
 // reference nothing but them and `shops`).
-const PARENTS = ['shops', 'settings', 'locations', 'products', 'variants', 'suppliers', 'purchase_orders'];
+const PARENTS = ['shops', 'settings', 'locations', 'products', 'variants', 'suppliers', 'purchase_orders', 'alert_channels'];
 function tables(shard) {
   const [cols] = query(shard, `SELECT m.name AS t, p.name AS c, p.pk AS pk, p.type AS type FROM sqlite_master m, pragma_table_info(m.name) p
     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_cf_%' AND m.name NOT IN ('d1_migrations', 'shop_directory')`);
@@ -183,6 +183,7 @@ function copy(from, target, shopId) {
     supplier_items: (r) => ({ ...r, supplier_id: ref('suppliers', r.supplier_id) }),
     supplier_vendors: (r) => ({ ...r, supplier_id: ref('suppliers', r.supplier_id) }),
     purchase_order_lines: (r) => ({ ...r, order_id: ref('purchase_orders', r.order_id) }),
+    channel_deliveries: (r) => ({ ...r, channel_id: ref('alert_channels', r.channel_id), alert_id: ref('alerts', r.alert_id) }),
     overrides: (r) => (r.scope === 'supplier' ? { ...r, key: String(ref('suppliers', Number(r.key))) } : r),
   };
   const sql = [];

@@ -4,6 +4,7 @@ use crate::components::nav::Nav;
 use crate::pages::{
     dashboard::DashboardPage,
     help::{HelpArticlePage, HelpIndexPage},
+    channels::ChannelsSettings,
     levels::LevelsSettings,
     not_found::NotFound,
     outbox::OutboxPage,
@@ -100,6 +101,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/app/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/settings/suppliers") view={Lazy::<SuppliersRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/settings/levels") view={Lazy::<LevelsRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/app/settings/channels") view={Lazy::<ChannelsRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/purchase-orders") view={Lazy::<PurchaseOrdersRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/purchase-orders/:id") view={Lazy::<PurchaseOrderRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/variants/:variant_id") view={Lazy::<VariantRoute>::new()} ssr=SsrMode::Async/>
@@ -152,11 +154,13 @@ fn purchasing_view(page: PurchasingPage) -> AnyView {
     }
 }
 
-/// Settings and its Levels page (rendered on the server, so it adds little) share a module.
+/// Settings and its Levels and Alert channels pages (rendered on the server, so they add
+/// little) share a module.
 #[derive(Clone, Copy)]
 enum SettingsGroup {
     Settings,
     Levels,
+    Channels,
 }
 
 #[leptos::lazy]
@@ -164,6 +168,7 @@ fn settings_view(page: SettingsGroup) -> AnyView {
     match page {
         SettingsGroup::Settings => view! { <SettingsPage/> }.into_any(),
         SettingsGroup::Levels => view! { <LevelsSettings/> }.into_any(),
+        SettingsGroup::Channels => view! { <ChannelsSettings/> }.into_any(),
     }
 }
 
@@ -222,6 +227,7 @@ lazy_route!(PurchaseOrdersRoute, __preload_purchasing_view, purchasing_view(Purc
 lazy_route!(PurchaseOrderRoute, __preload_purchasing_view, purchasing_view(PurchasingPage::Order));
 lazy_route!(SettingsRoute, __preload_settings_view, settings_view(SettingsGroup::Settings));
 lazy_route!(LevelsRoute, __preload_settings_view, settings_view(SettingsGroup::Levels));
+lazy_route!(ChannelsRoute, __preload_settings_view, settings_view(SettingsGroup::Channels));
 lazy_route!(VariantRoute, __preload_report_view, report_view(ReportPage::Variant));
 lazy_route!(RollupsRoute, __preload_report_view, report_view(ReportPage::Rollups));
 lazy_route!(TransfersRoute, __preload_report_view, report_view(ReportPage::Transfers));

@@ -1,31 +1,146 @@
-//! Alert channels beyond email (issue 21, item 4): a Slack incoming webhook and a signed
-//! generic webhook per shop. What is pure lives here: which URLs are accepted, what each
-//! channel is sent for an opened alert, how a webhook is signed, and what an answer means for
-//! the delivery (delivered, retried after a delay, or failed; a channel that keeps failing is
-//! paused). Not wired to the recalculation, a queue or Settings yet.
+//! Alert channels beyond email (issue 21, item 4): a Slack incoming webhook, a signed
+//! generic webhook and a Shopify Flow trigger per shop. What is pure lives here: the settings
+//! form and which URLs it accepts, what each channel is sent for the alerts a recalculation
+//! opened, how a webhook is signed, when quiet hours end, and what an answer means for the
+//! delivery (delivered, retried after a delay, or failed; a channel that keeps failing is
+//! paused). `app::server::channels` sends; `repo::channels` keeps the deliveries.
 //!
 //! Slack (https://api.slack.com/messaging/webhooks): `POST` JSON `{text, blocks}` to
 //! `https://hooks.slack.com/services/T…/B…/…`; success is 200 with the body `ok`; 400 is a
 //! payload Slack will never accept; 403, 404 and 410 (`invalid_token`, `channel_not_found`,
 //! `no_service`, `channel_is_archived`) mean the hook is gone; 429 carries `Retry-After`.
 
-use crate::FieldError;
+use crate::digest::{parse_quiet_hours, QuietHours};
+use crate::engine::ShopZone;
+use crate::watch::KindSet;
+use crate::{FieldError, RiskKind};
+use chrono::{DateTime, Duration, DurationRound, Utc};
 use hmac::Mac;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ChannelKind {
     Slack,
     Webhook,
+    /// Shopify Flow: the app's trigger extension `FLOW_TRIGGER_HANDLE`, one call per alert.
+    Flow,
 }
 
 impl ChannelKind {
+    pub const ALL: [Self; 3] = [Self::Slack, Self::Webhook, Self::Flow];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Slack => "slack",
             Self::Webhook => "webhook",
+            Self::Flow => "flow",
         }
     }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Slack => "Slack",
+            Self::Webhook => "Webhook",
+            Self::Flow => "Shopify Flow",
+        }
+    }
+    /// Whether the channel posts to a URL the merchant gives (Flow runs inside Shopify).
+    pub fn has_url(self) -> bool {
+        self != Self::Flow
+    }
+    /// Alerts one request carries: Slack and the webhook get the run's alerts together (one
+    /// message, not forty); a Flow trigger is one alert, so a workflow acts on each.
+    pub fn alerts_per_request(self) -> usize {
+        match self {
+            Self::Slack | Self::Webhook => 20,
+            Self::Flow => 1,
+        }
+    }
+}
+
+/// The handle of the Flow trigger extension (`extensions/stock-alert-opened`).
+pub const FLOW_TRIGGER_HANDLE: &str = "stock-alert-opened";
+
+/// Flow's limit on a trigger's payload (shopify.dev, flowTriggerReceive).
+pub const FLOW_PAYLOAD_MAX_BYTES: usize = 50_000;
+
+/// "Days of cover" for a variant that does not sell: a Flow number field cannot be empty.
+pub const NO_SALES_DAYS_OF_COVER: f64 = 9_999.0;
+
+/// One channel's settings as the form posts them: checked boxes arrive as `name → "on"`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChannelInput {
+    #[serde(default)]
+    pub enabled: Option<String>,
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub kinds: BTreeMap<String, String>,
+    #[serde(default)]
+    pub quiet_hours_start: String,
+    #[serde(default)]
+    pub quiet_hours_end: String,
+}
+
+/// A channel's settings, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelSettings {
+    pub enabled: bool,
+    pub url: String,
+    pub kinds: KindSet,
+    pub quiet: Option<QuietHours>,
+}
+
+/// The kinds a new channel sends: the ones that cost sales.
+pub const DEFAULT_KINDS: [RiskKind; 2] = [RiskKind::OutOfStock, RiskKind::ReorderNow];
+
+impl ChannelInput {
+    /// Every field error at once; a channel can be saved switched off with no URL yet.
+    pub fn parse(&self, kind: ChannelKind, allow_loopback: bool) -> Result<ChannelSettings, Vec<FieldError>> {
+        let enabled = self.enabled.is_some();
+        let mut errors = Vec::new();
+        let url = match kind {
+            ChannelKind::Flow => String::new(),
+            _ if self.url.trim().is_empty() && !enabled => String::new(),
+            ChannelKind::Slack => parse_slack_url(&self.url).map_err(|e| errors.push(e)).unwrap_or_default(),
+            ChannelKind::Webhook => parse_webhook_url(&self.url, allow_loopback).map_err(|e| errors.push(e)).unwrap_or_default(),
+        };
+        let kinds = self.kinds.keys().filter_map(|k| RiskKind::parse(k)).fold(KindSet::NONE, KindSet::with);
+        if enabled && kinds.is_empty() {
+            errors.push(FieldError::new("kinds", "Choose at least one alert kind to send."));
+        }
+        let quiet = parse_quiet_hours(&self.quiet_hours_start, &self.quiet_hours_end).map_err(|e| errors.push(e)).unwrap_or(None);
+        if errors.is_empty() {
+            Ok(ChannelSettings { enabled, url, kinds, quiet })
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn from_settings(s: &ChannelSettings) -> Self {
+        Self {
+            enabled: s.enabled.then(|| "on".to_string()),
+            url: s.url.clone(),
+            kinds: s.kinds.iter().map(|k| (k.as_str().to_string(), "on".to_string())).collect(),
+            quiet_hours_start: s.quiet.map(|q| q.start().to_string()).unwrap_or_default(),
+            quiet_hours_end: s.quiet.map(|q| q.end().to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+/// When a delivery due `now` may go: `None` now, else the first whole hour past the quiet
+/// hours in the shop's time zone.
+pub fn quiet_until(now: DateTime<Utc>, zone: ShopZone, quiet: Option<QuietHours>) -> Option<DateTime<Utc>> {
+    let quiet = quiet?;
+    if !quiet.contains(zone.local_hour(now)) {
+        return None;
+    }
+    let hour = now.duration_trunc(Duration::hours(1)).unwrap_or(now);
+    // At most 23 quiet hours; 26 steps cover a daylight-saving day.
+    (1..=26).map(|k| hour + Duration::hours(k)).find(|t| !quiet.contains(zone.local_hour(*t)))
 }
 
 /// The only host Slack's incoming webhooks live on.
@@ -80,6 +195,7 @@ fn is_loopback(host: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpenedAlert {
     pub alert_id: i64,
+    pub product_id: i64,
     /// `RiskKind` name ("reorder_now") and its label ("Reorder now").
     pub kind: String,
     pub kind_label: String,
@@ -105,23 +221,48 @@ impl OpenedAlert {
     }
 }
 
-/// Slack's message: `text` (the notification) and a section block with a link to the variant.
-pub fn slack_message(a: &OpenedAlert) -> serde_json::Value {
+/// Slack's message for the alerts one run opened: `text` (the notification: the first
+/// alert, and how many more) and a section block per alert with a link to its variant.
+pub fn slack_message(alerts: &[OpenedAlert]) -> serde_json::Value {
     // Slack's mrkdwn treats &, < and > as control characters.
     let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-    let text = a.headline();
-    serde_json::json!({
-        "text": text,
-        "blocks": [{
-            "type": "section",
-            "text": { "type": "mrkdwn", "text": format!("*{}*\n<{}|Open in Stock Sentry>", esc(&text), a.url) }
-        }]
-    })
+    let text = match alerts {
+        [] => String::new(),
+        [one] => one.headline(),
+        [first, rest @ ..] => format!("{} (and {} more)", first.headline(), rest.len()),
+    };
+    let blocks: Vec<serde_json::Value> = alerts
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "type": "section",
+                "text": { "type": "mrkdwn", "text": format!("*{}*\n<{}|Open in Stock Sentry>", esc(&a.headline()), a.url) }
+            })
+        })
+        .collect();
+    serde_json::json!({ "text": text, "blocks": blocks })
 }
 
-/// The generic webhook's body: one event, stable field names.
-pub fn webhook_body(shop_domain: &str, a: &OpenedAlert) -> String {
-    serde_json::json!({ "event": "alert.opened", "shop": shop_domain, "alert": a }).to_string()
+/// The generic webhook's body: one event with the alerts a run opened, stable field names.
+pub fn webhook_body(shop_domain: &str, alerts: &[OpenedAlert]) -> String {
+    serde_json::json!({ "event": "alerts.opened", "shop": shop_domain, "alerts": alerts }).to_string()
+}
+
+/// The Flow trigger's payload: the fields `extensions/stock-alert-opened` defines, keyed as
+/// Flow keys them (letters and spaces; the product reference as `product_id`).
+pub fn flow_payload(a: &OpenedAlert) -> serde_json::Value {
+    let cover = a.days_of_cover.filter(|d| d.is_finite()).map_or(NO_SALES_DAYS_OF_COVER, |d| (d * 10.0).round() / 10.0);
+    serde_json::json!({
+        "product_id": a.product_id,
+        "Alert kind": a.kind_label,
+        "Variant": a.variant_title,
+        "SKU": a.sku,
+        "Location": a.location,
+        "On hand": a.on_hand,
+        "Days of cover": cover.min(NO_SALES_DAYS_OF_COVER),
+        "Suggested quantity": a.suggested_qty,
+        "Alert URL": a.url,
+    })
 }
 
 /// The `Stock-Sentry-Signature` header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`,
@@ -185,6 +326,7 @@ mod tests {
     fn alert() -> OpenedAlert {
         OpenedAlert {
             alert_id: 7,
+            product_id: 70,
             kind: "reorder_now".into(),
             kind_label: "Reorder now".into(),
             product_title: "Trail Tee <organic>".into(),
@@ -228,7 +370,7 @@ mod tests {
 
     #[test]
     fn the_signature_covers_time_and_body() {
-        let body = webhook_body("shop.myshopify.com", &alert());
+        let body = webhook_body("shop.myshopify.com", &[alert()]);
         let s = signature(b"secret", 1_765_000_000, &body);
         assert!(s.starts_with("t=1765000000,v1=") && s.len() == "t=1765000000,v1=".len() + 64);
         assert_ne!(s, signature(b"secret", 1_765_000_001, &body));
@@ -243,12 +385,55 @@ mod tests {
 
     #[test]
     fn messages_name_the_alert_and_escape_slack_markup() {
-        let m = slack_message(&alert());
+        let m = slack_message(&[alert()]);
         assert_eq!(m["text"], "Reorder now: Trail Tee <organic> — M (TEE-M) at Downtown Store: 4 on hand, 2 days of cover, order 36");
         let block = m["blocks"][0]["text"]["text"].as_str().unwrap();
         assert!(block.contains("Trail Tee &lt;organic&gt;") && block.ends_with("|Open in Stock Sentry>"));
-        let body: serde_json::Value = serde_json::from_str(&webhook_body("s.myshopify.com", &alert())).unwrap();
-        assert_eq!((body["event"].as_str(), body["alert"]["suggested_qty"].as_u64()), (Some("alert.opened"), Some(36)));
+        let three = slack_message(&[alert(), alert(), alert()]);
+        assert!(three["text"].as_str().unwrap().ends_with("order 36 (and 2 more)"));
+        assert_eq!(three["blocks"].as_array().unwrap().len(), 3);
+        let body: serde_json::Value = serde_json::from_str(&webhook_body("s.myshopify.com", &[alert(), alert()])).unwrap();
+        assert_eq!((body["event"].as_str(), body["alerts"][1]["suggested_qty"].as_u64()), (Some("alerts.opened"), Some(36)));
+        let flow = flow_payload(&alert());
+        assert_eq!((flow["product_id"].as_i64(), flow["Days of cover"].as_f64()), (Some(70), Some(2.4)));
+        let idle = flow_payload(&OpenedAlert { days_of_cover: None, ..alert() });
+        assert_eq!(idle["Days of cover"].as_f64(), Some(NO_SALES_DAYS_OF_COVER));
+        let keys_ok = flow.as_object().unwrap().keys().all(|k| k == "product_id" || k.chars().all(|c| c.is_ascii_alphabetic() || c == ' '));
+        assert!(keys_ok, "Flow keys are letters and spaces");
+    }
+
+    #[test]
+    fn the_form_refuses_what_cannot_be_sent() {
+        let on = |kinds: &[&str]| ChannelInput {
+            enabled: Some("on".into()),
+            kinds: kinds.iter().map(|k| (k.to_string(), "on".into())).collect(),
+            ..Default::default()
+        };
+        let fields = |r: Result<ChannelSettings, Vec<FieldError>>| r.unwrap_err().into_iter().map(|e| e.field).collect::<Vec<_>>();
+        assert_eq!(fields(on(&["reorder_now"]).parse(ChannelKind::Slack, false)), ["slack_url"]);
+        let slack = ChannelInput { url: "https://example.com/hook".into(), ..on(&[]) };
+        assert_eq!(fields(slack.parse(ChannelKind::Slack, false)), ["slack_url", "kinds"]);
+        let off = ChannelInput::default().parse(ChannelKind::Webhook, false).unwrap();
+        assert!(!off.enabled && off.url.is_empty() && off.kinds.is_empty());
+        let flow = on(&["out_of_stock", "overstock"]).parse(ChannelKind::Flow, false).unwrap();
+        assert!(flow.enabled && flow.kinds.contains(RiskKind::Overstock) && !flow.kinds.contains(RiskKind::LowStock));
+        let quiet = ChannelInput { quiet_hours_start: "22".into(), ..on(&["out_of_stock"]) };
+        assert_eq!(fields(quiet.parse(ChannelKind::Flow, false)), ["quiet_hours"]);
+        let back = ChannelInput::from_settings(&flow);
+        assert_eq!(back.parse(ChannelKind::Flow, false).unwrap(), flow);
+    }
+
+    #[test]
+    fn quiet_hours_hold_a_delivery_until_they_end() {
+        use chrono::TimeZone;
+        let paris = ShopZone::named("Europe/Paris", crate::engine::UtcOffset::UTC);
+        let quiet = QuietHours::new(22, 7);
+        // 23:30 in Paris (UTC+1 in December): held until 07:00 Paris, 06:00 UTC.
+        let late = Utc.with_ymd_and_hms(2026, 12, 7, 22, 30, 0).unwrap();
+        assert_eq!(quiet_until(late, paris, quiet), Some(Utc.with_ymd_and_hms(2026, 12, 8, 6, 0, 0).unwrap()));
+        let noon = Utc.with_ymd_and_hms(2026, 12, 7, 11, 0, 0).unwrap();
+        assert_eq!(quiet_until(noon, paris, quiet), None);
+        assert_eq!(quiet_until(late, paris, None), None);
     }
 
     #[test]

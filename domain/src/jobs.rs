@@ -162,6 +162,10 @@ pub enum Job {
     Refit {
         shop_id: i64,
     },
+    /// Send the shop's due alert-channel deliveries (Slack, webhook, Flow).
+    Deliver {
+        shop_id: i64,
+    },
 }
 
 /// A sync advances one step per message, so no invocation waits on Shopify for long:

@@ -182,6 +182,7 @@ mod tests {
             end: chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
             public_url: "http://127.0.0.1:8788".into(),
             app_subscriptions: Vec::new(),
+            flow_triggers: Vec::new(),
         }
     }
 

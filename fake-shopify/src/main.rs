@@ -14,6 +14,7 @@ use std::sync::Arc;
 const USAGE: &str = "usage:
   fake-shopify serve --port 8788 --app-url http://127.0.0.1:8787 --api-key KEY --api-secret SECRET
                      [--seed 42] [--end YYYY-MM-DD] [--scopes read_products,...] [--public-url http://127.0.0.1:8788]
+                     [--app-config shopify.app.toml] [--extensions DIR (default: extensions/ next to the app config)]
   fake-shopify seed-sql [--seed N] [--end YYYY-MM-DD] [--products N] [--days N] [--domain D] --out FILE
   fake-shopify fleet-sql --shops N --shards K [--products N] [--days N] [--big N] [--big-products N] [--big-days N] [--end YYYY-MM-DD] --out-dir DIR";
 
@@ -109,6 +110,7 @@ fn main() -> ExitCode {
                 end,
                 public_url: get("public-url").unwrap_or_else(|| format!("http://127.0.0.1:{port}")).trim_end_matches('/').to_string(),
                 app_subscriptions: Vec::new(),
+                flow_triggers: Vec::new(),
             };
             // The app's configuration, as `shopify app deploy` would hand it to Shopify.
             let config_path = get("app-config").unwrap_or_else(|| "shopify.app.toml".into());
@@ -118,6 +120,14 @@ fn main() -> ExitCode {
             {
                 Ok(subs) => Config { app_subscriptions: subs, ..cfg },
                 Err(e) => return usage(&format!("cannot read the app configuration {config_path}: {e}")),
+            };
+            // The app's extensions sit next to its configuration, as the CLI lays them out.
+            let extensions = get("extensions")
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(|| std::path::Path::new(&config_path).parent().unwrap_or(std::path::Path::new("")).join("extensions"));
+            let cfg = match fake_shopify::server::load_flow_triggers(&extensions) {
+                Ok(flow_triggers) => Config { flow_triggers, ..cfg },
+                Err(e) => return usage(&format!("cannot read the app's extensions: {e}")),
             };
             serve(cfg, port)
         }
@@ -145,6 +155,8 @@ fn serve(cfg: Config, port: u16) -> ExitCode {
         let app_url = cfg.app_url.clone();
         let shops = Arc::new(Shops::new(cfg));
         println!("fake Shopify on {public} (API {}), webhooks to {app_url}/webhooks/<topic>", domain::shopify::API_VERSION);
+        let handles: Vec<&str> = shops.cfg.flow_triggers.iter().map(|t| t.handle.as_str()).collect();
+        println!("  Flow triggers: {}", if handles.is_empty() { "none".to_string() } else { handles.join(", ") });
         for d in shops.domains() {
             println!("  {d}: shop base {public}/shops/{d}, admin {public}/admin/{d}/apps/stock-sentry");
         }

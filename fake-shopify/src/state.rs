@@ -28,6 +28,9 @@ pub struct Config {
     /// the uri relative to the app's URL. Shopify delivers these to every shop that installs
     /// the app, and nothing it was not subscribed to.
     pub app_subscriptions: Vec<(String, String)>,
+    /// The app's Flow triggers (`extensions/*/shopify.extension.toml`), which
+    /// `flowTriggerReceive` payloads are checked against (`server::flow`).
+    pub flow_triggers: Vec<crate::server::FlowTrigger>,
 }
 
 /// The `[[webhooks.subscriptions]]` of a `shopify.app.toml` (topics and compliance topics)
@@ -165,6 +168,40 @@ pub struct ShopState {
     pub transfers: Vec<FakeTransfer>,
     /// (variant, location) → units on open transfers, added to the level's `incoming`.
     pub extra_incoming: HashMap<(i64, i64), i64>,
+    /// Flow trigger runs the app started with `flowTriggerReceive` (`server::flow`).
+    pub flow_triggers: Vec<FlowTriggerRun>,
+}
+
+/// A `flowTriggerReceive` Flow accepted.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlowTriggerRun {
+    pub handle: String,
+    pub payload: Value,
+    /// RFC 3339.
+    pub received_at: String,
+}
+
+/// A stand-in for an external endpoint the app posts to (`server::receiver`): what it
+/// answers and what it was sent.
+#[derive(Debug, Clone, Default)]
+pub struct Receiver {
+    /// The status it answers with; `None` is 200.
+    pub status: Option<u16>,
+    /// Seconds for a `Retry-After` header.
+    pub retry_after: Option<u64>,
+    pub requests: Vec<ReceivedRequest>,
+}
+
+/// One request a receiver got.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReceivedRequest {
+    pub path: String,
+    pub query: Option<String>,
+    /// Lowercased header name → value (repeated headers joined with ", ").
+    pub headers: serde_json::Map<String, Value>,
+    pub body: String,
+    /// RFC 3339.
+    pub received_at: String,
 }
 
 /// A transfer into a location: lines (inventory item, total, shipped) and shipments.
@@ -222,6 +259,7 @@ impl ShopState {
             gift_cards: std::collections::HashSet::new(),
             transfers: Vec::new(),
             extra_incoming: HashMap::new(),
+            flow_triggers: Vec::new(),
         }
     }
 
@@ -283,6 +321,8 @@ pub struct Shops {
     pub http: reqwest::Client,
     /// How offline tokens are issued and judged (`crate::tokens`), settable at run time.
     pub token_policy: Mutex<crate::tokens::Policy>,
+    /// Recording receivers by name, shared by all shops (`server::receiver`).
+    pub receivers: Mutex<HashMap<String, Receiver>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -309,6 +349,7 @@ impl Shops {
             next_bulk_id: std::sync::atomic::AtomicI64::new(4_100_000_000),
             http,
             token_policy: Mutex::new(crate::tokens::Policy::default()),
+            receivers: Mutex::new(HashMap::new()),
         }
     }
 

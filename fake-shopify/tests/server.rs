@@ -71,6 +71,8 @@ async fn start() -> Harness {
         end: end(),
         public_url: base.clone(),
         app_subscriptions: fake_shopify::state::app_subscriptions(include_str!("../../shopify.app.toml")).unwrap(),
+        flow_triggers: fake_shopify::server::load_flow_triggers(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../extensions"))
+            .unwrap(),
     };
     let shops = Arc::new(Shops::new(cfg));
     tokio::spawn(fake_shopify::server::serve(listener, shops));
@@ -455,4 +457,84 @@ async fn admin_page_frames_the_app_and_app_bridge_is_served() {
     let t: Value = h.http.get(format!("{}/admin/{SHOP}/session-token", h.base)).send().await.unwrap().json().await.unwrap();
     assert_eq!(t["token"].as_str().unwrap().split('.').count(), 3);
     assert_eq!(h.http.get(format!("{}/admin/unknown.myshopify.com/session-token", h.base)).send().await.unwrap().status(), 404);
+}
+
+const FLOW_TRIGGER_RECEIVE: &str = "mutation flowTriggerReceive($handle: String, $payload: JSON) { flowTriggerReceive(handle: $handle, payload: $payload) { userErrors { field message } } }";
+
+#[tokio::test]
+async fn flow_trigger_receive_validates_and_records() {
+    let h = start().await;
+    let token = h.offline_token().await;
+    let product = fake_shopify::catalog::generate(42, end()).products[0].id;
+    let payload = json!({ "product_id": admin::gid("Product", product), "Alert kind": "Reorder now", "Variant": "Large", "SKU": "TEE-L",
+                          "Location": "Warehouse", "On hand": 3, "Days of cover": 9999, "Suggested quantity": 24,
+                          "Alert URL": "https://stock-sentry.example/app/variants/1" });
+
+    let r = h.graphql(&token, FLOW_TRIGGER_RECEIVE, json!({ "handle": "stock-alert-opened", "payload": payload })).await;
+    assert_eq!(r.status(), 200);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["data"]["flowTriggerReceive"]["userErrors"], json!([]), "{v}");
+    assert_eq!(v["extensions"]["cost"]["requestedQueryCost"], 10.0);
+
+    // Refused payloads answer 200 with user errors, and are not recorded.
+    let mut bad = payload.clone();
+    bad["On hand"] = json!("3");
+    bad["Colour"] = json!("blue");
+    let v: Value =
+        h.graphql(&token, FLOW_TRIGGER_RECEIVE, json!({ "handle": "stock-alert-opened", "payload": bad })).await.json().await.unwrap();
+    let fields: Vec<&Value> = v["data"]["flowTriggerReceive"]["userErrors"].as_array().unwrap().iter().map(|e| &e["field"]).collect();
+    assert_eq!(fields, [&json!(["payload", "On hand"]), &json!(["payload", "Colour"])]);
+    let v: Value = h.graphql(&token, FLOW_TRIGGER_RECEIVE, json!({ "handle": "nope", "payload": payload })).await.json().await.unwrap();
+    assert_eq!(v["data"]["flowTriggerReceive"]["userErrors"][0]["field"], json!(["handle"]));
+
+    // Injected faults apply to it like to any Admin GraphQL call.
+    h.control("/_fake/faults", json!({ "shop": SHOP, "kind": "503" })).await;
+    let r = h.graphql(&token, FLOW_TRIGGER_RECEIVE, json!({ "handle": "stock-alert-opened", "payload": payload })).await;
+    assert_eq!(r.status(), 503);
+
+    let v: Value = h.http.get(format!("{}/_fake/flow-triggers?shop={SHOP}", h.base)).send().await.unwrap().json().await.unwrap();
+    let triggers = v["triggers"].as_array().unwrap();
+    assert_eq!(triggers.len(), 1);
+    assert_eq!(triggers[0]["handle"], "stock-alert-opened");
+    assert_eq!(triggers[0]["payload"], payload);
+    assert!(chrono::DateTime::parse_from_rfc3339(triggers[0]["received_at"].as_str().unwrap()).is_ok());
+}
+
+#[tokio::test]
+async fn receivers_record_and_answer_as_configured() {
+    let h = start().await;
+    let post =
+        |path: &str| h.http.post(format!("{}{path}", h.base)).header("Content-Type", "application/json").body(r#"{"text":"hi"}"#).send();
+
+    let r = post("/_fake/receiver/slack/services/T1/B2/xyz").await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers().get("retry-after").is_none());
+    assert_eq!(r.text().await.unwrap(), "ok");
+
+    h.control("/_fake/receivers/slack/config", json!({ "status": 410 })).await;
+    let r = post("/_fake/receiver/slack/services/T1/B2/xyz").await.unwrap();
+    assert_eq!(r.status(), 410);
+    assert_eq!(r.text().await.unwrap(), "channel_is_archived");
+
+    h.control("/_fake/receivers/slack/config", json!({ "status": 429, "retry_after": 30 })).await;
+    let r = post("/_fake/receiver/slack").await.unwrap();
+    assert_eq!(r.status(), 429);
+    assert_eq!(r.headers()["retry-after"], "30");
+
+    // Another receiver is untouched by slack's configuration.
+    assert_eq!(post("/_fake/receiver/merchant/hooks").await.unwrap().status(), 200);
+
+    let v: Value = h.http.get(format!("{}/_fake/receivers/slack", h.base)).send().await.unwrap().json().await.unwrap();
+    let requests = v["requests"].as_array().unwrap();
+    assert_eq!(requests.len(), 3);
+    assert_eq!(requests[0]["path"], "/_fake/receiver/slack/services/T1/B2/xyz");
+    assert_eq!(requests[2]["path"], "/_fake/receiver/slack");
+    assert_eq!(requests[0]["headers"]["content-type"], "application/json");
+    assert_eq!(requests[0]["body"], r#"{"text":"hi"}"#);
+
+    let v: Value = h.http.delete(format!("{}/_fake/receivers/slack", h.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(v["cleared"], 3);
+    assert_eq!(post("/_fake/receiver/slack").await.unwrap().status(), 200);
+    let bad = h.http.post(format!("{}/_fake/receivers/slack/config", h.base)).json(&json!({ "status": 99 })).send().await.unwrap();
+    assert_eq!(bad.status(), 400);
 }

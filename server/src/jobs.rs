@@ -25,12 +25,13 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
             Ok(Job::Sync(step)) => ("sync".to_string(), step.shop_id().to_string()),
             Ok(Job::Recalculate { shop_id, .. }) => ("recalculate".to_string(), shop_id.to_string()),
             Ok(Job::Refit { shop_id }) => ("refit".to_string(), shop_id.to_string()),
+            Ok(Job::Deliver { shop_id }) => ("deliver".to_string(), shop_id.to_string()),
             Err(_) => ("undecodable".to_string(), String::new()),
         };
         // A shop erased (or never placed) since its job was queued: nothing left to do.
         let shop_id = match &job {
             Ok(Job::Sync(step)) => Some(step.shop_id()),
-            Ok(Job::Recalculate { shop_id, .. } | Job::Refit { shop_id }) => Some(*shop_id),
+            Ok(Job::Recalculate { shop_id, .. } | Job::Refit { shop_id } | Job::Deliver { shop_id }) => Some(*shop_id),
             _ => None,
         };
         if let Some(id) = shop_id {
@@ -72,6 +73,7 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &worker::Env) 
             .await
             .map_err(|e: AppError| e.to_string()),
             Ok(Job::Refit { shop_id }) => refit(env, shop_id).await.map_err(|e| e.to_string()),
+            Ok(Job::Deliver { shop_id }) => app::server::channels::deliver(env, shop_id).await.map_err(|e| e.to_string()),
             Ok(Job::Sync(step)) => app::server::sync::run_step(env, &step).await.map_err(|e| e.to_string()),
             Err(e) => Err(format!("undecodable job message: {e}")),
         };
@@ -171,6 +173,7 @@ async fn run(env: &worker::Env, db: &D1Database, job: &JobMessage) -> Result<(),
             let mut rows = 0;
             for shard in shards::all(env)? {
                 app::server::repo::digests::prune(&shard.db, &day(30), &day(90)).await?;
+                app::server::repo::channels::prune(&shard.db, &day(30)).await?;
                 rows += app::server::retention::apply(&shard.db, context::today()).await? as i64;
             }
             rows

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod billing_cache;
 pub mod bindings;
+pub mod channels;
 pub mod config;
 pub mod context;
 pub mod d1;

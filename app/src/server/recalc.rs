@@ -225,7 +225,14 @@ pub async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<&[i64
     let t3 = worker::Date::now().as_millis();
     let mut statements = alerts::write(&db, shop_id, &opened, &updated, &changes.to_resolve, &now)?;
     statements.extend(forecasts::write_forecasts(&db, shop_id, &today.to_string(), &forecast_rows, &now)?);
+    if !opened.is_empty() {
+        // The opened alerts' channel deliveries land with them (stamped with this run's `now`).
+        statements.push(super::repo::channels::enqueue_opened(&db, shop_id, &now)?);
+    }
     batch(&db, statements).await?;
+    if !opened.is_empty() && super::repo::channels::any_enabled(&db, shop_id).await? {
+        super::channels::queue(env, shop_id, 0).await?;
+    }
     let t4 = worker::Date::now().as_millis();
     Ok(Summary {
         positions: rows.len(),

@@ -48,7 +48,7 @@ impl From<ShopifyError> for AppError {
 }
 
 /// One POST: status, `Retry-After` and body, or the transport error.
-async fn send_once(url: &str, headers: &[(&str, &str)], body: &str) -> Result<(u16, Option<String>, String), worker::Error> {
+pub(crate) async fn send_once(url: &str, headers: &[(&str, &str)], body: &str) -> Result<(u16, Option<String>, String), worker::Error> {
     let h = worker::Headers::new();
     for (k, v) in headers {
         h.set(k, v)?;

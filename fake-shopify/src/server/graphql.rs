@@ -32,7 +32,7 @@ pub fn root_field(document: &str) -> Option<&str> {
 
 fn cost_of(root: &str) -> f64 {
     match root {
-        "bulkOperationRunQuery" | "webhookSubscriptionCreate" => 10.0,
+        "bulkOperationRunQuery" | "webhookSubscriptionCreate" | "flowTriggerReceive" => 10.0,
         "locations" => 4.0,
         "inventoryTransfers" => 10.0,
         _ => 1.0,
@@ -136,6 +136,7 @@ pub(super) async fn graphql(
             json!({ "currentBulkOperation": s.bulk_ops.last_mut().map(|o| poll(o, &app.cfg.public_url)) })
         }
         "webhookSubscriptionCreate" => subscribe(&app, &domain, &req.variables)?,
+        "flowTriggerReceive" => super::flow::receive(&app, &domain, &req.variables)?,
         "order" => {
             let id = req.variables.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
             let s = shop!(app, &domain);

@@ -8,7 +8,8 @@
 //! One file per surface: `oauth` (install and token endpoint), `graphql` (Admin GraphQL),
 //! `bulk` (bulk operations and their result files), `embedded` (the admin page, App Bridge,
 //! session tokens) and the `/_fake` controls: `events` (shop changes and their webhooks),
-//! `faults`, `billing` (plans and scopes) and `token_policy`.
+//! `faults`, `billing` (plans and scopes) and `token_policy`; `flow` (Flow triggers and
+//! `flowTriggerReceive`) and `receiver` (stand-ins for Slack and merchants' webhook endpoints).
 
 use crate::admin_page;
 use crate::state::{self, Shops};
@@ -82,12 +83,15 @@ mod bulk;
 mod embedded;
 mod events;
 mod faults;
+mod flow;
 mod graphql;
 mod oauth;
+mod receiver;
 mod token_policy;
 mod transfers;
 
 pub use embedded::session_token;
+pub use flow::{load_flow_triggers, parse_extension, validate as validate_flow_payload, FieldType, FlowTrigger, TriggerField};
 pub use graphql::root_field;
 
 use billing::{plan_chosen, plan_page, set_billing, set_scopes};
@@ -135,6 +139,11 @@ pub fn router(app: AppState) -> Router {
         .route("/_fake/tokens", get(token_stats).post(set_token_policy))
         .route("/_fake/tokens/revoke", post(revoke_tokens))
         .route("/_fake/token-faults", post(add_token_faults))
+        .route("/_fake/flow-triggers", get(flow::list_flow_triggers).delete(flow::clear_flow_triggers))
+        .route("/_fake/receiver/{name}", post(receiver::record))
+        .route("/_fake/receiver/{name}/{*rest}", post(receiver::record))
+        .route("/_fake/receivers/{name}", get(receiver::list).delete(receiver::clear))
+        .route("/_fake/receivers/{name}/config", post(receiver::configure))
         .with_state(app)
 }
 

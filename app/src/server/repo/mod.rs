@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod bulk;
 pub mod catalog;
+pub mod channels;
 pub mod classes;
 pub mod dashboard;
 pub mod dead_letters;

@@ -247,7 +247,9 @@ pub fn mark_uninstalled(db: &D1Database, shop_id: i64, now: &str) -> Result<Vec<
 }
 
 /// Every table holding shop data, children first.
-const SHOP_TABLES: [&str; 23] = [
+const SHOP_TABLES: [&str; 25] = [
+    "channel_deliveries",
+    "alert_channels",
     "digest_log",
     "shopify_incoming",
     "purchase_order_lines",

@@ -29,7 +29,7 @@ declare -A WEIGHT=(
   [tokens]=260 [shopify]=330 [webhook-events]=140 [a11y]=110 [billing]=85 [transfers]=60
   [ops]=70 [suppliers]=50 [purchase-orders]=45 [history]=35 [levels]=25 [launch]=60
   [digest]=20 [variant]=20 [settings]=15 [dashboard]=12 [hydration]=10 [worker]=6
-  [reorder]=5 [embedded]=5 [screenshots]=60 [shards]=370
+  [reorder]=5 [embedded]=5 [screenshots]=60 [shards]=370 [channels]=90
 )
 
 # Longest first, each to the lightest group; then each group's files back in name order.
@@ -67,6 +67,7 @@ start_stack() {
     --var "SHOPIFY_SHOP_BASE:$fake_url/shops/{shop}" \
     --var "SHOPIFY_ADMIN_ORIGIN:$fake_url" \
     --var "APP_BRIDGE_URL:$fake_url/app-bridge.js" \
+    --var "SLACK_WEBHOOK_BASE:$fake_url/_fake/receiver/slack" \
     --var "DIRECTORY_CACHE_SECS:2" \
     --show-interactive-dev-session=false >"$state/wrangler.log" 2>&1 &
   local wrangler=$!

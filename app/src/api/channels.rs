@@ -25,8 +25,9 @@ pub async fn save_channel(kind: String, channel: ChannelInput) -> Result<String,
         let shop = current_shop(&env).await?;
         // The webhook's signing secret is made once, with the channel, and kept on later saves.
         let secret = format!("whsec_{}", crate::server::config::random_id()?);
-        crate::server::repo::channels::resume(&shop.db, shop.id, kind, &now_rfc3339()).await?;
-        crate::server::repo::channels::save(&shop.db, shop.id, kind, &parsed, &secret, &now_rfc3339()).await?;
+        let now = now_rfc3339();
+        crate::server::repo::channels::save(&shop.db, shop.id, kind, &parsed, &secret, &now).await?;
+        crate::server::repo::channels::due_now(&shop.db, shop.id, kind, &now).await?;
         crate::server::channels::queue(&env, shop.id, 0).await?;
         Ok(format!("{} saved.", kind.label()))
     })
@@ -42,7 +43,9 @@ pub async fn resume_channel(kind: String) -> Result<String, AppError> {
         let kind = channel_kind(&kind)?;
         let env = worker_env().await?;
         let shop = current_shop(&env).await?;
-        if crate::server::repo::channels::resume(&shop.db, shop.id, kind, &now_rfc3339()).await? {
+        let now = now_rfc3339();
+        if crate::server::repo::channels::resume(&shop.db, shop.id, kind, &now).await? {
+            crate::server::repo::channels::due_now(&shop.db, shop.id, kind, &now).await?;
             crate::server::channels::queue(&env, shop.id, 0).await?;
         }
         Ok(format!("{} resumed.", kind.label()))

@@ -27,6 +27,8 @@ use worker::D1Database;
 
 /// Deliveries one job run sends at most; more are left for the run it queues next.
 const PER_RUN: u32 = 100;
+/// How long a run holds the deliveries it sends (a run that dies frees them after this).
+const LEASE_SECS: i64 = 120;
 /// Queues delay a message by at most 12 hours.
 const MAX_QUEUE_DELAY_SECS: i64 = 43_200;
 
@@ -76,7 +78,12 @@ pub async fn deliver(env: &worker::Env, shop_id: i64) -> Result<(), AppError> {
     let Some(domain) = shops::domain_of(&db, shop_id).await? else { return Ok(()) };
     let Some(shop) = shops::by_domain(&db, &domain).await? else { return Ok(()) };
     let started = now();
-    let due = repo::due(&db, shop_id, &stamp(started), PER_RUN).await?;
+    let mut due = repo::due(&db, shop_id, &stamp(started), PER_RUN).await?;
+    if !due.is_empty() {
+        let ids: Vec<i64> = due.iter().map(|d| d.id).collect();
+        let claimed = repo::claim(&db, shop_id, &ids, &stamp(started), &stamp(started + Duration::seconds(LEASE_SECS))).await?;
+        due.retain(|d| claimed.contains(&d.id));
+    }
     if !due.is_empty() {
         let channels = repo::list(&db, shop_id).await?;
         let app_url = var(env, "APP_URL").unwrap_or_default().trim_end_matches('/').to_string();

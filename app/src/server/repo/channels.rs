@@ -71,7 +71,7 @@ pub async fn save(db: &D1Database, shop_id: i64, kind: ChannelKind, s: &ChannelS
         .ok_or_else(|| AppError::NotFound("That channel".into()))
 }
 
-/// Resumes a paused channel: its held deliveries go at once.
+/// Resumes a paused channel. Returns whether it was paused.
 pub async fn resume(db: &D1Database, shop_id: i64, kind: ChannelKind, now: &str) -> Result<bool, AppError> {
     let row: Option<ChannelRow> = first(
         db,
@@ -82,19 +82,24 @@ pub async fn resume(db: &D1Database, shop_id: i64, kind: ChannelKind, now: &str)
         &[int(shop_id), text(kind.as_str()), text(now)],
     )
     .await?;
-    if let Some(r) = &row {
-        run(
-            db,
-            "UPDATE channel_deliveries SET due_at = ?3, updated_at = ?3 WHERE shop_id = ?1 AND channel_id = ?2 AND state = 'pending'",
-            &[int(shop_id), int(r.id), text(now)],
-        )
-        .await?;
-    }
     Ok(row.is_some())
 }
 
+/// The channel's waiting deliveries become due now: after a resume, or a save that may have
+/// changed its quiet hours or fixed its endpoint (each goes on through its own quiet hours).
+pub async fn due_now(db: &D1Database, shop_id: i64, kind: ChannelKind, now: &str) -> Result<(), AppError> {
+    run(
+        db,
+        "UPDATE channel_deliveries SET due_at = ?3, updated_at = ?3
+         WHERE shop_id = ?1 AND state = 'pending' AND channel_id = (SELECT id FROM alert_channels WHERE shop_id = ?1 AND kind = ?2)",
+        &[int(shop_id), text(kind.as_str()), text(now)],
+    )
+    .await
+}
+
 /// The deliveries of the alerts a recalculation opened at `opened_at` (its own timestamp),
-/// one per channel that is on, not paused, and sends the alert's kind. Goes in the same
+/// one per channel that is on and sends the alert's kind (a paused channel's wait for the
+/// merchant to resume it). Goes in the same
 /// batch as the alerts, so an alert never opens without its deliveries.
 pub fn enqueue_opened(db: &D1Database, shop_id: i64, opened_at: &str) -> Result<D1PreparedStatement, AppError> {
     prepare(
@@ -102,7 +107,7 @@ pub fn enqueue_opened(db: &D1Database, shop_id: i64, opened_at: &str) -> Result<
         "INSERT INTO channel_deliveries (shop_id, channel_id, alert_id, due_at, created_at, updated_at)
          SELECT ?1, c.id, a.id, ?2, ?2, ?2
          FROM alert_channels c JOIN alerts a ON a.shop_id = c.shop_id
-         WHERE c.shop_id = ?1 AND c.enabled = 1 AND c.paused_at IS NULL
+         WHERE c.shop_id = ?1 AND c.enabled = 1
            AND a.opened_at = ?2 AND a.state = 'open'
            AND instr(',' || c.alert_kinds || ',', ',' || a.kind || ',') > 0
          ON CONFLICT DO NOTHING",
@@ -165,6 +170,24 @@ pub async fn due(db: &D1Database, shop_id: i64, now: &str, limit: u32) -> Result
         &[int(shop_id), text(now), int(i64::from(limit))],
     )
     .await
+}
+
+/// Claims `ids` for one run until `lease_until`: only those still due by `now` come back, so
+/// two runs of the job never send the same delivery (one that dies mid-send frees it when
+/// the lease ends).
+pub async fn claim(db: &D1Database, shop_id: i64, ids: &[i64], now: &str, lease_until: &str) -> Result<Vec<i64>, AppError> {
+    #[derive(Deserialize)]
+    struct Id {
+        id: i64,
+    }
+    let rows: Vec<Id> = all(
+        db,
+        "UPDATE channel_deliveries SET due_at = ?4
+         WHERE shop_id = ?1 AND id IN (SELECT value FROM json_each(?2)) AND state = 'pending' AND due_at <= ?3 RETURNING id",
+        &[int(shop_id), text(&serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())), text(now), text(lease_until)],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
 /// The earliest due time of the shop's held deliveries (channels not paused), if any.

@@ -68,9 +68,10 @@ test('the dashboard at phone width has no serious accessibility violations', () 
 
 test('the reorder list has no serious accessibility violations', () => assertAccessible('/app/reorder'));
 
-test('the roll-ups and transfers have no serious accessibility violations', async () => {
+test('the roll-ups, transfers and alert channels have no serious accessibility violations', async () => {
   await assertAccessible('/app/rollups?by=supplier');
   await assertAccessible('/app/transfers');
+  await assertAccessible('/app/settings/channels');
 });
 
 test('a variant page has no serious accessibility violations', async () => {

@@ -103,7 +103,7 @@ test('a merchant connects Slack in Settings; a URL that is not a Slack webhook i
   }
   // A webhook must be https (loopback is let through only in development) and needs a kind.
   const refused = await save('webhook', { 'channel[enabled]': 'on', 'channel[url]': 'ftp://example.com/x' });
-  assert.equal(refused.status, 400);
+  assert.equal(refused.status, 422);
   assert.match(refused.text, /webhook:webhook_url/);
   assert.match(refused.text, /webhook:kinds/);
 });

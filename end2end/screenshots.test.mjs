@@ -48,6 +48,7 @@ const PAGES = [
   ['settings', () => '/app/settings', 200],
   ['suppliers', () => '/app/settings/suppliers', 200],
   ['levels', () => '/app/settings/levels', 200],
+  ['channels', () => '/app/settings/channels', 200],
   ['purchase-orders', () => '/app/purchase-orders', 200],
   ['help', () => '/help', 200],
   ['help-article', () => '/help/getting-started', 200],

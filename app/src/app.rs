@@ -2,9 +2,9 @@
 
 use crate::components::nav::Nav;
 use crate::pages::{
+    channels::ChannelsSettings,
     dashboard::DashboardPage,
     help::{HelpArticlePage, HelpIndexPage},
-    channels::ChannelsSettings,
     levels::LevelsSettings,
     not_found::NotFound,
     outbox::OutboxPage,

@@ -20,7 +20,9 @@ pub async fn save_channel(kind: String, channel: ChannelInput) -> Result<String,
         let env = worker_env().await?;
         // Each message names its channel's field: the page has one form per channel.
         let parsed = channel.parse(kind, crate::server::channels::allow_loopback(&env)).map_err(|errors| {
-            AppError::Invalid(errors.into_iter().map(|e| domain::FieldError::new(&format!("{}:{}", kind.as_str(), e.field), e.message)).collect())
+            AppError::Invalid(
+                errors.into_iter().map(|e| domain::FieldError::new(&format!("{}:{}", kind.as_str(), e.field), e.message)).collect(),
+            )
         })?;
         let shop = current_shop(&env).await?;
         // The webhook's signing secret is made once, with the channel, and kept on later saves.

@@ -74,7 +74,11 @@ mod html {
             .collect_view();
         // A refusal that names no field (the session, D1) shows once, above the forms.
         let refused = move || {
-            save.value().get().and_then(|r| r.err()).filter(|e| e.field_errors().is_empty()).map(|e| view! { <p class="banner banner-critical" role="alert">{e.to_string()}</p> })
+            save.value()
+                .get()
+                .and_then(|r| r.err())
+                .filter(|e| e.field_errors().is_empty())
+                .map(|e| view! { <p class="banner banner-critical" role="alert">{e.to_string()}</p> })
         };
         view! {
             {refused}
@@ -201,7 +205,8 @@ mod html {
     #[component]
     fn DeliveryLog(rows: Vec<LogRow>) -> impl IntoView {
         if rows.is_empty() {
-            return view! { <p class="empty">"Nothing sent yet: deliveries appear here when a channel is on and an alert opens."</p> }.into_any();
+            return view! { <p class="empty">"Nothing sent yet: deliveries appear here when a channel is on and an alert opens."</p> }
+                .into_any();
         }
         let rows = rows
             .into_iter()

@@ -95,7 +95,11 @@ pub async fn deliver(env: &worker::Env, shop_id: i64) -> Result<(), AppError> {
             let Some(channel) = channels.iter().find(|c| c.id == channel_id) else { continue };
             // One channel failing never stops the others.
             if let Err(e) = deliver_channel(env, &db, &shop, &domain, channel, deliveries, &app_url).await {
-                log::error("channel_delivery_failed").field("shop_id", shop_id).field("channel", &channel.kind).field("error", e.to_string()).emit();
+                log::error("channel_delivery_failed")
+                    .field("shop_id", shop_id)
+                    .field("channel", &channel.kind)
+                    .field("error", e.to_string())
+                    .emit();
             }
         }
     }
@@ -121,7 +125,14 @@ async fn deliver_channel(
     let at = now();
     if let Some(until) = dc::quiet_until(at, shop.zone(), settings.quiet) {
         let ids: Vec<i64> = deliveries.iter().map(|d| d.id).collect();
-        let held = repo::Attempted { ids: &ids, state: "pending", status: None, error: Some("Held for quiet hours"), due_at: &stamp(until), counted: false };
+        let held = repo::Attempted {
+            ids: &ids,
+            state: "pending",
+            status: None,
+            error: Some("Held for quiet hours"),
+            due_at: &stamp(until),
+            counted: false,
+        };
         return batch(db, vec![repo::record(db, shop.id, &held, &stamp(at))?]).await;
     }
     let mut failures = channel.failures;
@@ -148,7 +159,12 @@ async fn deliver_channel(
         };
         let due_at = stamp(due_at);
         let error = answer.error.as_deref();
-        let mut statements = vec![repo::record(db, shop.id, &repo::Attempted { ids: &ids, state, status: answer.status, error, due_at: &due_at, counted: true }, &stamp(sent_at))?];
+        let mut statements = vec![repo::record(
+            db,
+            shop.id,
+            &repo::Attempted { ids: &ids, state, status: answer.status, error, due_at: &due_at, counted: true },
+            &stamp(sent_at),
+        )?];
         failures = if outcome == Outcome::Delivered { 0 } else { failures + 1 };
         let pause = dc::should_pause(failures as u32, outcome).then(|| pause_reason(kind, &answer, failures));
         statements.push(repo::set_health(db, shop.id, channel.id, failures, pause.as_deref(), &stamp(sent_at))?);
@@ -217,7 +233,13 @@ const FLOW_TRIGGER_RECEIVE: &str = "mutation flowTriggerReceive($handle: String,
 
 /// The Flow trigger for one alert, with the shop's token; Shopify's answers mapped onto
 /// HTTP statuses for `outcome` (a refused payload will be refused again: 400).
-async fn flow_trigger(env: &worker::Env, db: &D1Database, shop_id: i64, domain: &ShopDomain, alert: &OpenedAlert) -> Result<Answer, AppError> {
+async fn flow_trigger(
+    env: &worker::Env,
+    db: &D1Database,
+    shop_id: i64,
+    domain: &ShopDomain,
+    alert: &OpenedAlert,
+) -> Result<Answer, AppError> {
     let payload = dc::flow_payload(alert);
     if payload.to_string().len() >= dc::FLOW_PAYLOAD_MAX_BYTES {
         return Ok(Answer { status: Some(413), retry_after: None, error: Some("payload over Flow's 50,000 bytes".into()) });
@@ -240,7 +262,9 @@ async fn flow_trigger(env: &worker::Env, db: &D1Database, shop_id: i64, domain: 
             }
         },
         // No usable token: the merchant must open the app; try later.
-        Ok(None) | Err(AppError::Unauthorized) => Answer { status: Some(503), retry_after: None, error: Some("Waiting for the merchant to sign in again".into()) },
+        Ok(None) | Err(AppError::Unauthorized) => {
+            Answer { status: Some(503), retry_after: None, error: Some("Waiting for the merchant to sign in again".into()) }
+        }
         Err(e) => Answer { status: Some(502), retry_after: None, error: Some(e.to_string().chars().take(200).collect()) },
     })
 }
@@ -251,7 +275,9 @@ fn pause_reason(kind: ChannelKind, answer: &Answer, failures: i64) -> String {
         None => "could not be reached".to_string(),
     };
     match answer.status {
-        Some(404 | 410) | Some(403) if kind == ChannelKind::Slack => format!("{} says this webhook no longer exists ({what}).", kind.label()),
+        Some(404 | 410) | Some(403) if kind == ChannelKind::Slack => {
+            format!("{} says this webhook no longer exists ({what}).", kind.label())
+        }
         _ => format!("The last {failures} attempts failed: the endpoint {what}."),
     }
 }

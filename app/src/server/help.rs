@@ -29,6 +29,7 @@ const ARTICLES: &[Source] = &[
     article!("infrastructure-and-security", "Data and security", ["data-sync", "faq"]),
     article!("plans-and-billing", "Basics", ["getting-started", "faq"]),
     article!("purchasing", "Purchasing", ["how-alerts-work", "settings-reference"]),
+    article!("alert-channels", "Settings", ["settings-reference", "how-alerts-work"]),
 ];
 
 const WORDS_PER_MINUTE: usize = 200;

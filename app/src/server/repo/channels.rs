@@ -45,7 +45,14 @@ pub async fn list(db: &D1Database, shop_id: i64) -> Result<Vec<ChannelRow>, AppE
 
 /// Saves one channel's settings (created on first save, with `secret`); saving clears a pause,
 /// as the merchant has looked at it. Returns the row.
-pub async fn save(db: &D1Database, shop_id: i64, kind: ChannelKind, s: &ChannelSettings, secret: &str, now: &str) -> Result<ChannelRow, AppError> {
+pub async fn save(
+    db: &D1Database,
+    shop_id: i64,
+    kind: ChannelKind,
+    s: &ChannelSettings,
+    secret: &str,
+    now: &str,
+) -> Result<ChannelRow, AppError> {
     run(
         db,
         "INSERT INTO alert_channels (shop_id, kind, enabled, url, secret, alert_kinds, quiet_hours_start, quiet_hours_end, created_at, updated_at)
@@ -121,12 +128,9 @@ pub async fn any_enabled(db: &D1Database, shop_id: i64) -> Result<bool, AppError
     struct One {
         n: i64,
     }
-    let r: Option<One> = first(
-        db,
-        "SELECT COUNT(*) AS n FROM alert_channels WHERE shop_id = ?1 AND enabled = 1 AND paused_at IS NULL",
-        &[int(shop_id)],
-    )
-    .await?;
+    let r: Option<One> =
+        first(db, "SELECT COUNT(*) AS n FROM alert_channels WHERE shop_id = ?1 AND enabled = 1 AND paused_at IS NULL", &[int(shop_id)])
+            .await?;
     Ok(r.is_some_and(|r| r.n > 0))
 }
 
@@ -239,7 +243,14 @@ pub fn record(db: &D1Database, shop_id: i64, a: &Attempted<'_>, now: &str) -> Re
 
 /// A channel's run of failures: reset by a success, counted up by a failure, and the
 /// channel paused with `pause` (its reason) when it keeps failing.
-pub fn set_health(db: &D1Database, shop_id: i64, channel_id: i64, failures: i64, pause: Option<&str>, now: &str) -> Result<D1PreparedStatement, AppError> {
+pub fn set_health(
+    db: &D1Database,
+    shop_id: i64,
+    channel_id: i64,
+    failures: i64,
+    pause: Option<&str>,
+    now: &str,
+) -> Result<D1PreparedStatement, AppError> {
     prepare(
         db,
         "UPDATE alert_channels SET failures = ?3,

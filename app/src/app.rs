@@ -2,6 +2,7 @@
 
 use crate::components::nav::Nav;
 use crate::pages::{
+    bundles::BundlesSettings,
     channels::ChannelsSettings,
     dashboard::DashboardPage,
     help::{HelpArticlePage, HelpIndexPage},
@@ -102,6 +103,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/app/settings/suppliers") view={Lazy::<SuppliersRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/settings/levels") view={Lazy::<LevelsRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/settings/channels") view={Lazy::<ChannelsRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/app/settings/bundles") view={Lazy::<BundlesRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/purchase-orders") view={Lazy::<PurchaseOrdersRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/purchase-orders/:id") view={Lazy::<PurchaseOrderRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/app/variants/:variant_id") view={Lazy::<VariantRoute>::new()} ssr=SsrMode::Async/>
@@ -154,13 +156,14 @@ fn purchasing_view(page: PurchasingPage) -> AnyView {
     }
 }
 
-/// Settings and its Levels and Alert channels pages (rendered on the server, so they add
+/// Settings and its Levels, Alert channels and Bundles pages (rendered on the server, so they add
 /// little) share a module.
 #[derive(Clone, Copy)]
 enum SettingsGroup {
     Settings,
     Levels,
     Channels,
+    Bundles,
 }
 
 #[leptos::lazy]
@@ -169,6 +172,7 @@ fn settings_view(page: SettingsGroup) -> AnyView {
         SettingsGroup::Settings => view! { <SettingsPage/> }.into_any(),
         SettingsGroup::Levels => view! { <LevelsSettings/> }.into_any(),
         SettingsGroup::Channels => view! { <ChannelsSettings/> }.into_any(),
+        SettingsGroup::Bundles => view! { <BundlesSettings/> }.into_any(),
     }
 }
 
@@ -228,6 +232,7 @@ lazy_route!(PurchaseOrderRoute, __preload_purchasing_view, purchasing_view(Purch
 lazy_route!(SettingsRoute, __preload_settings_view, settings_view(SettingsGroup::Settings));
 lazy_route!(LevelsRoute, __preload_settings_view, settings_view(SettingsGroup::Levels));
 lazy_route!(ChannelsRoute, __preload_settings_view, settings_view(SettingsGroup::Channels));
+lazy_route!(BundlesRoute, __preload_settings_view, settings_view(SettingsGroup::Bundles));
 lazy_route!(VariantRoute, __preload_report_view, report_view(ReportPage::Variant));
 lazy_route!(RollupsRoute, __preload_report_view, report_view(ReportPage::Rollups));
 lazy_route!(TransfersRoute, __preload_report_view, report_view(ReportPage::Transfers));

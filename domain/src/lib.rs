@@ -5,6 +5,7 @@
 pub mod alert_action;
 pub mod alert_filter;
 pub mod billing;
+pub mod bundles;
 pub mod channels;
 pub mod chart;
 pub mod classes;

@@ -5,6 +5,7 @@ use crate::error::AppError;
 use domain::channels::ChannelInput;
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
 fn channel_kind(kind: &str) -> Result<domain::channels::ChannelKind, AppError> {
     domain::channels::ChannelKind::parse(kind).ok_or_else(|| AppError::NotFound("That channel".into()))
 }

@@ -2,6 +2,7 @@
 //! through a repository, and leave the decisions to `domain`.
 
 pub mod alerts;
+pub mod bundles;
 pub mod channels;
 pub mod codec;
 pub mod dashboard;

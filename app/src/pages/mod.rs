@@ -1,3 +1,4 @@
+pub mod bundles;
 pub mod channels;
 pub mod dashboard;
 pub mod help;

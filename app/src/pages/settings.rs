@@ -17,7 +17,8 @@ pub fn SettingsPage() -> impl IntoView {
         <p>
             <a class="button" href="/app/settings/suppliers">"Suppliers and their catalogue"</a>" "
             <a class="button" href="/app/settings/levels">"Levels and lead times by vendor, supplier, product"</a>" "
-            <a class="button" href="/app/settings/channels">"Alert channels: Slack, webhook, Shopify Flow"</a>
+            <a class="button" href="/app/settings/channels">"Alert channels: Slack, webhook, Shopify Flow"</a>" "
+            <a class="button" href="/app/settings/bundles">"Bundles and kits"</a>
         </p>
         <Suspense fallback=|| view! { <p class="muted" role="status">"Loading settings…"</p> }>
             {move || Suspend::new(async move {

@@ -90,6 +90,7 @@ fn VariantBody(v: VariantPage) -> impl IntoView {
                 " · price "{money(v.price_cents, &currency)}" · cost "{money(v.cost_cents, &currency)}
             </p>
         </div>
+        {(!v.bundle_note.is_empty()).then(|| view! { <p class="banner" id="bundle-note">{v.bundle_note.clone()}</p> })}
 
         <section class="section" aria-labelledby="locations-h">
             <h2 id="locations-h">"Locations"</h2>

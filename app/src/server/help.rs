@@ -30,6 +30,7 @@ const ARTICLES: &[Source] = &[
     article!("plans-and-billing", "Basics", ["getting-started", "faq"]),
     article!("purchasing", "Purchasing", ["how-alerts-work", "settings-reference"]),
     article!("alert-channels", "Settings", ["settings-reference", "how-alerts-work"]),
+    article!("bundles", "Purchasing", ["purchasing", "how-alerts-work"]),
 ];
 
 const WORDS_PER_MINUTE: usize = 200;

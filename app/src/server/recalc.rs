@@ -172,6 +172,12 @@ async fn launch_forecasts(
 /// Recalculates `shop_id` (all variants, or only `variants`) as of `today` (shop-local).
 pub async fn recalculate(env: &worker::Env, shop_id: i64, variants: Option<&[i64]>, today: NaiveDate) -> Result<Summary, AppError> {
     let db = super::shards::shop_db(env, shop_id).await?;
+    // A bundle sold is demand of its components: they are recalculated with it.
+    let expanded = match variants {
+        Some(v) => Some(super::repo::bundles::with_components(&db, shop_id, v).await?),
+        None => None,
+    };
+    let variants = expanded.as_deref();
     let t0 = worker::Date::now().as_millis();
     let ShopAssessment { rows, mut assessments, table, read_ms, .. } = assess_shop(&db, shop_id, variants, today).await?;
     // Kinds the merchant turned off open nothing, and their live alerts resolve.

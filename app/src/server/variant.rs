@@ -40,6 +40,8 @@ pub async fn load(
     let pattern = forecasts::pattern(db, shop.id, variant_id).await?;
     let shop_pattern = forecasts::pattern(db, shop.id, 0).await?;
     let supply = supply_of(db, shop.id, variant_id).await?;
+    let (sold_in, made_of) = super::repo::bundles::of_variant(db, shop.id, variant_id).await?;
+    let (bundle_note, bundle_words) = bundle_words(&sold_in, &made_of);
     let owner = domain::overrides::Owner {
         variant_id,
         product_id: first.product_id,
@@ -75,7 +77,7 @@ pub async fn load(
                 kind,
                 state: l.state,
                 snoozed_until: l.snoozed_until,
-                words: in_words(kind, &a.explanation, &|c| money(c, &shop.currency)),
+                words: in_words(kind, &a.explanation, &|c| money(c, &shop.currency)) + &bundle_words,
             })
         })
         .collect();
@@ -119,7 +121,27 @@ pub async fn load(
         product_id: first.product_id,
         levels_html,
         supply_html,
+        bundle_note,
     })
+}
+
+/// The page's bundle note, and what a component's alerts add: the bundles that drive it.
+fn bundle_words(sold_in: &[super::repo::bundles::BundleRow], made_of: &[super::repo::bundles::BundleRow]) -> (String, String) {
+    let list = |names: Vec<String>| names.join(", ");
+    if !made_of.is_empty() {
+        let parts = list(made_of.iter().map(|r| format!("{} ({}) ×{}", r.component_title, r.component_sku, r.quantity)).collect());
+        return (
+            format!(
+                "A bundle of {parts}. Its stock is its components', so it raises no alerts of its own; its sales count as their demand."
+            ),
+            String::new(),
+        );
+    }
+    if sold_in.is_empty() {
+        return (String::new(), String::new());
+    }
+    let bundles = list(sold_in.iter().map(|r| format!("{} ×{}", r.bundle_title, r.quantity)).collect());
+    (format!("Sold in bundles too: {bundles}. Their sales count as its demand."), format!(" Driven by the bundles {bundles}."))
 }
 
 /// The variant's supplier and terms for its form: its own catalogue entry, else its

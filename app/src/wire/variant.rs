@@ -83,4 +83,7 @@ pub struct VariantPage {
     /// Where it is ordered from, and on what terms: a form rendered on the server
     /// (`server::supply_form`).
     pub supply_html: String,
+    /// The bundles it is sold in, or the components it is made of, in words (empty: none).
+    #[serde(default)]
+    pub bundle_note: String,
 }

@@ -10,7 +10,9 @@ SELECT il.variant_id, v.product_id, il.location_id, il.available AS on_hand, il.
        /* first_day */ AS first_day, /* created_at */ AS created_at,
        -- What can run out: tracked stock of an active (or unlisted: sold by direct link)
        -- product that is not a gift card.
-       (v.tracked = 1 AND p.status IN ('active', 'unlisted') AND p.gift_card = 0) AS alertable,
+       -- A bundle's stock is its components' (Shopify derives it): it never alerts itself.
+       (v.tracked = 1 AND p.status IN ('active', 'unlisted') AND p.gift_card = 0
+        AND NOT EXISTS (SELECT 1 FROM bundle_components bc WHERE bc.shop_id = il.shop_id AND bc.bundle_variant_id = il.variant_id)) AS alertable,
        arr.expected_on AS arrival_on, arr.units AS arrival_units,
        -- Its supplier, for the merchant's supplier-level overrides: the catalogue's, else
        -- its vendor's.

@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod bulk;
+pub mod bundles;
 pub mod catalog;
 pub mod channels;
 pub mod classes;

@@ -38,12 +38,23 @@ CREATE INDEX alerts_dashboard ON alerts (shop_id, state, urgency DESC);
 CREATE INDEX alerts_live_by_urgency ON alerts (shop_id, urgency DESC, id) WHERE state != 'resolved';
 CREATE UNIQUE INDEX alerts_one_live ON alerts (shop_id, variant_id, location_id, kind) WHERE state != 'resolved';
 
+CREATE TABLE bundle_components (
+    shop_id              INTEGER NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
+    bundle_variant_id    INTEGER NOT NULL,
+    component_variant_id INTEGER NOT NULL CHECK (component_variant_id != bundle_variant_id),
+    quantity             INTEGER NOT NULL CHECK (quantity > 0),
+    source               TEXT NOT NULL CHECK (source IN ('shopify', 'manual')),
+    updated_at           TEXT NOT NULL,
+    PRIMARY KEY (shop_id, bundle_variant_id, component_variant_id)
+) WITHOUT ROWID;
+CREATE INDEX bundle_components_by_component ON bundle_components (shop_id, component_variant_id);
+
 CREATE TABLE channel_deliveries (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     shop_id     INTEGER NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
     channel_id  INTEGER NOT NULL REFERENCES alert_channels(id) ON DELETE CASCADE,
     alert_id    INTEGER NOT NULL,
-    state       TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+    state       TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed', 'skipped')),  -- skipped: the alert closed first
     attempts    INTEGER NOT NULL DEFAULT 0,
     last_status INTEGER,                       -- the endpoint's HTTP status; NULL: no answer
     last_error  TEXT,

@@ -4,10 +4,10 @@
 // quantity), and a component's alert names the bundle that drives it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, BASE, get, serverFn, webhook, d1, ensureSynced, until, formPostWithoutJs } from './helpers.mjs';
+import { DEMO, BASE, get, serverFn, webhook, fake, d1, ensureSynced, until, formPostWithoutJs } from './helpers.mjs';
 
 let shopId;
-let picked; // { bundle, a, b } levels at one location
+let picked; // { bundle, a, b, kit } levels at one location
 let restore;
 
 const velocity = async (variantId, locationId) => (await d1(`SELECT velocity FROM forecasts WHERE shop_id = ${shopId}
@@ -28,16 +28,19 @@ before(async () => {
       AND (SELECT COUNT(*) FROM variants w WHERE w.shop_id = v.shop_id AND w.sku = v.sku) = 1
     ORDER BY il.location_id, f.velocity DESC`);
   const byLocation = Object.groupBy(rows, (r) => r.location_id);
-  const group = Object.values(byLocation).find((g) => new Set(g.map((r) => r.product_id)).size >= 3);
+  const group = Object.values(byLocation).find((g) => new Set(g.map((r) => r.product_id)).size >= 4);
   assert.ok(group, 'three selling variants at one location');
   const distinct = [];
   for (const r of group) if (!distinct.some((d) => d.product_id === r.product_id)) distinct.push(r);
-  const [bundle, a, b] = distinct;
-  picked = { bundle, a, b };
+  assert.ok(distinct.length >= 4, 'four products');
+  const [bundle, a, b, kit] = distinct;
+  picked = { bundle, a, b, kit };
 });
 
 after(async () => {
   await importList('bundle_sku,component_sku,quantity\n');
+  await fake('/_fake/bundle', { shop: DEMO, bundle_variant_id: picked.kit.variant_id, components: [] });
+  await d1(`DELETE FROM bundle_components WHERE shop_id = ${shopId}`);
   if (restore) await restore();
 });
 
@@ -95,4 +98,32 @@ test("a stored bundle raises no alerts, its sales become its components' demand,
   assert.match(componentPage.text, /Sold in bundles too: /);
   assert.match(componentPage.text, /Driven by the bundles [^.]*×2/);
   assert.ok(componentPage.text.includes(bundle.title), 'by its name');
+});
+
+test("a Shopify bundle arrives with the sync: its components are listed, its stock is theirs, and it raises no alerts", async () => {
+  const { kit, a, b } = picked;
+  // The merchant makes a fixed bundle in Shopify (two of a, one of b); Shopify derives its stock.
+  await fake('/_fake/bundle', { shop: DEMO, bundle_variant_id: kit.variant_id, components: [[a.variant_id, 2], [b.variant_id, 1]] });
+  const [{ last }] = await d1(`SELECT COALESCE(MAX(id), 0) AS last FROM sync_runs WHERE shop_id = ${shopId}`);
+  assert.equal((await serverFn('sync/start', {})).status, 200);
+  await until('the sync to finish', async () => {
+    const runs = await d1(`SELECT status FROM sync_runs WHERE shop_id = ${shopId} AND id > ${last}`);
+    if (runs.some((r) => r.status === 'failed')) throw new Error('sync failed');
+    return runs.length === 2 && runs.every((r) => r.status === 'done');
+  }, { timeoutMs: 240000, everyMs: 2000 });
+  const rows = await d1(`SELECT component_variant_id AS c, quantity AS q, source FROM bundle_components
+    WHERE shop_id = ${shopId} AND bundle_variant_id = ${kit.variant_id} ORDER BY component_variant_id`);
+  assert.deepEqual(rows.map((r) => [r.c, r.q, r.source]).sort(), [[a.variant_id, 2, 'shopify'], [b.variant_id, 1, 'shopify']].sort());
+  const [stock] = await d1(`SELECT available FROM inventory_levels WHERE shop_id = ${shopId} AND variant_id = ${kit.variant_id} AND location_id = ${kit.location_id}`);
+  const [ca] = await d1(`SELECT available FROM inventory_levels WHERE shop_id = ${shopId} AND variant_id = ${a.variant_id} AND location_id = ${kit.location_id}`);
+  const [cb] = await d1(`SELECT available FROM inventory_levels WHERE shop_id = ${shopId} AND variant_id = ${b.variant_id} AND location_id = ${kit.location_id}`);
+  assert.equal(stock.available, Math.min(Math.floor(Math.max(ca.available, 0) / 2), Math.max(cb.available, 0)), "the bundle's stock is what its components make");
+  await until("the Shopify bundle's alerts resolved", async () => (await d1(`SELECT COUNT(*) AS n FROM alerts WHERE shop_id = ${shopId}
+    AND variant_id = ${kit.variant_id} AND state != 'resolved'`))[0].n === 0 || undefined, { timeoutMs: 60000 });
+  const page = await get('/app/settings/bundles');
+  assert.match(page.text, /Shopify<\/td>/);
+  // The manual list may not redefine it.
+  const clash = await importList(`bundle_sku,component_sku,quantity\n${kit.sku},${a.sku},1\n`);
+  assert.equal(clash.status, 422);
+  assert.match(clash.text, new RegExp(`Line 2: ${kit.sku} is a Shopify bundle`));
 });

@@ -25,7 +25,7 @@ CREATE TABLE channel_deliveries (
     shop_id     INTEGER NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
     channel_id  INTEGER NOT NULL REFERENCES alert_channels(id) ON DELETE CASCADE,
     alert_id    INTEGER NOT NULL,
-    state       TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+    state       TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed', 'skipped')),  -- skipped: the alert closed first
     attempts    INTEGER NOT NULL DEFAULT 0,
     last_status INTEGER,                       -- the endpoint's HTTP status; NULL: no answer
     last_error  TEXT,

@@ -170,6 +170,8 @@ pub struct ShopState {
     pub extra_incoming: HashMap<(i64, i64), i64>,
     /// Flow trigger runs the app started with `flowTriggerReceive` (`server::flow`).
     pub flow_triggers: Vec<FlowTriggerRun>,
+    /// Fixed bundles (`POST /_fake/bundle`): bundle variant → (component variant, quantity).
+    pub bundles: std::collections::BTreeMap<i64, Vec<(i64, i64)>>,
 }
 
 /// A `flowTriggerReceive` Flow accepted.
@@ -260,6 +262,7 @@ impl ShopState {
             transfers: Vec::new(),
             extra_incoming: HashMap::new(),
             flow_triggers: Vec::new(),
+            bundles: std::collections::BTreeMap::new(),
         }
     }
 
@@ -421,9 +424,37 @@ pub fn catalog_jsonl(s: &ShopState) -> (String, u64, u64) {
             }).to_string());
             out.push('\n');
             count += 1;
+            // A bundle's components, each a line under it; its stock is theirs (below).
+            for (n, (component, quantity)) in s.bundles.get(&v.id).map(Vec::as_slice).unwrap_or_default().iter().enumerate() {
+                out.push_str(
+                    &json!({
+                        "id": gid("ProductVariantComponent", v.id * 100 + n as i64), "quantity": quantity,
+                        "productVariant": { "id": gid("ProductVariant", *component) }, "__parentId": gid("ProductVariant", v.id)
+                    })
+                    .to_string(),
+                );
+                out.push('\n');
+                count += 1;
+            }
             for l in levels_by_variant.get(&v.id).map(Vec::as_slice).unwrap_or_default() {
                 let key = (v.id, l.location_id);
-                let available = s.available.get(&key).copied().unwrap_or(l.available);
+                let available = match s.bundles.get(&v.id) {
+                    // "The bundle's inventory is determined by the inventory of its component variants."
+                    Some(parts) => parts
+                        .iter()
+                        .map(|(c, q)| {
+                            let own = s
+                                .catalog
+                                .levels
+                                .iter()
+                                .find(|x| x.variant_id == *c && x.location_id == l.location_id)
+                                .map_or(0, |x| x.available);
+                            s.available.get(&(*c, l.location_id)).copied().unwrap_or(own).max(0) / q.max(&1)
+                        })
+                        .min()
+                        .unwrap_or(0),
+                    None => s.available.get(&key).copied().unwrap_or(l.available),
+                };
                 let updated = s.level_updated.get(&key).copied().unwrap_or(default_updated);
                 out.push_str(
                     &json!({

@@ -28,7 +28,7 @@ pub async fn import_bundles(csv: String) -> Result<usize, AppError> {
         let variants = suppliers::variants_by_sku(db, shop.id, &skus).await?;
         let shopify = bundles::shopify_bundles(db, shop.id).await?.into_iter().collect();
         let components = resolve(&lines, &variants, &shopify).map_err(refused)?;
-        bundles::replace_manual(db, shop.id, &components, &now_rfc3339()).await?;
+        bundles::replace(db, shop.id, "manual", &components, &now_rfc3339()).await?;
         // Demand moved from bundles to components: every position changes.
         crate::server::queue::recalculate(&env, shop.id, None).await?;
         Ok(components.len())

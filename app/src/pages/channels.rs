@@ -216,6 +216,7 @@ mod html {
                 let state = match r.state.as_str() {
                     "delivered" => "Delivered".to_string(),
                     "failed" => "Failed".to_string(),
+                    "skipped" => "Not sent: the alert closed first".to_string(),
                     _ if r.attempts == 0 => format!("Waiting until {}", short(&r.due_at)),
                     _ => format!("Retrying at {}", short(&r.due_at)),
                 };

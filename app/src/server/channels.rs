@@ -78,6 +78,7 @@ pub async fn deliver(env: &worker::Env, shop_id: i64) -> Result<(), AppError> {
     let Some(domain) = shops::domain_of(&db, shop_id).await? else { return Ok(()) };
     let Some(shop) = shops::by_domain(&db, &domain).await? else { return Ok(()) };
     let started = now();
+    repo::skip_closed(&db, shop_id, &stamp(started)).await?;
     let mut due = repo::due(&db, shop_id, &stamp(started), PER_RUN).await?;
     if !due.is_empty() {
         let ids: Vec<i64> = due.iter().map(|d| d.id).collect();

@@ -410,5 +410,7 @@ async fn import_catalog(db: &D1Database, shop: &Shop, url: &str) -> Result<i64, 
     statements.extend(bulk::variants(db, shop.id, &variants)?);
     statements.extend(bulk::levels(db, shop.id, &levels)?);
     write(db, statements).await?;
+    // Shopify's bundles (`productVariantComponents`): the list as Shopify has it now.
+    super::repo::bundles::replace(db, shop.id, "shopify", &c.components, &now_rfc3339()).await?;
     Ok((products.len() + variants.len() + levels.len()) as i64)
 }

@@ -131,6 +131,40 @@ pub(super) async fn gift_card(State(app): State<AppState>, Json(b): Json<GiftCar
     Ok(Json(json!({ "gift_card": b.gift_card })))
 }
 #[derive(Deserialize)]
+pub(super) struct BundleBody {
+    shop: String,
+    bundle_variant_id: i64,
+    /// `[[variant_id, quantity], …]`; empty: no longer a bundle.
+    components: Vec<(i64, i64)>,
+}
+
+/// `POST /_fake/bundle {"shop", "bundle_variant_id", "components": [[variant_id, quantity], …]}`:
+/// the merchant makes the variant a fixed bundle, as `productVariantRelationshipBulkUpdate`
+/// would, with Shopify's rules: at most 30 components, none the bundle itself, no bundle
+/// inside a bundle, quantities of at least 1. The catalogue export then lists them.
+pub(super) async fn bundle(State(app): State<AppState>, Json(b): Json<BundleBody>) -> ApiResult<Json<Value>> {
+    let mut s = shop!(app, &b.shop);
+    let known = |s: &crate::state::ShopState, id: i64| s.variant(id).is_some();
+    if !known(&s, b.bundle_variant_id) || b.components.iter().any(|(c, _)| !known(&s, *c)) {
+        return Err(ApiError::BadRequest("a variant of the bundle is not in the shop".into()));
+    }
+    if b.components.len() > 30 || b.components.iter().any(|(c, q)| *c == b.bundle_variant_id || *q < 1) {
+        return Err(ApiError::BadRequest("at most 30 components, each another variant, quantity at least 1".into()));
+    }
+    let nested = b.components.iter().any(|(c, _)| s.bundles.contains_key(c))
+        || s.bundles.values().any(|parts| parts.iter().any(|(c, _)| *c == b.bundle_variant_id));
+    if nested {
+        return Err(ApiError::BadRequest("a bundle cannot contain a bundle".into()));
+    }
+    if b.components.is_empty() {
+        s.bundles.remove(&b.bundle_variant_id);
+    } else {
+        s.bundles.insert(b.bundle_variant_id, b.components.clone());
+    }
+    Ok(Json(json!({ "bundle_variant_id": b.bundle_variant_id, "components": b.components.len() })))
+}
+
+#[derive(Deserialize)]
 pub(super) struct OrderEventBody {
     shop: String,
     order_id: Option<i64>,

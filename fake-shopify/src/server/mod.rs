@@ -129,6 +129,7 @@ pub fn router(app: AppState) -> Router {
         .route("/_fake/location", post(location_active))
         .route("/_fake/billing", post(set_billing))
         .route("/_fake/gift-card", post(gift_card))
+        .route("/_fake/bundle", post(events::bundle))
         .route("/_fake/transfer", post(transfers::create_transfer))
         .route("/store/{store}/charges/{app_handle}/pricing_plans", get(plan_page))
         .route("/store/{store}/charges/{app_handle}/pricing_plans/{plan}", post(plan_chosen))

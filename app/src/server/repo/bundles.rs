@@ -6,19 +6,22 @@ use domain::bundles::Component;
 use serde::Deserialize;
 use worker::D1Database;
 
-/// Replaces the shop's manual bundle list with `components` in one batch (Shopify's own
-/// bundles are kept): all of it or, on a failure, none.
-pub async fn replace_manual(db: &D1Database, shop_id: i64, components: &[Component], now: &str) -> Result<(), AppError> {
-    let mut statements = vec![prepare(db, "DELETE FROM bundle_components WHERE shop_id = ?1 AND source = 'manual'", &[int(shop_id)])?];
+/// Replaces the shop's bundles of one source (`manual`: the merchant's list; `shopify`: the
+/// catalogue export's) with `components`, in one batch: all of it or, on a failure, none. A
+/// pair Shopify lists is Shopify's, whatever the manual list says.
+pub async fn replace(db: &D1Database, shop_id: i64, source: &'static str, components: &[Component], now: &str) -> Result<(), AppError> {
+    let mut statements =
+        vec![prepare(db, "DELETE FROM bundle_components WHERE shop_id = ?1 AND source = ?2", &[int(shop_id), text(source)])?];
     for chunk in components.chunks(super::bulk::ROWS_PER_STATEMENT) {
         statements.push(prepare(
             db,
             "INSERT INTO bundle_components (shop_id, bundle_variant_id, component_variant_id, quantity, source, updated_at)
              SELECT ?1, json_extract(value, '$.bundle_variant_id'), json_extract(value, '$.component_variant_id'),
-                    json_extract(value, '$.quantity'), 'manual', ?2
-             FROM json_each(?3) WHERE true
-             ON CONFLICT DO NOTHING",
-            &[int(shop_id), text(now), text(&serde_json::to_string(chunk).unwrap_or_else(|_| "[]".into()))],
+                    json_extract(value, '$.quantity'), ?2, ?3
+             FROM json_each(?4) WHERE true
+             ON CONFLICT DO UPDATE SET quantity = excluded.quantity, source = excluded.source, updated_at = excluded.updated_at
+             WHERE excluded.source = 'shopify'",
+            &[int(shop_id), text(source), text(now), text(&serde_json::to_string(chunk).unwrap_or_else(|_| "[]".into()))],
         )?);
     }
     batch(db, statements).await

@@ -154,6 +154,19 @@ pub struct DueDelivery {
     pub suggested_qty: Option<i64>,
 }
 
+/// Deliveries still waiting for an alert that is no longer open (resolved, acknowledged or
+/// snoozed meanwhile, or erased) are skipped: the news is stale.
+pub async fn skip_closed(db: &D1Database, shop_id: i64, now: &str) -> Result<(), AppError> {
+    run(
+        db,
+        "UPDATE channel_deliveries SET state = 'skipped', last_error = 'The alert closed before it was sent', updated_at = ?2
+         WHERE shop_id = ?1 AND state = 'pending'
+           AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.id = channel_deliveries.alert_id AND a.shop_id = ?1 AND a.state = 'open')",
+        &[int(shop_id), text(now)],
+    )
+    .await
+}
+
 /// Up to `limit` pending deliveries due by `now`, oldest first, of channels not paused.
 pub async fn due(db: &D1Database, shop_id: i64, now: &str, limit: u32) -> Result<Vec<DueDelivery>, AppError> {
     all(
@@ -165,7 +178,7 @@ pub async fn due(db: &D1Database, shop_id: i64, now: &str, limit: u32) -> Result
                 json_extract(a.explanation, '$.suggested_qty') AS suggested_qty
          FROM channel_deliveries d
          JOIN alert_channels c ON c.id = d.channel_id AND c.paused_at IS NULL AND c.enabled = 1
-         JOIN alerts a ON a.id = d.alert_id AND a.shop_id = d.shop_id
+         JOIN alerts a ON a.id = d.alert_id AND a.shop_id = d.shop_id AND a.state = 'open'
          LEFT JOIN variants v ON v.shop_id = a.shop_id AND v.id = a.variant_id
          LEFT JOIN products p ON p.shop_id = a.shop_id AND p.id = v.product_id
          LEFT JOIN locations l ON l.shop_id = a.shop_id AND l.id = a.location_id
@@ -279,7 +292,7 @@ pub struct LogRow {
 pub async fn log(db: &D1Database, shop_id: i64, limit: u32) -> Result<Vec<LogRow>, AppError> {
     all(
         db,
-        "SELECT c.kind AS channel, COALESCE(p.title, '') AS product_title, COALESCE(v.title, '') AS variant_title, a.kind AS alert_kind,
+        "SELECT c.kind AS channel, COALESCE(p.title, '') AS product_title, COALESCE(v.title, '') AS variant_title, COALESCE(a.kind, '') AS alert_kind,
                 d.state, d.attempts, d.last_status, d.last_error, d.due_at, d.updated_at
          FROM channel_deliveries d
          JOIN alert_channels c ON c.id = d.channel_id

@@ -68,6 +68,8 @@ pub struct CatalogExport {
     pub products: Vec<ProductRecord>,
     pub variants: Vec<VariantRecord>,
     pub levels: Vec<InventoryLevelRecord>,
+    /// Shopify bundles: each component of a bundle variant (`productVariantComponents`).
+    pub components: Vec<crate::bundles::Component>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -140,6 +142,7 @@ pub fn parse_catalog_jsonl(jsonl: &str) -> Result<CatalogExport, JsonlError> {
     // (line, parent gid, record) waiting for the parents to be known.
     let mut pending_variants = Vec::new();
     let mut pending_levels = Vec::new();
+    let mut pending_components = Vec::new();
     for item in lines(jsonl) {
         let (line, gid, l) = item?;
         match gid.kind.as_str() {
@@ -198,6 +201,15 @@ pub fn parse_catalog_jsonl(jsonl: &str) -> Result<CatalogExport, JsonlError> {
                 };
                 pending_levels.push((line, l.parent_id.clone(), level));
             }
+            // A component of a bundle variant: its parent is the bundle.
+            "ProductVariantComponent" => {
+                let parent =
+                    l.parent_id.as_deref().ok_or_else(|| JsonlError::BadRecord { line, message: "component without __parentId".into() })?;
+                let bundle = id_of(parent, line)?;
+                let variant: IdOnlyNode = field(&l.rest, "productVariant", line)?;
+                let quantity: i64 = field(&l.rest, "quantity", line)?;
+                pending_components.push((line, bundle, id_of(&variant.id, line)?.id, quantity));
+            }
             other => return Err(JsonlError::UnexpectedType { line, kind: other.to_string() }),
         }
     }
@@ -225,6 +237,19 @@ pub fn parse_catalog_jsonl(jsonl: &str) -> Result<CatalogExport, JsonlError> {
         level.variant_id = variant_id;
         level.inventory_item_id = item_id;
         out.levels.push(level);
+    }
+    for (line, bundle, component, quantity) in pending_components {
+        if bundle.kind != "ProductVariant" || !by_variant.contains_key(&bundle.id) {
+            return Err(JsonlError::OrphanChild { line, parent: gid(&bundle.kind, bundle.id) });
+        }
+        // Shopify keeps a bundle from containing itself; a quantity under 1 is no component.
+        if component != bundle.id && quantity > 0 {
+            out.components.push(crate::bundles::Component {
+                bundle_variant_id: bundle.id,
+                component_variant_id: component,
+                quantity: u32::try_from(quantity).unwrap_or(u32::MAX),
+            });
+        }
     }
     Ok(out)
 }

@@ -17,7 +17,7 @@ pub const BULK_OPERATION_RUN_QUERY: &str = "mutation StockSentryBulkRun($query: 
 /// The inner query of the catalog export: products → variants (with their inventory item and
 /// unit cost) → inventory levels per location with the `available` quantity. Two levels of
 /// nested connections, within Shopify's bulk limits (five connections, depth two).
-pub const CATALOG_BULK_QUERY: &str = r#"{ products { edges { node { id title vendor productType status isGiftCard createdAt updatedAt variants { edges { node { id title sku price createdAt updatedAt inventoryItem { id tracked unitCost { amount } inventoryLevels { edges { node { id updatedAt location { id } item { id } quantities(names: ["available", "incoming"]) { name quantity } } } } } } } } } } } }"#;
+pub const CATALOG_BULK_QUERY: &str = r#"{ products { edges { node { id title vendor productType status isGiftCard createdAt updatedAt variants { edges { node { id title sku price createdAt updatedAt inventoryItem { id tracked unitCost { amount } inventoryLevels { edges { node { id updatedAt location { id } item { id } quantities(names: ["available", "incoming"]) { name quantity } } } } } productVariantComponents { edges { node { id quantity productVariant { id } } } } } } } } } } }"#;
 
 /// Polls one bulk operation by id; variables `{"id": ID!}`.
 pub const BULK_OPERATION_STATUS_QUERY: &str = "query StockSentryBulkStatus($id: ID!) { node(id: $id) { ... on BulkOperation { id status errorCode objectCount rootObjectCount fileSize url partialDataUrl createdAt completedAt } } }";

@@ -29,7 +29,7 @@ declare -A WEIGHT=(
   [tokens]=260 [shopify]=330 [webhook-events]=140 [a11y]=110 [billing]=85 [transfers]=60
   [ops]=70 [suppliers]=50 [purchase-orders]=45 [history]=35 [levels]=25 [launch]=60
   [digest]=20 [variant]=20 [settings]=15 [dashboard]=12 [hydration]=10 [worker]=6
-  [reorder]=5 [embedded]=5 [screenshots]=60 [shards]=370 [channels]=90
+  [reorder]=5 [embedded]=5 [screenshots]=60 [shards]=370 [channels]=90 [bundles]=120
 )
 
 # Longest first, each to the lightest group; then each group's files back in name order.

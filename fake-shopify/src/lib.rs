@@ -7,6 +7,7 @@ pub mod admin_page;
 pub use demo_shop as catalog;
 pub mod crypto;
 pub mod delivery;
+pub mod flow_triggers;
 pub mod orders;
 pub mod seed_sql;
 pub mod server;

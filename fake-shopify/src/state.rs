@@ -30,7 +30,7 @@ pub struct Config {
     pub app_subscriptions: Vec<(String, String)>,
     /// The app's Flow triggers (`extensions/*/shopify.extension.toml`), which
     /// `flowTriggerReceive` payloads are checked against (`server::flow`).
-    pub flow_triggers: Vec<crate::server::FlowTrigger>,
+    pub flow_triggers: Vec<crate::flow_triggers::FlowTrigger>,
 }
 
 /// The `[[webhooks.subscriptions]]` of a `shopify.app.toml` (topics and compliance topics)

@@ -90,8 +90,10 @@ mod receiver;
 mod token_policy;
 mod transfers;
 
+pub use crate::flow_triggers::{
+    load_flow_triggers, parse_extension, validate as validate_flow_payload, FieldType, FlowTrigger, TriggerField,
+};
 pub use embedded::session_token;
-pub use flow::{load_flow_triggers, parse_extension, validate as validate_flow_payload, FieldType, FlowTrigger, TriggerField};
 pub use graphql::root_field;
 
 use billing::{plan_chosen, plan_page, set_billing, set_scopes};

@@ -4,7 +4,7 @@
 // quantity), and a component's alert names the bundle that drives it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, BASE, get, serverFn, webhook, fake, d1, ensureSynced, until, formPostWithoutJs } from './helpers.mjs';
+import { DEMO, BASE, get, serverFn, webhook, fake, d1, ensureSynced, syncNow, until, formPostWithoutJs } from './helpers.mjs';
 
 let shopId;
 let picked; // { bundle, a, b, kit } levels at one location
@@ -111,13 +111,7 @@ test("a Shopify bundle arrives with the sync: its components are listed, its sto
   }
   // The merchant makes a fixed bundle in Shopify (two of a, one of b); Shopify derives its stock.
   await fake('/_fake/bundle', { shop: DEMO, bundle_variant_id: kit.variant_id, components: [[a.variant_id, 2], [b.variant_id, 1]] });
-  const [{ last }] = await d1(`SELECT COALESCE(MAX(id), 0) AS last FROM sync_runs WHERE shop_id = ${shopId}`);
-  assert.equal((await serverFn('sync/start', {})).status, 200);
-  await until('the sync to finish', async () => {
-    const runs = await d1(`SELECT status FROM sync_runs WHERE shop_id = ${shopId} AND id > ${last}`);
-    if (runs.some((r) => r.status === 'failed')) throw new Error('sync failed');
-    return runs.length === 2 && runs.every((r) => r.status === 'done');
-  }, { timeoutMs: 240000, everyMs: 2000 });
+  await syncNow(shopId);
   const rows = await d1(`SELECT component_variant_id AS c, quantity AS q, source FROM bundle_components
     WHERE shop_id = ${shopId} AND bundle_variant_id = ${kit.variant_id} ORDER BY component_variant_id`);
   assert.deepEqual(rows.map((r) => [r.c, r.q, r.source]).sort(), [[a.variant_id, 2, 'shopify'], [b.variant_id, 1, 'shopify']].sort());

@@ -241,6 +241,19 @@ export async function ensureSynced(shop = DEMO) {
   }, { timeoutMs: 180000, everyMs: 1000 });
 }
 
+/** A full sync ("Sync now") of the shop `shopId` of `shop`, waited for: its catalogue and orders
+ * runs both done (a failed one throws). */
+export async function syncNow(shopId, shop = DEMO) {
+  const [{ last }] = await d1(`SELECT COALESCE(MAX(id), 0) AS last FROM sync_runs WHERE shop_id = ${shopId}`);
+  const started = await serverFn('sync/start', {}, { shop });
+  if (started.status !== 200) throw new Error(`sync/start answered ${started.status}: ${started.text}`);
+  await until('the sync to finish', async () => {
+    const runs = await d1(`SELECT status FROM sync_runs WHERE shop_id = ${shopId} AND id > ${last}`);
+    if (runs.some((r) => r.status === 'failed')) throw new Error('sync failed');
+    return runs.length === 2 && runs.every((r) => r.status === 'done');
+  }, { timeoutMs: 240000, everyMs: 2000 });
+}
+
 /** Debian's headless Chromium (never a downloaded browser), without background services. */
 export async function launchBrowser() {
   const { chromium } = await import('playwright-core');

@@ -4,7 +4,7 @@
 // have is skipped. It runs a full sync, so it comes after the files that assume none does.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, get, serverFn, fake, webhook, d1, ensureSynced, until, csvRows } from './helpers.mjs';
+import { DEMO, get, serverFn, fake, webhook, d1, ensureSynced, syncNow, until, csvRows } from './helpers.mjs';
 
 let shopId;
 
@@ -23,13 +23,7 @@ test("a Shopify transfer shipped with an arrival date feeds the stock gap too; o
   const day = arrives.toISOString().slice(0, 10);
   await fake('/_fake/transfer', { shop: DEMO, variant_id: line.variant_id, location_id: line.location_id, quantity: 40, arrives_at: arrives.toISOString() });
   await fake('/_fake/transfer', { shop: DEMO, variant_id: line.variant_id, location_id: 999999, quantity: 5, arrives_at: arrives.toISOString() });
-  const [{ last }] = await d1(`SELECT COALESCE(MAX(id), 0) AS last FROM sync_runs WHERE shop_id = ${shopId}`);
-  assert.equal((await serverFn('sync/start', {})).status, 200);
-  await until('the sync to finish', async () => {
-    const runs = await d1(`SELECT status FROM sync_runs WHERE shop_id = ${shopId} AND id > ${last}`);
-    if (runs.some((r) => r.status === 'failed')) throw new Error('sync failed');
-    return runs.length === 2 && runs.every((r) => r.status === 'done');
-  }, { timeoutMs: 240000, everyMs: 2000 });
+  await syncNow(shopId);
   const stored = await d1(`SELECT location_id, arrives_on, units FROM shopify_incoming WHERE shop_id = ${shopId} AND variant_id = ${line.variant_id}`);
   assert.deepEqual(stored, [{ location_id: line.location_id, arrives_on: day, units: 40 }], 'the unknown location is left out');
   const gap = await until('the stock gap from the Shopify shipment', async () => (await d1(`SELECT explanation FROM alerts WHERE shop_id = ${shopId}

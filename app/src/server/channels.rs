@@ -137,6 +137,8 @@ async fn deliver_channel(
         return batch(db, vec![repo::record(db, shop.id, &held, &stamp(at))?]).await;
     }
     let mut failures = channel.failures;
+    // Read once for the channel's requests, and only for Flow (the others need no Shopify call).
+    let cfg = if kind == ChannelKind::Flow { Some(AppConfig::from_env(env)?) } else { None };
     let groups: Vec<&[repo::DueDelivery]> = deliveries.chunks(kind.alerts_per_request()).collect();
     for (i, group) in groups.iter().enumerate() {
         let alerts: Vec<OpenedAlert> = group.iter().map(|d| opened(d, app_url)).collect();
@@ -147,7 +149,10 @@ async fn deliver_channel(
                 let signature = dc::signature(channel.secret.as_bytes(), at.timestamp(), &body);
                 post_json(&channel.url, &body, Some(&signature)).await
             }
-            ChannelKind::Flow => flow_trigger(env, db, shop.id, domain, &alerts[0]).await?,
+            ChannelKind::Flow => match &cfg {
+                Some(cfg) => flow_trigger(cfg, db, shop.id, domain, &alerts[0]).await,
+                None => continue,
+            },
         };
         let attempt = group.iter().map(|d| d.attempts).max().unwrap_or(0) as u32 + 1;
         let outcome = dc::outcome(kind, answer.status, answer.retry_after, attempt);
@@ -167,7 +172,7 @@ async fn deliver_channel(
             &stamp(sent_at),
         )?];
         failures = if outcome == Outcome::Delivered { 0 } else { failures + 1 };
-        let pause = dc::should_pause(failures as u32, outcome).then(|| pause_reason(kind, &answer, failures));
+        let pause = dc::should_pause(failures as u32, outcome).then(|| pause_reason(kind, &answer, outcome, failures));
         statements.push(repo::set_health(db, shop.id, channel.id, failures, pause.as_deref(), &stamp(sent_at))?);
         batch(db, statements).await?;
         log::info("channel_delivery")
@@ -234,27 +239,19 @@ const FLOW_TRIGGER_RECEIVE: &str = "mutation flowTriggerReceive($handle: String,
 
 /// The Flow trigger for one alert, with the shop's token; Shopify's answers mapped onto
 /// HTTP statuses for `outcome` (a refused payload will be refused again: 400).
-async fn flow_trigger(
-    env: &worker::Env,
-    db: &D1Database,
-    shop_id: i64,
-    domain: &ShopDomain,
-    alert: &OpenedAlert,
-) -> Result<Answer, AppError> {
+async fn flow_trigger(cfg: &AppConfig, db: &D1Database, shop_id: i64, domain: &ShopDomain, alert: &OpenedAlert) -> Answer {
     let payload = dc::flow_payload(alert);
     if payload.to_string().len() >= dc::FLOW_PAYLOAD_MAX_BYTES {
-        return Ok(Answer { status: Some(413), retry_after: None, error: Some("payload over Flow's 50,000 bytes".into()) });
+        return Answer { status: Some(413), retry_after: None, error: Some("payload over Flow's 50,000 bytes".into()) };
     }
-    let cfg = AppConfig::from_env(env)?;
-    let ctx = tokens::TokenContext { cfg: &cfg, db, shop_id, domain };
+    let ctx = tokens::TokenContext { cfg, db, shop_id, domain };
     let variables = serde_json::json!({ "handle": dc::FLOW_TRIGGER_HANDLE, "payload": payload });
     let result = tokens::with_token(&ctx, |token| {
         let variables = variables.clone();
-        let cfg = &cfg;
         async move { shopify::graphql::<serde_json::Value>(cfg, domain, &token, FLOW_TRIGGER_RECEIVE, variables).await }
     })
     .await;
-    Ok(match result {
+    match result {
         Ok(Some(data)) => match data["flowTriggerReceive"]["userErrors"].as_array().filter(|e| !e.is_empty()) {
             None => Answer { status: Some(200), retry_after: None, error: None },
             Some(errors) => {
@@ -267,18 +264,18 @@ async fn flow_trigger(
             Answer { status: Some(503), retry_after: None, error: Some("Waiting for the merchant to sign in again".into()) }
         }
         Err(e) => Answer { status: Some(502), retry_after: None, error: Some(e.to_string().chars().take(200).collect()) },
-    })
+    }
 }
 
-fn pause_reason(kind: ChannelKind, answer: &Answer, failures: i64) -> String {
+/// Why a channel paused: the endpoint said it is gone (`outcome` decided that, one place for
+/// the rule), or it kept failing.
+fn pause_reason(kind: ChannelKind, answer: &Answer, outcome: Outcome, failures: i64) -> String {
     let what = match answer.status {
         Some(s) => format!("answered {s}"),
         None => "could not be reached".to_string(),
     };
-    match answer.status {
-        Some(404 | 410) | Some(403) if kind == ChannelKind::Slack => {
-            format!("{} says this webhook no longer exists ({what}).", kind.label())
-        }
+    match outcome {
+        Outcome::Failed { gone: true } => format!("{} says this endpoint no longer exists ({what}).", kind.label()),
         _ => format!("The last {failures} attempts failed: the endpoint {what}."),
     }
 }
